@@ -1,0 +1,370 @@
+// Package apitest runs the real service for tests: the production app and
+// store on a fresh database (SQLite, or MySQL/MariaDB when
+// HOUQIN_TEST_MYSQL_DSN is set), with every request and response checked
+// against openapi/openapi.yaml.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"houqin/api"
+	"houqin/migrations"
+	"houqin/models"
+	"houqin/openapi"
+)
+
+// Password is the password of every user Env creates.
+const Password = "test-password"
+
+// Epoch is the default "now" of the injected clock: Tuesday 1 December
+// 2026, 09:00 in Asia/Shanghai.
+var Epoch = time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+
+// Env is one running service on its own database.
+type Env struct {
+	T      testing.TB
+	Server *api.Server
+	Store  *models.Store
+	Clock  *Clock
+	DSN    string
+}
+
+// Option adjusts the configuration before the server is built.
+type Option func(*api.Config)
+
+// New starts a service on a fresh, migrated database and closes it when the
+// test ends.
+func New(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	dsn := freshDatabase(t)
+	cfg, err := api.LoadConfig(func(k string) string {
+		switch k {
+		case "HOUQIN_DB":
+			return dsn
+		case "HOUQIN_DATA_DIR":
+			return t.TempDir()
+		case "HOUQIN_JWT_SECRET":
+			return "test-secret-test-secret-test-secret"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	store, err := models.Open(cfg.DB, cfg.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := migrations.Up(context.Background(), store.SQL(), string(store.Dialect)); err != nil {
+		t.Fatal(err)
+	}
+	clock := &Clock{now: Epoch}
+	store.Clock = clock.Now
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	srv := api.New(cfg, store, log)
+	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: dsn}
+}
+
+// freshDatabase returns the DSN of an empty database for this test: a file
+// in the test's temporary folder, or a new MySQL database dropped at the end.
+func freshDatabase(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("HOUQIN_TEST_MYSQL_DSN")
+	if base == "" {
+		return "sqlite:" + filepath.Join(t.TempDir(), "houqin.db")
+	}
+	cfg, err := models.MySQLConfig(base)
+	if err != nil {
+		t.Fatalf("HOUQIN_TEST_MYSQL_DSN: %v", err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "houqin_test_" + hex.EncodeToString(b)
+	cfg.DBName = ""
+	admin, err := gorm.Open(mysql.New(mysql.Config{DSNConfig: cfg}), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("connect to test MySQL: %v", err)
+	}
+	sqlDB, _ := admin.DB()
+	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name)
+		sqlDB.Close()
+	})
+	cfg.DBName = name
+	return cfg.FormatDSN()
+}
+
+// Clock is the injected clock: fixed until a test moves it.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t.UTC()
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+var (
+	hashOnce sync.Once
+	hash     string
+)
+
+// User is a user made for a test, with a valid access token.
+type User struct {
+	models.User
+	Token string
+}
+
+// NewUser creates an active user holding roles and returns it signed in.
+func (e *Env) NewUser(roles ...models.Role) User {
+	e.T.Helper()
+	hashOnce.Do(func() { hash, _ = models.HashPassword(Password) })
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	rs, err := models.ParseRoles(names)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	u := models.User{Username: "u" + hex.EncodeToString(b), Name: "测试用户", Department: "区行政中心",
+		Phone: "86310000", Roles: rs, Active: true, PasswordHash: hash}
+	if err := e.Store.Tx(context.Background(), func(tx *models.Tx) error { return tx.Create(&u).Error }); err != nil {
+		e.T.Fatal(err)
+	}
+	token, err := e.Server.API.Tokens.Issue(u.ID)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return User{User: u, Token: token}
+}
+
+// Request is one call to make.
+type Request struct {
+	Method, Path, Token string
+	// Body is marshalled as JSON unless it is []byte or string (sent as is).
+	Body    any
+	Headers map[string]string
+}
+
+// Response is what came back.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v.
+func (r *Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Code returns the problem code of an error response.
+func (r *Response) Code() string {
+	var p struct {
+		Code string `json:"code"`
+	}
+	_ = json.Unmarshal(r.Body, &p)
+	return p.Code
+}
+
+// Get, Post, Put, Patch and Delete are shorthands for Do.
+func (e *Env) Get(path, token string) *Response {
+	return e.Do(Request{Method: http.MethodGet, Path: path, Token: token})
+}
+
+func (e *Env) Post(path, token string, body any) *Response {
+	return e.Do(Request{Method: http.MethodPost, Path: path, Token: token, Body: body})
+}
+
+func (e *Env) Put(path, token string, body any) *Response {
+	return e.Do(Request{Method: http.MethodPut, Path: path, Token: token, Body: body})
+}
+
+func (e *Env) Patch(path, token string, body any) *Response {
+	return e.Do(Request{Method: http.MethodPatch, Path: path, Token: token, Body: body})
+}
+
+func (e *Env) Delete(path, token string) *Response {
+	return e.Do(Request{Method: http.MethodDelete, Path: path, Token: token})
+}
+
+// Do sends r through the app and checks both directions against the
+// contract: the response must match the document; a request the document
+// calls invalid must be refused with a 4xx.
+func (e *Env) Do(r Request) *Response {
+	e.T.Helper()
+	var body []byte
+	switch b := r.Body.(type) {
+	case nil:
+	case []byte:
+		body = b
+	case string:
+		body = []byte(b)
+	default:
+		var err error
+		if body, err = json.Marshal(b); err != nil {
+			e.T.Fatal(err)
+		}
+	}
+	req := httptest.NewRequest(r.Method, r.Path, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := e.Server.App.Test(req, -1)
+	if err != nil {
+		e.T.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	defer resp.Body.Close()
+	respBody, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: respBody}
+	checkContract(e.T, r, body, out)
+	return out
+}
+
+var (
+	docOnce   sync.Once
+	doc       *openapi3.T
+	docRouter routers.Router
+	docErr    error
+)
+
+// Contract returns the parsed, validated OpenAPI document and its router.
+func Contract(t testing.TB) (*openapi3.T, routers.Router) {
+	t.Helper()
+	docOnce.Do(func() {
+		loader := openapi3.NewLoader()
+		doc, docErr = loader.LoadFromData(openapi.Spec)
+		if docErr == nil {
+			docErr = doc.Validate(loader.Context)
+		}
+		if docErr == nil {
+			docRouter, docErr = gorillamux.NewRouter(doc)
+		}
+	})
+	if docErr != nil {
+		t.Fatalf("openapi.yaml: %v", docErr)
+	}
+	return doc, docRouter
+}
+
+func checkContract(t testing.TB, r Request, body []byte, resp *Response) {
+	t.Helper()
+	_, router := Contract(t)
+	req := httptest.NewRequest(r.Method, "http://localhost"+r.Path, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range r.Headers {
+		req.Header.Set(k, v)
+	}
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		if resp.Status != http.StatusNotFound && resp.Status != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s is not in openapi.yaml (answered %d)", r.Method, r.Path, resp.Status)
+		}
+		return
+	}
+	ctx := context.Background()
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+	if reqErr := openapi3filter.ValidateRequest(ctx, in); reqErr != nil && resp.Status < 400 {
+		t.Errorf("%s %s: the document calls this request invalid, but the app answered %d:\n%v", r.Method, r.Path, resp.Status, reqErr)
+	}
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	if ct != "" && !strings.Contains(ct, "json") {
+		opts.ExcludeResponseBody = true
+	}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.Status,
+		Header: resp.Header, Body: io.NopCloser(bytes.NewReader(resp.Body)), Options: opts}
+	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+		t.Errorf("%s %s answered %d, which openapi.yaml does not allow:\n%v\nbody: %s", r.Method, r.Path, resp.Status, err, truncate(resp.Body))
+	}
+}
+
+func truncate(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
+
+// Expect fails the test unless resp has status (and, for problems, code).
+func Expect(t testing.TB, resp *Response, status int, code ...string) {
+	t.Helper()
+	if resp.Status != status {
+		t.Fatalf("status %d, want %d: %s", resp.Status, status, truncate(resp.Body))
+	}
+	if len(code) > 0 && resp.Code() != code[0] {
+		t.Fatalf("code %q, want %q: %s", resp.Code(), code[0], truncate(resp.Body))
+	}
+}
+
+// Path formats a path with fmt.Sprintf.
+func Path(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"houqin/handlers"
+	"houqin/migrations"
+	"houqin/models"
+	"houqin/openapi"
+)
+
+// MaxUploadBody bounds any request body; only upload routes get near it.
+const MaxUploadBody = 16 << 20
+
+// Server is the assembled service: the HTTP app and its background jobs.
+type Server struct {
+	App      *fiber.App
+	Store    *models.Store
+	Config   Config
+	Log      *slog.Logger
+	Registry *prometheus.Registry
+	API      *handlers.API
+	jobs     []Job
+}
+
+// New assembles the service on an open, migrated store.
+func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
+	s := &Server{Store: store, Config: cfg, Log: log, Registry: prometheus.NewRegistry()}
+	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.API = &handlers.API{Store: store, Tokens: handlers.NewTokens(cfg.JWTSecret, cfg.AccessTTL, store.Now)}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "houqin",
+		ErrorHandler:          errorHandler(log),
+		BodyLimit:             MaxUploadBody,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.App.Use(
+		requestid.New(requestid.Config{Header: fiber.HeaderXRequestID, Generator: uuid.NewString}),
+		observe(log, newHTTPMetrics(s.Registry)),
+		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+			log.Error("panic", "panic", e, "route", c.Route().Path, "request_id", requestID(c))
+		}}),
+	)
+	s.routes()
+	s.jobs = append(s.jobs, Job{Name: "purge idempotency keys", Every: time.Hour, Run: store.PurgeIdempotencyKeys})
+	return s
+}
+
+func (s *Server) routes() {
+	app, h := s.App, s.API
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	app.Get("/readyz", s.ready)
+	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
+	app.Get("/openapi.yaml", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/yaml")
+		return c.Send(openapi.Spec)
+	})
+	app.Get("/docs", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Send(openapi.DocsPage)
+	})
+	app.Get("/docs/redoc.standalone.js", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+		return c.Send(openapi.RedocJS)
+	})
+
+	v1 := app.Group("/api/v1", limitJSONBody)
+	v1.Post("/auth/login", append(loginLimiters(), h.Login)...)
+	v1.Post("/auth/refresh", h.Refresh)
+	v1.Post("/auth/logout", h.Logout)
+
+	// Everything below needs a signed-in, active user.
+	r := v1.Group("", h.Authenticate, idempotency(s.Store))
+	r.Get("/me", h.Me)
+
+	admin := handlers.Require(models.RoleAdmin)
+	r.Get("/users", admin, h.ListUsers)
+	r.Post("/users", admin, h.CreateUser)
+	r.Patch("/users/:id", admin, h.UpdateUser)
+}
+
+// ready answers 200 when the database answers and its schema is current.
+func (s *Server) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unreachable"})
+	}
+	current, err := migrations.Current(ctx, s.Store.SQL(), string(s.Store.Dialect))
+	if err != nil || !current {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "migrations pending"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,116 @@
+// Package api assembles the service: configuration, the Fiber app with its
+// middleware and routes, the error handler and the server's lifecycle.
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"houqin/models"
+)
+
+// Config is the service configuration, read from HOUQIN_* variables.
+type Config struct {
+	Addr         string         // HOUQIN_ADDR
+	DB           string         // HOUQIN_DB: sqlite:PATH or a MySQL DSN
+	DataDir      string         // HOUQIN_DATA_DIR: secret, photos, default SQLite file
+	JWTSecret    []byte         // HOUQIN_JWT_SECRET; generated and kept in DataDir when unset
+	Location     *time.Location // HOUQIN_TIMEZONE
+	AccessTTL    time.Duration  // HOUQIN_ACCESS_TTL
+	DemoPassword string         // HOUQIN_DEMO_PASSWORD
+	LogLevel     string         // HOUQIN_LOG_LEVEL: debug, info, warn, error
+
+	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
+	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
+	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
+}
+
+// LoadConfig reads and validates the configuration. Every problem is
+// reported in one line naming the variable.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:           get("HOUQIN_ADDR", ":8080"),
+		DataDir:        get("HOUQIN_DATA_DIR", "./data"),
+		DemoPassword:   get("HOUQIN_DEMO_PASSWORD", "houqin-demo"),
+		LogLevel:       get("HOUQIN_LOG_LEVEL", "info"),
+		FCMCredentials: get("HOUQIN_FCM_CREDENTIALS", ""),
+		FCMProjectID:   get("HOUQIN_FCM_PROJECT_ID", ""),
+		FCMEndpoint:    get("HOUQIN_FCM_ENDPOINT", ""),
+	}
+	c.DB = get("HOUQIN_DB", "sqlite:"+filepath.Join(c.DataDir, "houqin.db"))
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("HOUQIN_ADDR %q is not host:port", c.Addr))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		errs = append(errs, fmt.Errorf("HOUQIN_ADDR %q has a bad port", c.Addr))
+	}
+	if path, ok := strings.CutPrefix(c.DB, "sqlite:"); ok {
+		if path == "" {
+			errs = append(errs, errors.New("HOUQIN_DB: sqlite: needs a file path"))
+		}
+	} else if _, err := models.MySQLConfig(c.DB); err != nil {
+		errs = append(errs, fmt.Errorf("HOUQIN_DB: %v", err))
+	}
+	loc, err := time.LoadLocation(get("HOUQIN_TIMEZONE", "Asia/Shanghai"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("HOUQIN_TIMEZONE: %v", err))
+	}
+	c.Location = loc
+	c.AccessTTL, err = time.ParseDuration(get("HOUQIN_ACCESS_TTL", "15m"))
+	if err != nil || c.AccessTTL < time.Minute || c.AccessTTL > 24*time.Hour {
+		errs = append(errs, errors.New("HOUQIN_ACCESS_TTL must be a duration between 1m and 24h"))
+	}
+	if s := getenv("HOUQIN_JWT_SECRET"); s != "" {
+		if len(s) < 32 {
+			errs = append(errs, errors.New("HOUQIN_JWT_SECRET must be at least 32 characters"))
+		}
+		c.JWTSecret = []byte(s)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("HOUQIN_LOG_LEVEL %q is not debug, info, warn or error", c.LogLevel))
+	}
+	if c.FCMEndpoint != "" && !strings.HasPrefix(c.FCMEndpoint, "http://") && !strings.HasPrefix(c.FCMEndpoint, "https://") {
+		errs = append(errs, fmt.Errorf("HOUQIN_FCM_ENDPOINT %q is not an http(s) URL", c.FCMEndpoint))
+	}
+	return c, errors.Join(errs...)
+}
+
+// EnsureSecret fills JWTSecret from DataDir/jwt-secret, creating the file
+// with a random secret the first time, so tokens survive restarts.
+func (c *Config) EnsureSecret() error {
+	if len(c.JWTSecret) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		c.JWTSecret = []byte(strings.TrimSpace(string(b)))
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	secret := hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("store JWT secret: %w", err)
+	}
+	c.JWTSecret = []byte(secret)
+	return nil
+}

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"houqin/handlers"
+	"houqin/models"
+)
+
+// MaxJSONBody is the largest request body outside uploads.
+const MaxJSONBody = 1 << 20
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
+	return id
+}
+
+// httpMetrics are the request count and duration by route template.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "houqin_http_requests_total", Help: "HTTP requests by method, route template and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "houqin_http_request_duration_seconds", Help: "HTTP request duration by method and route template.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+// observe renders errors, then logs one line and records metrics for every
+// request. It never logs headers or bodies: they hold tokens and passwords.
+func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		if err := c.Next(); err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				return herr
+			}
+		}
+		d := time.Since(start)
+		status := c.Response().StatusCode()
+		route := c.Route().Path
+		if status == fiber.StatusNotFound && c.Route().Method == "USE" {
+			route = "unmatched" // keep label cardinality bounded
+		}
+		m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(c.Method(), route).Observe(d.Seconds())
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		log.LogAttrs(c.UserContext(), level, "request",
+			slog.String("method", c.Method()), slog.String("route", route), slog.Int("status", status),
+			slog.Duration("duration", d), slog.String("request_id", requestID(c)),
+			slog.Int64("user_id", handlers.UserID(c)))
+		return nil
+	}
+}
+
+// limitJSONBody answers 413 to bodies over MaxJSONBody; upload routes, which
+// accept more, are registered without it.
+func limitJSONBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > MaxJSONBody {
+		return &models.Error{Code: models.CodePayloadTooLarge, Message: "the request body is larger than 1 MiB"}
+	}
+	return c.Next()
+}
+
+// idempotency replays the first response to a POST retried with the same
+// Idempotency-Key and body, and refuses the key with a different body.
+func idempotency(store *models.Store) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		key := c.Get("Idempotency-Key")
+		if c.Method() != fiber.MethodPost || key == "" {
+			return c.Next()
+		}
+		if len(key) > 200 {
+			return models.InvalidField("Idempotency-Key", "must be at most 200 characters")
+		}
+		h := sha256.New()
+		h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
+		h.Write(c.Body())
+		ctx := c.UserContext()
+		claim, replay, err := store.ClaimIdempotencyKey(ctx, handlers.UserFrom(c).ID, key, hex.EncodeToString(h.Sum(nil)))
+		if err != nil {
+			return err
+		}
+		if replay {
+			c.Set("Idempotent-Replayed", "true")
+			c.Set(fiber.HeaderContentType, claim.ContentType)
+			return c.Status(claim.Status).Send(claim.Body)
+		}
+		if err := c.Next(); err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				return herr
+			}
+		}
+		resp := c.Response()
+		return store.FinishIdempotencyKey(ctx, claim, resp.StatusCode(), string(resp.Header.ContentType()), append([]byte(nil), resp.Body()...))
+	}
+}

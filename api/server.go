@@ -1,0 +1,69 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// Job is periodic background work (sweeps, reminders, purges). Jobs must be
+// safe to run on several replicas at once: they claim work with conditional
+// updates, so each item is handled once.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(context.Context) error
+}
+
+// ShutdownTimeout bounds how long in-flight requests may take after a
+// termination signal.
+const ShutdownTimeout = 15 * time.Second
+
+// Run serves on ln and runs the background jobs until ctx is cancelled, then
+// stops accepting, lets in-flight requests finish within ShutdownTimeout and
+// stops the jobs. The caller closes the store afterwards.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	jobsCtx, stopJobs := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, j := range s.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.loop(jobsCtx, j)
+		}()
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.App.Listener(ln) }()
+	s.Log.Info("listening", "addr", ln.Addr().String(), "db", string(s.Store.Dialect))
+
+	var err error
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		s.Log.Info("shutting down")
+		err = s.App.ShutdownWithTimeout(ShutdownTimeout)
+	}
+	stopJobs()
+	wg.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+func (s *Server) loop(ctx context.Context, j Job) {
+	t := time.NewTicker(j.Every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Error("background job failed", "job", j.Name, "err", err)
+			}
+		}
+	}
+}

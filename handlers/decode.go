@@ -1,0 +1,237 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return v
+}
+
+// Decode reads a JSON body strictly into dst and validates it: unknown
+// fields (including ones the caller may not set, such as status or id),
+// trailing data and wrong types are all rejected as validation errors.
+func Decode(c *fiber.Ctx, dst any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return models.InvalidField("body", "a JSON body is required")
+	}
+	if err := DecodeJSON(body, dst); err != nil {
+		return err
+	}
+	return Validate(dst)
+}
+
+// DecodeJSON is Decode's parsing step, kept separate so it can be fuzzed.
+func DecodeJSON(body []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return models.InvalidField("body", "must hold a single JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var (
+		typeErr   *json.UnmarshalTypeError
+		syntaxErr *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return models.InvalidField(field, "must be "+jsonKind(typeErr.Type))
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return models.InvalidField("body", "is not valid JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return models.InvalidField(name, "is not a field you can set here")
+	}
+	// Errors from custom unmarshalers (dates, enums) are safe messages.
+	return models.InvalidField("body", err.Error())
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+// Validate checks v's `validate` tags and lists every failing field.
+func Validate(v any) error {
+	err := validate.Struct(v)
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return err
+	}
+	fields := make([]models.FieldError, len(verrs))
+	for i, fe := range verrs {
+		ns := fe.Namespace()
+		if _, rest, ok := strings.Cut(ns, "."); ok {
+			ns = rest
+		}
+		fields[i] = models.FieldError{Field: ns, Message: ruleMessage(fe)}
+	}
+	return models.Invalid(fields...)
+}
+
+func ruleMessage(fe validator.FieldError) string {
+	p := fe.Param()
+	isString := fe.Kind() == reflect.String
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
+	case "min":
+		if isString {
+			return "must be at least " + p + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at least " + p + " items"
+		}
+		return "must be at least " + p
+	case "max":
+		if isString {
+			return "must be at most " + p + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at most " + p + " items"
+		}
+		return "must be at most " + p
+	case "gte":
+		return "must be at least " + p
+	case "lte":
+		return "must be at most " + p
+	case "gt":
+		return "must be greater than " + p
+	case "len":
+		return "must have length " + p
+	case "e164", "numeric":
+		return "must be a phone number of digits"
+	case "latitude":
+		return "must be a latitude between -90 and 90"
+	case "longitude":
+		return "must be a longitude between -180 and 180"
+	case "hexcolor":
+		return "must be a colour like #1677ff"
+	case "url", "http_url":
+		return "must be a URL"
+	}
+	return fmt.Sprintf("fails the %q rule", fe.Tag())
+}
+
+// ParamID reads a positive integer path parameter.
+func ParamID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, models.ErrNotFound(name)
+	}
+	return id, nil
+}
+
+// QueryInt reads an optional integer query parameter.
+func QueryInt(c *fiber.Ctx, name string, def int) (int, error) {
+	s := c.Query(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, models.InvalidField(name, "must be an integer")
+	}
+	return n, nil
+}
+
+// QueryBool reads an optional true/false query parameter.
+func QueryBool(c *fiber.Ctx, name string) (*bool, error) {
+	s := c.Query(name)
+	if s == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return nil, models.InvalidField(name, "must be true or false")
+	}
+	return &b, nil
+}
+
+// QueryDate reads an optional YYYY-MM-DD query parameter.
+func QueryDate(c *fiber.Ctx, name string) (models.Date, error) {
+	s := c.Query(name)
+	if s == "" {
+		return models.Date{}, nil
+	}
+	d, err := models.ParseDate(s)
+	if err != nil {
+		return models.Date{}, models.InvalidField(name, "must be a date YYYY-MM-DD")
+	}
+	return d, nil
+}
+
+// PageOf reads ?limit= and ?cursor=.
+func PageOf(c *fiber.Ctx) (models.Page, error) {
+	limit, err := QueryInt(c, "limit", models.DefaultPageLimit)
+	if err != nil {
+		return models.Page{}, err
+	}
+	if limit < 1 || limit > models.MaxPageLimit {
+		return models.Page{}, models.InvalidField("limit", fmt.Sprintf("must be between 1 and %d", models.MaxPageLimit))
+	}
+	// Copy: Fiber reuses the query buffer after the handler returns.
+	return models.Page{Limit: limit, Cursor: strings.Clone(c.Query("cursor"))}, nil
+}
+
+// List is the response shape of every list endpoint.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// ListOf maps rows to response items.
+func ListOf[M, T any](rows []M, next string, f func(M) T) List[T] {
+	items := make([]T, len(rows))
+	for i, r := range rows {
+		items[i] = f(r)
+	}
+	return List[T]{Items: items, NextCursor: next}
+}

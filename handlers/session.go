@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+// UserOut is a user as the API shows it.
+type UserOut struct {
+	ID         int64         `json:"id"`
+	Username   string        `json:"username"`
+	Name       string        `json:"name"`
+	Phone      string        `json:"phone"`
+	Department string        `json:"department"`
+	Roles      []models.Role `json:"roles"`
+	Active     bool          `json:"active"`
+	CreatedAt  time.Time     `json:"created_at"`
+}
+
+func userOut(u models.User) UserOut {
+	return UserOut{ID: u.ID, Username: u.Username, Name: u.Name, Phone: u.Phone, Department: u.Department,
+		Roles: u.Roles, Active: u.Active, CreatedAt: u.CreatedAt}
+}
+
+type loginRequest struct {
+	Username string `json:"username" validate:"required,max=64"`
+	Password string `json:"password" validate:"required,max=256"`
+}
+
+type sessionOut struct {
+	AccessToken  string  `json:"access_token"`
+	RefreshToken string  `json:"refresh_token"`
+	TokenType    string  `json:"token_type"`
+	ExpiresIn    int     `json:"expires_in"`
+	User         UserOut `json:"user"`
+}
+
+func (a *API) session(c *fiber.Ctx, u *models.User, refresh string) error {
+	access, err := a.Tokens.Issue(u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(sessionOut{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
+		ExpiresIn: int(a.Tokens.TTL() / time.Second), User: userOut(*u)})
+}
+
+// Login exchanges a username and password for a token pair.
+func (a *API) Login(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	u, err := a.Store.Authenticate(c.UserContext(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	refresh, err := a.Store.StartSession(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	return a.session(c, u, refresh)
+}
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token" validate:"required,max=128"`
+}
+
+// Refresh rotates a refresh token into a new pair.
+func (a *API) Refresh(c *fiber.Ctx) error {
+	var req refreshRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	u, next, err := a.Store.Refresh(c.UserContext(), req.RefreshToken)
+	if err != nil {
+		return err
+	}
+	return a.session(c, u, next)
+}
+
+type logoutRequest struct {
+	RefreshToken string `json:"refresh_token" validate:"required,max=128"`
+}
+
+// Logout ends the session the refresh token belongs to.
+func (a *API) Logout(c *fiber.Ctx) error {
+	var req logoutRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	if _, err := a.Store.EndSession(c.UserContext(), req.RefreshToken); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// Me returns the caller's profile.
+func (a *API) Me(c *fiber.Ctx) error {
+	u, err := a.Store.User(c.UserContext(), UserFrom(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(userOut(*u))
+}

@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+// ListUsers lists users for admins, filtered by ?role=, ?q= and ?active=.
+func (a *API) ListUsers(c *fiber.Ctx) error {
+	page, err := PageOf(c)
+	if err != nil {
+		return err
+	}
+	active, err := QueryBool(c, "active")
+	if err != nil {
+		return err
+	}
+	f := models.UserFilter{Role: models.Role(c.Query("role")), Query: strings.Clone(c.Query("q")), Active: active}
+	if f.Role != "" {
+		if _, err := models.ParseRoles([]string{string(f.Role)}); err != nil {
+			return models.InvalidField("role", err.Error())
+		}
+	}
+	rows, next, err := a.Store.ListUsers(c.UserContext(), f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, next, userOut))
+}
+
+type createUserRequest struct {
+	Username   string   `json:"username" validate:"required,min=2,max=64,excludesall= /\\"`
+	Name       string   `json:"name" validate:"required,max=100"`
+	Password   string   `json:"password" validate:"required,min=8,max=256"`
+	Phone      string   `json:"phone" validate:"omitempty,max=32,numeric"`
+	Department string   `json:"department" validate:"max=100"`
+	Roles      []string `json:"roles" validate:"max=7,dive,oneof=staff driver canteen_admin meeting_admin dispatcher technician admin"`
+}
+
+// CreateUser adds a user (admin).
+func (a *API) CreateUser(c *fiber.Ctx) error {
+	var req createUserRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	roles, err := models.ParseRoles(req.Roles)
+	if err != nil {
+		return models.InvalidField("roles", err.Error())
+	}
+	u, err := a.Store.CreateUser(c.UserContext(), models.NewUser{Username: req.Username, Name: req.Name,
+		Phone: req.Phone, Department: req.Department, Password: req.Password, Roles: roles})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(userOut(*u))
+}
+
+type updateUserRequest struct {
+	Name       *string   `json:"name" validate:"omitempty,min=1,max=100"`
+	Phone      *string   `json:"phone" validate:"omitempty,max=32,numeric"`
+	Department *string   `json:"department" validate:"omitempty,max=100"`
+	Password   *string   `json:"password" validate:"omitempty,min=8,max=256"`
+	Roles      *[]string `json:"roles" validate:"omitempty,max=7,dive,oneof=staff driver canteen_admin meeting_admin dispatcher technician admin"`
+	Active     *bool     `json:"active"`
+}
+
+// UpdateUser changes a user's profile, roles, active flag or password (admin).
+func (a *API) UpdateUser(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req updateUserRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	p := models.UserPatch{Name: req.Name, Phone: req.Phone, Department: req.Department, Password: req.Password, Active: req.Active}
+	if req.Roles != nil {
+		roles, err := models.ParseRoles(*req.Roles)
+		if err != nil {
+			return models.InvalidField("roles", err.Error())
+		}
+		p.Roles = &roles
+	}
+	if id == UserFrom(c).ID && ((p.Active != nil && !*p.Active) || (p.Roles != nil && !models.Actor{Roles: *p.Roles}.Is(models.RoleAdmin))) {
+		return models.Errorf(models.CodeConflict, "you cannot deactivate yourself or drop your own admin role")
+	}
+	u, err := a.Store.UpdateUser(c.UserContext(), id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(userOut(*u))
+}

@@ -368,3 +368,14 @@ func Expect(t testing.TB, resp *Response, status int, code ...string) {
 
 // Path formats a path with fmt.Sprintf.
 func Path(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// Inbox returns a user's notifications, newest first, straight from the
+// database (for checking what a domain change announced).
+func (e *Env) Inbox(userID int64) []models.Notification {
+	e.T.Helper()
+	var rows []models.Notification
+	if err := e.Store.Read(context.Background()).Where("user_id = ?", userID).Order("id DESC").Find(&rows).Error; err != nil {
+		e.T.Fatal(err)
+	}
+	return rows
+}

@@ -7,5 +7,6 @@ func Tables() []any {
 	return []any{
 		&User{}, &RefreshToken{}, &IdempotencyKey{},
 		&Notification{}, &Device{}, &Preferences{}, &OutboxJob{},
+		&ShuttleRoute{}, &ShuttleStop{}, &ShuttleSchedule{}, &ShuttleCalendarDay{}, &ShuttleTrip{}, &ShuttlePosition{}, &ShuttleRouteFollow{}, &ShuttleStopFollow{}, &ShuttleStopAlert{},
 	}
 }

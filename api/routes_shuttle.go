@@ -1,0 +1,76 @@
+package api
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/handlers"
+	"houqin/models"
+)
+
+// DefaultPositionDays is how many days GPS fixes are kept unless
+// HOUQIN_SHUTTLE_POSITION_DAYS says otherwise.
+const DefaultPositionDays = 30
+
+// mountShuttle registers the shuttle routes and jobs: riders read routes,
+// timetables and trips and follow routes or stops; drivers report status
+// and positions; admins keep routes, timetables and the service calendar.
+func (s *Server) mountShuttle(r fiber.Router) {
+	h := s.API
+	admin := handlers.Require(models.RoleAdmin)
+	driver := handlers.Require(models.RoleDriver)
+
+	r.Get("/shuttle/routes", h.ListShuttleRoutes)
+	r.Post("/shuttle/routes", admin, h.CreateShuttleRoute)
+	r.Get("/shuttle/routes/:id", h.GetShuttleRoute)
+	r.Patch("/shuttle/routes/:id", admin, h.UpdateShuttleRoute)
+	r.Get("/shuttle/routes/:id/schedules", admin, h.ListShuttleSchedules)
+	r.Post("/shuttle/routes/:id/schedules", admin, h.CreateShuttleSchedule)
+	r.Patch("/shuttle/schedules/:id", admin, h.UpdateShuttleSchedule)
+	r.Patch("/shuttle/stops/:id", admin, h.UpdateShuttleStop)
+	r.Get("/shuttle/calendar", admin, h.ShuttleCalendar)
+	r.Put("/shuttle/calendar/:date", admin, h.SetShuttleCalendarDay)
+	r.Delete("/shuttle/calendar/:date", admin, h.DeleteShuttleCalendarDay)
+
+	r.Get("/shuttle/trips", h.ListShuttleTrips)
+	r.Get("/shuttle/trips/:id", h.GetShuttleTrip)
+	r.Patch("/shuttle/trips/:id", admin, h.ReassignTrip)
+	r.Post("/shuttle/trips/:id/status", driver, h.ChangeTripStatus)
+	r.Post("/shuttle/trips/:id/positions", driver, h.RecordPositions)
+	r.Get("/driver/trips", driver, h.DriverTrips)
+
+	r.Get("/me/subscriptions", h.ShuttleFollows)
+	r.Put("/me/subscriptions/routes/:route_id", h.FollowRoute)
+	r.Delete("/me/subscriptions/routes/:route_id", h.UnfollowRoute)
+	r.Put("/me/subscriptions/stops/:stop_id", h.FollowStop)
+	r.Delete("/me/subscriptions/stops/:stop_id", h.UnfollowStop)
+
+	keep := positionRetention(s)
+	s.jobs = append(s.jobs,
+		Job{Name: "shuttle stop alerts", Every: 30 * time.Second, Run: s.Store.SweepShuttleStopAlerts},
+		Job{Name: "purge shuttle positions", Every: time.Hour, Run: func(ctx context.Context) error {
+			return s.Store.PurgeShuttlePositions(ctx, keep)
+		}},
+	)
+}
+
+// positionRetention reads HOUQIN_SHUTTLE_POSITION_DAYS (1-3650). It is read
+// here rather than in Config to keep the shuttle self-contained; a bad value
+// is logged and the default used.
+func positionRetention(s *Server) time.Duration {
+	days := DefaultPositionDays
+	if v := os.Getenv("HOUQIN_SHUTTLE_POSITION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			s.Log.Error("HOUQIN_SHUTTLE_POSITION_DAYS must be a number of days between 1 and 3650; using the default",
+				"value", v, "default", DefaultPositionDays)
+		} else {
+			days = n
+		}
+	}
+	return time.Duration(days) * 24 * time.Hour
+}

@@ -111,9 +111,9 @@ func ISOWeekday(d Date) int {
 // the minutes from departure to each stop, the vehicle, the default driver
 // and the weekdays it runs (the service calendar may move those).
 type ShuttleSchedule struct {
-	ID              int64 `gorm:"primaryKey"`
-	RouteID         int64 `gorm:"index:idx_shuttle_schedules_route"`
-	DepartureMinute int   // minutes after local midnight
+	ID              int64   `gorm:"primaryKey"`
+	RouteID         int64   `gorm:"index:idx_shuttle_schedules_route"`
+	DepartureMinute int     // minutes after local midnight
 	StopMinutes     Minutes `gorm:"type:text"`
 	Weekdays        Weekdays
 	VehiclePlate    string `gorm:"size:20"`
@@ -145,7 +145,7 @@ func ParseClock(s string) (int, error) {
 type ShuttleCalendarDay struct {
 	Date      Date `gorm:"primaryKey"`
 	NoService bool
-	RunsAs    int // ISO weekday whose timetable runs; 0 with NoService
+	RunsAs    int    // ISO weekday whose timetable runs; 0 with NoService
 	Note      string `gorm:"size:100"`
 	UpdatedAt time.Time
 }

@@ -73,8 +73,21 @@ func (w *shuttleWorld) addSchedule(t *testing.T, departure string, weekdays []in
 // at sets the clock to a local wall-clock time on 2026-12-01 (a Tuesday).
 func (w *shuttleWorld) at(hour, minute int) time.Time {
 	t := time.Date(2026, 12, 1, hour, minute, 0, 0, w.loc)
-	w.env.Clock.Set(t)
+	w.setClock(t)
 	return t
+}
+
+// setClock moves the clock and signs the world's users in again, since
+// access tokens expire with the clock.
+func (w *shuttleWorld) setClock(t time.Time) {
+	w.env.Clock.Set(t)
+	for _, u := range []*apitest.User{&w.admin, &w.driver, &w.staff} {
+		token, err := w.env.Server.API.Tokens.Issue(u.ID)
+		if err != nil {
+			w.env.T.Fatal(err)
+		}
+		u.Token = token
+	}
 }
 
 type tripJSON struct {

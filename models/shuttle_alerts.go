@@ -87,9 +87,10 @@ func stopAlerts(tx *Tx, t *ShuttleTrip) error {
 }
 
 // stopAlertsWith pushes each stop follower once per trip when the trip's
-// estimated arrival at their stop is within their minutes_before. The
-// alert row's primary key is the claim, so replicas and concurrent reports
-// never alert twice.
+// estimated arrival at their stop is within their minutes_before. Every
+// caller holds the trip's row lock, so the check for an earlier alert row
+// and the insert of a new one cannot interleave with another request or
+// replica; the alert's primary key backs this up.
 func stopAlertsWith(tx *Tx, t *ShuttleTrip, stops []ShuttleStop) error {
 	if t.Status != TripBoarding && t.Status != TripDeparted {
 		return nil
@@ -113,13 +114,8 @@ func stopAlertsWith(tx *Tx, t *ShuttleTrip, stops []ShuttleStop) error {
 		if e == nil || e.ETA == nil || e.ETA.Sub(tx.Now) > time.Duration(f.MinutesBefore)*time.Minute {
 			continue
 		}
-		claim := tx.Clauses(clause.OnConflict{DoNothing: true}).
-			Create(&ShuttleStopAlert{TripID: t.ID, UserID: f.UserID, StopID: f.StopID})
-		if claim.Error != nil {
-			return claim.Error
-		}
-		if claim.RowsAffected == 0 {
-			continue
+		if err := tx.Create(&ShuttleStopAlert{TripID: t.ID, UserID: f.UserID, StopID: f.StopID}).Error; err != nil {
+			return err
 		}
 		if r == nil {
 			r = &ShuttleRoute{}

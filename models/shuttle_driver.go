@@ -5,8 +5,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"gorm.io/gorm/clause"
 )
 
 // TripStatusChange is a driver's report: a new status, and/or the current
@@ -171,16 +169,14 @@ func (s *Store) RecordPositions(ctx context.Context, a Actor, id int64, fixes []
 		if err != nil {
 			return err
 		}
-		rows := plausibleFixes(&t, stops, fixes, tx.Now, res)
-		if len(rows) == 0 {
-			return nil
+		rows, err := newFixes(tx, plausibleFixes(&t, stops, fixes, tx.Now, res), res)
+		if err != nil || len(rows) == 0 {
+			return err
 		}
-		ins := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows)
-		if ins.Error != nil {
-			return ins.Error
+		if err := tx.Create(&rows).Error; err != nil {
+			return err
 		}
-		res.Accepted = int(ins.RowsAffected)
-		res.Duplicates += len(rows) - res.Accepted
+		res.Accepted = len(rows)
 		last := rows[len(rows)-1]
 		if t.LastPositionAt != nil && !last.RecordedAt.After(*t.LastPositionAt) {
 			return nil
@@ -242,6 +238,34 @@ func plausibleFixes(t *ShuttleTrip, stops []ShuttleStop, fixes []Fix, now time.T
 	}
 	slices.SortFunc(res.Rejected, func(a, b RejectedFix) int { return a.Index - b.Index })
 	return rows
+}
+
+// newFixes drops the fixes already stored, counting them as duplicates.
+// The caller holds the trip's row lock, so no other batch of the same trip
+// can store the same fix meanwhile; the unique key backs this up.
+func newFixes(tx *Tx, rows []ShuttlePosition, res *FixResult) ([]ShuttlePosition, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	times := make([]time.Time, len(rows))
+	for i, r := range rows {
+		times[i] = r.RecordedAt
+	}
+	var stored []time.Time
+	err := tx.Model(&ShuttlePosition{}).Where("trip_id = ? AND recorded_at IN ?", rows[0].TripID, times).
+		Pluck("recorded_at", &stored).Error
+	if err != nil || len(stored) == 0 {
+		return rows, err
+	}
+	fresh := rows[:0]
+	for _, r := range rows {
+		if slices.ContainsFunc(stored, r.RecordedAt.Equal) {
+			res.Duplicates++
+			continue
+		}
+		fresh = append(fresh, r)
+	}
+	return fresh, nil
 }
 
 func nearestStopKm(lat, lng float64, stops []ShuttleStop) float64 {

@@ -1,0 +1,186 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"houqin/api/apitest"
+	"houqin/models"
+)
+
+// fleet is busCount buses, each a departed trip with its own driver, on one
+// route whose last stop has followers (so every fix is checked against
+// stop subscriptions), served over real HTTP on loopback.
+type fleet struct {
+	base   string
+	client *http.Client
+	buses  []bus
+	start  time.Time
+}
+
+type bus struct {
+	trip  int64
+	token string
+	seq   atomic.Int64
+}
+
+const busCount = 200
+
+func newFleet(b *testing.B) *fleet {
+	env := apitest.New(b)
+	ctx := context.Background()
+	// A clock that runs in real time from 09:00 local, so tokens and the
+	// "not from the future" check behave as in production.
+	realStart, epoch := time.Now(), apitest.Epoch
+	env.Store.Clock = func() time.Time { return epoch.Add(time.Since(realStart)) }
+	stops := []models.StopInput{{Name: "湖塘", Lat: 31.70, Lng: stopLng}, {Name: "法院", Lat: 31.72, Lng: stopLng},
+		{Name: "检察院", Lat: 31.74, Lng: stopLng}, {Name: "区行政中心", Lat: 31.76, Lng: stopLng}}
+	route, err := env.Store.CreateShuttleRoute(ctx, models.NewShuttleRoute{Name: "政法班车", Active: true, Stops: stops})
+	if err != nil {
+		b.Fatal(err)
+	}
+	adminUser := env.NewUser(models.RoleAdmin)
+	admin := adminUser.Actor()
+	f := &fleet{buses: make([]bus, busCount), start: epoch}
+	for i := range f.buses {
+		d := env.NewUser(models.RoleDriver)
+		f.buses[i].token = d.Token
+		_, err := env.Store.CreateShuttleSchedule(ctx, route.ID, models.ScheduleInput{DepartureMinute: 8*60 + 30,
+			StopMinutes: models.Minutes{0, 6, 12, 20}, Weekdays: models.WeekdaysOf(1, 2, 3, 4, 5, 6, 7), DriverID: &d.ID, Active: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 20 {
+		u := env.NewUser()
+		if _, err := env.Store.FollowStop(ctx, u.ID, route.Stops[3].ID, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	trips, err := env.Store.ShuttleTrips(ctx, env.Store.Today(), route.ID)
+	if err != nil || len(trips) != busCount {
+		b.Fatalf("%d trips: %v", len(trips), err)
+	}
+	for i, t := range trips {
+		f.buses[i].trip = t.ID
+		if _, err := env.Store.ChangeTripStatus(ctx, admin, t.ID, models.TripStatusChange{Status: models.TripDeparted}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = env.Server.App.Listener(ln) }()
+	b.Cleanup(func() { _ = env.Server.App.Shutdown() })
+	f.base = "http://" + ln.Addr().String()
+	f.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: busCount}, Timeout: 30 * time.Second}
+	return f
+}
+
+// send posts bus i's next fix: 2 s after its previous one and 1 m further
+// north, starting an hour before the clock's start so that fixes sent
+// faster than real time are still not "from the future".
+func (f *fleet) send(b *testing.B, i int) (time.Duration, bool) {
+	bs := &f.buses[i]
+	n := bs.seq.Add(1)
+	at := f.start.Add(-time.Hour + time.Duration(n)*2*time.Second)
+	body, _ := json.Marshal(map[string]any{"positions": []any{map[string]any{
+		"lat": 31.70 + float64(n)*1e-5, "lng": stopLng, "speed": 0.5, "recorded_at": at.Format(time.RFC3339Nano)}}})
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/shuttle/trips/%d/positions", f.base, bs.trip), bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+bs.token)
+	t0 := time.Now()
+	resp, err := f.client.Do(req)
+	d := time.Since(t0)
+	if err != nil {
+		b.Error(err)
+		return d, false
+	}
+	var res positionsResult
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &res) != nil {
+		b.Errorf("status %d: %s", resp.StatusCode, raw)
+		return d, false
+	}
+	return d, res.Accepted == 1
+}
+
+// BenchmarkShuttlePositionIngest measures position ingest over HTTP from
+// 200 buses. "saturated": every bus sends its next fix as soon as the last
+// is answered (capacity). "paced-2s": every bus sends a fix every 2 s, the
+// target load of 100 fixes/s (run it with -benchtime=3000x for 30 s).
+// Reported: accepted fixes/s, p50 and p99 latency, heap in use after the run.
+func BenchmarkShuttlePositionIngest(b *testing.B) {
+	f := newFleet(b)
+	for _, mode := range []struct {
+		name  string
+		every time.Duration
+	}{{"saturated", 0}, {"paced-2s", 2 * time.Second}} {
+		b.Run(mode.name, func(b *testing.B) {
+			var (
+				mu        sync.Mutex
+				latencies []time.Duration
+				accepted  atomic.Int64
+				next      atomic.Int64
+				wg        sync.WaitGroup
+			)
+			b.ReportAllocs()
+			b.ResetTimer()
+			began := time.Now()
+			for i := range busCount {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if mode.every > 0 { // spread the buses over the interval
+						time.Sleep(mode.every * time.Duration(i) / busCount)
+					}
+					var mine []time.Duration
+					for next.Add(1) <= int64(b.N) {
+						t0 := time.Now()
+						d, ok := f.send(b, i)
+						mine = append(mine, d)
+						if ok {
+							accepted.Add(1)
+						}
+						if mode.every > 0 {
+							time.Sleep(mode.every - time.Since(t0))
+						}
+					}
+					mu.Lock()
+					latencies = append(latencies, mine...)
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(began)
+			b.StopTimer()
+			slices.Sort(latencies)
+			pct := func(p float64) float64 {
+				return float64(latencies[int(p*float64(len(latencies)-1))].Microseconds()) / 1000
+			}
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(accepted.Load())/elapsed.Seconds(), "fixes/s")
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+			if accepted.Load() != int64(b.N) {
+				b.Errorf("%d of %d fixes accepted", accepted.Load(), b.N)
+			}
+		})
+	}
+}

@@ -248,3 +248,37 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 		}
 	})
 }
+
+func TestShuttleDemoData(t *testing.T) {
+	env := apitest.New(t)
+	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+		t.Fatal(err)
+	}
+	staff := env.NewUser()
+	var routes struct {
+		Items []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	env.Get("/api/v1/shuttle/routes", staff.Token).JSON(t, &routes)
+	if len(routes.Items) != 2 || routes.Items[0].Name != "政法班车" || routes.Items[1].Name != "科创中心专线" {
+		t.Fatalf("routes = %+v", routes.Items)
+	}
+	var trips struct {
+		Items []tripJSON `json:"items"`
+	}
+	env.Get("/api/v1/shuttle/trips?date=2026-12-01", staff.Token).JSON(t, &trips)
+	if len(trips.Items) != 4 || trips.Items[0].Driver == nil {
+		t.Fatalf("trips = %+v", trips.Items)
+	}
+	var tt timetableJSON
+	env.Get(apitest.Path("/api/v1/shuttle/routes/%d?date=2027-01-01", routes.Items[0].ID), staff.Token).JSON(t, &tt)
+	if tt.Service.Kind != "holiday" || len(tt.Timetable) != 0 {
+		t.Fatalf("New Year's Day = %+v", tt)
+	}
+	env.Get(apitest.Path("/api/v1/shuttle/routes/%d?date=2027-02-20", routes.Items[0].ID), staff.Token).JSON(t, &tt)
+	if tt.Service.Kind != "workday" || len(tt.Timetable) != 2 {
+		t.Fatalf("moved workday = %+v", tt)
+	}
+}

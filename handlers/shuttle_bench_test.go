@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"runtime"
 	"slices"
@@ -78,13 +77,7 @@ func newFleet(b *testing.B) *fleet {
 			b.Fatal(err)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go func() { _ = env.Server.App.Listener(ln) }()
-	b.Cleanup(func() { _ = env.Server.App.Shutdown() })
-	f.base = "http://" + ln.Addr().String()
+	f.base = apitest.Serve(b, env.Server.App)
 	f.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: busCount}, Timeout: 30 * time.Second}
 	return f
 }

@@ -14,7 +14,7 @@ func TestShuttleRouteFollowers(t *testing.T) {
 	w := newShuttleWorld(t)
 	env := w.env
 	bystander := env.NewUser()
-	addDevice(t, env, w.staff.ID)
+	shuttleAddDevice(t, env, w.staff.ID)
 	tr := w.trip(t)
 	apitest.Expect(t, env.Put(apitest.Path("/api/v1/me/subscriptions/routes/%d", w.route), w.staff.Token, nil), http.StatusNoContent)
 	apitest.Expect(t, env.Put(apitest.Path("/api/v1/me/subscriptions/routes/%d", w.route), w.staff.Token, nil), http.StatusNoContent)
@@ -34,19 +34,19 @@ func TestShuttleRouteFollowers(t *testing.T) {
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, s.body), 200)
-			if got := inboxTypes(env, w.staff.ID); !slices.Equal(got, s.want) {
+			if got := shuttleInbox(env, w.staff.ID); !slices.Equal(got, s.want) {
 				t.Fatalf("inbox = %v, want %v", got, s.want)
 			}
 		})
 	}
 	t.Run("positions alert no route follower", func(t *testing.T) {
-		w.positions(t, tr.ID, fix(31.71, env.Clock.Now()))
+		w.positions(t, tr.ID, shuttleFix(31.71, env.Clock.Now()))
 		if got := len(env.Inbox(w.staff.ID)); got != 3 {
 			t.Fatalf("%d notifications", got)
 		}
 	})
 	t.Run("pushes are high priority and collapse per trip", func(t *testing.T) {
-		jobs := outbox(t, env)
+		jobs := shuttleOutbox(t, env)
 		if len(jobs) != 3 {
 			t.Fatalf("%d outbox rows, want 3", len(jobs))
 		}
@@ -87,7 +87,7 @@ func TestShuttleRouteFollowers(t *testing.T) {
 func TestShuttleStopFollowers(t *testing.T) {
 	w := newShuttleWorld(t)
 	env := w.env
-	addDevice(t, env, w.staff.ID)
+	shuttleAddDevice(t, env, w.staff.ID)
 	last := w.stops[3] // 20 minutes from departure
 	resp := env.Put(apitest.Path("/api/v1/me/subscriptions/stops/%d", last), w.staff.Token, map[string]any{"minutes_before": 10})
 	apitest.Expect(t, resp, http.StatusOK)
@@ -116,47 +116,47 @@ func TestShuttleStopFollowers(t *testing.T) {
 	apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, map[string]any{"status": "departed"}), 200)
 	approaching := func() int {
 		n := 0
-		for _, typ := range inboxTypes(env, w.staff.ID) {
+		for _, typ := range shuttleInbox(env, w.staff.ID) {
 			if typ == "shuttle.approaching" {
 				n++
 			}
 		}
 		return n
 	}
-	t.Run("not while the bus is far", func(t *testing.T) {
+	t.Run("not while the shuttleBus is far", func(t *testing.T) {
 		w.at(9, 36)
-		w.positions(t, tr.ID, fix(stopLats[1], env.Clock.Now())) // at stop 1: 14 minutes to go
+		w.positions(t, tr.ID, shuttleFix(shuttleStopLats[1], env.Clock.Now())) // at stop 1: 14 minutes to go
 		if approaching() != 0 {
 			t.Fatal("alerted too early")
 		}
 	})
-	t.Run("once when the bus is that close", func(t *testing.T) {
+	t.Run("once when the shuttleBus is that close", func(t *testing.T) {
 		w.at(9, 45)
-		w.positions(t, tr.ID, fix(31.75, env.Clock.Now())) // 4 minutes to go
+		w.positions(t, tr.ID, shuttleFix(31.75, env.Clock.Now())) // 4 minutes to go
 		if approaching() != 1 {
-			t.Fatalf("inbox = %v", inboxTypes(env, w.staff.ID))
+			t.Fatalf("inbox = %v", shuttleInbox(env, w.staff.ID))
 		}
 		n := env.Inbox(w.staff.ID)[0]
 		if n.Body != "预计约4分钟后到达区行政中心" || n.Data["stop_id"] != apitest.Path("%d", last) {
 			t.Fatalf("notification = %+v", n)
 		}
-		if jobs := outbox(t, env); len(jobs) != 1 || !jobs[0].High {
+		if jobs := shuttleOutbox(t, env); len(jobs) != 1 || !jobs[0].High {
 			t.Fatalf("outbox = %+v", jobs)
 		}
 	})
 	t.Run("never twice for the same trip", func(t *testing.T) {
 		w.at(9, 46)
-		w.positions(t, tr.ID, fix(31.755, env.Clock.Now()))
+		w.positions(t, tr.ID, shuttleFix(31.755, env.Clock.Now()))
 		if err := env.Store.SweepShuttleStopAlerts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if approaching() != 1 {
-			t.Fatalf("inbox = %v", inboxTypes(env, w.staff.ID))
+			t.Fatalf("inbox = %v", shuttleInbox(env, w.staff.ID))
 		}
 	})
-	t.Run("a bus without positions alerts from the timetable and its delay", func(t *testing.T) {
+	t.Run("a shuttleBus without positions alerts from the timetable and its delay", func(t *testing.T) {
 		other := w.addSchedule(t, "10:00", []int{1, 2, 3, 4, 5}, &w.driver.ID)
-		var trip tripJSON
+		var trip shuttleTripJSON
 		for _, x := range w.trips(t, "2026-12-01") {
 			if x.ScheduleID == other {
 				trip = x
@@ -172,7 +172,7 @@ func TestShuttleStopFollowers(t *testing.T) {
 			t.Fatal(err)
 		}
 		if approaching() != 2 {
-			t.Fatalf("inbox = %v", inboxTypes(env, w.staff.ID))
+			t.Fatalf("inbox = %v", shuttleInbox(env, w.staff.ID))
 		}
 	})
 	t.Run("unfollowing a stop", func(t *testing.T) {

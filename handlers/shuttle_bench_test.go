@@ -18,40 +18,40 @@ import (
 	"houqin/models"
 )
 
-// fleet is busCount buses, each a departed trip with its own driver, on one
+// shuttleFleet is shuttleBuses buses, each a departed trip with its own driver, on one
 // route whose last stop has followers (so every fix is checked against
 // stop subscriptions), served over real HTTP on loopback.
-type fleet struct {
+type shuttleFleet struct {
 	base   string
 	client *http.Client
-	buses  []bus
+	buses  []shuttleBus
 	start  time.Time
 }
 
-type bus struct {
+type shuttleBus struct {
 	trip  int64
 	token string
 	seq   atomic.Int64
 }
 
-const busCount = 200
+const shuttleBuses = 200
 
-func newFleet(b *testing.B) *fleet {
+func newShuttleFleet(b *testing.B) *shuttleFleet {
 	env := apitest.New(b)
 	ctx := context.Background()
 	// A clock that runs in real time from 09:00 local, so tokens and the
 	// "not from the future" check behave as in production.
 	realStart, epoch := time.Now(), apitest.Epoch
 	env.Store.Clock = func() time.Time { return epoch.Add(time.Since(realStart)) }
-	stops := []models.StopInput{{Name: "湖塘", Lat: 31.70, Lng: stopLng}, {Name: "法院", Lat: 31.72, Lng: stopLng},
-		{Name: "检察院", Lat: 31.74, Lng: stopLng}, {Name: "区行政中心", Lat: 31.76, Lng: stopLng}}
+	stops := []models.StopInput{{Name: "湖塘", Lat: 31.70, Lng: shuttleStopLng}, {Name: "法院", Lat: 31.72, Lng: shuttleStopLng},
+		{Name: "检察院", Lat: 31.74, Lng: shuttleStopLng}, {Name: "区行政中心", Lat: 31.76, Lng: shuttleStopLng}}
 	route, err := env.Store.CreateShuttleRoute(ctx, models.NewShuttleRoute{Name: "政法班车", Active: true, Stops: stops})
 	if err != nil {
 		b.Fatal(err)
 	}
 	adminUser := env.NewUser(models.RoleAdmin)
 	admin := adminUser.Actor()
-	f := &fleet{buses: make([]bus, busCount), start: epoch}
+	f := &shuttleFleet{buses: make([]shuttleBus, shuttleBuses), start: epoch}
 	for i := range f.buses {
 		d := env.NewUser(models.RoleDriver)
 		f.buses[i].token = d.Token
@@ -68,7 +68,7 @@ func newFleet(b *testing.B) *fleet {
 		}
 	}
 	trips, err := env.Store.ShuttleTrips(ctx, env.Store.Today(), route.ID)
-	if err != nil || len(trips) != busCount {
+	if err != nil || len(trips) != shuttleBuses {
 		b.Fatalf("%d trips: %v", len(trips), err)
 	}
 	for i, t := range trips {
@@ -78,19 +78,19 @@ func newFleet(b *testing.B) *fleet {
 		}
 	}
 	f.base = apitest.Serve(b, env.Server.App)
-	f.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: busCount}, Timeout: 30 * time.Second}
+	f.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: shuttleBuses}, Timeout: 30 * time.Second}
 	return f
 }
 
-// send posts bus i's next fix: 2 s after its previous one and 1 m further
+// send posts shuttleBus i's next fix: 2 s after its previous one and 1 m further
 // north, starting an hour before the clock's start so that fixes sent
 // faster than real time are still not "from the future".
-func (f *fleet) send(b *testing.B, i int) (time.Duration, bool) {
+func (f *shuttleFleet) send(b *testing.B, i int) (time.Duration, bool) {
 	bs := &f.buses[i]
 	n := bs.seq.Add(1)
 	at := f.start.Add(-time.Hour + time.Duration(n)*2*time.Second)
 	body, _ := json.Marshal(map[string]any{"positions": []any{map[string]any{
-		"lat": 31.70 + float64(n)*1e-5, "lng": stopLng, "speed": 0.5, "recorded_at": at.Format(time.RFC3339Nano)}}})
+		"lat": 31.70 + float64(n)*1e-5, "lng": shuttleStopLng, "speed": 0.5, "recorded_at": at.Format(time.RFC3339Nano)}}})
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/shuttle/trips/%d/positions", f.base, bs.trip), bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+bs.token)
@@ -101,7 +101,7 @@ func (f *fleet) send(b *testing.B, i int) (time.Duration, bool) {
 		b.Error(err)
 		return d, false
 	}
-	var res positionsResult
+	var res shuttlePositionsResult
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(raw, &res) != nil {
@@ -112,12 +112,12 @@ func (f *fleet) send(b *testing.B, i int) (time.Duration, bool) {
 }
 
 // BenchmarkShuttlePositionIngest measures position ingest over HTTP from
-// 200 buses. "saturated": every bus sends its next fix as soon as the last
-// is answered (capacity). "paced-2s": every bus sends a fix every 2 s, the
+// 200 buses. "saturated": every shuttleBus sends its next fix as soon as the last
+// is answered (capacity). "paced-2s": every shuttleBus sends a fix every 2 s, the
 // target load of 100 fixes/s (run it with -benchtime=3000x for 30 s).
 // Reported: accepted fixes/s, p50 and p99 latency, heap in use after the run.
 func BenchmarkShuttlePositionIngest(b *testing.B) {
-	f := newFleet(b)
+	f := newShuttleFleet(b)
 	for _, mode := range []struct {
 		name  string
 		every time.Duration
@@ -133,12 +133,12 @@ func BenchmarkShuttlePositionIngest(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			began := time.Now()
-			for i := range busCount {
+			for i := range shuttleBuses {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					if mode.every > 0 { // spread the buses over the interval
-						time.Sleep(mode.every * time.Duration(i) / busCount)
+						time.Sleep(mode.every * time.Duration(i) / shuttleBuses)
 					}
 					var mine []time.Duration
 					for next.Add(1) <= int64(b.N) {

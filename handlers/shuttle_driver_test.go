@@ -49,7 +49,7 @@ func TestShuttleDriverStatusRules(t *testing.T) {
 			if s.want == "" {
 				return
 			}
-			var got tripJSON
+			var got shuttleTripJSON
 			resp.JSON(t, &got)
 			if got.Status != s.want {
 				t.Fatalf("status %q, want %q", got.Status, s.want)
@@ -57,7 +57,7 @@ func TestShuttleDriverStatusRules(t *testing.T) {
 		})
 	}
 	t.Run("yesterday's trips cannot change", func(t *testing.T) {
-		var late tripJSON
+		var late shuttleTripJSON
 		for _, x := range w.trips(t, "2026-12-01") {
 			if x.ScheduleID == evening {
 				late = x
@@ -83,14 +83,14 @@ func TestShuttlePositions(t *testing.T) {
 
 	t.Run("a batch out of order with duplicates and implausible fixes", func(t *testing.T) {
 		res := w.positions(t, tr.ID,
-			fix(31.7040, s(40)),
-			fix(31.7000, s(0)),
-			fix(31.7020, s(20)),
-			fix(31.7020, s(20)), // repeated in the batch
+			shuttleFix(31.7040, s(40)),
+			shuttleFix(31.7000, s(0)),
+			shuttleFix(31.7020, s(20)),
+			shuttleFix(31.7020, s(20)), // repeated in the batch
 			map[string]any{"lat": 0.0, "lng": 0.0, "recorded_at": s(30).Format(time.RFC3339)},
 			map[string]any{"lat": 39.9042, "lng": 116.4074, "recorded_at": s(31).Format(time.RFC3339)}, // Beijing
-			fix(31.7050, s(3600)), // an hour ahead
-			fix(31.7900, s(41)),   // 9 km in a second
+			shuttleFix(31.7050, s(3600)), // an hour ahead
+			shuttleFix(31.7900, s(41)),   // 9 km in a second
 		)
 		if res.Accepted != 3 || res.Duplicates != 1 {
 			t.Fatalf("result = %+v", res)
@@ -110,13 +110,13 @@ func TestShuttlePositions(t *testing.T) {
 		}
 	})
 	t.Run("a resent batch is all duplicates", func(t *testing.T) {
-		res := w.positions(t, tr.ID, fix(31.7000, s(0)), fix(31.7040, s(40)))
+		res := w.positions(t, tr.ID, shuttleFix(31.7000, s(0)), shuttleFix(31.7040, s(40)))
 		if res.Accepted != 0 || res.Duplicates != 2 {
 			t.Fatalf("result = %+v", res)
 		}
 	})
-	t.Run("a late older fix is kept but does not move the bus back", func(t *testing.T) {
-		res := w.positions(t, tr.ID, fix(31.7030, s(30)))
+	t.Run("a late older fix is kept but does not move the shuttleBus back", func(t *testing.T) {
+		res := w.positions(t, tr.ID, shuttleFix(31.7030, s(30)))
 		if res.Accepted != 1 {
 			t.Fatalf("result = %+v", res)
 		}
@@ -136,8 +136,8 @@ func TestShuttlePositions(t *testing.T) {
 	})
 	t.Run("malformed fixes are refused whole", func(t *testing.T) {
 		for _, body := range []map[string]any{
-			{"positions": []any{map[string]any{"lat": 91, "lng": stopLng, "recorded_at": s(50).Format(time.RFC3339)}}},
-			{"positions": []any{map[string]any{"lat": 31.7, "lng": stopLng}}},
+			{"positions": []any{map[string]any{"lat": 91, "lng": shuttleStopLng, "recorded_at": s(50).Format(time.RFC3339)}}},
+			{"positions": []any{map[string]any{"lat": 31.7, "lng": shuttleStopLng}}},
 			{"positions": []any{}},
 		} {
 			resp := w.env.Post(apitest.Path("/api/v1/shuttle/trips/%d/positions", tr.ID), w.driver.Token, body)
@@ -146,7 +146,7 @@ func TestShuttlePositions(t *testing.T) {
 	})
 	t.Run("the estimate follows the position", func(t *testing.T) {
 		w.at(9, 45)
-		w.positions(t, tr.ID, fix(31.75, w.env.Clock.Now())) // half way from stop 2 (12 min) to stop 3 (20 min)
+		w.positions(t, tr.ID, shuttleFix(31.75, w.env.Clock.Now())) // half way from stop 2 (12 min) to stop 3 (20 min)
 		got := w.trip(t)
 		if !got.Stops[0].Passed || !got.Stops[2].Passed || got.Stops[3].Passed || got.Stops[3].ETA == nil {
 			t.Fatalf("stops = %+v", got.Stops)
@@ -158,7 +158,7 @@ func TestShuttlePositions(t *testing.T) {
 	t.Run("no positions once the trip has arrived", func(t *testing.T) {
 		apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, map[string]any{"status": "arrived"}), 200)
 		resp := w.env.Post(apitest.Path("/api/v1/shuttle/trips/%d/positions", tr.ID), w.driver.Token,
-			map[string]any{"positions": []any{fix(31.76, w.env.Clock.Now())}})
+			map[string]any{"positions": []any{shuttleFix(31.76, w.env.Clock.Now())}})
 		apitest.Expect(t, resp, http.StatusConflict, "invalid_transition")
 	})
 	t.Run("old fixes are purged", func(t *testing.T) {

@@ -19,23 +19,23 @@ type shuttleWorld struct {
 	admin, driver, staff apitest.User
 	route, schedule      int64
 	stops                []int64
-	events               *recorder
+	events               *shuttleRecorder
 	loc                  *time.Location
 }
 
-var stopLats = []float64{31.70, 31.72, 31.74, 31.76}
+var shuttleStopLats = []float64{31.70, 31.72, 31.74, 31.76}
 
-const stopLng = 119.95
+const shuttleStopLng = 119.95
 
 func newShuttleWorld(t *testing.T) *shuttleWorld {
 	t.Helper()
 	env := apitest.New(t)
 	w := &shuttleWorld{env: env, admin: env.NewUser(models.RoleAdmin), driver: env.NewUser(models.RoleDriver),
-		staff: env.NewUser(), events: &recorder{}, loc: env.Store.Location}
+		staff: env.NewUser(), events: &shuttleRecorder{}, loc: env.Store.Location}
 	env.Store.Events = w.events
-	stops := make([]map[string]any, len(stopLats))
-	for i, lat := range stopLats {
-		stops[i] = map[string]any{"name": []string{"湖塘", "法院", "检察院", "区行政中心"}[i], "lat": lat, "lng": stopLng}
+	stops := make([]map[string]any, len(shuttleStopLats))
+	for i, lat := range shuttleStopLats {
+		stops[i] = map[string]any{"name": []string{"湖塘", "法院", "检察院", "区行政中心"}[i], "lat": lat, "lng": shuttleStopLng}
 	}
 	resp := env.Post("/api/v1/shuttle/routes", w.admin.Token, map[string]any{"name": "政法班车", "color": "#c8102e", "stops": stops})
 	apitest.Expect(t, resp, http.StatusCreated)
@@ -90,7 +90,7 @@ func (w *shuttleWorld) setClock(t time.Time) {
 	}
 }
 
-type tripJSON struct {
+type shuttleTripJSON struct {
 	ID           int64  `json:"id"`
 	ScheduleID   int64  `json:"schedule_id"`
 	ServiceDate  string `json:"service_date"`
@@ -115,19 +115,19 @@ type tripJSON struct {
 	} `json:"stops"`
 }
 
-func (w *shuttleWorld) trips(t *testing.T, date string) []tripJSON {
+func (w *shuttleWorld) trips(t *testing.T, date string) []shuttleTripJSON {
 	t.Helper()
 	resp := w.env.Get("/api/v1/shuttle/trips?date="+date, w.staff.Token)
 	apitest.Expect(t, resp, http.StatusOK)
 	var out struct {
-		Items []tripJSON `json:"items"`
+		Items []shuttleTripJSON `json:"items"`
 	}
 	resp.JSON(t, &out)
 	return out.Items
 }
 
 // trip returns today's (2026-12-01) trip of the world's schedule.
-func (w *shuttleWorld) trip(t *testing.T) tripJSON {
+func (w *shuttleWorld) trip(t *testing.T) shuttleTripJSON {
 	t.Helper()
 	for _, tr := range w.trips(t, "2026-12-01") {
 		if tr.ScheduleID == w.schedule {
@@ -135,7 +135,7 @@ func (w *shuttleWorld) trip(t *testing.T) tripJSON {
 		}
 	}
 	t.Fatal("no trip today")
-	return tripJSON{}
+	return shuttleTripJSON{}
 }
 
 func (w *shuttleWorld) status(t *testing.T, token string, trip int64, body map[string]any) *apitest.Response {
@@ -143,11 +143,11 @@ func (w *shuttleWorld) status(t *testing.T, token string, trip int64, body map[s
 	return w.env.Post(apitest.Path("/api/v1/shuttle/trips/%d/status", trip), token, body)
 }
 
-func fix(lat float64, at time.Time) map[string]any {
-	return map[string]any{"lat": lat, "lng": stopLng, "speed": 9.5, "recorded_at": at.Format(time.RFC3339)}
+func shuttleFix(lat float64, at time.Time) map[string]any {
+	return map[string]any{"lat": lat, "lng": shuttleStopLng, "speed": 9.5, "recorded_at": at.Format(time.RFC3339)}
 }
 
-type positionsResult struct {
+type shuttlePositionsResult struct {
 	Accepted   int `json:"accepted"`
 	Duplicates int `json:"duplicates"`
 	Rejected   []struct {
@@ -156,30 +156,30 @@ type positionsResult struct {
 	} `json:"rejected"`
 }
 
-func (w *shuttleWorld) positions(t *testing.T, trip int64, fixes ...map[string]any) positionsResult {
+func (w *shuttleWorld) positions(t *testing.T, trip int64, fixes ...map[string]any) shuttlePositionsResult {
 	t.Helper()
 	resp := w.env.Post(apitest.Path("/api/v1/shuttle/trips/%d/positions", trip), w.driver.Token, map[string]any{"positions": fixes})
 	apitest.Expect(t, resp, http.StatusOK)
-	var res positionsResult
+	var res shuttlePositionsResult
 	resp.JSON(t, &res)
 	return res
 }
 
-// recorder is a models.Publisher that keeps what committed transactions
+// shuttleRecorder is a models.Publisher that keeps what committed transactions
 // announced.
-type recorder struct {
+type shuttleRecorder struct {
 	mu     sync.Mutex
 	events []models.Event
 }
 
-func (r *recorder) Publish(ev models.Event) {
+func (r *shuttleRecorder) Publish(ev models.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
 }
 
 // route returns the events published on route topics, and forgets all.
-func (r *recorder) route() []models.Event {
+func (r *shuttleRecorder) route() []models.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []models.Event
@@ -192,9 +192,9 @@ func (r *recorder) route() []models.Event {
 	return out
 }
 
-// addDevice registers a phone for u straight in the database, so that
+// shuttleAddDevice registers a phone for u straight in the database, so that
 // notifications also produce push outbox rows.
-func addDevice(t *testing.T, env *apitest.Env, userID int64) {
+func shuttleAddDevice(t *testing.T, env *apitest.Env, userID int64) {
 	t.Helper()
 	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
 		return tx.Create(&models.Device{UserID: userID, Token: apitest.Path("token-%d", userID), Platform: "android", LastSeenAt: tx.Now}).Error
@@ -204,7 +204,7 @@ func addDevice(t *testing.T, env *apitest.Env, userID int64) {
 	}
 }
 
-func inboxTypes(env *apitest.Env, userID int64) []string {
+func shuttleInbox(env *apitest.Env, userID int64) []string {
 	var out []string
 	for _, n := range env.Inbox(userID) {
 		out = append(out, n.Type)
@@ -212,7 +212,7 @@ func inboxTypes(env *apitest.Env, userID int64) []string {
 	return out
 }
 
-func outbox(t *testing.T, env *apitest.Env) []models.OutboxJob {
+func shuttleOutbox(t *testing.T, env *apitest.Env) []models.OutboxJob {
 	t.Helper()
 	var jobs []models.OutboxJob
 	if err := env.Store.Read(context.Background()).Order("id").Find(&jobs).Error; err != nil {

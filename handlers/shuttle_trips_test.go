@@ -11,7 +11,7 @@ import (
 	"houqin/models"
 )
 
-type timetableJSON struct {
+type shuttleTimetableJSON struct {
 	Date    string `json:"date"`
 	Service struct {
 		Runs    bool   `json:"runs"`
@@ -30,11 +30,11 @@ type timetableJSON struct {
 func TestShuttleTimetableAndCalendar(t *testing.T) {
 	w := newShuttleWorld(t)
 	env := w.env
-	timetable := func(date string) timetableJSON {
+	timetable := func(date string) shuttleTimetableJSON {
 		t.Helper()
 		resp := env.Get(apitest.Path("/api/v1/shuttle/routes/%d?date=%s", w.route, date), w.staff.Token)
 		apitest.Expect(t, resp, http.StatusOK)
-		var tt timetableJSON
+		var tt shuttleTimetableJSON
 		resp.JSON(t, &tt)
 		return tt
 	}
@@ -145,7 +145,7 @@ func TestShuttleTripsMaterializeOnceUnderConcurrentFirstReads(t *testing.T) {
 				return
 			}
 			var out struct {
-				Items []tripJSON `json:"items"`
+				Items []shuttleTripJSON `json:"items"`
 			}
 			resp.JSON(t, &out)
 			for _, tr := range out.Items {
@@ -193,9 +193,9 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 		{"staff cannot report status", http.MethodPost, apitest.Path("/api/v1/shuttle/trips/%d/status", tr.ID), w.staff.Token, map[string]any{"status": "departed"}, 403, "forbidden"},
 		{"another driver cannot report status", http.MethodPost, apitest.Path("/api/v1/shuttle/trips/%d/status", tr.ID), otherDriver.Token, map[string]any{"status": "departed"}, 403, "forbidden"},
 		{"another driver cannot send positions", http.MethodPost, apitest.Path("/api/v1/shuttle/trips/%d/positions", tr.ID), otherDriver.Token,
-			map[string]any{"positions": []any{fix(31.7, apitest.Epoch)}}, 403, "forbidden"},
+			map[string]any{"positions": []any{shuttleFix(31.7, apitest.Epoch)}}, 403, "forbidden"},
 		{"an admin cannot send positions for the driver", http.MethodPost, apitest.Path("/api/v1/shuttle/trips/%d/positions", tr.ID), w.admin.Token,
-			map[string]any{"positions": []any{fix(31.7, apitest.Epoch)}}, 403, "forbidden"},
+			map[string]any{"positions": []any{shuttleFix(31.7, apitest.Epoch)}}, 403, "forbidden"},
 		{"unknown trip", http.MethodPost, "/api/v1/shuttle/trips/999999/status", w.driver.Token, map[string]any{"status": "departed"}, 404, "not_found"},
 		{"unknown route to follow", http.MethodPut, "/api/v1/me/subscriptions/routes/999999", w.staff.Token, nil, 404, "not_found"},
 		{"unknown stop to follow", http.MethodPut, "/api/v1/me/subscriptions/stops/999999", w.staff.Token, map[string]any{"minutes_before": 5}, 404, "not_found"},
@@ -209,7 +209,7 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 	}
 	t.Run("the driver sees their own trips only", func(t *testing.T) {
 		var out struct {
-			Items []tripJSON `json:"items"`
+			Items []shuttleTripJSON `json:"items"`
 		}
 		resp := env.Get("/api/v1/driver/trips?date=2026-12-01", w.driver.Token)
 		apitest.Expect(t, resp, http.StatusOK)
@@ -227,7 +227,7 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 	t.Run("an admin reassigns one trip and the new driver takes over", func(t *testing.T) {
 		resp := env.Patch(apitest.Path("/api/v1/shuttle/trips/%d", tr.ID), w.admin.Token, map[string]any{"driver_id": otherDriver.ID, "vehicle_plate": "苏D·C1234"})
 		apitest.Expect(t, resp, http.StatusOK)
-		if got := inboxTypes(env, otherDriver.ID); !slices.Equal(got, []string{"shuttle.assigned"}) {
+		if got := shuttleInbox(env, otherDriver.ID); !slices.Equal(got, []string{"shuttle.assigned"}) {
 			t.Fatalf("new driver inbox = %v", got)
 		}
 		apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, map[string]any{"status": "boarding"}), 403, "forbidden")
@@ -266,13 +266,13 @@ func TestShuttleDemoData(t *testing.T) {
 		t.Fatalf("routes = %+v", routes.Items)
 	}
 	var trips struct {
-		Items []tripJSON `json:"items"`
+		Items []shuttleTripJSON `json:"items"`
 	}
 	env.Get("/api/v1/shuttle/trips?date=2026-12-01", staff.Token).JSON(t, &trips)
 	if len(trips.Items) != 4 || trips.Items[0].Driver == nil {
 		t.Fatalf("trips = %+v", trips.Items)
 	}
-	var tt timetableJSON
+	var tt shuttleTimetableJSON
 	env.Get(apitest.Path("/api/v1/shuttle/routes/%d?date=2027-01-01", routes.Items[0].ID), staff.Token).JSON(t, &tt)
 	if tt.Service.Kind != "holiday" || len(tt.Timetable) != 0 {
 		t.Fatalf("New Year's Day = %+v", tt)

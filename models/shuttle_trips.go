@@ -134,9 +134,9 @@ func resyncTrips(tx *Tx, scope *gorm.DB, refresh bool) error {
 		case i < 0:
 			err = tx.Delete(&ShuttleTrip{}, t.ID).Error
 		case refresh:
-			fresh := tripFrom(scheds[i], t.ServiceDate, tx.store.Location)
-			fresh.ID, fresh.CreatedAt, fresh.DelayMinutes = t.ID, t.CreatedAt, t.DelayMinutes
-			err = tx.Save(&fresh).Error
+			f := tripFrom(scheds[i], t.ServiceDate, tx.store.Location)
+			t.DepartureAt, t.StopMinutes, t.DriverID, t.VehiclePlate, t.VehicleSeats = f.DepartureAt, f.StopMinutes, f.DriverID, f.VehiclePlate, f.VehicleSeats
+			err = tx.Save(&t).Error
 		}
 		if err != nil {
 			return err

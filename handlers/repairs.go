@@ -223,8 +223,8 @@ func repairFilterOf(c *fiber.Ctx) (models.RepairFilter, error) {
 		return f, models.InvalidField("category", "is not a repair category")
 	}
 	tech, err := QueryInt(c, "technician_id", 0)
-	if err != nil {
-		return f, err
+	if err != nil || tech < 0 {
+		return f, models.InvalidField("technician_id", "must be a user id")
 	}
 	f.TechnicianID = int64(tech)
 	if f.From, err = QueryDate(c, "from"); err != nil {

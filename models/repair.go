@@ -270,6 +270,16 @@ func (r *Repair) visibleTo(a Actor) bool {
 	return a.Can(RoleDispatcher) || r.RequesterID == a.ID || (r.TechnicianID != nil && *r.TechnicianID == a.ID)
 }
 
+// takeVisible loads request id into r if a may see it; to anyone else it
+// does not exist.
+func takeVisible(db *gorm.DB, a Actor, id int64, r *Repair) error {
+	err := db.Take(r, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !r.visibleTo(a)) {
+		return ErrNotFound("repair")
+	}
+	return err
+}
+
 // RepairDetail is a request with its timeline and photos.
 type RepairDetail struct {
 	Repair
@@ -283,11 +293,8 @@ type RepairDetail struct {
 func (s *Store) Repair(ctx context.Context, a Actor, id int64) (*RepairDetail, error) {
 	db := s.Read(ctx)
 	var d RepairDetail
-	if err := db.Take(&d.Repair, id).Error; err != nil || !d.visibleTo(a) {
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, err
-		}
-		return nil, ErrNotFound("repair")
+	if err := takeVisible(db, a, id, &d.Repair); err != nil {
+		return nil, err
 	}
 	if err := db.Where("repair_id = ?", id).Order("id").Find(&d.Events).Error; err != nil {
 		return nil, err

@@ -117,11 +117,7 @@ func (s *Store) ActOnRepair(ctx context.Context, a Actor, id int64, step RepairS
 }
 
 func actOnRepair(tx *Tx, a Actor, id int64, step RepairStep, r *Repair) error {
-	err := tx.ForUpdate().Take(r, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !r.visibleTo(a)) {
-		return ErrNotFound("repair")
-	}
-	if err != nil {
+	if err := takeVisible(tx.ForUpdate(), a, id, r); err != nil {
 		return err
 	}
 	from, prevTech := r.Status, r.TechnicianID

@@ -19,11 +19,7 @@ func (r *Repair) repairOpen() bool {
 func (s *Store) AddRepairPhoto(ctx context.Context, a Actor, p *RepairPhoto) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		var r Repair
-		err := tx.Take(&r, p.RepairID).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !r.visibleTo(a)) {
-			return ErrNotFound("repair")
-		}
-		if err != nil {
+		if err := takeVisible(tx.DB, a, p.RepairID, &r); err != nil {
 			return err
 		}
 		if !r.repairOpen() {
@@ -46,11 +42,8 @@ func (s *Store) AddRepairPhoto(ctx context.Context, a Actor, p *RepairPhoto) err
 func (s *Store) RepairPhoto(ctx context.Context, a Actor, repairID, photoID int64) (*RepairPhoto, error) {
 	db := s.Read(ctx)
 	var r Repair
-	if err := db.Select("id", "requester_id", "technician_id").Take(&r, repairID).Error; err != nil || !r.visibleTo(a) {
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, err
-		}
-		return nil, ErrNotFound("repair")
+	if err := takeVisible(db.Select("id", "requester_id", "technician_id"), a, repairID, &r); err != nil {
+		return nil, err
 	}
 	var p RepairPhoto
 	if err := db.Where("repair_id = ?", repairID).Take(&p, photoID).Error; err != nil {

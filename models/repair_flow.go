@@ -132,8 +132,8 @@ func actOnRepair(tx *Tx, a Actor, id int64, step RepairStep, r *Repair) error {
 	if err := applyRepairStep(tx, r, step); err != nil {
 		return err
 	}
-	r.Status = rule.to
-	res := tx.Model(r).Where("status = ?", from).Select("*").Updates(r)
+	r.Status, r.UpdatedAt = rule.to, tx.Now
+	res := tx.Model(r).Where("status = ?", from).Select("*").UpdateColumns(r)
 	if res.Error != nil {
 		return res.Error
 	}

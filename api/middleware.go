@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
@@ -73,10 +74,11 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 	}
 }
 
-// limitJSONBody answers 413 to bodies over MaxJSONBody; upload routes, which
-// accept more, are registered without it.
+// limitJSONBody answers 413 to bodies over MaxJSONBody. Multipart uploads
+// are exempt: their handlers set their own, larger limit.
 func limitJSONBody(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > MaxJSONBody {
+	multipart := bytes.HasPrefix(c.Request().Header.ContentType(), []byte(fiber.MIMEMultipartForm))
+	if len(c.Request().Body()) > MaxJSONBody && !multipart {
 		return &models.Error{Code: models.CodePayloadTooLarge, Message: "the request body is larger than 1 MiB"}
 	}
 	return c.Next()

@@ -7,6 +7,7 @@ func Tables() []any {
 	return []any{
 		&User{}, &RefreshToken{}, &IdempotencyKey{},
 		&Notification{}, &Device{}, &Preferences{}, &OutboxJob{},
+		&Repair{}, &RepairEvent{}, &RepairPhoto{}, &RepairTarget{}, &RepairCounter{},
 		&ShuttleRoute{}, &ShuttleStop{}, &ShuttleSchedule{}, &ShuttleCalendarDay{}, &ShuttleTrip{}, &ShuttlePosition{}, &ShuttleRouteFollow{}, &ShuttleStopFollow{}, &ShuttleStopAlert{},
 	}
 }

@@ -1,0 +1,137 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+// DurationsOut summarises durations in minutes.
+type DurationsOut struct {
+	Count         int     `json:"count"`
+	MedianMinutes float64 `json:"median_minutes"`
+	P90Minutes    float64 `json:"p90_minutes"`
+}
+
+// ScoresOut are mean ratings.
+type ScoresOut struct {
+	Count       int     `json:"count"`
+	Attitude    float64 `json:"attitude"`
+	Quality     float64 `json:"quality"`
+	Cleanliness float64 `json:"cleanliness"`
+}
+
+// FiguresOut are the desk's measures over a set of requests.
+type FiguresOut struct {
+	Total            int          `json:"total"`
+	Resolved         int          `json:"resolved"`
+	Closed           int          `json:"closed"`
+	ClosedByFeedback int          `json:"closed_by_feedback"`
+	ClosedByCallback int          `json:"closed_by_callback"`
+	CallbackRate     float64      `json:"callback_rate"`
+	Overdue          int          `json:"overdue"`
+	TimeToAssign     DurationsOut `json:"time_to_assign"`
+	TimeToResolve    DurationsOut `json:"time_to_resolve"`
+	Scores           ScoresOut    `json:"scores"`
+}
+
+func figuresOut(f models.RepairFigures) FiguresOut {
+	d := func(v models.Durations) DurationsOut {
+		return DurationsOut{Count: v.Count, MedianMinutes: v.Median, P90Minutes: v.P90}
+	}
+	s := f.Scores
+	return FiguresOut{Total: f.Total, Resolved: f.Resolved, Closed: f.Closed, ClosedByFeedback: f.ClosedByFeedback,
+		ClosedByCallback: f.ClosedByCallback, CallbackRate: f.CallbackRate, Overdue: f.Overdue,
+		TimeToAssign: d(f.TimeToAssign), TimeToResolve: d(f.TimeToFinish),
+		Scores: ScoresOut{Count: s.Count, Attitude: s.Attitude, Quality: s.Quality, Cleanliness: s.Cleanliness}}
+}
+
+// TechnicianFiguresOut are one technician's figures.
+type TechnicianFiguresOut struct {
+	Technician Person `json:"technician"`
+	FiguresOut
+}
+
+// RepairStatsOut is the answer of GET /repairs/stats.
+type RepairStatsOut struct {
+	From       models.Date                 `json:"from"`
+	To         models.Date                 `json:"to"`
+	ByStatus   map[models.RepairStatus]int `json:"by_status"`
+	ByCategory map[string]int              `json:"by_category"`
+	FiguresOut
+	Technicians []TechnicianFiguresOut `json:"technicians"`
+}
+
+// RepairStats reports the desk's figures for requests filed from..to
+// (default: the last 30 days).
+func (h *Repairs) RepairStats(c *fiber.Ctx) error {
+	to, err := QueryDate(c, "to")
+	if err != nil {
+		return err
+	}
+	if to.IsZero() {
+		to = h.Store.Today()
+	}
+	from, err := QueryDate(c, "from")
+	if err != nil {
+		return err
+	}
+	if from.IsZero() {
+		from = to.AddDays(-29)
+	}
+	st, err := h.Store.RepairStats(c.UserContext(), from, to)
+	if err != nil {
+		return err
+	}
+	out := RepairStatsOut{From: st.From, To: st.To, ByStatus: st.ByStatus, ByCategory: st.ByCategory,
+		FiguresOut: figuresOut(st.All), Technicians: make([]TechnicianFiguresOut, len(st.Technicians))}
+	for i, t := range st.Technicians {
+		out.Technicians[i] = TechnicianFiguresOut{Technician: Person{ID: t.TechnicianID, Name: t.Name}, FiguresOut: figuresOut(t.RepairFigures)}
+	}
+	return c.JSON(out)
+}
+
+// RepairTargetOut is the time promise of one priority.
+type RepairTargetOut struct {
+	Priority          string `json:"priority" validate:"required,oneof=low normal urgent"`
+	ResponseMinutes   int    `json:"response_minutes" validate:"required,min=1,max=10080"`
+	ResolutionMinutes int    `json:"resolution_minutes" validate:"required,min=1,max=43200"`
+}
+
+type repairTargetsBody struct {
+	Targets []RepairTargetOut `json:"targets" validate:"required,min=1,max=3,unique=Priority,dive"`
+}
+
+func targetsOut(ts []models.RepairTarget) repairTargetsBody {
+	out := repairTargetsBody{Targets: make([]RepairTargetOut, len(ts))}
+	for i, t := range ts {
+		out.Targets[i] = RepairTargetOut{Priority: t.Priority, ResponseMinutes: t.ResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
+	}
+	return out
+}
+
+// RepairTargets lists the response and resolution promise of each priority.
+func (h *Repairs) RepairTargets(c *fiber.Ctx) error {
+	ts, err := h.Store.RepairTargets(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(targetsOut(ts))
+}
+
+// SetRepairTargets changes promises for requests filed from now on (admin).
+func (h *Repairs) SetRepairTargets(c *fiber.Ctx) error {
+	var req repairTargetsBody
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	in := make([]models.RepairTarget, len(req.Targets))
+	for i, t := range req.Targets {
+		in[i] = models.RepairTarget{Priority: t.Priority, ResponseMinutes: t.ResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
+	}
+	ts, err := h.Store.SetRepairTargets(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(targetsOut(ts))
+}

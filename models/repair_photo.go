@@ -1,0 +1,56 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"gorm.io/gorm"
+)
+
+// repairOpen reports whether a request still takes photos.
+func (r *Repair) repairOpen() bool {
+	return !slices.Contains([]RepairStatus{RepairClosed, RepairCancelled, RepairRejected}, r.Status)
+}
+
+// AddRepairPhoto records a stored photo on a request the caller may see.
+// The count is raised with a conditional update, so concurrent uploads
+// never exceed MaxRepairPhotos.
+func (s *Store) AddRepairPhoto(ctx context.Context, a Actor, p *RepairPhoto) error {
+	return s.Tx(ctx, func(tx *Tx) error {
+		var r Repair
+		if err := takeVisible(tx.DB, a, p.RepairID, &r); err != nil {
+			return err
+		}
+		if !r.repairOpen() {
+			return Errorf(CodeInvalidTransition, "cannot add photos to a repair that is %s", r.Status)
+		}
+		res := tx.Model(&Repair{}).Where("id = ? AND photo_count < ?", r.ID, MaxRepairPhotos).
+			Update("photo_count", gorm.Expr("photo_count + 1"))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return Errorf(CodeConflict, "a repair carries at most %d photos", MaxRepairPhotos)
+		}
+		p.UploaderID, p.CreatedAt = a.ID, tx.Now
+		return tx.Create(p).Error
+	})
+}
+
+// RepairPhoto returns one photo of a request the caller may see.
+func (s *Store) RepairPhoto(ctx context.Context, a Actor, repairID, photoID int64) (*RepairPhoto, error) {
+	db := s.Read(ctx)
+	var r Repair
+	if err := takeVisible(db.Select("id", "requester_id", "technician_id"), a, repairID, &r); err != nil {
+		return nil, err
+	}
+	var p RepairPhoto
+	if err := db.Where("repair_id = ?", repairID).Take(&p, photoID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNotFound("photo")
+		}
+		return nil, err
+	}
+	return &p, nil
+}

@@ -196,13 +196,20 @@ func (tx *Tx) Store() *Store { return tx.store }
 // Tx runs fn in one transaction (immediate on SQLite) and then publishes the
 // events it raised. Returning an error rolls everything back.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
-	t := &Tx{Now: s.Now()}
-	t.store = s
-	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t.DB = db
-		t.events = t.events[:0]
-		return fn(t)
-	})
+	t := &Tx{Now: s.Now(), store: s}
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+			t.DB = db
+			t.events = t.events[:0]
+			return fn(t)
+		})
+		// InnoDB resolves lock cycles by killing one transaction; running
+		// it again is the documented remedy, and the caller never knows.
+		if !isDeadlock(err) || attempt == maxTxAttempts {
+			break
+		}
+	}
 	if err != nil {
 		return translate(err)
 	}
@@ -212,6 +219,13 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 	}
 	return nil
+}
+
+const maxTxAttempts = 3
+
+func isDeadlock(err error) bool {
+	var me *mysqldriver.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
 
 // ForUpdate adds a row lock where the dialect has one. SQLite needs none:

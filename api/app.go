@@ -82,6 +82,8 @@ func (s *Server) routes() {
 	v1.Post("/auth/login", append(loginLimiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)
 	v1.Post("/auth/logout", h.Logout)
+	// Before the authenticated group: its middleware covers every later /api/v1 route.
+	s.mountCalendarFeed(v1)
 
 	// Everything below needs a signed-in, active user.
 	r := v1.Group("", h.Authenticate, idempotency(s.Store))
@@ -91,6 +93,7 @@ func (s *Server) routes() {
 	r.Get("/users", admin, h.ListUsers)
 	r.Post("/users", admin, h.CreateUser)
 	r.Patch("/users/:id", admin, h.UpdateUser)
+	s.mountMeetings(r)
 }
 
 // ready answers 200 when the database answers and its schema is current.

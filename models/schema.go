@@ -7,5 +7,6 @@ func Tables() []any {
 	return []any{
 		&User{}, &RefreshToken{}, &IdempotencyKey{},
 		&Notification{}, &Device{}, &Preferences{}, &OutboxJob{},
+		&Room{}, &Booking{}, &BookingSeries{}, &CalendarFeed{},
 	}
 }

@@ -1,0 +1,215 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// RoomInput describes a room to create; RoomPatch changes one (nil fields stay).
+type RoomInput struct {
+	Name, Building, PhotoURL          string
+	Floor, Capacity, HorizonDays      int
+	Equipment                         []string
+	RequiresApproval, RequiresCheckIn bool
+	OpenFrom, OpenTo                  string
+}
+
+type RoomPatch struct {
+	Name, Building, PhotoURL, OpenFrom, OpenTo *string
+	Floor, Capacity, HorizonDays               *int
+	Equipment                                  *[]string
+	RequiresApproval, RequiresCheckIn, Active  *bool
+}
+
+// validate normalizes the room and checks the rules no single field carries.
+func (r *Room) validate() error {
+	eq, err := normalizeNames("equipment", r.Equipment, RoomEquipment)
+	if err != nil {
+		return err
+	}
+	r.Equipment = eq
+	from, ok1 := clockMinutes(r.OpenFrom)
+	to, ok2 := clockMinutes(r.OpenTo)
+	switch {
+	case !ok1:
+		return InvalidField("open_from", "must be a time HH:MM")
+	case !ok2:
+		return InvalidField("open_to", "must be a time HH:MM")
+	case from >= to:
+		return InvalidField("open_to", "must be after open_from")
+	}
+	if r.HorizonDays == 0 {
+		r.HorizonDays = DefaultHorizonDays
+	}
+	return nil
+}
+
+// CreateRoom adds a room in service.
+func (s *Store) CreateRoom(ctx context.Context, in RoomInput) (*Room, error) {
+	r := &Room{Name: in.Name, Building: in.Building, Floor: in.Floor, Capacity: in.Capacity, Equipment: in.Equipment,
+		PhotoURL: in.PhotoURL, RequiresApproval: in.RequiresApproval, RequiresCheckIn: in.RequiresCheckIn,
+		OpenFrom: in.OpenFrom, OpenTo: in.OpenTo, HorizonDays: in.HorizonDays, Active: true}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	err := s.Tx(ctx, func(tx *Tx) error { return tx.Create(r).Error })
+	return r, roomNameTaken(err, r.Name)
+}
+
+// UpdateRoom applies p. Existing bookings keep their slots; a room taken out
+// of service just cannot be booked any more.
+func (s *Store) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, error) {
+	var r Room
+	err := s.Tx(ctx, func(tx *Tx) error {
+		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
+			return notFound(err, "room")
+		}
+		setIf(&r.Name, p.Name)
+		setIf(&r.Building, p.Building)
+		setIf(&r.PhotoURL, p.PhotoURL)
+		setIf(&r.OpenFrom, p.OpenFrom)
+		setIf(&r.OpenTo, p.OpenTo)
+		setIf(&r.Floor, p.Floor)
+		setIf(&r.Capacity, p.Capacity)
+		setIf(&r.HorizonDays, p.HorizonDays)
+		setIf((*[]string)(&r.Equipment), p.Equipment)
+		setIf(&r.RequiresApproval, p.RequiresApproval)
+		setIf(&r.RequiresCheckIn, p.RequiresCheckIn)
+		setIf(&r.Active, p.Active)
+		if err := r.validate(); err != nil {
+			return err
+		}
+		return tx.Save(&r).Error
+	})
+	return &r, roomNameTaken(err, r.Name)
+}
+
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func roomNameTaken(err error, name string) error {
+	if ErrorCode(err) == CodeConflict {
+		return Errorf(CodeConflict, "a room named %q already exists", name)
+	}
+	return err
+}
+
+// notFound turns a missing row into a not_found error naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound(what)
+	}
+	return err
+}
+
+// Room returns one room. Rooms out of service are visible to the desk only.
+func (s *Store) Room(ctx context.Context, a Actor, id int64) (*Room, error) {
+	var r Room
+	if err := s.Read(ctx).Take(&r, id).Error; err != nil {
+		return nil, notFound(err, "room")
+	}
+	if !r.Active && !a.Can(RoleMeetingAdmin) {
+		return nil, ErrNotFound("room")
+	}
+	return &r, nil
+}
+
+// RoomFilter narrows ListRooms. With From and To set, only rooms open and
+// free for the whole half-open interval [From, To) are returned.
+type RoomFilter struct {
+	Capacity  int
+	Equipment []string
+	From, To  *time.Time
+	// Inactive includes rooms out of service (desk only).
+	Inactive bool
+}
+
+// ListRooms searches rooms, newest first.
+func (s *Store) ListRooms(ctx context.Context, a Actor, f RoomFilter, p Page) ([]Room, string, error) {
+	q := s.Read(ctx).Model(&Room{})
+	if !f.Inactive || !a.Can(RoleMeetingAdmin) {
+		q = q.Where("active = ?", true)
+	}
+	if f.Capacity > 0 {
+		q = q.Where("capacity >= ?", f.Capacity)
+	}
+	eq, err := normalizeNames("equipment", f.Equipment, RoomEquipment)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, e := range eq {
+		q = q.Where("equipment LIKE ?", `%"`+e+`"%`)
+	}
+	if (f.From == nil) != (f.To == nil) {
+		return nil, "", InvalidField("to", "from and to go together")
+	}
+	if f.From != nil {
+		from, to := f.From.UTC(), f.To.UTC()
+		if !from.Before(to) {
+			return nil, "", InvalidField("to", "must be after from")
+		}
+		if DateOf(from, s.Location) != DateOf(to.Add(-time.Nanosecond), s.Location) {
+			return nil, "", InvalidField("to", "must be on the same day as from")
+		}
+		q = q.Where("open_from <= ? AND open_to >= ?", clockString(from, s.Location, false), clockString(to, s.Location, true)).
+			Where("NOT EXISTS (SELECT 1 FROM bookings b WHERE b.room_id = rooms.id AND b.status IN ? AND b.start_at < ? AND b.end_at > ? AND b.start_at > ?)",
+				holdsRoom, to, from, from.Add(-maxBookingSpan))
+	}
+	return Paginate[Room](q, p, func(r Room) int64 { return r.ID })
+}
+
+// clockString is t's local "HH:MM"; an end at midnight is "24:00".
+func clockString(t time.Time, loc *time.Location, end bool) string {
+	m := minutesOfDay(t, loc)
+	if end && m == 0 {
+		m = 24 * 60
+	}
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}
+
+// Slot is a busy interval in a room's schedule. Title and Organizer are
+// empty unless the caller is the desk or the organiser.
+type Slot struct {
+	BookingID        int64
+	StartAt, EndAt   time.Time
+	Status           BookingStatus
+	Title, Organizer string
+	Mine             bool
+}
+
+// RoomSchedule lists the busy slots of a room on a local date.
+func (s *Store) RoomSchedule(ctx context.Context, a Actor, roomID int64, d Date) (*Room, []Slot, error) {
+	room, err := s.Room(ctx, a, roomID)
+	if err != nil {
+		return nil, nil, err
+	}
+	dayStart := d.At(0, 0, s.Location).UTC()
+	dayEnd := d.AddDays(1).At(0, 0, s.Location).UTC()
+	var rows []Booking
+	err = s.Read(ctx).Preload("Organizer").
+		Where("room_id = ? AND status IN ? AND start_at < ? AND end_at > ? AND start_at > ?", roomID, holdsRoom, dayEnd, dayStart, dayStart.Add(-maxBookingSpan)).
+		Order("start_at").Find(&rows).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	desk := a.Can(RoleMeetingAdmin)
+	slots := make([]Slot, len(rows))
+	for i, b := range rows {
+		mine := b.OrganizerID == a.ID
+		slots[i] = Slot{BookingID: b.ID, StartAt: b.StartAt, EndAt: b.EndAt, Status: b.Status, Mine: mine}
+		if desk || mine {
+			slots[i].Title = b.Title
+			if b.Organizer != nil {
+				slots[i].Organizer = b.Organizer.Name
+			}
+		}
+	}
+	return room, slots, nil
+}

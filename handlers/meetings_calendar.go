@@ -42,7 +42,8 @@ func (a *API) CalendarFeed(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
-	return c.SendString(a.icalendar(rows).Serialize())
+	// RFC 5545 lines end in CRLF.
+	return c.SendString(a.icalendar(rows).Serialize(ics.WithNewLine("\r\n")))
 }
 
 func (a *API) icalendar(rows []models.Booking) *ics.Calendar {

@@ -474,7 +474,7 @@ func TestRecurringBookings(t *testing.T) {
 	// Mondays 7 Dec to 28 Dec 2026, 09:00-10:00.
 	weekly := map[string]any{"repeat": map[string]any{"frequency": "weekly", "until": "2026-12-28"}}
 	blocker := m.mustBook(t, m.other, r.ID, local(13, 9, 30), local(13, 11, 0), nil) // Mon 14 Dec
-	m.mustBook(t, m.other, r.ID, local(27, 8, 0), local(27, 9, 15), nil)            // Mon 28 Dec
+	m.mustBook(t, m.other, r.ID, local(27, 8, 0), local(27, 9, 15), nil)             // Mon 28 Dec
 
 	t.Run("conflicts list every colliding date and nothing is booked", func(t *testing.T) {
 		resp := m.book(t, m.staff, r.ID, local(6, 9, 0), local(6, 10, 0), weekly)

@@ -632,6 +632,10 @@ func TestReminderIsSentOnce(t *testing.T) {
 	addDevice(t, m.env, m.staff.ID)
 	r := m.room(t, "1号楼一楼西侧会议室", nil)
 	m.mustBook(t, m.staff, r.ID, local(0, 10, 0), local(0, 11, 0), nil)
+	m.mustBook(t, m.staff, r.ID, local(0, 9, 15), local(0, 9, 45), nil)
+	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
+		t.Fatalf("reminded %d of a meeting booked 15 minutes ahead", n)
+	}
 	m.at(t, local(0, 9, 29))
 	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded %d at 31 minutes before", n)
@@ -790,5 +794,36 @@ func TestConcurrentBookingsNeverOverlap(t *testing.T) {
 	m.env.Store.Read(context.Background()).Model(&models.Booking{}).Where("room_id = ?", r.ID).Count(&n)
 	if n != 1 {
 		t.Fatalf("%d bookings stored, want 1", n)
+	}
+}
+
+func TestMeetingDemoData(t *testing.T) {
+	env := apitest.New(t)
+	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+		t.Fatal(err)
+	}
+	var desk models.User
+	if err := env.Store.Read(context.Background()).Where("username = ?", "meeting_admin").Take(&desk).Error; err != nil {
+		t.Fatal(err)
+	}
+	token, _ := env.Server.API.Tokens.Issue(desk.ID)
+	resp := env.Get("/api/v1/rooms", token)
+	apitest.Expect(t, resp, 200)
+	var rooms struct{ Items []roomOut }
+	resp.JSON(t, &rooms)
+	if len(rooms.Items) < 5 || !strings.Contains(string(resp.Body), "1号楼一楼西侧会议室") {
+		t.Fatalf("demo rooms: %s", resp.Body)
+	}
+	resp = env.Get("/api/v1/bookings?limit=100", token)
+	apitest.Expect(t, resp, 200)
+	var bookings struct{ Items []bookingOut }
+	resp.JSON(t, &bookings)
+	if len(bookings.Items) < 5 {
+		t.Fatalf("demo bookings: %d", len(bookings.Items))
+	}
+	for _, b := range bookings.Items {
+		if !b.StartAt.After(apitest.Epoch) || b.StartAt.After(apitest.Epoch.AddDate(0, 0, 8)) {
+			t.Errorf("booking %q starts %v, outside the coming week", b.Title, b.StartAt)
+		}
 	}
 }

@@ -9,6 +9,16 @@ import (
 	"time"
 )
 
+// Meeting rooms (会务), in short: the desk (meeting_admin) manages rooms;
+// staff search free rooms and book them, singly or as a daily/weekly series
+// (all or nothing). A booking is approved at once, or pending until the desk
+// approves or rejects it where the room requires approval. Pending and
+// approved bookings of one room never overlap: every writer locks the room
+// row first, then checks, then inserts. Organisers get a reminder 30 minutes
+// before the start; rooms may require a check-in, without which the booking
+// is released 15 minutes after the start. Each user can subscribe a phone
+// calendar to a secret iCalendar URL of their bookings.
+
 // Room is a bookable meeting room (会议室).
 type Room struct {
 	ID               int64  `gorm:"primaryKey"`

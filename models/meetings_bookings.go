@@ -80,6 +80,9 @@ func (s *Store) CreateBooking(ctx context.Context, a Actor, in NewBooking) ([]Bo
 		for i, sl := range slots {
 			out[i] = Booking{RoomID: room.ID, OrganizerID: a.ID, SeriesID: seriesID, Title: in.Title, StartAt: sl.start, EndAt: sl.end,
 				Attendees: in.Attendees, Services: services, Note: in.Note, Status: status, CheckInRequired: room.RequiresCheckIn}
+			if sl.start.Sub(tx.Now) <= ReminderBefore {
+				out[i].RemindedAt = &tx.Now // booked at the last minute: no reminder needed
+			}
 		}
 		if err := tx.CreateInBatches(&out, 100).Error; err != nil {
 			return err

@@ -162,7 +162,7 @@ func (s *Store) CheckIn(ctx context.Context, a Actor, id int64) (*Booking, error
 			return Errorf(CodeInvalidTransition, "check-in is open from 10 minutes before to 15 minutes after the start")
 		}
 		b.CheckedInAt = &tx.Now
-		return tx.Model(&b).Updates(map[string]any{"checked_in_at": tx.Now, "updated_at": tx.Now}).Error
+		return tx.Model(&Booking{}).Where("id = ?", b.ID).Updates(map[string]any{"checked_in_at": tx.Now, "updated_at": tx.Now}).Error
 	})
 	if err != nil {
 		return nil, err

@@ -181,16 +181,20 @@ func (s *Store) checkSlot(r *Room, sl interval, now time.Time, isNew bool) error
 
 // checkFree fails with booking_conflict, listing every colliding slot, when
 // any interval overlaps a booking that holds the room (except the booking
-// except). The caller holds the room row's lock; the read is a locking read
-// as well, so it sees the latest committed bookings on MySQL whatever the
-// transaction's snapshot.
+// except).
+//
+// The caller must hold the room row's lock and must not have run a plain
+// (non-locking) read before taking it: on MySQL the transaction's snapshot
+// is taken at its first plain read, so this read then sees every booking
+// committed by the room's previous lock holder. A plain read takes no gap
+// locks, so bookers never deadlock with approvals and cancellations.
 func (s *Store) checkFree(tx *Tx, roomID, except int64, slots []interval) error {
 	lo, hi := slots[0].start, slots[0].end
 	for _, sl := range slots {
 		lo, hi = minTime(lo, sl.start), maxTime(hi, sl.end)
 	}
 	var busy []Booking
-	err := tx.ForUpdate().Select("id", "start_at", "end_at").
+	err := tx.Select("id", "start_at", "end_at").
 		Where("room_id = ? AND status IN ? AND start_at < ? AND end_at > ? AND start_at > ? AND id <> ?",
 			roomID, holdsRoom, hi, lo, lo.Add(-maxBookingSpan), except).
 		Order("start_at").Find(&busy).Error

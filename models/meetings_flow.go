@@ -176,17 +176,18 @@ func (s *Store) MoveBooking(ctx context.Context, a Actor, id, roomID int64) (*Bo
 	if !a.Can(RoleMeetingAdmin) {
 		return nil, ErrForbidden
 	}
+	// Learn the current room outside the transaction (see checkFree: no
+	// plain read before the room locks), then lock rooms before the booking,
+	// the order CreateBooking uses.
+	var cur Booking
+	if err := s.Read(ctx).Select("id", "room_id").Take(&cur, id).Error; err != nil {
+		return nil, notFound(err, "booking")
+	}
+	if cur.RoomID == roomID {
+		return nil, InvalidField("room_id", "the booking is already in this room")
+	}
 	var b Booking
 	err := s.Tx(ctx, func(tx *Tx) error {
-		// Learn the current room without locking the booking, then lock
-		// rooms before bookings: the order CreateBooking uses.
-		var cur Booking
-		if err := tx.Select("id", "room_id").Take(&cur, id).Error; err != nil {
-			return notFound(err, "booking")
-		}
-		if cur.RoomID == roomID {
-			return InvalidField("room_id", "the booking is already in this room")
-		}
 		var rooms []Room
 		if err := tx.ForUpdate().Where("id IN ?", []int64{cur.RoomID, roomID}).Order("id").Find(&rooms).Error; err != nil {
 			return err

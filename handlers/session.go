@@ -99,9 +99,9 @@ func (a *API) Logout(c *fiber.Ctx) error {
 
 // Me returns the caller's profile.
 func (a *API) Me(c *fiber.Ctx) error {
-	u, err := a.Store.User(c.UserContext(), UserFrom(c).ID)
+	u, err := a.Store.ActiveUser(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(userOut(*u))
+	return c.JSON(userOut(u))
 }

@@ -246,8 +246,8 @@ type userCache struct {
 }
 
 type cachedUser struct {
-	actor Actor
-	at    time.Time
+	user User
+	at   time.Time
 }
 
 const userCacheTTL = 2 * time.Second

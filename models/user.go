@@ -273,25 +273,25 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter, p Page) ([]User, st
 	return Paginate[User](q, p, func(u User) int64 { return u.ID })
 }
 
-// ActiveActor returns the caller behind a verified token, or unauthorized if
+// ActiveUser returns the user behind a verified token, or unauthorized if
 // the user is gone or deactivated. It is on every request's path, so it is
-// served from a short-lived cache.
-func (s *Store) ActiveActor(ctx context.Context, id int64) (Actor, error) {
+// served from a short-lived cache (without the password hash).
+func (s *Store) ActiveUser(ctx context.Context, id int64) (User, error) {
 	now := time.Now()
-	if a, ok := s.users.get(id, now); ok {
-		return a, nil
+	if u, ok := s.users.get(id, now); ok {
+		return u, nil
 	}
 	var u User
 	err := s.Read(ctx).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !u.Active) {
-		return Actor{}, Errorf(CodeUnauthorized, "this account is not active")
+		return User{}, Errorf(CodeUnauthorized, "this account is not active")
 	}
 	if err != nil {
-		return Actor{}, err
+		return User{}, err
 	}
-	a := u.Actor()
-	s.users.put(id, a, now)
-	return a, nil
+	u.PasswordHash = ""
+	s.users.put(id, u, now)
+	return u, nil
 }
 
 // UsersWithRole returns the ids of active users holding role (recipients of
@@ -310,23 +310,23 @@ func UsersWithRole(tx *gorm.DB, role Role) ([]int64, error) {
 	return ids, nil
 }
 
-func (c *userCache) get(id int64, now time.Time) (Actor, bool) {
+func (c *userCache) get(id int64, now time.Time) (User, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	e, ok := c.m[id]
 	if !ok || now.Sub(e.at) > userCacheTTL {
-		return Actor{}, false
+		return User{}, false
 	}
-	return e.actor, true
+	return e.user, true
 }
 
-func (c *userCache) put(id int64, a Actor, now time.Time) {
+func (c *userCache) put(id int64, u User, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = map[int64]cachedUser{}
 	}
-	c.m[id] = cachedUser{actor: a, at: now}
+	c.m[id] = cachedUser{user: u, at: now}
 }
 
 func (c *userCache) forget(id int64) {

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+type cli struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newCLI(t *testing.T) *cli {
+	dir := t.TempDir()
+	return &cli{t: t, env: map[string]string{"HOUQIN_DATA_DIR": dir, "HOUQIN_DB": "sqlite:" + filepath.Join(dir, "h.db"), "HOUQIN_LOG_LEVEL": "error"}}
+}
+
+func (c *cli) run(ctx context.Context, stdin string, args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, func(k string) string { return c.env[k] }, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUserAddAndMigrate(t *testing.T) {
+	c := newCLI(t)
+	code, out, errOut := c.run(t.Context(), "secret-password\n", "user", "add", "--username", "zhou", "--name", "周敏", "--roles", "dispatcher")
+	if code != 0 || strings.TrimSpace(out) != "1" {
+		t.Fatalf("user add: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := c.run(t.Context(), "short\n", "user", "add", "--username", "wu", "--name", "吴"); code != 1 || !strings.Contains(errOut, "at least 8") {
+		t.Fatalf("short password: %d %q", code, errOut)
+	}
+	if code, _, errOut := c.run(t.Context(), "secret-password\n", "user", "add", "--username", "zhou", "--name", "x"); code != 1 || !strings.Contains(errOut, "taken") {
+		t.Fatalf("duplicate: %d %q", code, errOut)
+	}
+	code, out, _ = c.run(t.Context(), "", "migrate", "status")
+	if code != 0 || !strings.Contains(out, "00001") || strings.Contains(out, "pending") {
+		t.Fatalf("migrate status: %d %q", code, out)
+	}
+	if code, out, _ := c.run(t.Context(), "", "migrate", "up"); code != 0 || !strings.Contains(out, "applied 0") {
+		t.Fatalf("migrate up again: %d %q", code, out)
+	}
+}
+
+func TestBadConfigurationExitsWithOneLine(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"time zone": {"HOUQIN_TIMEZONE": "Mars/Olympus"},
+		"address":   {"HOUQIN_ADDR": "8080"},
+		"dsn":       {"HOUQIN_DB": "user@tcp(host"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := &cli{t: t, env: env}
+			code, _, errOut := c.run(t.Context(), "", "serve")
+			if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "HOUQIN_") {
+				t.Fatalf("%d %q", code, errOut)
+			}
+		})
+	}
+}
+
+func TestServeDemoHealthcheckAndShutdown(t *testing.T) {
+	c := newCLI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.env["HOUQIN_ADDR"] = ln.Addr().String()
+	ln.Close()
+
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	var out bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &out, &bytes.Buffer{})
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, _, _ := c.run(t.Context(), "", "healthcheck")
+		if code == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server never became healthy")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if !strings.Contains(out.String(), "dispatcher") || !strings.Contains(out.String(), "houqin-demo") {
+		t.Fatalf("demo logins not printed:\n%s", out.String())
+	}
+	if code, _, _ := c.run(t.Context(), "", "healthcheck"); code != 1 {
+		t.Fatal("healthcheck passed with the server down")
+	}
+}
+
+func TestHelp(t *testing.T) {
+	c := newCLI(t)
+	if code, out, _ := c.run(t.Context(), "", "--help"); code != 0 || !strings.Contains(out, "houqin migrate") {
+		t.Fatalf("%d %q", code, out)
+	}
+	if code, _, errOut := c.run(t.Context(), "", "user", "add", "--help"); code != 0 || !strings.Contains(errOut, "--username") && !strings.Contains(errOut, "-username") {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	if code, _, _ := c.run(t.Context(), "", "frobnicate"); code != 2 {
+		t.Fatal("unknown command accepted")
+	}
+}

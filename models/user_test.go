@@ -1,0 +1,41 @@
+package models_test
+
+import (
+	"testing"
+
+	"github.com/alexedwards/argon2id"
+
+	"houqin/models"
+)
+
+// BenchmarkPasswordCheck is the CPU cost of one login's password check with
+// models.PasswordParams: go test ./models -run X -bench PasswordCheck
+func BenchmarkPasswordCheck(b *testing.B) {
+	hash, err := models.HashPassword("correct horse battery")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if ok, _ := argon2id.ComparePasswordAndHash("correct horse battery", hash); !ok {
+			b.Fatal("mismatch")
+		}
+	}
+}
+
+func TestParseRoles(t *testing.T) {
+	rs, err := models.ParseRoles([]string{"admin", " dispatcher", "admin", ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := rs.Value()
+	if v != "staff,dispatcher,admin" {
+		t.Fatalf("roles = %v", v)
+	}
+	if _, err := models.ParseRoles([]string{"emperor"}); err == nil {
+		t.Fatal("unknown role accepted")
+	}
+	a := models.Actor{Roles: rs}
+	if !a.Can(models.RoleTechnician) || a.Is(models.RoleTechnician) {
+		t.Fatal("admins can act as any role but are not every role")
+	}
+}

@@ -41,8 +41,8 @@ func checkInHint(b *Booking) string {
 func (s *Store) ReleaseNoShows(ctx context.Context) (int, error) {
 	now := s.Now()
 	return s.sweep(ctx,
-		s.Read(ctx).Model(&Booking{}).Where("status = ? AND check_in_required = ? AND checked_in_at IS NULL AND start_at < ? AND end_at > ?",
-			BookingApproved, true, now.Add(-CheckInClosesAfter), now),
+		s.Read(ctx).Model(&Booking{}).Where("status = ? AND check_in_required = ? AND checked_in_at IS NULL AND start_at < ? AND start_at > ? AND end_at > ?",
+			BookingApproved, true, now.Add(-CheckInClosesAfter), now.Add(-maxBookingSpan), now),
 		func(tx *Tx, id int64) (bool, error) {
 			res := tx.Model(&Booking{}).Where("id = ? AND status = ? AND checked_in_at IS NULL", id, BookingApproved).
 				Updates(map[string]any{"status": BookingReleased, "reason": "未按时签到", "updated_at": tx.Now})

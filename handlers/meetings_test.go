@@ -827,3 +827,46 @@ func TestMeetingDemoData(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentMoveAndBookings races a desk move into a room against
+// bookings of the same slot there: one of them wins, the room never holds
+// two meetings at once.
+func TestConcurrentMoveAndBookings(t *testing.T) {
+	m := newMeetings(t)
+	from := m.room(t, "1号楼一楼西侧会议室", nil)
+	to := m.room(t, "1号楼三楼第二会议室", nil)
+	moved := m.mustBook(t, m.staff, from.ID, local(1, 10, 0), local(1, 11, 0), nil)
+	users := make([]apitest.User, 20)
+	for i := range users {
+		users[i] = m.env.NewUser(models.RoleStaff)
+	}
+	outcomes := make([]string, len(users)+1)
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp := m.book(t, u, to.ID, local(1, 10, 30), local(1, 11, 30), nil)
+			outcomes[i] = fmt.Sprint(resp.Status, resp.Code())
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		resp := m.env.Post(apitest.Path("/api/v1/bookings/%d/move", moved.ID), m.desk.Token, map[string]any{"room_id": to.ID})
+		outcomes[len(users)] = fmt.Sprint(resp.Status, resp.Code())
+	}()
+	wg.Wait()
+	count := map[string]int{}
+	for _, o := range outcomes {
+		count[o]++
+	}
+	if count["201"]+count["200"] != 1 || count["409booking_conflict"] != len(users) {
+		t.Fatalf("outcomes: %v", count)
+	}
+	var n int64
+	m.env.Store.Read(context.Background()).Model(&models.Booking{}).Where("room_id = ? AND status IN ?", to.ID, []string{"pending", "approved"}).Count(&n)
+	if n != 1 {
+		t.Fatalf("room holds %d meetings, want 1", n)
+	}
+}

@@ -47,7 +47,8 @@ func (a *API) CalendarFeed(c *fiber.Ctx) error {
 }
 
 func (a *API) icalendar(rows []models.Booking) *ics.Calendar {
-	cal := ics.NewCalendarFor("Houqin//Meeting rooms//ZH")
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//Houqin//Meeting rooms//ZH")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
 	cal.SetXWRCalName("会议室预约")

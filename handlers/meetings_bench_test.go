@@ -19,9 +19,9 @@ import (
 	"houqin/models"
 )
 
-// raw sends a request straight to the app, without the contract checks of
+// rawRequest sends a request straight to the app, without the contract checks of
 // env.Do, so that benchmarks time the service and not the validator.
-func raw(b *testing.B, env *apitest.Env, method, path, token string, body any) int {
+func rawRequest(b *testing.B, env *apitest.Env, method, path, token string, body any) int {
 	var rd *strings.Reader
 	if body != nil {
 		js, _ := json.Marshal(body)
@@ -60,7 +60,7 @@ func seedRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoom int) 
 		rooms := make([]models.Room, n)
 		for i := range rooms {
 			rooms[i] = models.Room{Name: fmt.Sprintf("%d号楼%d楼第%d会议室", i%5+1, i%12+1, i), Building: fmt.Sprintf("%d号楼", i%5+1),
-				Floor: i%12 + 1, Capacity: 10 + i%10*10, Equipment: models.StringList{"projector"}, OpenFrom: "08:00", OpenTo: "21:00",
+				Floor: i%12 + 1, Capacity: 10 + i%10*10, Equipment: models.NameList{"projector"}, OpenFrom: "08:00", OpenTo: "21:00",
 				HorizonDays: 366, Active: true}
 		}
 		if err := tx.CreateInBatches(&rooms, 100).Error; err != nil {
@@ -70,13 +70,13 @@ func seedRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoom int) 
 		rows := make([]models.Booking, 0, n*perRoom)
 		for _, r := range rooms {
 			for k := range perRoom {
-				start := local(1+k/len(hours), hours[k%len(hours)], 0).UTC()
+				start := meetingAt(1+k/len(hours), hours[k%len(hours)], 0).UTC()
 				status := models.BookingApproved
 				if k%10 == 0 {
 					status = models.BookingCancelled
 				}
 				rows = append(rows, models.Booking{RoomID: r.ID, OrganizerID: organizer, Title: "例会", StartAt: start,
-					EndAt: start.Add(90 * time.Minute), Attendees: 5, Services: models.StringList{"tea"}, Status: status})
+					EndAt: start.Add(90 * time.Minute), Attendees: 5, Services: models.NameList{"tea"}, Status: status})
 			}
 		}
 		return tx.CreateInBatches(&rows, 1000).Error
@@ -95,11 +95,11 @@ func BenchmarkRoomSearch(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var lat []time.Duration
 	for b.Loop() {
-		start := local(1+rng.IntN(100), 8+rng.IntN(10), 30*rng.IntN(2))
+		start := meetingAt(1+rng.IntN(100), 8+rng.IntN(10), 30*rng.IntN(2))
 		q := fmt.Sprintf("/api/v1/rooms?limit=100&capacity=%d&from=%s&to=%s", 10*rng.IntN(5),
-			url.QueryEscape(ts(start)), url.QueryEscape(ts(start.Add(time.Hour))))
+			url.QueryEscape(rfc3339(start)), url.QueryEscape(rfc3339(start.Add(time.Hour))))
 		t0 := time.Now()
-		if code := raw(b, env, http.MethodGet, q, u.Token, nil); code != 200 {
+		if code := rawRequest(b, env, http.MethodGet, q, u.Token, nil); code != 200 {
 			b.Fatalf("search answered %d", code)
 		}
 		lat = append(lat, time.Since(t0))
@@ -114,7 +114,7 @@ func BenchmarkBookingContention(b *testing.B) {
 	desk := env.NewUser(models.RoleMeetingAdmin)
 	body := map[string]any{"name": "1号楼三楼第一会议室", "building": "1号楼", "capacity": 60, "open_from": "08:00",
 		"open_to": "21:00", "horizon_days": 366}
-	if code := raw(b, env, http.MethodPost, "/api/v1/rooms", desk.Token, body); code != 201 {
+	if code := rawRequest(b, env, http.MethodPost, "/api/v1/rooms", desk.Token, body); code != 201 {
 		b.Fatalf("create room: %d", code)
 	}
 	var room models.Room
@@ -137,10 +137,10 @@ func BenchmarkBookingContention(b *testing.B) {
 		var mine []time.Duration
 		for pb.Next() {
 			n := int(next.Add(1))
-			start := local(1+n/perDay%360, 8, 0).Add(time.Duration(n%perDay) * 15 * time.Minute)
-			req := map[string]any{"room_id": room.ID, "title": "例会", "start_at": ts(start), "end_at": ts(start.Add(15 * time.Minute)), "attendees": 5}
+			start := meetingAt(1+n/perDay%360, 8, 0).Add(time.Duration(n%perDay) * 15 * time.Minute)
+			req := map[string]any{"room_id": room.ID, "title": "例会", "start_at": rfc3339(start), "end_at": rfc3339(start.Add(15 * time.Minute)), "attendees": 5}
 			t0 := time.Now()
-			switch code := raw(b, env, http.MethodPost, "/api/v1/bookings", users[n%len(users)].Token, req); code {
+			switch code := rawRequest(b, env, http.MethodPost, "/api/v1/bookings", users[n%len(users)].Token, req); code {
 			case 201:
 			case 409:
 				conflicts.Add(1) // the counter wrapped round a full year

@@ -32,8 +32,8 @@ type bookingResponse struct {
 
 func (a *API) bookingOut(b models.Booking) bookingResponse {
 	out := bookingResponse{ID: b.ID, RoomID: b.RoomID, OrganizerID: b.OrganizerID, SeriesID: b.SeriesID, Title: b.Title,
-		StartAt: a.local(b.StartAt), EndAt: a.local(b.EndAt), Attendees: b.Attendees, Services: b.Services, Note: b.Note,
-		Status: b.Status, Reason: b.Reason, CheckInRequired: b.CheckInRequired, CreatedAt: a.local(b.CreatedAt), UpdatedAt: a.local(b.UpdatedAt)}
+		StartAt: a.siteTime(b.StartAt), EndAt: a.siteTime(b.EndAt), Attendees: b.Attendees, Services: b.Services, Note: b.Note,
+		Status: b.Status, Reason: b.Reason, CheckInRequired: b.CheckInRequired, CreatedAt: a.siteTime(b.CreatedAt), UpdatedAt: a.siteTime(b.UpdatedAt)}
 	if b.Room != nil {
 		out.RoomName = b.Room.Name
 	}
@@ -41,26 +41,26 @@ func (a *API) bookingOut(b models.Booking) bookingResponse {
 		out.OrganizerName = b.Organizer.Name
 	}
 	if b.CheckedInAt != nil {
-		t := a.local(*b.CheckedInAt)
+		t := a.siteTime(*b.CheckedInAt)
 		out.CheckedInAt = &t
 	}
 	return out
 }
 
-type repeatRequest struct {
+type bookingRepeatRequest struct {
 	Frequency string      `json:"frequency" validate:"required,oneof=daily weekly"`
 	Until     models.Date `json:"until" validate:"required"`
 }
 
 type createBookingRequest struct {
-	RoomID    int64          `json:"room_id" validate:"required,gt=0"`
-	Title     string         `json:"title" validate:"required,max=200"`
-	StartAt   time.Time      `json:"start_at" validate:"required"`
-	EndAt     time.Time      `json:"end_at" validate:"required"`
-	Attendees int            `json:"attendees" validate:"required,min=1,max=2000"`
-	Services  []string       `json:"services" validate:"max=10"`
-	Note      string         `json:"note" validate:"max=500"`
-	Repeat    *repeatRequest `json:"repeat"`
+	RoomID    int64                 `json:"room_id" validate:"required,gt=0"`
+	Title     string                `json:"title" validate:"required,max=200"`
+	StartAt   time.Time             `json:"start_at" validate:"required"`
+	EndAt     time.Time             `json:"end_at" validate:"required"`
+	Attendees int                   `json:"attendees" validate:"required,min=1,max=2000"`
+	Services  []string              `json:"services" validate:"max=10"`
+	Note      string                `json:"note" validate:"max=500"`
+	Repeat    *bookingRepeatRequest `json:"repeat"`
 }
 
 type occurrenceResponse struct {
@@ -97,7 +97,7 @@ func (a *API) CreateBooking(c *fiber.Ctx) error {
 	out.OrganizerName = me.Name
 	if req.Repeat != nil {
 		for _, b := range rows {
-			out.Occurrences = append(out.Occurrences, occurrenceResponse{ID: b.ID, StartAt: a.local(b.StartAt), EndAt: a.local(b.EndAt)})
+			out.Occurrences = append(out.Occurrences, occurrenceResponse{ID: b.ID, StartAt: a.siteTime(b.StartAt), EndAt: a.siteTime(b.EndAt)})
 		}
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
@@ -148,26 +148,26 @@ func (a *API) GetBooking(c *fiber.Ctx) error {
 	return c.JSON(a.bookingOut(*b))
 }
 
-// decodeOptional is Decode for actions whose body may be left out.
-func decodeOptional(c *fiber.Ctx, dst any) error {
+// decodeIfBody is Decode for actions whose body may be left out.
+func decodeIfBody(c *fiber.Ctx, dst any) error {
 	if len(bytes.TrimSpace(c.Body())) == 0 {
 		return Validate(dst)
 	}
 	return Decode(c, dst)
 }
 
-type scopeRequest struct {
-	Scope models.Scope `json:"scope" validate:"omitempty,oneof=this following"`
+type bookingScopeRequest struct {
+	Scope models.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
 }
 
-type rejectRequest struct {
-	Reason string       `json:"reason" validate:"required,max=500"`
-	Scope  models.Scope `json:"scope" validate:"omitempty,oneof=this following"`
+type rejectBookingRequest struct {
+	Reason string             `json:"reason" validate:"required,max=500"`
+	Scope  models.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
 }
 
-type cancelRequest struct {
-	Reason string       `json:"reason" validate:"max=500"`
-	Scope  models.Scope `json:"scope" validate:"omitempty,oneof=this following"`
+type cancelBookingRequest struct {
+	Reason string             `json:"reason" validate:"max=500"`
+	Scope  models.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
 }
 
 // bookingAction runs one action on the booking in the path and answers
@@ -178,7 +178,7 @@ func (a *API) bookingAction(c *fiber.Ctx, req any, act func(id int64) (*models.B
 		return err
 	}
 	if req != nil {
-		if err := decodeOptional(c, req); err != nil {
+		if err := decodeIfBody(c, req); err != nil {
 			return err
 		}
 	}
@@ -192,7 +192,7 @@ func (a *API) bookingAction(c *fiber.Ctx, req any, act func(id int64) (*models.B
 // ApproveBooking approves a pending booking, or with scope "following" the
 // rest of its series (meeting_admin).
 func (a *API) ApproveBooking(c *fiber.Ctx) error {
-	var req scopeRequest
+	var req bookingScopeRequest
 	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
 		return a.Store.ApproveBooking(c.UserContext(), UserFrom(c), id, req.Scope)
 	})
@@ -200,7 +200,7 @@ func (a *API) ApproveBooking(c *fiber.Ctx) error {
 
 // RejectBooking rejects a pending booking with a reason (meeting_admin).
 func (a *API) RejectBooking(c *fiber.Ctx) error {
-	var req rejectRequest
+	var req rejectBookingRequest
 	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
 		return a.Store.RejectBooking(c.UserContext(), UserFrom(c), id, req.Scope, req.Reason)
 	})
@@ -209,7 +209,7 @@ func (a *API) RejectBooking(c *fiber.Ctx) error {
 // CancelBooking cancels a booking, or with scope "following" the rest of
 // its series (the organiser or the desk).
 func (a *API) CancelBooking(c *fiber.Ctx) error {
-	var req cancelRequest
+	var req cancelBookingRequest
 	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
 		return a.Store.CancelBooking(c.UserContext(), UserFrom(c), id, req.Scope, req.Reason)
 	})
@@ -222,19 +222,19 @@ func (a *API) CheckInBooking(c *fiber.Ctx) error {
 	})
 }
 
-type moveRequest struct {
+type moveBookingRequest struct {
 	RoomID int64 `json:"room_id" validate:"required,gt=0"`
 }
 
 // MoveBooking moves a booking to another free room (meeting_admin).
 func (a *API) MoveBooking(c *fiber.Ctx) error {
-	var req moveRequest
+	var req moveBookingRequest
 	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
 		return a.Store.MoveBooking(c.UserContext(), UserFrom(c), id, req.RoomID)
 	})
 }
 
-type serviceItem struct {
+type servicesSheetItem struct {
 	BookingID      int64                `json:"booking_id"`
 	Title          string               `json:"title"`
 	StartAt        time.Time            `json:"start_at"`
@@ -248,17 +248,17 @@ type serviceItem struct {
 	Department     string               `json:"department"`
 }
 
-type serviceRoom struct {
-	RoomID   int64         `json:"room_id"`
-	RoomName string        `json:"room_name"`
-	Building string        `json:"building"`
-	Floor    int           `json:"floor"`
-	Bookings []serviceItem `json:"bookings"`
+type servicesSheetRoom struct {
+	RoomID   int64               `json:"room_id"`
+	RoomName string              `json:"room_name"`
+	Building string              `json:"building"`
+	Floor    int                 `json:"floor"`
+	Bookings []servicesSheetItem `json:"bookings"`
 }
 
 type servicesSheet struct {
-	Date  models.Date   `json:"date"`
-	Rooms []serviceRoom `json:"rooms"`
+	Date  models.Date         `json:"date"`
+	Rooms []servicesSheetRoom `json:"rooms"`
 }
 
 // ServicesSheet is the desk's list of what to prepare on ?date= (default
@@ -275,13 +275,13 @@ func (a *API) ServicesSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := servicesSheet{Date: d, Rooms: []serviceRoom{}}
+	out := servicesSheet{Date: d, Rooms: []servicesSheetRoom{}}
 	for _, b := range rows {
 		if n := len(out.Rooms); n == 0 || out.Rooms[n-1].RoomID != b.RoomID {
-			out.Rooms = append(out.Rooms, serviceRoom{RoomID: b.RoomID, RoomName: b.Room.Name, Building: b.Room.Building, Floor: b.Room.Floor})
+			out.Rooms = append(out.Rooms, servicesSheetRoom{RoomID: b.RoomID, RoomName: b.Room.Name, Building: b.Room.Building, Floor: b.Room.Floor})
 		}
 		r := &out.Rooms[len(out.Rooms)-1]
-		r.Bookings = append(r.Bookings, serviceItem{BookingID: b.ID, Title: b.Title, StartAt: a.local(b.StartAt), EndAt: a.local(b.EndAt),
+		r.Bookings = append(r.Bookings, servicesSheetItem{BookingID: b.ID, Title: b.Title, StartAt: a.siteTime(b.StartAt), EndAt: a.siteTime(b.EndAt),
 			Status: b.Status, Attendees: b.Attendees, Services: b.Services, Note: b.Note, OrganizerName: b.Organizer.Name,
 			OrganizerPhone: b.Organizer.Phone, Department: b.Organizer.Department})
 	}

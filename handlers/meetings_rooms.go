@@ -29,11 +29,11 @@ type roomResponse struct {
 func (a *API) roomOut(r models.Room) roomResponse {
 	return roomResponse{ID: r.ID, Name: r.Name, Building: r.Building, Floor: r.Floor, Capacity: r.Capacity,
 		Equipment: r.Equipment, PhotoURL: r.PhotoURL, RequiresApproval: r.RequiresApproval, RequiresCheckIn: r.RequiresCheckIn,
-		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: a.local(r.UpdatedAt)}
+		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: a.siteTime(r.UpdatedAt)}
 }
 
-// local shows an instant in the site time zone (RFC 3339 with +08:00).
-func (a *API) local(t time.Time) time.Time { return t.In(a.Store.Location) }
+// siteTime shows an instant in the site time zone (RFC 3339 with +08:00).
+func (a *API) siteTime(t time.Time) time.Time { return t.In(a.Store.Location) }
 
 // ListRooms searches rooms: ?capacity= (at least), ?equipment=a,b (all of),
 // and ?from=&to= (free and open for that whole interval).
@@ -54,10 +54,10 @@ func (a *API) ListRooms(c *fiber.Ctx) error {
 	if eq := c.Query("equipment"); eq != "" {
 		f.Equipment = strings.Split(strings.Clone(eq), ",")
 	}
-	if f.From, err = QueryTime(c, "from"); err != nil {
+	if f.From, err = queryInstant(c, "from"); err != nil {
 		return err
 	}
-	if f.To, err = QueryTime(c, "to"); err != nil {
+	if f.To, err = queryInstant(c, "to"); err != nil {
 		return err
 	}
 	rows, next, err := a.Store.ListRooms(c.UserContext(), UserFrom(c), f, page)
@@ -67,9 +67,9 @@ func (a *API) ListRooms(c *fiber.Ctx) error {
 	return c.JSON(ListOf(rows, next, a.roomOut))
 }
 
-// QueryTime reads an optional RFC 3339 query parameter. A "+" left
+// queryInstant reads an optional RFC 3339 query parameter. A "+" left
 // unencoded in the offset arrives as a space, so that is accepted too.
-func QueryTime(c *fiber.Ctx, name string) (*time.Time, error) {
+func queryInstant(c *fiber.Ctx, name string) (*time.Time, error) {
 	s := c.Query(name)
 	if s == "" {
 		return nil, nil
@@ -201,7 +201,7 @@ func (a *API) RoomSchedule(c *fiber.Ctx) error {
 	out := scheduleResponse{RoomID: room.ID, RoomName: room.Name, Date: d, OpenFrom: room.OpenFrom, OpenTo: room.OpenTo,
 		Slots: make([]slotResponse, len(slots))}
 	for i, s := range slots {
-		out.Slots[i] = slotResponse{StartAt: a.local(s.StartAt), EndAt: a.local(s.EndAt), Status: s.Status, Title: busyTitle, Mine: s.Mine}
+		out.Slots[i] = slotResponse{StartAt: a.siteTime(s.StartAt), EndAt: a.siteTime(s.EndAt), Status: s.Status, Title: busyTitle, Mine: s.Mine}
 		if s.Title != "" {
 			out.Slots[i].Title, out.Slots[i].Organizer, out.Slots[i].BookingID = s.Title, s.Organizer, &s.BookingID
 		}

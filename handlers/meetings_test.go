@@ -15,16 +15,16 @@ import (
 	"houqin/models"
 )
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+var meetingZone, _ = time.LoadLocation("Asia/Shanghai")
 
-// local is hh:mm on the day `days` after apitest.Epoch (Tue 1 Dec 2026, 09:00 local).
-func local(days, hh, mm int) time.Time {
-	return time.Date(2026, 12, 1+days, hh, mm, 0, 0, shanghai)
+// meetingAt is hh:mm on the day `days` after apitest.Epoch (Tue 1 Dec 2026, 09:00 local).
+func meetingAt(days, hh, mm int) time.Time {
+	return time.Date(2026, 12, 1+days, hh, mm, 0, 0, meetingZone)
 }
 
-func ts(t time.Time) string { return t.Format(time.RFC3339) }
+func rfc3339(t time.Time) string { return t.Format(time.RFC3339) }
 
-type roomOut struct {
+type roomJSON struct {
 	ID               int64    `json:"id"`
 	Name             string   `json:"name"`
 	Capacity         int      `json:"capacity"`
@@ -35,7 +35,7 @@ type roomOut struct {
 	HorizonDays      int      `json:"horizon_days"`
 }
 
-type bookingOut struct {
+type bookingJSON struct {
 	ID          int64      `json:"id"`
 	RoomID      int64      `json:"room_id"`
 	RoomName    string     `json:"room_name"`
@@ -79,7 +79,7 @@ func newMeetings(t testing.TB) *meetings {
 
 // room creates a room: 20 seats, projector and whiteboard, 08:00-21:00,
 // then applies extra fields.
-func (m *meetings) room(t testing.TB, name string, extra map[string]any) roomOut {
+func (m *meetings) room(t testing.TB, name string, extra map[string]any) roomJSON {
 	t.Helper()
 	body := map[string]any{"name": name, "building": "1号楼", "floor": 3, "capacity": 20,
 		"equipment": []string{"projector", "whiteboard"}, "requires_approval": false, "requires_check_in": false,
@@ -89,7 +89,7 @@ func (m *meetings) room(t testing.TB, name string, extra map[string]any) roomOut
 	}
 	resp := m.env.Post("/api/v1/rooms", m.desk.Token, body)
 	apitest.Expect(t, resp, 201)
-	var r roomOut
+	var r roomJSON
 	resp.JSON(t, &r)
 	return r
 }
@@ -110,7 +110,7 @@ func (m *meetings) at(t testing.TB, now time.Time) {
 
 func (m *meetings) book(t testing.TB, u apitest.User, roomID int64, start, end time.Time, extra map[string]any) *apitest.Response {
 	t.Helper()
-	body := map[string]any{"room_id": roomID, "title": "发改局月度工作例会", "start_at": ts(start), "end_at": ts(end),
+	body := map[string]any{"room_id": roomID, "title": "发改局月度工作例会", "start_at": rfc3339(start), "end_at": rfc3339(end),
 		"attendees": 10, "services": []string{"tea"}}
 	for k, v := range extra {
 		body[k] = v
@@ -118,16 +118,16 @@ func (m *meetings) book(t testing.TB, u apitest.User, roomID int64, start, end t
 	return m.env.Post("/api/v1/bookings", u.Token, body)
 }
 
-func (m *meetings) mustBook(t testing.TB, u apitest.User, roomID int64, start, end time.Time, extra map[string]any) bookingOut {
+func (m *meetings) mustBook(t testing.TB, u apitest.User, roomID int64, start, end time.Time, extra map[string]any) bookingJSON {
 	t.Helper()
 	resp := m.book(t, u, roomID, start, end, extra)
 	apitest.Expect(t, resp, 201)
-	var b bookingOut
+	var b bookingJSON
 	resp.JSON(t, &b)
 	return b
 }
 
-func inboxTypes(env *apitest.Env, userID int64) []string {
+func inboxTypesOf(env *apitest.Env, userID int64) []string {
 	var types []string
 	for _, n := range env.Inbox(userID) {
 		types = append(types, n.Type)
@@ -135,8 +135,8 @@ func inboxTypes(env *apitest.Env, userID int64) []string {
 	return types
 }
 
-func hasType(env *apitest.Env, userID int64, typ string) bool {
-	for _, x := range inboxTypes(env, userID) {
+func inboxHas(env *apitest.Env, userID int64, typ string) bool {
+	for _, x := range inboxTypesOf(env, userID) {
 		if x == typ {
 			return true
 		}
@@ -175,7 +175,7 @@ func TestRoomAdministration(t *testing.T) {
 	t.Run("out of service rooms are hidden from staff", func(t *testing.T) {
 		resp := m.env.Patch(apitest.Path("/api/v1/rooms/%d", r.ID), m.desk.Token, map[string]any{"active": false, "capacity": 80})
 		apitest.Expect(t, resp, 200)
-		var got roomOut
+		var got roomJSON
 		resp.JSON(t, &got)
 		if got.Active || got.Capacity != 80 {
 			t.Fatalf("patched room: %+v", got)
@@ -183,7 +183,7 @@ func TestRoomAdministration(t *testing.T) {
 		apitest.Expect(t, m.env.Get(apitest.Path("/api/v1/rooms/%d", r.ID), m.staff.Token), 404, "not_found")
 		apitest.Expect(t, m.env.Get(apitest.Path("/api/v1/rooms/%d", r.ID), m.desk.Token), 200)
 		apitest.Expect(t, m.env.Patch(apitest.Path("/api/v1/rooms/%d", r.ID), m.staff.Token, map[string]any{"active": true}), 403, "forbidden")
-		apitest.Expect(t, m.book(t, m.staff, r.ID, local(1, 9, 0), local(1, 10, 0), nil), 400, "validation_failed")
+		apitest.Expect(t, m.book(t, m.staff, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 0), nil), 400, "validation_failed")
 	})
 }
 
@@ -192,13 +192,13 @@ func TestRoomSearch(t *testing.T) {
 	small := m.room(t, "3号楼五楼小会议室", map[string]any{"capacity": 10, "equipment": []string{"whiteboard"}})
 	big := m.room(t, "1号楼三楼第一会议室", map[string]any{"capacity": 60, "equipment": []string{"projector", "video_conference"}})
 	early := m.room(t, "1号楼一楼西侧会议室", map[string]any{"capacity": 30, "open_to": "17:00"})
-	m.mustBook(t, m.staff, big.ID, local(1, 9, 0), local(1, 10, 0), nil)
+	m.mustBook(t, m.staff, big.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 0), nil)
 
 	search := func(t *testing.T, query string) []int64 {
 		t.Helper()
 		resp := m.env.Get("/api/v1/rooms?"+query, m.staff.Token)
 		apitest.Expect(t, resp, 200)
-		var page struct{ Items []roomOut }
+		var page struct{ Items []roomJSON }
 		resp.JSON(t, &page)
 		var ids []int64
 		for _, r := range page.Items {
@@ -207,7 +207,7 @@ func TestRoomSearch(t *testing.T) {
 		return ids
 	}
 	interval := func(from, to time.Time) string {
-		return "from=" + url.QueryEscape(ts(from)) + "&to=" + url.QueryEscape(ts(to))
+		return "from=" + url.QueryEscape(rfc3339(from)) + "&to=" + url.QueryEscape(rfc3339(to))
 	}
 	cases := []struct {
 		name, query string
@@ -216,10 +216,10 @@ func TestRoomSearch(t *testing.T) {
 		{"all rooms newest first", "", []int64{early.ID, big.ID, small.ID}},
 		{"by capacity", "capacity=25", []int64{early.ID, big.ID}},
 		{"by all of the equipment", "equipment=projector,video_conference", []int64{big.ID}},
-		{"free for the whole interval", interval(local(1, 9, 30), local(1, 11, 0)), []int64{early.ID, small.ID}},
-		{"a touching booking does not block", interval(local(1, 10, 0), local(1, 11, 0)), []int64{early.ID, big.ID, small.ID}},
-		{"open for the whole interval", interval(local(1, 16, 0), local(1, 18, 0)), []int64{big.ID, small.ID}},
-		{"combined", "capacity=20&" + interval(local(1, 8, 0), local(1, 9, 15)), []int64{early.ID}},
+		{"free for the whole interval", interval(meetingAt(1, 9, 30), meetingAt(1, 11, 0)), []int64{early.ID, small.ID}},
+		{"a touching booking does not block", interval(meetingAt(1, 10, 0), meetingAt(1, 11, 0)), []int64{early.ID, big.ID, small.ID}},
+		{"open for the whole interval", interval(meetingAt(1, 16, 0), meetingAt(1, 18, 0)), []int64{big.ID, small.ID}},
+		{"combined", "capacity=20&" + interval(meetingAt(1, 8, 0), meetingAt(1, 9, 15)), []int64{early.ID}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -229,11 +229,11 @@ func TestRoomSearch(t *testing.T) {
 		})
 	}
 	for name, q := range map[string]string{
-		"from without to":   "from=" + url.QueryEscape(ts(local(1, 9, 0))),
-		"to before from":    interval(local(1, 10, 0), local(1, 9, 0)),
+		"from without to":   "from=" + url.QueryEscape(rfc3339(meetingAt(1, 9, 0))),
+		"to before from":    interval(meetingAt(1, 10, 0), meetingAt(1, 9, 0)),
 		"not a time":        "from=tomorrow&to=later",
 		"unknown equipment": "equipment=teleporter",
-		"across days":       interval(local(1, 20, 0), local(2, 9, 0)),
+		"across days":       interval(meetingAt(1, 20, 0), meetingAt(2, 9, 0)),
 	} {
 		t.Run("rejects "+name, func(t *testing.T) {
 			apitest.Expect(t, m.env.Get("/api/v1/rooms?"+q, m.staff.Token), 400, "validation_failed")
@@ -244,7 +244,7 @@ func TestRoomSearch(t *testing.T) {
 func TestBookingRules(t *testing.T) {
 	m := newMeetings(t)
 	r := m.room(t, "1号楼一楼西侧会议室", map[string]any{"horizon_days": 30})
-	b := m.mustBook(t, m.staff, r.ID, local(1, 9, 0), local(1, 10, 30), map[string]any{"services": []string{"projector", "tea", "tea"}})
+	b := m.mustBook(t, m.staff, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 30), map[string]any{"services": []string{"projector", "tea", "tea"}})
 	if b.Status != "approved" || b.RoomName != r.Name || b.OrganizerID != m.staff.ID || fmt.Sprint(b.Services) != "[projector tea]" {
 		t.Fatalf("booking: %+v", b)
 	}
@@ -257,19 +257,19 @@ func TestBookingRules(t *testing.T) {
 		extra      map[string]any
 		field      string
 	}{
-		{"in the past", local(0, 8, 0), local(0, 8, 30), nil, "start_at"},
-		{"beyond the room's horizon", local(31, 9, 0), local(31, 10, 0), nil, "start_at"},
-		{"shorter than 15 minutes", local(2, 9, 0), local(2, 9, 14), nil, "end_at"},
-		{"ending before it starts", local(2, 10, 0), local(2, 9, 0), nil, "end_at"},
-		{"before opening", local(2, 7, 30), local(2, 9, 0), nil, "start_at"},
-		{"after closing", local(2, 20, 0), local(2, 21, 30), nil, "start_at"},
-		{"across midnight", local(2, 20, 0), local(3, 9, 0), nil, "start_at"},
-		{"not whole minutes", local(2, 9, 0).Add(30 * time.Second), local(2, 10, 0), nil, "start_at"},
-		{"more attendees than seats", local(2, 9, 0), local(2, 10, 0), map[string]any{"attendees": 21}, "attendees"},
-		{"an unknown service", local(2, 9, 0), local(2, 10, 0), map[string]any{"services": []string{"massage"}}, "services"},
-		{"a service the room lacks", local(2, 9, 0), local(2, 10, 0), map[string]any{"services": []string{"video_conference"}}, "services"},
-		{"no title", local(2, 9, 0), local(2, 10, 0), map[string]any{"title": ""}, "title"},
-		{"a field nobody may set", local(2, 9, 0), local(2, 10, 0), map[string]any{"status": "approved"}, "status"},
+		{"in the past", meetingAt(0, 8, 0), meetingAt(0, 8, 30), nil, "start_at"},
+		{"beyond the room's horizon", meetingAt(31, 9, 0), meetingAt(31, 10, 0), nil, "start_at"},
+		{"shorter than 15 minutes", meetingAt(2, 9, 0), meetingAt(2, 9, 14), nil, "end_at"},
+		{"ending before it starts", meetingAt(2, 10, 0), meetingAt(2, 9, 0), nil, "end_at"},
+		{"before opening", meetingAt(2, 7, 30), meetingAt(2, 9, 0), nil, "start_at"},
+		{"after closing", meetingAt(2, 20, 0), meetingAt(2, 21, 30), nil, "start_at"},
+		{"across midnight", meetingAt(2, 20, 0), meetingAt(3, 9, 0), nil, "start_at"},
+		{"not whole minutes", meetingAt(2, 9, 0).Add(30 * time.Second), meetingAt(2, 10, 0), nil, "start_at"},
+		{"more attendees than seats", meetingAt(2, 9, 0), meetingAt(2, 10, 0), map[string]any{"attendees": 21}, "attendees"},
+		{"an unknown service", meetingAt(2, 9, 0), meetingAt(2, 10, 0), map[string]any{"services": []string{"massage"}}, "services"},
+		{"a service the room lacks", meetingAt(2, 9, 0), meetingAt(2, 10, 0), map[string]any{"services": []string{"video_conference"}}, "services"},
+		{"no title", meetingAt(2, 9, 0), meetingAt(2, 10, 0), map[string]any{"title": ""}, "title"},
+		{"a field nobody may set", meetingAt(2, 9, 0), meetingAt(2, 10, 0), map[string]any{"status": "approved"}, "status"},
 	}
 	for _, c := range cases {
 		t.Run("rejects "+c.name, func(t *testing.T) {
@@ -281,29 +281,29 @@ func TestBookingRules(t *testing.T) {
 		})
 	}
 	t.Run("accepts the edges of the rules", func(t *testing.T) {
-		m.mustBook(t, m.staff, r.ID, local(2, 8, 0), local(2, 8, 15), nil)
-		m.mustBook(t, m.staff, r.ID, local(2, 20, 0), local(2, 21, 0), map[string]any{"attendees": 20})
-		m.mustBook(t, m.staff, r.ID, local(30, 9, 0), local(30, 10, 0), nil)
+		m.mustBook(t, m.staff, r.ID, meetingAt(2, 8, 0), meetingAt(2, 8, 15), nil)
+		m.mustBook(t, m.staff, r.ID, meetingAt(2, 20, 0), meetingAt(2, 21, 0), map[string]any{"attendees": 20})
+		m.mustBook(t, m.staff, r.ID, meetingAt(30, 9, 0), meetingAt(30, 10, 0), nil)
 	})
 	t.Run("unknown room", func(t *testing.T) {
-		apitest.Expect(t, m.book(t, m.staff, 9999, local(2, 9, 0), local(2, 10, 0), nil), 404, "not_found")
+		apitest.Expect(t, m.book(t, m.staff, 9999, meetingAt(2, 9, 0), meetingAt(2, 10, 0), nil), 404, "not_found")
 	})
 	t.Run("overlap is a booking_conflict naming the slot", func(t *testing.T) {
-		resp := m.book(t, m.other, r.ID, local(1, 10, 0), local(1, 11, 0), nil)
+		resp := m.book(t, m.other, r.ID, meetingAt(1, 10, 0), meetingAt(1, 11, 0), nil)
 		apitest.Expect(t, resp, 409, "booking_conflict")
 		var p conflictProblem
 		resp.JSON(t, &p)
-		if len(p.Conflicts) != 1 || !p.Conflicts[0].StartAt.Equal(local(1, 9, 0)) || !p.Conflicts[0].EndAt.Equal(local(1, 10, 30)) || p.Conflicts[0].Date != "2026-12-02" {
+		if len(p.Conflicts) != 1 || !p.Conflicts[0].StartAt.Equal(meetingAt(1, 9, 0)) || !p.Conflicts[0].EndAt.Equal(meetingAt(1, 10, 30)) || p.Conflicts[0].Date != "2026-12-02" {
 			t.Fatalf("conflicts: %s", resp.Body)
 		}
 	})
 	t.Run("half-open intervals touch without conflict", func(t *testing.T) {
-		m.mustBook(t, m.other, r.ID, local(1, 10, 30), local(1, 11, 0), nil)
-		m.mustBook(t, m.other, r.ID, local(1, 8, 30), local(1, 9, 0), nil)
+		m.mustBook(t, m.other, r.ID, meetingAt(1, 10, 30), meetingAt(1, 11, 0), nil)
+		m.mustBook(t, m.other, r.ID, meetingAt(1, 8, 30), meetingAt(1, 9, 0), nil)
 	})
 	t.Run("a cancelled booking frees its slot", func(t *testing.T) {
 		apitest.Expect(t, m.env.Post(apitest.Path("/api/v1/bookings/%d/cancel", b.ID), m.staff.Token, nil), 200)
-		m.mustBook(t, m.other, r.ID, local(1, 9, 0), local(1, 10, 0), nil)
+		m.mustBook(t, m.other, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 0), nil)
 	})
 }
 
@@ -312,19 +312,19 @@ func TestApprovalFlow(t *testing.T) {
 	desk2 := m.env.NewUser(models.RoleMeetingAdmin)
 	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"requires_approval": true})
 	other := m.room(t, "1号楼三楼第二会议室", map[string]any{"capacity": 30})
-	b := m.mustBook(t, m.staff, r.ID, local(1, 14, 0), local(1, 16, 0), map[string]any{"services": []string{"tea", "name_plates", "banner"}, "note": "主席台8人"})
+	b := m.mustBook(t, m.staff, r.ID, meetingAt(1, 14, 0), meetingAt(1, 16, 0), map[string]any{"services": []string{"tea", "name_plates", "banner"}, "note": "主席台8人"})
 	if b.Status != "pending" {
 		t.Fatalf("status %s, want pending", b.Status)
 	}
 	for _, d := range []apitest.User{m.desk, desk2} {
-		if !hasType(m.env, d.ID, "booking.pending") {
-			t.Fatalf("desk user %d was not told of the pending booking: %v", d.ID, inboxTypes(m.env, d.ID))
+		if !inboxHas(m.env, d.ID, "booking.pending") {
+			t.Fatalf("desk user %d was not told of the pending booking: %v", d.ID, inboxTypesOf(m.env, d.ID))
 		}
 	}
 	path := func(id int64, action string) string { return apitest.Path("/api/v1/bookings/%d/%s", id, action) }
 
 	t.Run("a pending booking holds the slot", func(t *testing.T) {
-		apitest.Expect(t, m.book(t, m.other, r.ID, local(1, 15, 0), local(1, 17, 0), nil), 409, "booking_conflict")
+		apitest.Expect(t, m.book(t, m.other, r.ID, meetingAt(1, 15, 0), meetingAt(1, 17, 0), nil), 409, "booking_conflict")
 	})
 	t.Run("only the desk approves", func(t *testing.T) {
 		apitest.Expect(t, m.env.Post(path(b.ID, "approve"), m.staff.Token, nil), 403, "forbidden")
@@ -334,7 +334,7 @@ func TestApprovalFlow(t *testing.T) {
 		apitest.Expect(t, m.env.Post(path(b.ID, "cancel"), m.other.Token, nil), 403, "forbidden")
 		resp := m.env.Get("/api/v1/bookings", m.other.Token)
 		apitest.Expect(t, resp, 200)
-		var page struct{ Items []bookingOut }
+		var page struct{ Items []bookingJSON }
 		resp.JSON(t, &page)
 		if len(page.Items) != 0 {
 			t.Fatalf("other staff see %d bookings", len(page.Items))
@@ -343,40 +343,40 @@ func TestApprovalFlow(t *testing.T) {
 	t.Run("the desk approves and the organiser hears", func(t *testing.T) {
 		resp := m.env.Post(path(b.ID, "approve"), m.desk.Token, nil)
 		apitest.Expect(t, resp, 200)
-		var got bookingOut
+		var got bookingJSON
 		resp.JSON(t, &got)
-		if got.Status != "approved" || !hasType(m.env, m.staff.ID, "booking.approved") {
-			t.Fatalf("approved: %+v, inbox %v", got, inboxTypes(m.env, m.staff.ID))
+		if got.Status != "approved" || !inboxHas(m.env, m.staff.ID, "booking.approved") {
+			t.Fatalf("approved: %+v, inbox %v", got, inboxTypesOf(m.env, m.staff.ID))
 		}
 		apitest.Expect(t, m.env.Post(path(b.ID, "approve"), m.desk.Token, nil), 409, "invalid_transition")
 		apitest.Expect(t, m.env.Post(path(b.ID, "reject"), m.desk.Token, map[string]any{"reason": "x"}), 409, "invalid_transition")
 	})
 	t.Run("the desk rejects with a reason", func(t *testing.T) {
-		p := m.mustBook(t, m.other, r.ID, local(2, 9, 0), local(2, 10, 0), nil)
+		p := m.mustBook(t, m.other, r.ID, meetingAt(2, 9, 0), meetingAt(2, 10, 0), nil)
 		apitest.Expect(t, m.env.Post(path(p.ID, "reject"), m.desk.Token, map[string]any{}), 400, "validation_failed")
 		resp := m.env.Post(path(p.ID, "reject"), m.desk.Token, map[string]any{"reason": "当天用于区政府常务会议"})
 		apitest.Expect(t, resp, 200)
-		var got bookingOut
+		var got bookingJSON
 		resp.JSON(t, &got)
 		inbox := m.env.Inbox(m.other.ID)
 		if got.Status != "rejected" || got.Reason != "当天用于区政府常务会议" || inbox[0].Type != "booking.rejected" || !strings.Contains(inbox[0].Body, "常务会议") {
 			t.Fatalf("rejected: %+v, inbox %+v", got, inbox[0])
 		}
-		m.mustBook(t, m.staff, r.ID, local(2, 9, 0), local(2, 10, 0), nil) // the slot is free again
+		m.mustBook(t, m.staff, r.ID, meetingAt(2, 9, 0), meetingAt(2, 10, 0), nil) // the slot is free again
 	})
 	t.Run("the desk moves a booking and the organiser hears", func(t *testing.T) {
 		apitest.Expect(t, m.env.Post(path(b.ID, "move"), m.staff.Token, map[string]any{"room_id": other.ID}), 403, "forbidden")
-		blocker := m.mustBook(t, m.other, other.ID, local(1, 15, 30), local(1, 16, 30), nil)
+		blocker := m.mustBook(t, m.other, other.ID, meetingAt(1, 15, 30), meetingAt(1, 16, 30), nil)
 		apitest.Expect(t, m.env.Post(path(b.ID, "move"), m.desk.Token, map[string]any{"room_id": other.ID}), 409, "booking_conflict")
 		apitest.Expect(t, m.env.Post(path(blocker.ID, "cancel"), m.other.Token, nil), 200)
 		resp := m.env.Post(path(b.ID, "move"), m.desk.Token, map[string]any{"room_id": other.ID})
 		apitest.Expect(t, resp, 200)
-		var got bookingOut
+		var got bookingJSON
 		resp.JSON(t, &got)
 		if got.RoomID != other.ID || m.env.Inbox(m.staff.ID)[0].Type != "booking.moved" {
-			t.Fatalf("moved: %+v, inbox %v", got, inboxTypes(m.env, m.staff.ID))
+			t.Fatalf("moved: %+v, inbox %v", got, inboxTypesOf(m.env, m.staff.ID))
 		}
-		m.mustBook(t, m.other, r.ID, local(1, 14, 0), local(1, 16, 0), nil) // the old room is free
+		m.mustBook(t, m.other, r.ID, meetingAt(1, 14, 0), meetingAt(1, 16, 0), nil) // the old room is free
 	})
 	t.Run("the services sheet lists the day room by room", func(t *testing.T) {
 		apitest.Expect(t, m.env.Get("/api/v1/bookings/services?date=2026-12-02", m.staff.Token), 403, "forbidden")
@@ -403,20 +403,20 @@ func TestApprovalFlow(t *testing.T) {
 		apitest.Expect(t, resp, 200)
 		inbox := m.env.Inbox(m.staff.ID)
 		if len(inbox) != before+1 || inbox[0].Type != "booking.cancelled" {
-			t.Fatalf("inbox after desk cancel: %v", inboxTypes(m.env, m.staff.ID))
+			t.Fatalf("inbox after desk cancel: %v", inboxTypesOf(m.env, m.staff.ID))
 		}
 		apitest.Expect(t, m.env.Post(path(b.ID, "cancel"), m.staff.Token, nil), 409, "invalid_transition")
-		own := m.mustBook(t, m.staff, other.ID, local(3, 9, 0), local(3, 10, 0), nil)
+		own := m.mustBook(t, m.staff, other.ID, meetingAt(3, 9, 0), meetingAt(3, 10, 0), nil)
 		apitest.Expect(t, m.env.Post(path(own.ID, "cancel"), m.staff.Token, nil), 200)
 		if len(m.env.Inbox(m.staff.ID)) != before+1 {
-			t.Fatalf("organiser was told of their own cancel: %v", inboxTypes(m.env, m.staff.ID))
+			t.Fatalf("organiser was told of their own cancel: %v", inboxTypesOf(m.env, m.staff.ID))
 		}
 	})
 	t.Run("lists filter by mine, status and date", func(t *testing.T) {
-		list := func(u apitest.User, q string) []bookingOut {
+		list := func(u apitest.User, q string) []bookingJSON {
 			resp := m.env.Get("/api/v1/bookings?"+q, u.Token)
 			apitest.Expect(t, resp, 200)
-			var page struct{ Items []bookingOut }
+			var page struct{ Items []bookingJSON }
 			resp.JSON(t, &page)
 			return page.Items
 		}
@@ -439,9 +439,9 @@ func TestApprovalFlow(t *testing.T) {
 func TestRoomSchedule(t *testing.T) {
 	m := newMeetings(t)
 	r := m.room(t, "1号楼一楼西侧会议室", nil)
-	m.mustBook(t, m.staff, r.ID, local(1, 9, 0), local(1, 10, 0), map[string]any{"title": "预算编制讨论会"})
-	m.mustBook(t, m.other, r.ID, local(1, 14, 0), local(1, 15, 0), map[string]any{"title": "人事工作会"})
-	m.mustBook(t, m.other, r.ID, local(2, 14, 0), local(2, 15, 0), nil)
+	m.mustBook(t, m.staff, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 0), map[string]any{"title": "预算编制讨论会"})
+	m.mustBook(t, m.other, r.ID, meetingAt(1, 14, 0), meetingAt(1, 15, 0), map[string]any{"title": "人事工作会"})
+	m.mustBook(t, m.other, r.ID, meetingAt(2, 14, 0), meetingAt(2, 15, 0), nil)
 	titles := func(u apitest.User) string {
 		resp := m.env.Get(apitest.Path("/api/v1/rooms/%d/schedule?date=2026-12-02", r.ID), u.Token)
 		apitest.Expect(t, resp, 200)
@@ -473,11 +473,11 @@ func TestRecurringBookings(t *testing.T) {
 	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"requires_approval": true})
 	// Mondays 7 Dec to 28 Dec 2026, 09:00-10:00.
 	weekly := map[string]any{"repeat": map[string]any{"frequency": "weekly", "until": "2026-12-28"}}
-	blocker := m.mustBook(t, m.other, r.ID, local(13, 9, 30), local(13, 11, 0), nil) // Mon 14 Dec
-	m.mustBook(t, m.other, r.ID, local(27, 8, 0), local(27, 9, 15), nil)             // Mon 28 Dec
+	blocker := m.mustBook(t, m.other, r.ID, meetingAt(13, 9, 30), meetingAt(13, 11, 0), nil) // Mon 14 Dec
+	m.mustBook(t, m.other, r.ID, meetingAt(27, 8, 0), meetingAt(27, 9, 15), nil)             // Mon 28 Dec
 
 	t.Run("conflicts list every colliding date and nothing is booked", func(t *testing.T) {
-		resp := m.book(t, m.staff, r.ID, local(6, 9, 0), local(6, 10, 0), weekly)
+		resp := m.book(t, m.staff, r.ID, meetingAt(6, 9, 0), meetingAt(6, 10, 0), weekly)
 		apitest.Expect(t, resp, 409, "booking_conflict")
 		var p conflictProblem
 		resp.JSON(t, &p)
@@ -489,20 +489,20 @@ func TestRecurringBookings(t *testing.T) {
 		}
 	})
 	t.Run("rejects series that are too long or backwards", func(t *testing.T) {
-		apitest.Expect(t, m.book(t, m.staff, r.ID, local(1, 9, 0), local(1, 10, 0),
+		apitest.Expect(t, m.book(t, m.staff, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 0),
 			map[string]any{"repeat": map[string]any{"frequency": "daily", "until": "2027-02-01"}}), 400, "validation_failed")
-		apitest.Expect(t, m.book(t, m.staff, r.ID, local(6, 9, 0), local(6, 10, 0),
+		apitest.Expect(t, m.book(t, m.staff, r.ID, meetingAt(6, 9, 0), meetingAt(6, 10, 0),
 			map[string]any{"repeat": map[string]any{"frequency": "weekly", "until": "2026-12-01"}}), 400, "validation_failed")
-		apitest.Expect(t, m.book(t, m.staff, r.ID, local(6, 9, 0), local(6, 10, 0),
+		apitest.Expect(t, m.book(t, m.staff, r.ID, meetingAt(6, 9, 0), meetingAt(6, 10, 0),
 			map[string]any{"repeat": map[string]any{"frequency": "monthly", "until": "2026-12-30"}}), 400, "validation_failed")
 	})
 	apitest.Expect(t, m.env.Post(apitest.Path("/api/v1/bookings/%d/cancel", blocker.ID), m.other.Token, nil), 200)
-	var series bookingOut
-	t.Run("books every occurrence at the same local time", func(t *testing.T) {
-		resp := m.book(t, m.staff, r.ID, local(6, 9, 0), local(6, 10, 0), map[string]any{"repeat": map[string]any{"frequency": "weekly", "until": "2026-12-27"}})
+	var series bookingJSON
+	t.Run("books every occurrence at the same meetingAt time", func(t *testing.T) {
+		resp := m.book(t, m.staff, r.ID, meetingAt(6, 9, 0), meetingAt(6, 10, 0), map[string]any{"repeat": map[string]any{"frequency": "weekly", "until": "2026-12-27"}})
 		apitest.Expect(t, resp, 201)
 		resp.JSON(t, &series)
-		if series.SeriesID == nil || len(series.Occurrences) != 3 || !series.Occurrences[2].StartAt.Equal(local(20, 9, 0)) {
+		if series.SeriesID == nil || len(series.Occurrences) != 3 || !series.Occurrences[2].StartAt.Equal(meetingAt(20, 9, 0)) {
 			t.Fatalf("series: %s", resp.Body)
 		}
 		inbox := m.env.Inbox(m.desk.ID)
@@ -514,7 +514,7 @@ func TestRecurringBookings(t *testing.T) {
 		apitest.Expect(t, m.env.Post(apitest.Path("/api/v1/bookings/%d/approve", series.ID), m.desk.Token, map[string]any{"scope": "following"}), 200)
 		for _, o := range series.Occurrences {
 			resp := m.env.Get(apitest.Path("/api/v1/bookings/%d", o.ID), m.staff.Token)
-			var b bookingOut
+			var b bookingJSON
 			resp.JSON(t, &b)
 			if b.Status != "approved" {
 				t.Fatalf("occurrence %d is %s", o.ID, b.Status)
@@ -522,7 +522,7 @@ func TestRecurringBookings(t *testing.T) {
 		}
 	})
 	status := func(id int64) string {
-		var b bookingOut
+		var b bookingJSON
 		m.env.Get(apitest.Path("/api/v1/bookings/%d", id), m.staff.Token).JSON(t, &b)
 		return b.Status
 	}
@@ -541,8 +541,8 @@ func TestRecurringBookings(t *testing.T) {
 	})
 }
 
-// addDevice gives a user a phone, so that notifications also queue pushes.
-func addDevice(t *testing.T, env *apitest.Env, userID int64) {
+// addMeetingDevice gives a user a phone, so that notifications also queue pushes.
+func addMeetingDevice(t *testing.T, env *apitest.Env, userID int64) {
 	t.Helper()
 	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
 		return tx.Create(&models.Device{UserID: userID, Token: fmt.Sprintf("fcm-token-%d", userID), Platform: "android", LastSeenAt: tx.Now}).Error
@@ -552,7 +552,7 @@ func addDevice(t *testing.T, env *apitest.Env, userID int64) {
 	}
 }
 
-func outboxJobs(t *testing.T, env *apitest.Env, userID int64) int64 {
+func outboxJobsOf(t *testing.T, env *apitest.Env, userID int64) int64 {
 	t.Helper()
 	var n int64
 	err := env.Store.Read(context.Background()).Model(&models.OutboxJob{}).
@@ -566,61 +566,61 @@ func outboxJobs(t *testing.T, env *apitest.Env, userID int64) int64 {
 func TestCheckInAndRelease(t *testing.T) {
 	m := newMeetings(t)
 	r := m.room(t, "3号楼五楼小会议室", map[string]any{"requires_check_in": true})
-	kept := m.mustBook(t, m.staff, r.ID, local(0, 10, 0), local(0, 11, 0), nil)
-	lost := m.mustBook(t, m.other, r.ID, local(0, 14, 0), local(0, 16, 0), nil)
+	kept := m.mustBook(t, m.staff, r.ID, meetingAt(0, 10, 0), meetingAt(0, 11, 0), nil)
+	lost := m.mustBook(t, m.other, r.ID, meetingAt(0, 14, 0), meetingAt(0, 16, 0), nil)
 	checkIn := func(u apitest.User, id int64) *apitest.Response {
 		return m.env.Post(apitest.Path("/api/v1/bookings/%d/check-in", id), u.Token, nil)
 	}
 	t.Run("check-in opens 10 minutes before the start", func(t *testing.T) {
-		m.at(t, local(0, 9, 49))
+		m.at(t, meetingAt(0, 9, 49))
 		apitest.Expect(t, checkIn(m.staff, kept.ID), 409, "invalid_transition")
-		m.at(t, local(0, 9, 50))
+		m.at(t, meetingAt(0, 9, 50))
 		apitest.Expect(t, checkIn(m.other, kept.ID), 403, "forbidden")
 		resp := checkIn(m.staff, kept.ID)
 		apitest.Expect(t, resp, 200)
-		var b bookingOut
+		var b bookingJSON
 		resp.JSON(t, &b)
-		if b.CheckedInAt == nil || !b.CheckedInAt.Equal(local(0, 9, 50)) {
+		if b.CheckedInAt == nil || !b.CheckedInAt.Equal(meetingAt(0, 9, 50)) {
 			t.Fatalf("checked in: %+v", b)
 		}
 		apitest.Expect(t, checkIn(m.staff, kept.ID), 200)
 	})
 	t.Run("a checked-in booking is kept", func(t *testing.T) {
-		m.at(t, local(0, 10, 30))
+		m.at(t, meetingAt(0, 10, 30))
 		if n, err := m.env.Store.ReleaseNoShows(context.Background()); err != nil || n != 0 {
 			t.Fatalf("released %d, %v", n, err)
 		}
 	})
 	t.Run("check-in closes 15 minutes after the start", func(t *testing.T) {
-		m.at(t, local(0, 14, 16))
+		m.at(t, meetingAt(0, 14, 16))
 		apitest.Expect(t, checkIn(m.other, lost.ID), 409, "invalid_transition")
 	})
 	t.Run("a no-show is released and both sides are told", func(t *testing.T) {
-		m.at(t, local(0, 14, 15))
+		m.at(t, meetingAt(0, 14, 15))
 		if n, _ := m.env.Store.ReleaseNoShows(context.Background()); n != 0 {
 			t.Fatalf("released %d at exactly 15 minutes", n)
 		}
-		m.at(t, local(0, 14, 16))
+		m.at(t, meetingAt(0, 14, 16))
 		if n, err := m.env.Store.ReleaseNoShows(context.Background()); err != nil || n != 1 {
 			t.Fatalf("released %d, %v", n, err)
 		}
 		if n, _ := m.env.Store.ReleaseNoShows(context.Background()); n != 0 {
 			t.Fatalf("released again: %d", n)
 		}
-		var b bookingOut
+		var b bookingJSON
 		m.env.Get(apitest.Path("/api/v1/bookings/%d", lost.ID), m.other.Token).JSON(t, &b)
-		if b.Status != "released" || !hasType(m.env, m.other.ID, "booking.released") || !hasType(m.env, m.desk.ID, "booking.released") {
-			t.Fatalf("booking %s; organiser %v; desk %v", b.Status, inboxTypes(m.env, m.other.ID), inboxTypes(m.env, m.desk.ID))
+		if b.Status != "released" || !inboxHas(m.env, m.other.ID, "booking.released") || !inboxHas(m.env, m.desk.ID, "booking.released") {
+			t.Fatalf("booking %s; organiser %v; desk %v", b.Status, inboxTypesOf(m.env, m.other.ID), inboxTypesOf(m.env, m.desk.ID))
 		}
 	})
 	t.Run("the rest of a released slot can be booked", func(t *testing.T) {
-		m.mustBook(t, m.staff, r.ID, local(0, 14, 30), local(0, 16, 0), nil)
+		m.mustBook(t, m.staff, r.ID, meetingAt(0, 14, 30), meetingAt(0, 16, 0), nil)
 	})
 	t.Run("rooms without check-in never release", func(t *testing.T) {
 		free := m.room(t, "1号楼一楼西侧会议室", nil)
-		m.at(t, local(0, 16, 30))
-		m.mustBook(t, m.staff, free.ID, local(0, 17, 0), local(0, 18, 0), nil)
-		m.at(t, local(0, 17, 30))
+		m.at(t, meetingAt(0, 16, 30))
+		m.mustBook(t, m.staff, free.ID, meetingAt(0, 17, 0), meetingAt(0, 18, 0), nil)
+		m.at(t, meetingAt(0, 17, 30))
 		if n, _ := m.env.Store.ReleaseNoShows(context.Background()); n != 0 {
 			t.Fatalf("released %d", n)
 		}
@@ -629,18 +629,18 @@ func TestCheckInAndRelease(t *testing.T) {
 
 func TestReminderIsSentOnce(t *testing.T) {
 	m := newMeetings(t)
-	addDevice(t, m.env, m.staff.ID)
+	addMeetingDevice(t, m.env, m.staff.ID)
 	r := m.room(t, "1号楼一楼西侧会议室", nil)
-	m.mustBook(t, m.staff, r.ID, local(0, 10, 0), local(0, 11, 0), nil)
-	m.mustBook(t, m.staff, r.ID, local(0, 9, 15), local(0, 9, 45), nil)
+	m.mustBook(t, m.staff, r.ID, meetingAt(0, 10, 0), meetingAt(0, 11, 0), nil)
+	m.mustBook(t, m.staff, r.ID, meetingAt(0, 9, 15), meetingAt(0, 9, 45), nil)
 	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded %d of a meeting booked 15 minutes ahead", n)
 	}
-	m.at(t, local(0, 9, 29))
+	m.at(t, meetingAt(0, 9, 29))
 	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded %d at 31 minutes before", n)
 	}
-	m.at(t, local(0, 9, 30))
+	m.at(t, meetingAt(0, 9, 30))
 	// Several replicas sweep at the same moment: one reminder in all.
 	var (
 		wg    sync.WaitGroup
@@ -668,10 +668,10 @@ func TestReminderIsSentOnce(t *testing.T) {
 	if len(inbox) != 1 || inbox[0].Type != "booking.reminder" || !strings.Contains(inbox[0].Body, "30分钟后") || inbox[0].Data["type"] != "booking" {
 		t.Fatalf("inbox: %+v", inbox)
 	}
-	if n := outboxJobs(t, m.env, m.staff.ID); n != 1 {
+	if n := outboxJobsOf(t, m.env, m.staff.ID); n != 1 {
 		t.Fatalf("outbox jobs for the organiser: %d, want 1", n)
 	}
-	m.at(t, local(0, 9, 45))
+	m.at(t, meetingAt(0, 9, 45))
 	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded again: %d", n)
 	}
@@ -680,10 +680,10 @@ func TestReminderIsSentOnce(t *testing.T) {
 func TestCalendarFeed(t *testing.T) {
 	m := newMeetings(t)
 	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"requires_approval": true})
-	approved := m.mustBook(t, m.staff, r.ID, local(1, 9, 0), local(1, 10, 30), map[string]any{"title": "全区优化营商环境推进会，第一次", "note": "主席台8人; 请准备横幅"})
+	approved := m.mustBook(t, m.staff, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 30), map[string]any{"title": "全区优化营商环境推进会，第一次", "note": "主席台8人; 请准备横幅"})
 	apitest.Expect(t, m.env.Post(apitest.Path("/api/v1/bookings/%d/approve", approved.ID), m.desk.Token, nil), 200)
-	pending := m.mustBook(t, m.staff, r.ID, local(2, 14, 0), local(2, 15, 0), nil)
-	m.mustBook(t, m.other, r.ID, local(3, 14, 0), local(3, 15, 0), nil) // not the staff member's
+	pending := m.mustBook(t, m.staff, r.ID, meetingAt(2, 14, 0), meetingAt(2, 15, 0), nil)
+	m.mustBook(t, m.other, r.ID, meetingAt(3, 14, 0), meetingAt(3, 15, 0), nil) // not the staff member's
 
 	feedURL := func() string {
 		resp := m.env.Post("/api/v1/me/calendar-feed", m.staff.Token, nil)
@@ -719,7 +719,7 @@ func TestCalendarFeed(t *testing.T) {
 	}
 	ev := events[0]
 	start, err := ev.GetStartAt()
-	if err != nil || !start.Equal(local(1, 9, 0)) {
+	if err != nil || !start.Equal(meetingAt(1, 9, 0)) {
 		t.Fatalf("start %v, %v", start, err)
 	}
 	if p := ev.GetProperty(ics.ComponentPropertyDtStart); p.ICalParameters["TZID"][0] != "Asia/Shanghai" {
@@ -777,8 +777,8 @@ func TestConcurrentBookingsNeverOverlap(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Every slot overlaps 10:00-10:15 and starts somewhere in 09:00-10:00.
-			start := local(1, 9, i%4*15)
-			resp := m.book(t, u, r.ID, start, local(1, 10, 15+i%3*15), nil)
+			start := meetingAt(1, 9, i%4*15)
+			resp := m.book(t, u, r.ID, start, meetingAt(1, 10, 15+i%3*15), nil)
 			codes[i] = fmt.Sprint(resp.Status, resp.Code())
 		}()
 	}
@@ -809,14 +809,14 @@ func TestMeetingDemoData(t *testing.T) {
 	token, _ := env.Server.API.Tokens.Issue(desk.ID)
 	resp := env.Get("/api/v1/rooms", token)
 	apitest.Expect(t, resp, 200)
-	var rooms struct{ Items []roomOut }
+	var rooms struct{ Items []roomJSON }
 	resp.JSON(t, &rooms)
 	if len(rooms.Items) < 5 || !strings.Contains(string(resp.Body), "1号楼一楼西侧会议室") {
 		t.Fatalf("demo rooms: %s", resp.Body)
 	}
 	resp = env.Get("/api/v1/bookings?limit=100", token)
 	apitest.Expect(t, resp, 200)
-	var bookings struct{ Items []bookingOut }
+	var bookings struct{ Items []bookingJSON }
 	resp.JSON(t, &bookings)
 	if len(bookings.Items) < 5 {
 		t.Fatalf("demo bookings: %d", len(bookings.Items))
@@ -835,7 +835,7 @@ func TestConcurrentMoveAndBookings(t *testing.T) {
 	m := newMeetings(t)
 	from := m.room(t, "1号楼一楼西侧会议室", nil)
 	to := m.room(t, "1号楼三楼第二会议室", nil)
-	moved := m.mustBook(t, m.staff, from.ID, local(1, 10, 0), local(1, 11, 0), nil)
+	moved := m.mustBook(t, m.staff, from.ID, meetingAt(1, 10, 0), meetingAt(1, 11, 0), nil)
 	users := make([]apitest.User, 20)
 	for i := range users {
 		users[i] = m.env.NewUser(models.RoleStaff)
@@ -846,7 +846,7 @@ func TestConcurrentMoveAndBookings(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp := m.book(t, u, to.ID, local(1, 10, 30), local(1, 11, 30), nil)
+			resp := m.book(t, u, to.ID, meetingAt(1, 10, 30), meetingAt(1, 11, 30), nil)
 			outcomes[i] = fmt.Sprint(resp.Status, resp.Code())
 		}()
 	}

@@ -26,13 +26,13 @@ type Room struct {
 	Building         string `gorm:"size:50"`
 	Floor            int
 	Capacity         int
-	Equipment        StringList `gorm:"type:text"`
-	PhotoURL         string     `gorm:"size:500"`
-	RequiresApproval bool       // bookings start pending until the desk approves
-	RequiresCheckIn  bool       // bookings not checked in 15 minutes after start are released
-	OpenFrom         string     `gorm:"size:5"` // local "HH:MM"
-	OpenTo           string     `gorm:"size:5"` // local "HH:MM"
-	HorizonDays      int        // how many days ahead a booking may start
+	Equipment        NameList `gorm:"type:text"`
+	PhotoURL         string   `gorm:"size:500"`
+	RequiresApproval bool     // bookings start pending until the desk approves
+	RequiresCheckIn  bool     // bookings not checked in 15 minutes after start are released
+	OpenFrom         string   `gorm:"size:5"` // local "HH:MM"
+	OpenTo           string   `gorm:"size:5"` // local "HH:MM"
+	HorizonDays      int      // how many days ahead a booking may start
 	Active           bool
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -63,7 +63,7 @@ type Booking struct {
 	StartAt         time.Time `gorm:"index:idx_bookings_room_start,priority:2;index:idx_bookings_start"`
 	EndAt           time.Time
 	Attendees       int
-	Services        StringList    `gorm:"type:text"`
+	Services        NameList      `gorm:"type:text"`
 	Note            string        `gorm:"size:500"`
 	Status          BookingStatus `gorm:"size:10"`
 	Reason          string        `gorm:"size:500"` // why it was rejected, cancelled or released
@@ -118,33 +118,33 @@ const (
 	bookingDeepLinkType = "booking"
 )
 
-// StringList is a short list of names stored as a JSON array, so that
+// NameList is a short list of names stored as a JSON array, so that
 // `LIKE '%"projector"%'` finds rooms with an item.
-type StringList []string
+type NameList []string
 
-func (l StringList) Value() (driver.Value, error) {
+func (l NameList) Value() (driver.Value, error) {
 	if l == nil {
-		l = StringList{}
+		l = NameList{}
 	}
 	b, err := json.Marshal([]string(l))
 	return string(b), err
 }
 
-func (l *StringList) Scan(src any) error {
+func (l *NameList) Scan(src any) error {
 	switch v := src.(type) {
 	case string:
 		return json.Unmarshal([]byte(v), l)
 	case []byte:
 		return json.Unmarshal(v, l)
 	case nil:
-		*l = StringList{}
+		*l = NameList{}
 		return nil
 	}
 	return fmt.Errorf("cannot scan %T into StringList", src)
 }
 
-// normalizeNames sorts and de-duplicates names and checks them against allowed.
-func normalizeNames(field string, names, allowed []string) (StringList, error) {
+// normalizeNameList sorts and de-duplicates names and checks them against allowed.
+func normalizeNameList(field string, names, allowed []string) (NameList, error) {
 	out := slices.Clone(names)
 	slices.Sort(out)
 	out = slices.Compact(out)
@@ -159,9 +159,9 @@ func normalizeNames(field string, names, allowed []string) (StringList, error) {
 	return out, nil
 }
 
-// clockMinutes parses a local "HH:MM" into minutes after midnight; "24:00"
+// openingMinutes parses a local "HH:MM" into minutes after midnight; "24:00"
 // means the end of the day.
-func clockMinutes(s string) (int, bool) {
+func openingMinutes(s string) (int, bool) {
 	if len(s) != 5 || s[2] != ':' {
 		return 0, false
 	}
@@ -173,8 +173,8 @@ func clockMinutes(s string) (int, bool) {
 	return h*60 + m, true
 }
 
-// minutesOfDay is t's local wall-clock time in minutes after midnight.
-func minutesOfDay(t time.Time, loc *time.Location) int {
+// localMinutes is t's local wall-clock time in minutes after midnight.
+func localMinutes(t time.Time, loc *time.Location) int {
 	l := t.In(loc)
 	return l.Hour()*60 + l.Minute()
 }

@@ -24,15 +24,15 @@ type Recurrence struct {
 	Until     Date
 }
 
-// Conflict names a requested occurrence (by local date) and the busy slot it
+// SlotConflict names a requested occurrence (by local date) and the busy slot it
 // collides with; it is what a booking_conflict problem lists.
-type Conflict struct {
+type SlotConflict struct {
 	Date    Date      `json:"date"`
 	StartAt time.Time `json:"start_at"`
 	EndAt   time.Time `json:"end_at"`
 }
 
-type interval struct{ start, end time.Time }
+type bookingSpan struct{ start, end time.Time }
 
 // CreateBooking books a room, or every occurrence of a series all-or-nothing.
 // The room row is locked first, so concurrent requests for one room are
@@ -43,7 +43,7 @@ func (s *Store) CreateBooking(ctx context.Context, a Actor, in NewBooking) ([]Bo
 	if err != nil {
 		return nil, err
 	}
-	services, err := normalizeNames("services", in.Services, BookingServices)
+	services, err := normalizeNameList("services", in.Services, BookingServices)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *Store) CreateBooking(ctx context.Context, a Actor, in NewBooking) ([]Bo
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var room Room
 		if err := tx.ForUpdate().Take(&room, in.RoomID).Error; err != nil {
-			return notFound(err, "room")
+			return notFoundAs(err, "room")
 		}
 		if err := room.accepts(in.Attendees, services); err != nil {
 			return err
@@ -103,13 +103,13 @@ func (s *Store) CreateBooking(ctx context.Context, a Actor, in NewBooking) ([]Bo
 
 // occurrences expands a request into its intervals, keeping the local
 // wall-clock times across dates.
-func (s *Store) occurrences(in NewBooking) ([]interval, error) {
+func (s *Store) occurrences(in NewBooking) ([]bookingSpan, error) {
 	if !in.EndAt.After(in.StartAt) {
 		return nil, InvalidField("end_at", "must be after start_at")
 	}
-	first := interval{in.StartAt, in.EndAt}
+	first := bookingSpan{in.StartAt, in.EndAt}
 	if in.Repeat == nil {
-		return []interval{first}, nil
+		return []bookingSpan{first}, nil
 	}
 	step := map[string]int{"daily": 1, "weekly": 7}[in.Repeat.Frequency]
 	if step == 0 {
@@ -123,10 +123,10 @@ func (s *Store) occurrences(in NewBooking) ([]interval, error) {
 	if n > MaxOccurrences {
 		return nil, InvalidField("repeat.until", fmt.Sprintf("gives %d meetings; a series has at most %d", n, MaxOccurrences))
 	}
-	out := make([]interval, n)
+	out := make([]bookingSpan, n)
 	for i := range out {
 		// AddDate on local times keeps 09:00 at 09:00 across the series.
-		out[i] = interval{in.StartAt.In(s.Location).AddDate(0, 0, i*step).UTC(), in.EndAt.In(s.Location).AddDate(0, 0, i*step).UTC()}
+		out[i] = bookingSpan{in.StartAt.In(s.Location).AddDate(0, 0, i*step).UTC(), in.EndAt.In(s.Location).AddDate(0, 0, i*step).UTC()}
 	}
 	return out, nil
 }
@@ -150,21 +150,21 @@ func (r *Room) accepts(attendees int, services []string) error {
 // checkSlot applies the time rules: whole minutes, at least 15 minutes,
 // within the room's opening hours on one local day, and (for new bookings)
 // in the future and within the room's horizon.
-func (s *Store) checkSlot(r *Room, sl interval, now time.Time, isNew bool) error {
+func (s *Store) checkSlot(r *Room, sl bookingSpan, now time.Time, isNew bool) error {
 	if sl.start.Second() != 0 || sl.start.Nanosecond() != 0 || sl.end.Second() != 0 || sl.end.Nanosecond() != 0 {
 		return InvalidField("start_at", "start_at and end_at must be whole minutes")
 	}
 	if sl.end.Sub(sl.start) < MinBookingDuration {
 		return InvalidField("end_at", "a booking lasts at least 15 minutes")
 	}
-	from, _ := clockMinutes(r.OpenFrom)
-	to, _ := clockMinutes(r.OpenTo)
-	endMin := minutesOfDay(sl.end, s.Location)
+	from, _ := openingMinutes(r.OpenFrom)
+	to, _ := openingMinutes(r.OpenTo)
+	endMin := localMinutes(sl.end, s.Location)
 	sameDay := DateOf(sl.start, s.Location) == DateOf(sl.end, s.Location)
 	if !sameDay && endMin == 0 {
 		sameDay, endMin = DateOf(sl.start, s.Location) == DateOf(sl.end.Add(-time.Minute), s.Location), 24*60
 	}
-	if !sameDay || minutesOfDay(sl.start, s.Location) < from || endMin > to {
+	if !sameDay || localMinutes(sl.start, s.Location) < from || endMin > to {
 		return InvalidField("start_at", fmt.Sprintf("the room is open %s-%s (%s) and a booking lies within one day", r.OpenFrom, r.OpenTo, s.Location))
 	}
 	if !isNew {
@@ -180,7 +180,7 @@ func (s *Store) checkSlot(r *Room, sl interval, now time.Time, isNew bool) error
 }
 
 // checkFree fails with booking_conflict, listing every colliding slot, when
-// any interval overlaps a booking that holds the room (except the booking
+// any span overlaps a booking that holds the room (except the booking
 // except).
 //
 // The caller must hold the room row's lock and must not have run a plain
@@ -188,10 +188,10 @@ func (s *Store) checkSlot(r *Room, sl interval, now time.Time, isNew bool) error
 // is taken at its first plain read, so this read then sees every booking
 // committed by the room's previous lock holder. A plain read takes no gap
 // locks, so bookers never deadlock with approvals and cancellations.
-func (s *Store) checkFree(tx *Tx, roomID, except int64, slots []interval) error {
+func (s *Store) checkFree(tx *Tx, roomID, except int64, slots []bookingSpan) error {
 	lo, hi := slots[0].start, slots[0].end
 	for _, sl := range slots {
-		lo, hi = minTime(lo, sl.start), maxTime(hi, sl.end)
+		lo, hi = earliest(lo, sl.start), latest(hi, sl.end)
 	}
 	var busy []Booking
 	err := tx.Select("id", "start_at", "end_at").
@@ -201,11 +201,11 @@ func (s *Store) checkFree(tx *Tx, roomID, except int64, slots []interval) error 
 	if err != nil {
 		return err
 	}
-	var conflicts []Conflict
+	var conflicts []SlotConflict
 	for _, sl := range slots {
 		for _, b := range busy {
 			if b.StartAt.Before(sl.end) && b.EndAt.After(sl.start) {
-				conflicts = append(conflicts, Conflict{Date: DateOf(sl.start, s.Location), StartAt: b.StartAt.In(s.Location), EndAt: b.EndAt.In(s.Location)})
+				conflicts = append(conflicts, SlotConflict{Date: DateOf(sl.start, s.Location), StartAt: b.StartAt.In(s.Location), EndAt: b.EndAt.In(s.Location)})
 			}
 		}
 	}
@@ -221,14 +221,14 @@ func (s *Store) checkFree(tx *Tx, roomID, except int64, slots []interval) error 
 	return e
 }
 
-func minTime(a, b time.Time) time.Time {
+func earliest(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a
 	}
 	return b
 }
 
-func maxTime(a, b time.Time) time.Time {
+func latest(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
 	}

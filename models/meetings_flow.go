@@ -10,16 +10,16 @@ import (
 	"gorm.io/gorm"
 )
 
-// Scope says which occurrences of a series an action applies to.
-type Scope string
+// SeriesScope says which occurrences of a series an action applies to.
+type SeriesScope string
 
 const (
-	ScopeThis      Scope = "this"      // only the booking named
-	ScopeFollowing Scope = "following" // it and the later occurrences of its series
+	ScopeThis      SeriesScope = "this"      // only the booking named
+	ScopeFollowing SeriesScope = "following" // it and the later occurrences of its series
 )
 
-// transition is one desk or organiser action on bookings.
-type transition struct {
+// bookingTransition is one desk or organiser action on bookings.
+type bookingTransition struct {
 	verb     string
 	from     []BookingStatus
 	to       BookingStatus
@@ -30,38 +30,38 @@ type transition struct {
 }
 
 var (
-	approveBooking = transition{verb: "approve", from: []BookingStatus{BookingPending}, to: BookingApproved, deskOnly: true,
+	approveBooking = bookingTransition{verb: "approve", from: []BookingStatus{BookingPending}, to: BookingApproved, deskOnly: true,
 		notify: func(tx *Tx, a Actor, b *Booking, n int) error {
 			return tellOrganizer(tx, b, n, "booking.approved", "会议室预约已通过", "已通过审批")
 		}}
-	rejectBooking = transition{verb: "reject", from: []BookingStatus{BookingPending}, to: BookingRejected, deskOnly: true,
+	rejectBooking = bookingTransition{verb: "reject", from: []BookingStatus{BookingPending}, to: BookingRejected, deskOnly: true,
 		notify: func(tx *Tx, a Actor, b *Booking, n int) error {
 			return tellOrganizer(tx, b, n, "booking.rejected", "会议室预约未通过", "未通过审批，原因："+b.Reason)
 		}}
-	cancelBooking = transition{verb: "cancel", from: holdsRoom, to: BookingCancelled,
+	cancelBooking = bookingTransition{verb: "cancel", from: holdsRoom, to: BookingCancelled,
 		notify: func(tx *Tx, a Actor, b *Booking, n int) error {
 			if a.ID == b.OrganizerID {
 				return nil
 			}
-			return tellOrganizer(tx, b, n, "booking.cancelled", "会议室预约已被取消", "已被会务服务台取消"+reasonSuffix(b.Reason))
+			return tellOrganizer(tx, b, n, "booking.cancelled", "会议室预约已被取消", "已被会务服务台取消"+bookingReasonSuffix(b.Reason))
 		}}
 )
 
 // ApproveBooking, RejectBooking and CancelBooking move a booking (or the
 // rest of its series) to approved, rejected or cancelled.
-func (s *Store) ApproveBooking(ctx context.Context, a Actor, id int64, scope Scope) (*Booking, error) {
-	return s.transition(ctx, a, id, scope, "", approveBooking)
+func (s *Store) ApproveBooking(ctx context.Context, a Actor, id int64, scope SeriesScope) (*Booking, error) {
+	return s.bookingTransition(ctx, a, id, scope, "", approveBooking)
 }
 
-func (s *Store) RejectBooking(ctx context.Context, a Actor, id int64, scope Scope, reason string) (*Booking, error) {
-	return s.transition(ctx, a, id, scope, reason, rejectBooking)
+func (s *Store) RejectBooking(ctx context.Context, a Actor, id int64, scope SeriesScope, reason string) (*Booking, error) {
+	return s.bookingTransition(ctx, a, id, scope, reason, rejectBooking)
 }
 
-func (s *Store) CancelBooking(ctx context.Context, a Actor, id int64, scope Scope, reason string) (*Booking, error) {
-	return s.transition(ctx, a, id, scope, reason, cancelBooking)
+func (s *Store) CancelBooking(ctx context.Context, a Actor, id int64, scope SeriesScope, reason string) (*Booking, error) {
+	return s.bookingTransition(ctx, a, id, scope, reason, cancelBooking)
 }
 
-func (s *Store) transition(ctx context.Context, a Actor, id int64, scope Scope, reason string, t transition) (*Booking, error) {
+func (s *Store) bookingTransition(ctx context.Context, a Actor, id int64, scope SeriesScope, reason string, t bookingTransition) (*Booking, error) {
 	var b Booking
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := lockBooking(tx, a, id, &b); err != nil {
@@ -106,16 +106,16 @@ func (s *Store) transition(ctx context.Context, a Actor, id int64, scope Scope, 
 // checks that a may see it: the organiser or the desk.
 func lockBooking(tx *Tx, a Actor, id int64, b *Booking) error {
 	if err := tx.ForUpdate().Take(b, id).Error; err != nil {
-		return notFound(err, "booking")
+		return notFoundAs(err, "booking")
 	}
 	if b.OrganizerID != a.ID && !a.Can(RoleMeetingAdmin) {
 		return ErrForbidden
 	}
-	return withPeople(tx.DB, b)
+	return loadBookingPeople(tx.DB, b)
 }
 
-// withPeople loads a booking's room and organiser (unlocked reads).
-func withPeople(db *gorm.DB, b *Booking) error {
+// loadBookingPeople loads a booking's room and organiser (unlocked reads).
+func loadBookingPeople(db *gorm.DB, b *Booking) error {
 	b.Room, b.Organizer = new(Room), new(User)
 	if err := db.Take(b.Room, b.RoomID).Error; err != nil {
 		return err
@@ -125,11 +125,11 @@ func withPeople(db *gorm.DB, b *Booking) error {
 
 // tellOrganizer notifies b's organiser: "<room> <time>「<title>」<what>".
 func tellOrganizer(tx *Tx, b *Booking, count int, typ, title, what string) error {
-	return tx.Notify(Notice{Category: CategoryBooking, Type: typ, Title: title, Body: describe(tx, b, count) + what,
+	return tx.Notify(Notice{Category: CategoryBooking, Type: typ, Title: title, Body: describeBooking(tx, b, count) + what,
 		Data: bookingLink(b), TTL: 24 * time.Hour}, b.OrganizerID)
 }
 
-func describe(tx *Tx, b *Booking, count int) string {
+func describeBooking(tx *Tx, b *Booking, count int) string {
 	s := fmt.Sprintf("%s %s「%s」", b.Room.Name, b.StartAt.In(tx.store.Location).Format("01月02日 15:04"), b.Title)
 	if count > 1 {
 		s += "及之后共" + strconv.Itoa(count) + "次会议"
@@ -137,7 +137,7 @@ func describe(tx *Tx, b *Booking, count int) string {
 	return s
 }
 
-func reasonSuffix(r string) string {
+func bookingReasonSuffix(r string) string {
 	if r == "" {
 		return ""
 	}
@@ -181,7 +181,7 @@ func (s *Store) MoveBooking(ctx context.Context, a Actor, id, roomID int64) (*Bo
 	// the order CreateBooking uses.
 	var cur Booking
 	if err := s.Read(ctx).Select("id", "room_id").Take(&cur, id).Error; err != nil {
-		return nil, notFound(err, "booking")
+		return nil, notFoundAs(err, "booking")
 	}
 	if cur.RoomID == roomID {
 		return nil, InvalidField("room_id", "the booking is already in this room")
@@ -209,7 +209,7 @@ func (s *Store) MoveBooking(ctx context.Context, a Actor, id, roomID int64) (*Bo
 		if err := to.accepts(b.Attendees, b.Services); err != nil {
 			return err
 		}
-		sl := []interval{{b.StartAt, b.EndAt}}
+		sl := []bookingSpan{{b.StartAt, b.EndAt}}
 		if err := s.checkSlot(&to, sl[0], tx.Now, false); err != nil {
 			return err
 		}
@@ -236,12 +236,12 @@ func (s *Store) Booking(ctx context.Context, a Actor, id int64) (*Booking, error
 	var b Booking
 	db := s.Read(ctx)
 	if err := db.Take(&b, id).Error; err != nil {
-		return nil, notFound(err, "booking")
+		return nil, notFoundAs(err, "booking")
 	}
 	if b.OrganizerID != a.ID && !a.Can(RoleMeetingAdmin) {
 		return nil, ErrForbidden
 	}
-	return &b, withPeople(db, &b)
+	return &b, loadBookingPeople(db, &b)
 }
 
 // BookingFilter narrows ListBookings. Callers other than the desk always

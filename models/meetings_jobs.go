@@ -13,7 +13,7 @@ import (
 // reminded_at, so with several replicas sweeping at once it is sent once.
 func (s *Store) RemindBookings(ctx context.Context) (int, error) {
 	now := s.Now()
-	return s.sweep(ctx,
+	return s.sweepBookings(ctx,
 		s.Read(ctx).Model(&Booking{}).Where("status = ? AND reminded_at IS NULL AND start_at > ? AND start_at <= ?",
 			BookingApproved, now, now.Add(ReminderBefore)),
 		func(tx *Tx, id int64) (bool, error) {
@@ -40,7 +40,7 @@ func checkInHint(b *Booking) string {
 // the slot can be booked; the organiser and the desk are told.
 func (s *Store) ReleaseNoShows(ctx context.Context) (int, error) {
 	now := s.Now()
-	return s.sweep(ctx,
+	return s.sweepBookings(ctx,
 		s.Read(ctx).Model(&Booking{}).Where("status = ? AND check_in_required = ? AND checked_in_at IS NULL AND start_at < ? AND start_at > ? AND end_at > ?",
 			BookingApproved, true, now.Add(-CheckInClosesAfter), now.Add(-maxBookingSpan), now),
 		func(tx *Tx, id int64) (bool, error) {
@@ -54,14 +54,14 @@ func (s *Store) ReleaseNoShows(ctx context.Context) (int, error) {
 				return err
 			}
 			return tx.Notify(Notice{Category: CategoryBooking, Type: "booking.released", Title: "会议室预约已释放",
-				Body: describe(tx, b, 1) + "开始15分钟后仍未签到，会议室已释放", Data: bookingLink(b), TTL: 2 * time.Hour},
+				Body: describeBooking(tx, b, 1) + "开始15分钟后仍未签到，会议室已释放", Data: bookingLink(b), TTL: 2 * time.Hour},
 				append(desk, b.OrganizerID)...)
 		})
 }
 
-// sweep claims each booking candidates finds, one transaction per booking,
+// sweepBookings claims each booking candidates finds, one transaction per booking,
 // and announces the ones this replica claimed.
-func (s *Store) sweep(ctx context.Context, candidates *gorm.DB, claim func(*Tx, int64) (bool, error), announce func(*Tx, *Booking) error) (int, error) {
+func (s *Store) sweepBookings(ctx context.Context, candidates *gorm.DB, claim func(*Tx, int64) (bool, error), announce func(*Tx, *Booking) error) (int, error) {
 	var ids []int64
 	if err := candidates.Order("start_at").Limit(500).Pluck("id", &ids).Error; err != nil {
 		return 0, err
@@ -79,7 +79,7 @@ func (s *Store) sweep(ctx context.Context, candidates *gorm.DB, claim func(*Tx, 
 			if err := tx.Take(&b, id).Error; err != nil {
 				return err
 			}
-			if err := withPeople(tx.DB, &b); err != nil {
+			if err := loadBookingPeople(tx.DB, &b); err != nil {
 				return err
 			}
 			return announce(tx, &b)

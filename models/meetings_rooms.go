@@ -27,13 +27,13 @@ type RoomPatch struct {
 
 // validate normalizes the room and checks the rules no single field carries.
 func (r *Room) validate() error {
-	eq, err := normalizeNames("equipment", r.Equipment, RoomEquipment)
+	eq, err := normalizeNameList("equipment", r.Equipment, RoomEquipment)
 	if err != nil {
 		return err
 	}
 	r.Equipment = eq
-	from, ok1 := clockMinutes(r.OpenFrom)
-	to, ok2 := clockMinutes(r.OpenTo)
+	from, ok1 := openingMinutes(r.OpenFrom)
+	to, ok2 := openingMinutes(r.OpenTo)
 	switch {
 	case !ok1:
 		return InvalidField("open_from", "must be a time HH:MM")
@@ -66,20 +66,20 @@ func (s *Store) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, e
 	var r Room
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
-			return notFound(err, "room")
+			return notFoundAs(err, "room")
 		}
-		setIf(&r.Name, p.Name)
-		setIf(&r.Building, p.Building)
-		setIf(&r.PhotoURL, p.PhotoURL)
-		setIf(&r.OpenFrom, p.OpenFrom)
-		setIf(&r.OpenTo, p.OpenTo)
-		setIf(&r.Floor, p.Floor)
-		setIf(&r.Capacity, p.Capacity)
-		setIf(&r.HorizonDays, p.HorizonDays)
-		setIf((*[]string)(&r.Equipment), p.Equipment)
-		setIf(&r.RequiresApproval, p.RequiresApproval)
-		setIf(&r.RequiresCheckIn, p.RequiresCheckIn)
-		setIf(&r.Active, p.Active)
+		patchField(&r.Name, p.Name)
+		patchField(&r.Building, p.Building)
+		patchField(&r.PhotoURL, p.PhotoURL)
+		patchField(&r.OpenFrom, p.OpenFrom)
+		patchField(&r.OpenTo, p.OpenTo)
+		patchField(&r.Floor, p.Floor)
+		patchField(&r.Capacity, p.Capacity)
+		patchField(&r.HorizonDays, p.HorizonDays)
+		patchField((*[]string)(&r.Equipment), p.Equipment)
+		patchField(&r.RequiresApproval, p.RequiresApproval)
+		patchField(&r.RequiresCheckIn, p.RequiresCheckIn)
+		patchField(&r.Active, p.Active)
 		if err := r.validate(); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, e
 	return &r, roomNameTaken(err, r.Name)
 }
 
-func setIf[T any](dst *T, src *T) {
+func patchField[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}
@@ -101,8 +101,8 @@ func roomNameTaken(err error, name string) error {
 	return err
 }
 
-// notFound turns a missing row into a not_found error naming what.
-func notFound(err error, what string) error {
+// notFoundAs turns a missing row into a not_found error naming what.
+func notFoundAs(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound(what)
 	}
@@ -113,7 +113,7 @@ func notFound(err error, what string) error {
 func (s *Store) Room(ctx context.Context, a Actor, id int64) (*Room, error) {
 	var r Room
 	if err := s.Read(ctx).Take(&r, id).Error; err != nil {
-		return nil, notFound(err, "room")
+		return nil, notFoundAs(err, "room")
 	}
 	if !r.Active && !a.Can(RoleMeetingAdmin) {
 		return nil, ErrNotFound("room")
@@ -140,7 +140,7 @@ func (s *Store) ListRooms(ctx context.Context, a Actor, f RoomFilter, p Page) ([
 	if f.Capacity > 0 {
 		q = q.Where("capacity >= ?", f.Capacity)
 	}
-	eq, err := normalizeNames("equipment", f.Equipment, RoomEquipment)
+	eq, err := normalizeNameList("equipment", f.Equipment, RoomEquipment)
 	if err != nil {
 		return nil, "", err
 	}
@@ -178,16 +178,16 @@ func (s *Store) ListRooms(ctx context.Context, a Actor, f RoomFilter, p Page) ([
 
 // clockString is t's local "HH:MM"; an end at midnight is "24:00".
 func clockString(t time.Time, loc *time.Location, end bool) string {
-	m := minutesOfDay(t, loc)
+	m := localMinutes(t, loc)
 	if end && m == 0 {
 		m = 24 * 60
 	}
 	return fmt.Sprintf("%02d:%02d", m/60, m%60)
 }
 
-// Slot is a busy interval in a room's schedule. Title and Organizer are
+// BusySlot is a busy interval in a room's schedule. Title and Organizer are
 // empty unless the caller is the desk or the organiser.
-type Slot struct {
+type BusySlot struct {
 	BookingID        int64
 	StartAt, EndAt   time.Time
 	Status           BookingStatus
@@ -196,7 +196,7 @@ type Slot struct {
 }
 
 // RoomSchedule lists the busy slots of a room on a local date.
-func (s *Store) RoomSchedule(ctx context.Context, a Actor, roomID int64, d Date) (*Room, []Slot, error) {
+func (s *Store) RoomSchedule(ctx context.Context, a Actor, roomID int64, d Date) (*Room, []BusySlot, error) {
 	room, err := s.Room(ctx, a, roomID)
 	if err != nil {
 		return nil, nil, err
@@ -211,10 +211,10 @@ func (s *Store) RoomSchedule(ctx context.Context, a Actor, roomID int64, d Date)
 		return nil, nil, err
 	}
 	desk := a.Can(RoleMeetingAdmin)
-	slots := make([]Slot, len(rows))
+	slots := make([]BusySlot, len(rows))
 	for i, b := range rows {
 		mine := b.OrganizerID == a.ID
-		slots[i] = Slot{BookingID: b.ID, StartAt: b.StartAt, EndAt: b.EndAt, Status: b.Status, Mine: mine}
+		slots[i] = BusySlot{BookingID: b.ID, StartAt: b.StartAt, EndAt: b.EndAt, Status: b.Status, Mine: mine}
 		if desk || mine {
 			slots[i].Title = b.Title
 			if b.Organizer != nil {

@@ -19,9 +19,9 @@ import (
 	"houqin/models"
 )
 
-// rawRequest sends a request straight to the app, without the contract checks of
+// rawMeetingRequest sends a request straight to the app, without the contract checks of
 // env.Do, so that benchmarks time the service and not the validator.
-func rawRequest(b *testing.B, env *apitest.Env, method, path, token string, body any) int {
+func rawMeetingRequest(b *testing.B, env *apitest.Env, method, path, token string, body any) int {
 	var rd *strings.Reader
 	if body != nil {
 		js, _ := json.Marshal(body)
@@ -42,8 +42,8 @@ func rawRequest(b *testing.B, env *apitest.Env, method, path, token string, body
 	return resp.StatusCode
 }
 
-// reportLatency adds p50 and p99 in milliseconds to the benchmark output.
-func reportLatency(b *testing.B, d []time.Duration) {
+// reportMeetingLatency adds p50 and p99 in milliseconds to the benchmark output.
+func reportMeetingLatency(b *testing.B, d []time.Duration) {
 	if len(d) == 0 {
 		return
 	}
@@ -53,9 +53,9 @@ func reportLatency(b *testing.B, d []time.Duration) {
 	b.ReportMetric(ms(0.99), "p99-ms")
 }
 
-// seedRooms creates n rooms and, with batched inserts, perRoom bookings in
+// seedMeetingRooms creates n rooms and, with batched inserts, perRoom bookings in
 // each: four a day from tomorrow on, a tenth of them cancelled.
-func seedRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoom int) {
+func seedMeetingRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoom int) {
 	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
 		rooms := make([]models.Room, n)
 		for i := range rooms {
@@ -91,20 +91,20 @@ func seedRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoom int) 
 func BenchmarkRoomSearch(b *testing.B) {
 	env := apitest.New(b)
 	u := env.NewUser(models.RoleStaff)
-	seedRooms(b, env, u.ID, 50, 400)
+	seedMeetingRooms(b, env, u.ID, 50, 400)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var lat []time.Duration
 	for b.Loop() {
 		start := meetingAt(1+rng.IntN(100), 8+rng.IntN(10), 30*rng.IntN(2))
 		q := fmt.Sprintf("/api/v1/rooms?limit=100&capacity=%d&from=%s&to=%s", 10*rng.IntN(5),
-			url.QueryEscape(rfc3339(start)), url.QueryEscape(rfc3339(start.Add(time.Hour))))
+			url.QueryEscape(meetingTS(start)), url.QueryEscape(meetingTS(start.Add(time.Hour))))
 		t0 := time.Now()
-		if code := rawRequest(b, env, http.MethodGet, q, u.Token, nil); code != 200 {
+		if code := rawMeetingRequest(b, env, http.MethodGet, q, u.Token, nil); code != 200 {
 			b.Fatalf("search answered %d", code)
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	reportLatency(b, lat)
+	reportMeetingLatency(b, lat)
 }
 
 // BenchmarkBookingContention books distinct 15-minute slots of ONE room
@@ -114,7 +114,7 @@ func BenchmarkBookingContention(b *testing.B) {
 	desk := env.NewUser(models.RoleMeetingAdmin)
 	body := map[string]any{"name": "1号楼三楼第一会议室", "building": "1号楼", "capacity": 60, "open_from": "08:00",
 		"open_to": "21:00", "horizon_days": 366}
-	if code := rawRequest(b, env, http.MethodPost, "/api/v1/rooms", desk.Token, body); code != 201 {
+	if code := rawMeetingRequest(b, env, http.MethodPost, "/api/v1/rooms", desk.Token, body); code != 201 {
 		b.Fatalf("create room: %d", code)
 	}
 	var room models.Room
@@ -138,9 +138,9 @@ func BenchmarkBookingContention(b *testing.B) {
 		for pb.Next() {
 			n := int(next.Add(1))
 			start := meetingAt(1+n/perDay%360, 8, 0).Add(time.Duration(n%perDay) * 15 * time.Minute)
-			req := map[string]any{"room_id": room.ID, "title": "例会", "start_at": rfc3339(start), "end_at": rfc3339(start.Add(15 * time.Minute)), "attendees": 5}
+			req := map[string]any{"room_id": room.ID, "title": "例会", "start_at": meetingTS(start), "end_at": meetingTS(start.Add(15 * time.Minute)), "attendees": 5}
 			t0 := time.Now()
-			switch code := rawRequest(b, env, http.MethodPost, "/api/v1/bookings", users[n%len(users)].Token, req); code {
+			switch code := rawMeetingRequest(b, env, http.MethodPost, "/api/v1/bookings", users[n%len(users)].Token, req); code {
 			case 201:
 			case 409:
 				conflicts.Add(1) // the counter wrapped round a full year
@@ -156,5 +156,5 @@ func BenchmarkBookingContention(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
 	b.ReportMetric(float64(conflicts.Load()), "conflicts")
-	reportLatency(b, lat)
+	reportMeetingLatency(b, lat)
 }

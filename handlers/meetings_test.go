@@ -22,7 +22,7 @@ func meetingAt(days, hh, mm int) time.Time {
 	return time.Date(2026, 12, 1+days, hh, mm, 0, 0, meetingZone)
 }
 
-func rfc3339(t time.Time) string { return t.Format(time.RFC3339) }
+func meetingTS(t time.Time) string { return t.Format(time.RFC3339) }
 
 type roomJSON struct {
 	ID               int64    `json:"id"`
@@ -110,7 +110,7 @@ func (m *meetings) at(t testing.TB, now time.Time) {
 
 func (m *meetings) book(t testing.TB, u apitest.User, roomID int64, start, end time.Time, extra map[string]any) *apitest.Response {
 	t.Helper()
-	body := map[string]any{"room_id": roomID, "title": "发改局月度工作例会", "start_at": rfc3339(start), "end_at": rfc3339(end),
+	body := map[string]any{"room_id": roomID, "title": "发改局月度工作例会", "start_at": meetingTS(start), "end_at": meetingTS(end),
 		"attendees": 10, "services": []string{"tea"}}
 	for k, v := range extra {
 		body[k] = v
@@ -207,7 +207,7 @@ func TestRoomSearch(t *testing.T) {
 		return ids
 	}
 	interval := func(from, to time.Time) string {
-		return "from=" + url.QueryEscape(rfc3339(from)) + "&to=" + url.QueryEscape(rfc3339(to))
+		return "from=" + url.QueryEscape(meetingTS(from)) + "&to=" + url.QueryEscape(meetingTS(to))
 	}
 	cases := []struct {
 		name, query string
@@ -229,7 +229,7 @@ func TestRoomSearch(t *testing.T) {
 		})
 	}
 	for name, q := range map[string]string{
-		"from without to":   "from=" + url.QueryEscape(rfc3339(meetingAt(1, 9, 0))),
+		"from without to":   "from=" + url.QueryEscape(meetingTS(meetingAt(1, 9, 0))),
 		"to before from":    interval(meetingAt(1, 10, 0), meetingAt(1, 9, 0)),
 		"not a time":        "from=tomorrow&to=later",
 		"unknown equipment": "equipment=teleporter",

@@ -870,3 +870,56 @@ func TestConcurrentMoveAndBookings(t *testing.T) {
 		t.Fatalf("room holds %d meetings, want 1", n)
 	}
 }
+
+// TestMeetingBadInputIsRefused sends malformed requests to every meeting
+// endpoint: each is a 4xx problem with a code, never a 500.
+func TestMeetingBadInputIsRefused(t *testing.T) {
+	m := newMeetings(t)
+	r := m.room(t, "1号楼一楼西侧会议室", nil)
+	b := m.mustBook(t, m.staff, r.ID, meetingAt(1, 9, 0), meetingAt(1, 10, 0), nil)
+	good := map[string]any{"room_id": r.ID, "title": "例会", "start_at": meetingTS(meetingAt(2, 9, 0)), "end_at": meetingTS(meetingAt(2, 10, 0)), "attendees": 5}
+	with := func(k string, v any) map[string]any {
+		out := map[string]any{}
+		for key, val := range good {
+			out[key] = val
+		}
+		out[k] = v
+		return out
+	}
+	cases := []struct {
+		name, method, path string
+		token              string
+		body               any
+		status             int
+		code               string
+	}{
+		{"booking without a session", "POST", "/api/v1/bookings", "", good, 401, "unauthorized"},
+		{"rooms without a session", "GET", "/api/v1/rooms", "", nil, 401, "unauthorized"},
+		{"start_at not a time", "POST", "/api/v1/bookings", m.staff.Token, with("start_at", "tomorrow 9am"), 400, "validation_failed"},
+		{"start_at a number", "POST", "/api/v1/bookings", m.staff.Token, with("start_at", 1234), 400, "validation_failed"},
+		{"negative attendees", "POST", "/api/v1/bookings", m.staff.Token, with("attendees", -3), 400, "validation_failed"},
+		{"services not a list", "POST", "/api/v1/bookings", m.staff.Token, with("services", "tea"), 400, "validation_failed"},
+		{"empty repeat", "POST", "/api/v1/bookings", m.staff.Token, with("repeat", map[string]any{}), 400, "validation_failed"},
+		{"repeat until not a date", "POST", "/api/v1/bookings", m.staff.Token, with("repeat", map[string]any{"frequency": "weekly", "until": "soon"}), 400, "validation_failed"},
+		{"huge room id", "POST", "/api/v1/bookings", m.staff.Token, with("room_id", int64(1)<<62), 404, "not_found"},
+		{"not JSON", "POST", "/api/v1/bookings", m.staff.Token, "{title:", 400, "validation_failed"},
+		{"room id not a number", "GET", "/api/v1/rooms/abc", m.staff.Token, nil, 404, "not_found"},
+		{"capacity not a number", "GET", "/api/v1/rooms?capacity=many", m.staff.Token, nil, 400, "validation_failed"},
+		{"limit out of range", "GET", "/api/v1/bookings?limit=0", m.staff.Token, nil, 400, "validation_failed"},
+		{"bad cursor", "GET", "/api/v1/bookings?cursor=%%%", m.staff.Token, nil, 400, "validation_failed"},
+		{"impossible date", "GET", "/api/v1/bookings?date=2026-13-01", m.staff.Token, nil, 400, "validation_failed"},
+		{"mine not a boolean", "GET", "/api/v1/bookings?mine=perhaps", m.staff.Token, nil, 400, "validation_failed"},
+		{"empty room patch body", "PATCH", apitest.Path("/api/v1/rooms/%d", r.ID), m.desk.Token, "", 400, "validation_failed"},
+		{"approve body not an object", "POST", apitest.Path("/api/v1/bookings/%d/approve", b.ID), m.desk.Token, "[]", 400, "validation_failed"},
+		{"move to a missing room", "POST", apitest.Path("/api/v1/bookings/%d/move", b.ID), m.desk.Token, map[string]any{"room_id": 4242}, 400, "validation_failed"},
+		{"move without a room", "POST", apitest.Path("/api/v1/bookings/%d/move", b.ID), m.desk.Token, map[string]any{}, 400, "validation_failed"},
+		{"check-in to a missing booking", "POST", "/api/v1/bookings/4242/check-in", m.staff.Token, nil, 404, "not_found"},
+		{"unknown calendar token", "GET", "/api/v1/calendar/not-a-token", "", nil, 404, "not_found"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := m.env.Do(apitest.Request{Method: c.method, Path: c.path, Token: c.token, Body: c.body})
+			apitest.Expect(t, resp, c.status, c.code)
+		})
+	}
+}

@@ -82,6 +82,8 @@ func (s *Server) routes() {
 	v1.Post("/auth/login", append(loginLimiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)
 	v1.Post("/auth/logout", h.Logout)
+	// Before the authenticated group: its middleware covers every later /api/v1 route.
+	s.mountCalendarFeed(v1)
 
 	// Everything below needs a signed-in, active user.
 	r := v1.Group("", h.Authenticate, idempotency(s.Store))
@@ -93,6 +95,7 @@ func (s *Server) routes() {
 	r.Patch("/users/:id", admin, h.UpdateUser)
 	s.mountRepairs(r)
 	s.mountShuttle(r)
+	s.mountMeetings(r)
 }
 
 // ready answers 200 when the database answers and its schema is current.

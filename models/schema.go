@@ -9,5 +9,6 @@ func Tables() []any {
 		&Notification{}, &Device{}, &Preferences{}, &OutboxJob{},
 		&Repair{}, &RepairEvent{}, &RepairPhoto{}, &RepairTarget{}, &RepairCounter{},
 		&ShuttleRoute{}, &ShuttleStop{}, &ShuttleSchedule{}, &ShuttleCalendarDay{}, &ShuttleTrip{}, &ShuttlePosition{}, &ShuttleRouteFollow{}, &ShuttleStopFollow{}, &ShuttleStopAlert{},
+		&Room{}, &Booking{}, &BookingSeries{}, &CalendarFeed{},
 	}
 }

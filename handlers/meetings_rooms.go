@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+type roomResponse struct {
+	ID               int64     `json:"id"`
+	Name             string    `json:"name"`
+	Building         string    `json:"building"`
+	Floor            int       `json:"floor"`
+	Capacity         int       `json:"capacity"`
+	Equipment        []string  `json:"equipment"`
+	PhotoURL         string    `json:"photo_url"`
+	RequiresApproval bool      `json:"requires_approval"`
+	RequiresCheckIn  bool      `json:"requires_check_in"`
+	OpenFrom         string    `json:"open_from"`
+	OpenTo           string    `json:"open_to"`
+	HorizonDays      int       `json:"horizon_days"`
+	Active           bool      `json:"active"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+func (a *API) roomOut(r models.Room) roomResponse {
+	return roomResponse{ID: r.ID, Name: r.Name, Building: r.Building, Floor: r.Floor, Capacity: r.Capacity,
+		Equipment: r.Equipment, PhotoURL: r.PhotoURL, RequiresApproval: r.RequiresApproval, RequiresCheckIn: r.RequiresCheckIn,
+		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: a.siteTime(r.UpdatedAt)}
+}
+
+// siteTime shows an instant in the site time zone (RFC 3339 with +08:00).
+func (a *API) siteTime(t time.Time) time.Time { return t.In(a.Store.Location) }
+
+// ListRooms searches rooms: ?capacity= (at least), ?equipment=a,b (all of),
+// and ?from=&to= (free and open for that whole interval).
+func (a *API) ListRooms(c *fiber.Ctx) error {
+	page, err := PageOf(c)
+	if err != nil {
+		return err
+	}
+	capacity, err := QueryInt(c, "capacity", 0)
+	if err != nil {
+		return err
+	}
+	inactive, err := QueryBool(c, "include_inactive")
+	if err != nil {
+		return err
+	}
+	f := models.RoomFilter{Capacity: capacity, Inactive: inactive != nil && *inactive}
+	if eq := c.Query("equipment"); eq != "" {
+		f.Equipment = strings.Split(strings.Clone(eq), ",")
+	}
+	if f.From, err = queryInstant(c, "from"); err != nil {
+		return err
+	}
+	if f.To, err = queryInstant(c, "to"); err != nil {
+		return err
+	}
+	rows, next, err := a.Store.ListRooms(c.UserContext(), UserFrom(c), f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, next, a.roomOut))
+}
+
+// queryInstant reads an optional RFC 3339 query parameter. A "+" left
+// unencoded in the offset arrives as a space, so that is accepted too.
+func queryInstant(c *fiber.Ctx, name string) (*time.Time, error) {
+	s := c.Query(name)
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, strings.Replace(s, " ", "+", 1))
+	if err != nil {
+		return nil, models.InvalidField(name, "must be an RFC 3339 time such as 2026-12-01T09:00:00+08:00")
+	}
+	return &t, nil
+}
+
+// GetRoom returns one room.
+func (a *API) GetRoom(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := a.Store.Room(c.UserContext(), UserFrom(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a.roomOut(*r))
+}
+
+type createRoomRequest struct {
+	Name             string   `json:"name" validate:"required,max=100"`
+	Building         string   `json:"building" validate:"required,max=50"`
+	Floor            int      `json:"floor" validate:"gte=-5,lte=100"`
+	Capacity         int      `json:"capacity" validate:"required,min=1,max=2000"`
+	Equipment        []string `json:"equipment" validate:"max=20"`
+	PhotoURL         string   `json:"photo_url" validate:"omitempty,max=500,http_url"`
+	RequiresApproval bool     `json:"requires_approval"`
+	RequiresCheckIn  bool     `json:"requires_check_in"`
+	OpenFrom         string   `json:"open_from" validate:"required,len=5"`
+	OpenTo           string   `json:"open_to" validate:"required,len=5"`
+	HorizonDays      int      `json:"horizon_days" validate:"omitempty,min=1,max=366"`
+}
+
+// CreateRoom adds a room (meeting_admin).
+func (a *API) CreateRoom(c *fiber.Ctx) error {
+	var req createRoomRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	r, err := a.Store.CreateRoom(c.UserContext(), models.RoomInput{Name: req.Name, Building: req.Building, Floor: req.Floor,
+		Capacity: req.Capacity, Equipment: req.Equipment, PhotoURL: req.PhotoURL, RequiresApproval: req.RequiresApproval,
+		RequiresCheckIn: req.RequiresCheckIn, OpenFrom: req.OpenFrom, OpenTo: req.OpenTo, HorizonDays: req.HorizonDays})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a.roomOut(*r))
+}
+
+type updateRoomRequest struct {
+	Name             *string   `json:"name" validate:"omitempty,min=1,max=100"`
+	Building         *string   `json:"building" validate:"omitempty,min=1,max=50"`
+	Floor            *int      `json:"floor" validate:"omitempty,gte=-5,lte=100"`
+	Capacity         *int      `json:"capacity" validate:"omitempty,min=1,max=2000"`
+	Equipment        *[]string `json:"equipment" validate:"omitempty,max=20"`
+	PhotoURL         *string   `json:"photo_url" validate:"omitempty,max=500,http_url"`
+	RequiresApproval *bool     `json:"requires_approval"`
+	RequiresCheckIn  *bool     `json:"requires_check_in"`
+	OpenFrom         *string   `json:"open_from" validate:"omitempty,len=5"`
+	OpenTo           *string   `json:"open_to" validate:"omitempty,len=5"`
+	HorizonDays      *int      `json:"horizon_days" validate:"omitempty,min=1,max=366"`
+	Active           *bool     `json:"active"`
+}
+
+// UpdateRoom changes a room or takes it out of service (meeting_admin).
+func (a *API) UpdateRoom(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req updateRoomRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	r, err := a.Store.UpdateRoom(c.UserContext(), id, models.RoomPatch{Name: req.Name, Building: req.Building,
+		PhotoURL: req.PhotoURL, OpenFrom: req.OpenFrom, OpenTo: req.OpenTo, Floor: req.Floor, Capacity: req.Capacity,
+		HorizonDays: req.HorizonDays, Equipment: req.Equipment, RequiresApproval: req.RequiresApproval,
+		RequiresCheckIn: req.RequiresCheckIn, Active: req.Active})
+	if err != nil {
+		return err
+	}
+	return c.JSON(a.roomOut(*r))
+}
+
+type slotResponse struct {
+	StartAt   time.Time            `json:"start_at"`
+	EndAt     time.Time            `json:"end_at"`
+	Status    models.BookingStatus `json:"status"`
+	Title     string               `json:"title"`
+	Mine      bool                 `json:"mine"`
+	BookingID *int64               `json:"booking_id,omitempty"`
+	Organizer string               `json:"organizer_name,omitempty"`
+}
+
+type scheduleResponse struct {
+	RoomID   int64          `json:"room_id"`
+	RoomName string         `json:"room_name"`
+	Date     models.Date    `json:"date"`
+	OpenFrom string         `json:"open_from"`
+	OpenTo   string         `json:"open_to"`
+	Slots    []slotResponse `json:"slots"`
+}
+
+// busyTitle stands in for the title of other people's meetings.
+const busyTitle = "busy"
+
+// RoomSchedule lists a room's busy slots on ?date= (default today). Only
+// the desk and the organiser see a meeting's title.
+func (a *API) RoomSchedule(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := QueryDate(c, "date")
+	if err != nil {
+		return err
+	}
+	if d.IsZero() {
+		d = a.Store.Today()
+	}
+	room, slots, err := a.Store.RoomSchedule(c.UserContext(), UserFrom(c), id, d)
+	if err != nil {
+		return err
+	}
+	out := scheduleResponse{RoomID: room.ID, RoomName: room.Name, Date: d, OpenFrom: room.OpenFrom, OpenTo: room.OpenTo,
+		Slots: make([]slotResponse, len(slots))}
+	for i, s := range slots {
+		out.Slots[i] = slotResponse{StartAt: a.siteTime(s.StartAt), EndAt: a.siteTime(s.EndAt), Status: s.Status, Title: busyTitle, Mine: s.Mine}
+		if s.Title != "" {
+			out.Slots[i].Title, out.Slots[i].Organizer, out.Slots[i].BookingID = s.Title, s.Organizer, &s.BookingID
+		}
+	}
+	return c.JSON(out)
+}

@@ -1,0 +1,95 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// RemindBookings tells organisers of approved meetings that start within
+// 30 minutes. Each reminder is claimed with a conditional UPDATE on
+// reminded_at, so with several replicas sweeping at once it is sent once.
+func (s *Store) RemindBookings(ctx context.Context) (int, error) {
+	now := s.Now()
+	return s.sweepBookings(ctx,
+		s.Read(ctx).Model(&Booking{}).Where("status = ? AND reminded_at IS NULL AND start_at > ? AND start_at <= ?",
+			BookingApproved, now, now.Add(ReminderBefore)),
+		func(tx *Tx, id int64) (bool, error) {
+			res := tx.Model(&Booking{}).Where("id = ? AND status = ? AND reminded_at IS NULL", id, BookingApproved).
+				Updates(map[string]any{"reminded_at": tx.Now})
+			return res.RowsAffected == 1, res.Error
+		},
+		func(tx *Tx, b *Booking) error {
+			mins := int(b.StartAt.Sub(tx.Now).Round(time.Minute) / time.Minute)
+			return tellOrganizer(tx, b, 1, "booking.reminder", "会议即将开始",
+				"将于"+strconv.Itoa(mins)+"分钟后开始"+checkInHint(b))
+		})
+}
+
+func checkInHint(b *Booking) string {
+	if b.CheckInRequired {
+		return "，请在开始后15分钟内签到，否则会议室将被释放"
+	}
+	return ""
+}
+
+// ReleaseNoShows releases approved bookings of rooms requiring check-in
+// that nobody checked in to within 15 minutes of the start, so the rest of
+// the slot can be booked; the organiser and the desk are told.
+func (s *Store) ReleaseNoShows(ctx context.Context) (int, error) {
+	now := s.Now()
+	return s.sweepBookings(ctx,
+		s.Read(ctx).Model(&Booking{}).Where("status = ? AND check_in_required = ? AND checked_in_at IS NULL AND start_at < ? AND start_at > ? AND end_at > ?",
+			BookingApproved, true, now.Add(-CheckInClosesAfter), now.Add(-maxBookingSpan), now),
+		func(tx *Tx, id int64) (bool, error) {
+			res := tx.Model(&Booking{}).Where("id = ? AND status = ? AND checked_in_at IS NULL", id, BookingApproved).
+				Updates(map[string]any{"status": BookingReleased, "reason": "未按时签到", "updated_at": tx.Now})
+			return res.RowsAffected == 1, res.Error
+		},
+		func(tx *Tx, b *Booking) error {
+			desk, err := UsersWithRole(tx.DB, RoleMeetingAdmin)
+			if err != nil {
+				return err
+			}
+			return tx.Notify(Notice{Category: CategoryBooking, Type: "booking.released", Title: "会议室预约已释放",
+				Body: describeBooking(tx, b, 1) + "开始15分钟后仍未签到，会议室已释放", Data: bookingLink(b), TTL: 2 * time.Hour},
+				append(desk, b.OrganizerID)...)
+		})
+}
+
+// sweepBookings claims each booking candidates finds, one transaction per booking,
+// and announces the ones this replica claimed.
+func (s *Store) sweepBookings(ctx context.Context, candidates *gorm.DB, claim func(*Tx, int64) (bool, error), announce func(*Tx, *Booking) error) (int, error) {
+	var ids []int64
+	if err := candidates.Order("start_at").Limit(500).Pluck("id", &ids).Error; err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, id := range ids {
+		claimed := false
+		err := s.Tx(ctx, func(tx *Tx) error {
+			ok, err := claim(tx, id)
+			if err != nil || !ok {
+				return err
+			}
+			claimed = true
+			var b Booking
+			if err := tx.Take(&b, id).Error; err != nil {
+				return err
+			}
+			if err := loadBookingPeople(tx.DB, &b); err != nil {
+				return err
+			}
+			return announce(tx, &b)
+		})
+		if err != nil {
+			return done, err
+		}
+		if claimed {
+			done++
+		}
+	}
+	return done, nil
+}

@@ -1,0 +1,226 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// RoomInput describes a room to create; RoomPatch changes one (nil fields stay).
+type RoomInput struct {
+	Name, Building, PhotoURL          string
+	Floor, Capacity, HorizonDays      int
+	Equipment                         []string
+	RequiresApproval, RequiresCheckIn bool
+	OpenFrom, OpenTo                  string
+}
+
+type RoomPatch struct {
+	Name, Building, PhotoURL, OpenFrom, OpenTo *string
+	Floor, Capacity, HorizonDays               *int
+	Equipment                                  *[]string
+	RequiresApproval, RequiresCheckIn, Active  *bool
+}
+
+// validate normalizes the room and checks the rules no single field carries.
+func (r *Room) validate() error {
+	eq, err := normalizeNameList("equipment", r.Equipment, RoomEquipment)
+	if err != nil {
+		return err
+	}
+	r.Equipment = eq
+	from, ok1 := openingMinutes(r.OpenFrom)
+	to, ok2 := openingMinutes(r.OpenTo)
+	switch {
+	case !ok1:
+		return InvalidField("open_from", "must be a time HH:MM")
+	case !ok2:
+		return InvalidField("open_to", "must be a time HH:MM")
+	case from >= to:
+		return InvalidField("open_to", "must be after open_from")
+	}
+	if r.HorizonDays == 0 {
+		r.HorizonDays = DefaultHorizonDays
+	}
+	return nil
+}
+
+// CreateRoom adds a room in service.
+func (s *Store) CreateRoom(ctx context.Context, in RoomInput) (*Room, error) {
+	r := &Room{Name: in.Name, Building: in.Building, Floor: in.Floor, Capacity: in.Capacity, Equipment: in.Equipment,
+		PhotoURL: in.PhotoURL, RequiresApproval: in.RequiresApproval, RequiresCheckIn: in.RequiresCheckIn,
+		OpenFrom: in.OpenFrom, OpenTo: in.OpenTo, HorizonDays: in.HorizonDays, Active: true}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	err := s.Tx(ctx, func(tx *Tx) error { return tx.Create(r).Error })
+	return r, roomNameTaken(err, r.Name)
+}
+
+// UpdateRoom applies p. Existing bookings keep their slots; a room taken out
+// of service just cannot be booked any more.
+func (s *Store) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, error) {
+	var r Room
+	err := s.Tx(ctx, func(tx *Tx) error {
+		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
+			return notFoundAs(err, "room")
+		}
+		patchField(&r.Name, p.Name)
+		patchField(&r.Building, p.Building)
+		patchField(&r.PhotoURL, p.PhotoURL)
+		patchField(&r.OpenFrom, p.OpenFrom)
+		patchField(&r.OpenTo, p.OpenTo)
+		patchField(&r.Floor, p.Floor)
+		patchField(&r.Capacity, p.Capacity)
+		patchField(&r.HorizonDays, p.HorizonDays)
+		patchField((*[]string)(&r.Equipment), p.Equipment)
+		patchField(&r.RequiresApproval, p.RequiresApproval)
+		patchField(&r.RequiresCheckIn, p.RequiresCheckIn)
+		patchField(&r.Active, p.Active)
+		if err := r.validate(); err != nil {
+			return err
+		}
+		return tx.Save(&r).Error
+	})
+	return &r, roomNameTaken(err, r.Name)
+}
+
+func patchField[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func roomNameTaken(err error, name string) error {
+	if ErrorCode(err) == CodeConflict {
+		return Errorf(CodeConflict, "a room named %q already exists", name)
+	}
+	return err
+}
+
+// notFoundAs turns a missing row into a not_found error naming what.
+func notFoundAs(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound(what)
+	}
+	return err
+}
+
+// Room returns one room. Rooms out of service are visible to the desk only.
+func (s *Store) Room(ctx context.Context, a Actor, id int64) (*Room, error) {
+	var r Room
+	if err := s.Read(ctx).Take(&r, id).Error; err != nil {
+		return nil, notFoundAs(err, "room")
+	}
+	if !r.Active && !a.Can(RoleMeetingAdmin) {
+		return nil, ErrNotFound("room")
+	}
+	return &r, nil
+}
+
+// RoomFilter narrows ListRooms. With From and To set, only rooms open and
+// free for the whole half-open interval [From, To) are returned.
+type RoomFilter struct {
+	Capacity  int
+	Equipment []string
+	From, To  *time.Time
+	// Inactive includes rooms out of service (desk only).
+	Inactive bool
+}
+
+// ListRooms searches rooms, newest first.
+func (s *Store) ListRooms(ctx context.Context, a Actor, f RoomFilter, p Page) ([]Room, string, error) {
+	q := s.Read(ctx).Model(&Room{})
+	if !f.Inactive || !a.Can(RoleMeetingAdmin) {
+		q = q.Where("active = ?", true)
+	}
+	if f.Capacity > 0 {
+		q = q.Where("capacity >= ?", f.Capacity)
+	}
+	eq, err := normalizeNameList("equipment", f.Equipment, RoomEquipment)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, e := range eq {
+		q = q.Where("equipment LIKE ?", `%"`+e+`"%`)
+	}
+	if (f.From == nil) != (f.To == nil) {
+		return nil, "", InvalidField("to", "from and to go together")
+	}
+	if f.From != nil {
+		from, to := f.From.UTC(), f.To.UTC()
+		if !from.Before(to) {
+			return nil, "", InvalidField("to", "must be after from")
+		}
+		if DateOf(from, s.Location) != DateOf(to.Add(-time.Nanosecond), s.Location) {
+			return nil, "", InvalidField("to", "must be on the same day as from")
+		}
+		q = q.Where("open_from <= ? AND open_to >= ?", clockString(from, s.Location, false), clockString(to, s.Location, true))
+		// The busy rooms come first, from a range scan on start_at: as a
+		// correlated NOT EXISTS, MariaDB probes bookings by room_id only and
+		// reads every booking a room ever had.
+		var busy []int64
+		err := s.Read(ctx).Model(&Booking{}).Distinct("room_id").
+			Where("status IN ? AND start_at < ? AND start_at > ? AND end_at > ?", holdsRoom, to, from.Add(-maxBookingSpan), from).
+			Pluck("room_id", &busy).Error
+		if err != nil {
+			return nil, "", err
+		}
+		if len(busy) > 0 {
+			q = q.Where("id NOT IN ?", busy)
+		}
+	}
+	return Paginate[Room](q, p, func(r Room) int64 { return r.ID })
+}
+
+// clockString is t's local "HH:MM"; an end at midnight is "24:00".
+func clockString(t time.Time, loc *time.Location, end bool) string {
+	m := localMinutes(t, loc)
+	if end && m == 0 {
+		m = 24 * 60
+	}
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}
+
+// BusySlot is a busy interval in a room's schedule. Title and Organizer are
+// empty unless the caller is the desk or the organiser.
+type BusySlot struct {
+	BookingID        int64
+	StartAt, EndAt   time.Time
+	Status           BookingStatus
+	Title, Organizer string
+	Mine             bool
+}
+
+// RoomSchedule lists the busy slots of a room on a local date.
+func (s *Store) RoomSchedule(ctx context.Context, a Actor, roomID int64, d Date) (*Room, []BusySlot, error) {
+	room, err := s.Room(ctx, a, roomID)
+	if err != nil {
+		return nil, nil, err
+	}
+	dayStart := d.At(0, 0, s.Location).UTC()
+	dayEnd := d.AddDays(1).At(0, 0, s.Location).UTC()
+	var rows []Booking
+	err = s.Read(ctx).Preload("Organizer").
+		Where("room_id = ? AND status IN ? AND start_at < ? AND end_at > ? AND start_at > ?", roomID, holdsRoom, dayEnd, dayStart, dayStart.Add(-maxBookingSpan)).
+		Order("start_at").Find(&rows).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	desk := a.Can(RoleMeetingAdmin)
+	slots := make([]BusySlot, len(rows))
+	for i, b := range rows {
+		mine := b.OrganizerID == a.ID
+		slots[i] = BusySlot{BookingID: b.ID, StartAt: b.StartAt, EndAt: b.EndAt, Status: b.Status, Mine: mine}
+		if desk || mine {
+			slots[i].Title = b.Title
+			if b.Organizer != nil {
+				slots[i].Organizer = b.Organizer.Name
+			}
+		}
+	}
+	return room, slots, nil
+}

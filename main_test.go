@@ -52,6 +52,7 @@ func TestBadConfigurationExitsWithOneLine(t *testing.T) {
 		"time zone": {"HOUQIN_TIMEZONE": "Mars/Olympus"},
 		"address":   {"HOUQIN_ADDR": "8080"},
 		"dsn":       {"HOUQIN_DB": "user@tcp(host"},
+		"retention": {"HOUQIN_SHUTTLE_POSITION_DAYS": "forever"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := &cli{t: t, env: env}

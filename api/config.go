@@ -28,6 +28,8 @@ type Config struct {
 	DemoPassword string         // HOUQIN_DEMO_PASSWORD
 	LogLevel     string         // HOUQIN_LOG_LEVEL: debug, info, warn, error
 
+	PositionRetention time.Duration // HOUQIN_SHUTTLE_POSITION_DAYS: how long GPS fixes are kept
+
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
@@ -80,6 +82,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.JWTSecret = []byte(s)
 	}
+	days, err := strconv.Atoi(get("HOUQIN_SHUTTLE_POSITION_DAYS", "30"))
+	if err != nil || days < 1 || days > 3650 {
+		errs = append(errs, errors.New("HOUQIN_SHUTTLE_POSITION_DAYS must be a number of days between 1 and 3650"))
+	}
+	c.PositionRetention = time.Duration(days) * 24 * time.Hour
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,10 +9,6 @@ import (
 	"houqin/handlers"
 	"houqin/models"
 )
-
-// DefaultPositionDays is how many days GPS fixes are kept unless
-// HOUQIN_SHUTTLE_POSITION_DAYS says otherwise.
-const DefaultPositionDays = 30
 
 // mountShuttle registers the shuttle routes and jobs: riders read routes,
 // timetables and trips and follow routes or stops; drivers report status
@@ -49,28 +43,11 @@ func (s *Server) mountShuttle(r fiber.Router) {
 	r.Put("/me/subscriptions/stops/:stop_id", h.FollowStop)
 	r.Delete("/me/subscriptions/stops/:stop_id", h.UnfollowStop)
 
-	keep := positionRetention(s)
+	keep := s.Config.PositionRetention
 	s.jobs = append(s.jobs,
 		Job{Name: "shuttle stop alerts", Every: 30 * time.Second, Run: s.Store.SweepShuttleStopAlerts},
 		Job{Name: "purge shuttle positions", Every: time.Hour, Run: func(ctx context.Context) error {
 			return s.Store.PurgeShuttlePositions(ctx, keep)
 		}},
 	)
-}
-
-// positionRetention reads HOUQIN_SHUTTLE_POSITION_DAYS (1-3650). It is read
-// here rather than in Config to keep the shuttle self-contained; a bad value
-// is logged and the default used.
-func positionRetention(s *Server) time.Duration {
-	days := DefaultPositionDays
-	if v := os.Getenv("HOUQIN_SHUTTLE_POSITION_DAYS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 3650 {
-			s.Log.Error("HOUQIN_SHUTTLE_POSITION_DAYS must be a number of days between 1 and 3650; using the default",
-				"value", v, "default", DefaultPositionDays)
-		} else {
-			days = n
-		}
-	}
-	return time.Duration(days) * 24 * time.Hour
 }

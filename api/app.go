@@ -91,6 +91,7 @@ func (s *Server) routes() {
 	r.Get("/users", admin, h.ListUsers)
 	r.Post("/users", admin, h.CreateUser)
 	r.Patch("/users/:id", admin, h.UpdateUser)
+	s.mountCanteen(r)
 }
 
 // ready answers 200 when the database answers and its schema is current.

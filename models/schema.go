@@ -7,5 +7,6 @@ func Tables() []any {
 	return []any{
 		&User{}, &RefreshToken{}, &IdempotencyKey{},
 		&Notification{}, &Device{}, &Preferences{}, &OutboxJob{},
+		&Canteen{}, &Dish{}, &Menu{}, &MenuItem{}, &MenuAnnouncement{}, &DishRating{}, &MealRegistration{},
 	}
 }

@@ -141,10 +141,27 @@ func TestCanteenMenuNotifications(t *testing.T) {
 			t.Fatalf("%d notifications, want 2", n)
 		}
 	})
+	t.Run("concurrent publications of one date notify once", func(t *testing.T) {
+		for _, meal := range models.Meals {
+			e.saveMenu(t, "2026-12-04", string(meal), e.dishes[0])
+		}
+		var wg sync.WaitGroup
+		for _, meal := range models.Meals {
+			wg.Go(func() {
+				if resp := e.Post(e.menuPath("2026-12-04", string(meal))+"/publish", e.admin.Token, nil); resp.Status != http.StatusOK {
+					t.Errorf("publish %s: %d %s", meal, resp.Status, resp.Body)
+				}
+			})
+		}
+		wg.Wait()
+		if n := count(e.staff); n != 3 {
+			t.Fatalf("%d notifications, want 3", n)
+		}
+	})
 	t.Run("a past date does not notify", func(t *testing.T) {
 		e.publish(t, "2026-11-30", "lunch", e.dishes[0])
-		if n := count(e.staff); n != 2 {
-			t.Fatalf("%d notifications, want 2", n)
+		if n := count(e.staff); n != 3 {
+			t.Fatalf("%d notifications, want 3", n)
 		}
 	})
 }

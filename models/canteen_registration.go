@@ -64,7 +64,9 @@ func (s *Store) Register(ctx context.Context, a Actor, slot MenuSlot) (*MealRegi
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error; err != nil {
 			return err
 		}
-		return tx.Where("canteen_id = ? AND date = ? AND meal = ? AND user_id = ?", slot.CanteenID, slot.Date, slot.Meal, a.ID).
+		// A locking read sees a row a concurrent registration just
+		// committed, which MySQL's snapshot would hide.
+		return tx.ForUpdate().Where("canteen_id = ? AND date = ? AND meal = ? AND user_id = ?", slot.CanteenID, slot.Date, slot.Meal, a.ID).
 			Take(&r).Error
 	})
 	return &r, cutoff, err

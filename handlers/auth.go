@@ -19,6 +19,7 @@ type Tokens struct {
 	ttl    time.Duration
 	now    func() time.Time
 	parser *jwt.Parser
+	cache  tokenCache
 }
 
 const (
@@ -55,6 +56,9 @@ func (t *Tokens) Issue(userID int64) (string, error) {
 
 // Verify checks an access token and returns its user id.
 func (t *Tokens) Verify(token string) (int64, error) {
+	if id, ok := t.cache.get(token, t.now()); ok {
+		return id, nil
+	}
 	var claims jwt.RegisteredClaims
 	_, err := t.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return t.secret, nil })
 	if err != nil {
@@ -64,6 +68,7 @@ func (t *Tokens) Verify(token string) (int64, error) {
 	if err != nil || id <= 0 {
 		return 0, errUnauthenticated
 	}
+	t.cache.put(token, id, claims.ExpiresAt.Time)
 	return id, nil
 }
 

@@ -1,0 +1,199 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/api"
+	"houqin/api/apitest"
+)
+
+// TestCanteenMenuLoad measures an authenticated GET of today's menu on the
+// real app (api.New on a loopback listener, demo data on SQLite) against a
+// bare Fiber app answering the same bytes, in the same run. It uses wrk
+// when installed, else a Go loop; it only runs when asked:
+//
+//	HOUQIN_BENCH=1 go test ./handlers/ -run CanteenMenuLoad -count=1 -v
+//
+// HOUQIN_BENCH_DURATION (default 10s) and HOUQIN_BENCH_CONNS (default 256)
+// tune it.
+func TestCanteenMenuLoad(t *testing.T) {
+	if os.Getenv("HOUQIN_BENCH") == "" {
+		t.Skip("set HOUQIN_BENCH=1 to run the menu load test")
+	}
+	duration, conns := 10*time.Second, 256
+	if d, err := time.ParseDuration(os.Getenv("HOUQIN_BENCH_DURATION")); err == nil {
+		duration = d
+	}
+	if n, err := strconv.Atoi(os.Getenv("HOUQIN_BENCH_CONNS")); err == nil {
+		conns = n
+	}
+
+	env := apitest.New(t)
+	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+		t.Fatal(err)
+	}
+	token := env.NewUser().Token
+	// The production logger: one JSON line per request at info level,
+	// written to nowhere.
+	srv := api.New(env.Server.Config, env.Store, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	ctx, stop := context.WithCancel(context.Background())
+	ln := listen(t)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, ln) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	realURL := "http://" + ln.Addr().String() + "/api/v1/canteens/1/menus"
+	body := fetch(t, realURL, token)
+
+	bare := fiber.New(fiber.Config{DisableStartupMessage: true})
+	bare.Get("/api/v1/canteens/1/menus", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(body)
+	})
+	bareLn := listen(t)
+	go bare.Listener(bareLn)
+	t.Cleanup(func() { bare.Shutdown() })
+	bareURL := "http://" + bareLn.Addr().String() + "/api/v1/canteens/1/menus"
+	if got := fetch(t, bareURL, token); string(got) != string(body) {
+		t.Fatal("the bare app answers different bytes")
+	}
+
+	run := goLoad
+	if _, err := exec.LookPath("wrk"); err == nil {
+		run = wrkLoad
+	}
+	t.Logf("GET today's menu (%d bytes), %d connections, %s per run", len(body), conns, duration)
+	var bareRPS, realRPS []float64
+	for round := range 3 { // alternate, so that drift in the shared machine hits both alike
+		b := run(t, bareURL, token, conns, duration)
+		r := run(t, realURL, token, conns, duration)
+		t.Logf("round %d: bare %.0f req/s p99 %s | houqin %.0f req/s p99 %s | ratio %.2f",
+			round+1, b.rps, b.p99, r.rps, r.p99, r.rps/b.rps)
+		bareRPS, realRPS = append(bareRPS, b.rps), append(realRPS, r.rps)
+	}
+	t.Logf("median: bare %.0f req/s, houqin %.0f req/s, ratio %.2f", median(bareRPS), median(realRPS), median(realRPS)/median(bareRPS))
+}
+
+type loadResult struct {
+	rps float64
+	p99 time.Duration
+}
+
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+func fetch(t *testing.T, url, token string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v %s", url, resp.StatusCode, err, b)
+	}
+	return b
+}
+
+var (
+	wrkRPS    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkP99    = regexp.MustCompile(`\s99%\s+([0-9.]+)(us|ms|s)`)
+	wrkErrors = regexp.MustCompile(`Non-2xx or 3xx responses|Socket errors`)
+)
+
+// wrkLoad runs wrk with two threads against url on loopback.
+func wrkLoad(t *testing.T, url, token string, conns int, d time.Duration) loadResult {
+	t.Helper()
+	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", "--latency",
+		"-H", "Authorization: Bearer "+token, url).CombinedOutput()
+	if err != nil {
+		t.Fatalf("wrk: %v\n%s", err, out)
+	}
+	rps, p99 := wrkRPS.FindSubmatch(out), wrkP99.FindSubmatch(out)
+	if rps == nil || p99 == nil {
+		t.Fatalf("cannot read wrk's output:\n%s", out)
+	}
+	var r loadResult
+	r.rps, _ = strconv.ParseFloat(string(rps[1]), 64)
+	v, _ := strconv.ParseFloat(string(p99[1]), 64)
+	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(p99[2])]
+	r.p99 = time.Duration(v * float64(unit))
+	if wrkErrors.Match(out) {
+		t.Fatalf("wrk saw errors:\n%s", out)
+	}
+	return r
+}
+
+// goLoad is the fallback without wrk: conns goroutines, one keep-alive
+// connection each, for d.
+func goLoad(t *testing.T, url, token string, conns int, d time.Duration) loadResult {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	deadline := time.Now().Add(d)
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		wg        sync.WaitGroup
+	)
+	for range conns {
+		wg.Go(func() {
+			var mine []time.Duration
+			for time.Now().Before(deadline) {
+				req, _ := http.NewRequest(http.MethodGet, url, nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				start := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Error(fmt.Errorf("status %d", resp.StatusCode))
+					return
+				}
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	slices.Sort(latencies)
+	if len(latencies) == 0 {
+		t.Fatal("no requests completed")
+	}
+	return loadResult{rps: float64(len(latencies)) / d.Seconds(), p99: latencies[len(latencies)*99/100]}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}

@@ -79,7 +79,10 @@ func (mc *menuCache) get(ctx context.Context, k menuKey, render func(days []mode
 	mc.mu.RUnlock()
 	if e != nil && e.gen == gen {
 		now := time.Now().UnixNano()
-		if now-e.checked.Load() < int64(menuCacheRecheck) {
+		last := e.checked.Load()
+		// One request per entry and recheck period asks the database; the
+		// others keep serving the entry meanwhile.
+		if now-last < int64(menuCacheRecheck) || !e.checked.CompareAndSwap(last, now) {
 			return e, nil
 		}
 		v, err := mc.store.MenuVersion(ctx, k.canteen)
@@ -87,7 +90,6 @@ func (mc *menuCache) get(ctx context.Context, k menuKey, render func(days []mode
 			return nil, err
 		}
 		if v == e.version {
-			e.checked.Store(now)
 			return e, nil
 		}
 	}

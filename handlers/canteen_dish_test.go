@@ -58,6 +58,11 @@ func TestCanteenDishes(t *testing.T) {
 		}
 	})
 
+	t.Run("a change may not blank the name", func(t *testing.T) {
+		apitest.Expect(t, e.Patch(apitest.Path("/api/v1/dishes/%d", e.dishes[0]), e.admin.Token, map[string]any{"name": ""}),
+			http.StatusBadRequest, "validation_failed")
+	})
+
 	t.Run("unused dish is deleted", func(t *testing.T) {
 		id := e.createDish(t, map[string]any{"name": "酸梅汤", "category": "drink", "price_cents": 300})
 		apitest.Expect(t, e.Delete(apitest.Path("/api/v1/dishes/%d", id), e.admin.Token), http.StatusNoContent)

@@ -366,7 +366,7 @@ func announceMenu(tx *Tx, c *Canteen, d Date) error {
 	return tx.Notify(Notice{
 		Category: CategoryMenu, Type: "menu.published",
 		Title: c.Name + when + "菜单已发布",
-		Body:  "点击查看" + when + "的早餐、午餐和晚餐菜单。",
+		Body:  "点击查看" + when + "的菜单，可提前报餐。",
 		Data: StringMap{"type": "menu", "id": strconv.FormatInt(c.ID, 10), "status": MenuPublished,
 			"date": d.String()},
 		CollapseKey: "menu:" + strconv.FormatInt(c.ID, 10), TTL: 12 * time.Hour,
@@ -488,6 +488,10 @@ func copyMenu(tx *Tx, c *Canteen, src Menu, target Date, in MenuCopy) (CopiedMen
 		Where("mi.menu_id = ? AND d.active = ?", src.ID, true).Order("mi.position").Find(&items).Error; err != nil {
 		return done, err
 	}
+	if len(items) == 0 { // every dish retired since: nothing to copy
+		done.Status, done.Result = existing.Status, "skipped"
+		return done, nil
+	}
 	inputs := make([]MenuItemInput, len(items))
 	for i, it := range items {
 		inputs[i] = MenuItemInput{DishID: it.DishID, PriceCents: it.PriceCents}
@@ -496,7 +500,7 @@ func copyMenu(tx *Tx, c *Canteen, src Menu, target Date, in MenuCopy) (CopiedMen
 	if err != nil {
 		return done, err
 	}
-	if in.Publish && len(items) > 0 {
+	if in.Publish {
 		if err := publishMenu(tx, c, m); err != nil {
 			return done, err
 		}

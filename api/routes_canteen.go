@@ -27,8 +27,8 @@ func (s *Server) mountCanteen(r fiber.Router) {
 	r.Get("/canteens/:id/registrations", admin, h.ListRegistrations)
 	r.Get("/canteens/:id/registrations/summary", admin, h.RegistrationSummary)
 	r.Get("/canteens/:id/registrations/mine", h.MyRegistrations)
-	r.Put("/canteens/:id/registrations/:date/:meal", h.Register)
-	r.Delete("/canteens/:id/registrations/:date/:meal", h.Unregister)
+	r.Put("/canteens/:id/registrations/:date/:meal", h.RegisterMeal)
+	r.Delete("/canteens/:id/registrations/:date/:meal", h.UnregisterMeal)
 
 	r.Get("/dishes", h.ListDishes)
 	r.Post("/dishes", admin, h.CreateDish)
@@ -38,5 +38,5 @@ func (s *Server) mountCanteen(r fiber.Router) {
 	r.Post("/dishes/:id/ratings", h.RateDish)
 
 	r.Get("/dish-ratings", admin, h.ListRatings)
-	r.Get("/dish-ratings/summary", admin, h.RatingSummary)
+	r.Get("/dish-ratings/summary", admin, h.DishRatingSummary)
 }

@@ -9,7 +9,7 @@ import (
 	"houqin/models"
 )
 
-type dishJSON struct {
+type canteenDishJSON struct {
 	ID          int64    `json:"id"`
 	Name        string   `json:"name"`
 	Category    string   `json:"category"`
@@ -51,7 +51,7 @@ func TestCanteenDishes(t *testing.T) {
 		resp := e.Patch(apitest.Path("/api/v1/dishes/%d", e.dishes[0]), e.admin.Token,
 			map[string]any{"price_cents": 1300, "calories": 650, "allergens": []string{"soy"}})
 		apitest.Expect(t, resp, http.StatusOK)
-		var d dishJSON
+		var d canteenDishJSON
 		resp.JSON(t, &d)
 		if d.PriceCents != 1300 || d.Calories == nil || *d.Calories != 650 || !slices.Equal(d.Allergens, []string{"soy"}) || d.Name != "红烧肉" {
 			t.Fatalf("dish after patch: %+v", d)
@@ -74,7 +74,7 @@ func TestCanteenDishes(t *testing.T) {
 		e.publish(t, "2026-12-01", "lunch", id, e.dishes[3])
 		resp := e.Delete(apitest.Path("/api/v1/dishes/%d", id), e.admin.Token)
 		apitest.Expect(t, resp, http.StatusOK)
-		var d dishJSON
+		var d canteenDishJSON
 		resp.JSON(t, &d)
 		if d.Active {
 			t.Fatal("a dish in use must be deactivated")
@@ -85,11 +85,11 @@ func TestCanteenDishes(t *testing.T) {
 		if got := e.day(t, e.staff, "2026-12-01"); len(got.Meals) != 1 || got.Meals[0].Items[0].Name != "梅菜扣肉" {
 			t.Fatalf("menu after deactivation: %+v", got)
 		}
-		apitest.Expect(t, e.Put(e.menuPath("2026-12-02", "lunch"), e.admin.Token, itemsOf(id)), http.StatusBadRequest, "validation_failed")
+		apitest.Expect(t, e.Put(e.menuPath("2026-12-02", "lunch"), e.admin.Token, canteenItems(id)), http.StatusBadRequest, "validation_failed")
 	})
 
 	t.Run("staff list active dishes only; admins may filter", func(t *testing.T) {
-		var staffList, inactive struct{ Items []dishJSON }
+		var staffList, inactive struct{ Items []canteenDishJSON }
 		resp := e.Get("/api/v1/dishes?limit=100", e.staff.Token)
 		apitest.Expect(t, resp, http.StatusOK)
 		resp.JSON(t, &staffList)
@@ -121,7 +121,7 @@ func TestCanteenRoleBoundaries(t *testing.T) {
 	adminOnly := []apitest.Request{
 		{Method: http.MethodPost, Path: "/api/v1/canteens", Body: map[string]any{"name": "二食堂"}},
 		{Method: http.MethodPatch, Path: apitest.Path("/api/v1/canteens/%d", e.canteen), Body: map[string]any{"name": "二食堂"}},
-		{Method: http.MethodPut, Path: menu, Body: itemsOf(e.dishes[0])},
+		{Method: http.MethodPut, Path: menu, Body: canteenItems(e.dishes[0])},
 		{Method: http.MethodPost, Path: menu + "/publish"},
 		{Method: http.MethodPatch, Path: apitest.Path("%s/items/%d", menu, e.dishes[0]), Body: map[string]any{"sold_out": true}},
 		{Method: http.MethodPost, Path: apitest.Path("/api/v1/canteens/%d/menus/copy", e.canteen),

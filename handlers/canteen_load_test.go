@@ -52,30 +52,30 @@ func TestCanteenMenuLoad(t *testing.T) {
 	// written to nowhere.
 	srv := api.New(env.Server.Config, env.Store, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	ctx, stop := context.WithCancel(context.Background())
-	ln := listen(t)
+	ln := canteenListen(t)
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
 	t.Cleanup(func() { stop(); <-done })
 
 	realURL := "http://" + ln.Addr().String() + "/api/v1/canteens/1/menus"
-	body := fetch(t, realURL, token)
+	body := canteenFetch(t, realURL, token)
 
 	bare := fiber.New(fiber.Config{DisableStartupMessage: true})
 	bare.Get("/api/v1/canteens/1/menus", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(body)
 	})
-	bareLn := listen(t)
+	bareLn := canteenListen(t)
 	go bare.Listener(bareLn)
 	t.Cleanup(func() { bare.Shutdown() })
 	bareURL := "http://" + bareLn.Addr().String() + "/api/v1/canteens/1/menus"
-	if got := fetch(t, bareURL, token); string(got) != string(body) {
+	if got := canteenFetch(t, bareURL, token); string(got) != string(body) {
 		t.Fatal("the bare app answers different bytes")
 	}
 
-	run := goLoad
+	run := canteenGoLoad
 	if _, err := exec.LookPath("wrk"); err == nil {
-		run = wrkLoad
+		run = canteenWrk
 	}
 	t.Logf("GET today's menu (%d bytes), %d connections, %s per run", len(body), conns, duration)
 	var bareRPS, realRPS []float64
@@ -86,15 +86,15 @@ func TestCanteenMenuLoad(t *testing.T) {
 			round+1, b.rps, b.p99, r.rps, r.p99, r.rps/b.rps)
 		bareRPS, realRPS = append(bareRPS, b.rps), append(realRPS, r.rps)
 	}
-	t.Logf("median: bare %.0f req/s, houqin %.0f req/s, ratio %.2f", median(bareRPS), median(realRPS), median(realRPS)/median(bareRPS))
+	t.Logf("median: bare %.0f req/s, houqin %.0f req/s, ratio %.2f", canteenMedian(bareRPS), canteenMedian(realRPS), canteenMedian(realRPS)/canteenMedian(bareRPS))
 }
 
-type loadResult struct {
+type canteenLoad struct {
 	rps float64
 	p99 time.Duration
 }
 
-func listen(t *testing.T) net.Listener {
+func canteenListen(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -103,7 +103,7 @@ func listen(t *testing.T) net.Listener {
 	return ln
 }
 
-func fetch(t *testing.T, url, token string) []byte {
+func canteenFetch(t *testing.T, url, token string) []byte {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -120,37 +120,37 @@ func fetch(t *testing.T, url, token string) []byte {
 }
 
 var (
-	wrkRPS    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	wrkP99    = regexp.MustCompile(`\s99%\s+([0-9.]+)(us|ms|s)`)
-	wrkErrors = regexp.MustCompile(`Non-2xx or 3xx responses|Socket errors`)
+	canteenWrkRPS    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	canteenWrkP99    = regexp.MustCompile(`\s99%\s+([0-9.]+)(us|ms|s)`)
+	canteenWrkErrors = regexp.MustCompile(`Non-2xx or 3xx responses|Socket errors`)
 )
 
-// wrkLoad runs wrk with two threads against url on loopback.
-func wrkLoad(t *testing.T, url, token string, conns int, d time.Duration) loadResult {
+// canteenWrk runs wrk with two threads against url on loopback.
+func canteenWrk(t *testing.T, url, token string, conns int, d time.Duration) canteenLoad {
 	t.Helper()
 	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(int(d.Seconds()))+"s", "--latency",
 		"-H", "Authorization: Bearer "+token, url).CombinedOutput()
 	if err != nil {
 		t.Fatalf("wrk: %v\n%s", err, out)
 	}
-	rps, p99 := wrkRPS.FindSubmatch(out), wrkP99.FindSubmatch(out)
+	rps, p99 := canteenWrkRPS.FindSubmatch(out), canteenWrkP99.FindSubmatch(out)
 	if rps == nil || p99 == nil {
 		t.Fatalf("cannot read wrk's output:\n%s", out)
 	}
-	var r loadResult
+	var r canteenLoad
 	r.rps, _ = strconv.ParseFloat(string(rps[1]), 64)
 	v, _ := strconv.ParseFloat(string(p99[1]), 64)
 	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(p99[2])]
 	r.p99 = time.Duration(v * float64(unit))
-	if wrkErrors.Match(out) {
+	if canteenWrkErrors.Match(out) {
 		t.Fatalf("wrk saw errors:\n%s", out)
 	}
 	return r
 }
 
-// goLoad is the fallback without wrk: conns goroutines, one keep-alive
+// canteenGoLoad is the fallback without wrk: conns goroutines, one keep-alive
 // connection each, for d.
-func goLoad(t *testing.T, url, token string, conns int, d time.Duration) loadResult {
+func canteenGoLoad(t *testing.T, url, token string, conns int, d time.Duration) canteenLoad {
 	t.Helper()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 	deadline := time.Now().Add(d)
@@ -189,10 +189,10 @@ func goLoad(t *testing.T, url, token string, conns int, d time.Duration) loadRes
 	if len(latencies) == 0 {
 		t.Fatal("no requests completed")
 	}
-	return loadResult{rps: float64(len(latencies)) / d.Seconds(), p99: latencies[len(latencies)*99/100]}
+	return canteenLoad{rps: float64(len(latencies)) / d.Seconds(), p99: latencies[len(latencies)*99/100]}
 }
 
-func median(xs []float64) float64 {
+func canteenMedian(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]

@@ -25,7 +25,7 @@ func TestCanteenMenuPublishing(t *testing.T) {
 			t.Fatalf("staff see a draft: %+v", got)
 		}
 		got := e.day(t, e.admin, "2026-12-02")
-		if !slices.Equal(mealNames(got), []string{"lunch:draft"}) || len(got.Meals[0].Items) != 4 {
+		if !slices.Equal(canteenMeals(got), []string{"lunch:draft"}) || len(got.Meals[0].Items) != 4 {
 			t.Fatalf("admin view: %+v", got)
 		}
 	})
@@ -33,7 +33,7 @@ func TestCanteenMenuPublishing(t *testing.T) {
 	t.Run("publishing shows the meal to staff", func(t *testing.T) {
 		apitest.Expect(t, e.Post(e.menuPath("2026-12-02", "lunch")+"/publish", e.admin.Token, nil), http.StatusOK)
 		got := e.day(t, e.staff, "2026-12-02")
-		if !slices.Equal(mealNames(got), []string{"lunch:published"}) {
+		if !slices.Equal(canteenMeals(got), []string{"lunch:published"}) {
 			t.Fatalf("staff view: %+v", got)
 		}
 		names := []string{}
@@ -50,7 +50,7 @@ func TestCanteenMenuPublishing(t *testing.T) {
 			{"dish_id": e.dishes[3]}, {"dish_id": e.dishes[0], "price_cents": 990}}})
 		apitest.Expect(t, resp, http.StatusOK)
 		got := e.day(t, e.staff, "2026-12-02")
-		if !slices.Equal(mealNames(got), []string{"lunch:published"}) || len(got.Meals[0].Items) != 2 ||
+		if !slices.Equal(canteenMeals(got), []string{"lunch:published"}) || len(got.Meals[0].Items) != 2 ||
 			got.Meals[0].Items[1].PriceCents != 990 || got.Meals[0].Items[0].Name != "米饭" {
 			t.Fatalf("after edit: %+v", got)
 		}
@@ -59,7 +59,7 @@ func TestCanteenMenuPublishing(t *testing.T) {
 	t.Run("meals come in the order of the day", func(t *testing.T) {
 		e.publish(t, "2026-12-02", "dinner", e.dishes[0])
 		e.publish(t, "2026-12-02", "breakfast", e.dishes[3])
-		if got := mealNames(e.day(t, e.staff, "2026-12-02")); !slices.Equal(got, []string{"breakfast:published", "lunch:published", "dinner:published"}) {
+		if got := canteenMeals(e.day(t, e.staff, "2026-12-02")); !slices.Equal(got, []string{"breakfast:published", "lunch:published", "dinner:published"}) {
 			t.Fatalf("meals: %v", got)
 		}
 	})
@@ -71,12 +71,12 @@ func TestCanteenMenuPublishing(t *testing.T) {
 			status int
 			code   string
 		}{
-			"unknown dish":     {e.menuPath("2026-12-03", "lunch"), itemsOf(99999), 400, "validation_failed"},
-			"dish twice":       {e.menuPath("2026-12-03", "lunch"), itemsOf(e.dishes[0], e.dishes[0]), 400, "validation_failed"},
-			"no dishes":        {e.menuPath("2026-12-03", "lunch"), itemsOf(), 400, "validation_failed"},
-			"unknown meal":     {e.menuPath("2026-12-03", "supper"), itemsOf(e.dishes[0]), 400, "validation_failed"},
-			"bad date":         {e.menuPath("2026-13-03", "lunch"), itemsOf(e.dishes[0]), 400, "validation_failed"},
-			"unknown canteen":  {"/api/v1/canteens/999/menus/2026-12-03/lunch", itemsOf(e.dishes[0]), 404, "not_found"},
+			"unknown dish":     {e.menuPath("2026-12-03", "lunch"), canteenItems(99999), 400, "validation_failed"},
+			"dish twice":       {e.menuPath("2026-12-03", "lunch"), canteenItems(e.dishes[0], e.dishes[0]), 400, "validation_failed"},
+			"no dishes":        {e.menuPath("2026-12-03", "lunch"), canteenItems(), 400, "validation_failed"},
+			"unknown meal":     {e.menuPath("2026-12-03", "supper"), canteenItems(e.dishes[0]), 400, "validation_failed"},
+			"bad date":         {e.menuPath("2026-13-03", "lunch"), canteenItems(e.dishes[0]), 400, "validation_failed"},
+			"unknown canteen":  {"/api/v1/canteens/999/menus/2026-12-03/lunch", canteenItems(e.dishes[0]), 404, "not_found"},
 			"status not input": {e.menuPath("2026-12-03", "lunch"), map[string]any{"items": []any{}, "status": "published"}, 400, "validation_failed"},
 		}
 		for name, c := range cases {
@@ -93,7 +93,7 @@ func TestCanteenMenuPublishing(t *testing.T) {
 		apitest.Expect(t, resp, http.StatusCreated)
 		var c struct{ ID int64 }
 		resp.JSON(t, &c)
-		apitest.Expect(t, e.Put(apitest.Path("/api/v1/canteens/%d/menus/2026-12-03/dinner", c.ID), e.admin.Token, itemsOf(e.dishes[0])),
+		apitest.Expect(t, e.Put(apitest.Path("/api/v1/canteens/%d/menus/2026-12-03/dinner", c.ID), e.admin.Token, canteenItems(e.dishes[0])),
 			http.StatusBadRequest, "validation_failed")
 	})
 }
@@ -192,19 +192,19 @@ func TestCanteenMenuNotifiesAllStaff(t *testing.T) {
 	}
 }
 
-// events records what committed transactions publish.
-type events struct {
+// canteenEvents records what committed transactions publish.
+type canteenEvents struct {
 	mu   sync.Mutex
 	list []models.Event
 }
 
-func (r *events) Publish(ev models.Event) {
+func (r *canteenEvents) Publish(ev models.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.list = append(r.list, ev)
 }
 
-func (r *events) of(topic, typ string) []models.Event {
+func (r *canteenEvents) of(topic, typ string) []models.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []models.Event
@@ -218,14 +218,14 @@ func (r *events) of(topic, typ string) []models.Event {
 
 func TestCanteenSoldOut(t *testing.T) {
 	e := newCanteenEnv(t)
-	rec := &events{}
+	rec := &canteenEvents{}
 	e.Store.Events = rec
 	e.publish(t, "2026-12-01", "lunch", e.dishes...)
 	item := apitest.Path("%s/items/%d", e.menuPath("2026-12-01", "lunch"), e.dishes[1])
 
 	resp := e.Patch(item, e.admin.Token, map[string]any{"sold_out": true})
 	apitest.Expect(t, resp, http.StatusOK)
-	var it menuItemJSON
+	var it canteenItemJSON
 	resp.JSON(t, &it)
 	if !it.SoldOut || it.DishID != e.dishes[1] {
 		t.Fatalf("item: %+v", it)
@@ -262,7 +262,7 @@ func TestCanteenSoldOut(t *testing.T) {
 	})
 }
 
-type copyJSON struct {
+type canteenCopyJSON struct {
 	Menus []struct {
 		Date, Meal, Status, Result string
 	}
@@ -281,12 +281,12 @@ func TestCanteenMenuCopy(t *testing.T) {
 	t.Run("a day to another day, as a draft", func(t *testing.T) {
 		resp := e.Post(copyPath, e.admin.Token, map[string]any{"source_from": "2026-11-30", "target_from": "2026-12-14"})
 		apitest.Expect(t, resp, http.StatusOK)
-		var out copyJSON
+		var out canteenCopyJSON
 		resp.JSON(t, &out)
 		if len(out.Menus) != 2 || out.Menus[0].Meal != "lunch" || out.Menus[1].Meal != "dinner" || out.Menus[0].Status != "draft" {
 			t.Fatalf("copied: %+v", out)
 		}
-		if got := e.day(t, e.admin, "2026-12-14"); !slices.Equal(mealNames(got), []string{"lunch:draft", "dinner:draft"}) ||
+		if got := e.day(t, e.admin, "2026-12-14"); !slices.Equal(canteenMeals(got), []string{"lunch:draft", "dinner:draft"}) ||
 			got.Meals[0].Items[0].DishID != e.dishes[30%4] {
 			t.Fatalf("copy: %+v", got)
 		}
@@ -297,7 +297,7 @@ func TestCanteenMenuCopy(t *testing.T) {
 		resp := e.Post(copyPath, e.admin.Token, map[string]any{"source_from": "2026-11-30", "source_to": "2026-12-06",
 			"target_from": "2026-12-07", "publish": true})
 		apitest.Expect(t, resp, http.StatusOK)
-		var out copyJSON
+		var out canteenCopyJSON
 		resp.JSON(t, &out)
 		if len(out.Menus) != 8 {
 			t.Fatalf("want 8 menus, got %+v", out)
@@ -311,7 +311,7 @@ func TestCanteenMenuCopy(t *testing.T) {
 				t.Fatalf("%s %s: %s, want %s", m.Date, m.Meal, m.Result, want)
 			}
 		}
-		if got := e.day(t, e.staff, "2026-12-13"); !slices.Equal(mealNames(got), []string{"lunch:published"}) {
+		if got := e.day(t, e.staff, "2026-12-13"); !slices.Equal(canteenMeals(got), []string{"lunch:published"}) {
 			t.Fatalf("Sunday after copy: %+v", got)
 		}
 		if got := e.day(t, e.admin, "2026-12-08"); got.Meals[0].Status != "draft" || len(got.Meals[0].Items) != 1 {
@@ -347,10 +347,10 @@ func TestCanteenMenuReads(t *testing.T) {
 
 	t.Run("default date is today in the site time zone", func(t *testing.T) {
 		e.publish(t, "2026-12-02", "breakfast", e.dishes[3])
-		e.at(t, local(12, 2, 0, 30)) // still 1 December in UTC
+		e.at(t, canteenLocal(12, 2, 0, 30)) // still 1 December in UTC
 		resp := e.Get(base, e.staff.Token)
 		apitest.Expect(t, resp, http.StatusOK)
-		var d dayJSON
+		var d canteenDayJSON
 		resp.JSON(t, &d)
 		if d.Date != "2026-12-02" || len(d.Meals) != 1 || d.Meals[0].Meal != "breakfast" {
 			t.Fatalf("today's menu: %+v", d)
@@ -362,7 +362,7 @@ func TestCanteenMenuReads(t *testing.T) {
 		apitest.Expect(t, resp, http.StatusOK)
 		var w struct {
 			From, To string
-			Days     []dayJSON
+			Days     []canteenDayJSON
 		}
 		resp.JSON(t, &w)
 		if w.From != "2026-11-30" || len(w.Days) != 7 || len(w.Days[1].Meals) != 1 || w.Days[3].Meals[0].Meal != "dinner" || len(w.Days[0].Meals) != 0 {
@@ -420,29 +420,29 @@ func TestCanteenMenuETag(t *testing.T) {
 	changes := []struct {
 		name   string
 		change func(t *testing.T)
-		check  func(t *testing.T, d dayJSON)
+		check  func(t *testing.T, d canteenDayJSON)
 	}{
 		{"sold out", func(t *testing.T) {
 			apitest.Expect(t, e.Patch(apitest.Path("%s/items/%d", e.menuPath("2026-12-01", "lunch"), e.dishes[0]), e.admin.Token,
 				map[string]any{"sold_out": true}), http.StatusOK)
-		}, func(t *testing.T, d dayJSON) {
+		}, func(t *testing.T, d canteenDayJSON) {
 			if !d.Meals[0].Items[0].SoldOut {
 				t.Fatalf("stale: %+v", d)
 			}
 		}},
 		{"dish renamed", func(t *testing.T) {
 			apitest.Expect(t, e.Patch(apitest.Path("/api/v1/dishes/%d", e.dishes[0]), e.admin.Token, map[string]any{"name": "毛氏红烧肉"}), http.StatusOK)
-		}, func(t *testing.T, d dayJSON) {
+		}, func(t *testing.T, d canteenDayJSON) {
 			if d.Meals[0].Items[0].Name != "毛氏红烧肉" {
 				t.Fatalf("stale: %+v", d)
 			}
 		}},
-		{"menu edited", func(t *testing.T) { e.saveMenu(t, "2026-12-01", "lunch", e.dishes[1]) }, func(t *testing.T, d dayJSON) {
+		{"menu edited", func(t *testing.T) { e.saveMenu(t, "2026-12-01", "lunch", e.dishes[1]) }, func(t *testing.T, d canteenDayJSON) {
 			if len(d.Meals[0].Items) != 1 {
 				t.Fatalf("stale: %+v", d)
 			}
 		}},
-		{"another meal published", func(t *testing.T) { e.publish(t, "2026-12-01", "dinner", e.dishes[2]) }, func(t *testing.T, d dayJSON) {
+		{"another meal published", func(t *testing.T) { e.publish(t, "2026-12-01", "dinner", e.dishes[2]) }, func(t *testing.T, d canteenDayJSON) {
 			if len(d.Meals) != 2 {
 				t.Fatalf("stale: %+v", d)
 			}
@@ -456,7 +456,7 @@ func TestCanteenMenuETag(t *testing.T) {
 			if resp.Header.Get("ETag") == etag {
 				t.Fatal("same ETag after a change")
 			}
-			var d dayJSON
+			var d canteenDayJSON
 			resp.JSON(t, &d)
 			c.check(t, d)
 			etag = resp.Header.Get("ETag")

@@ -14,7 +14,7 @@ type rateDishRequest struct {
 	ServedOn *models.Date `json:"served_on"`
 }
 
-type ratingOut struct {
+type dishRatingOut struct {
 	ID          int64       `json:"id"`
 	DishID      int64       `json:"dish_id"`
 	ServedOn    models.Date `json:"served_on"`
@@ -36,7 +36,7 @@ func (h *Canteen) RateDish(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := models.RatingInput{Score: req.Score, Comment: req.Comment}
+	in := models.DishRatingInput{Score: req.Score, Comment: req.Comment}
 	if req.ServedOn != nil {
 		in.ServedOn = *req.ServedOn
 	}
@@ -48,11 +48,11 @@ func (h *Canteen) RateDish(c *fiber.Ctx) error {
 	if replaced {
 		status = fiber.StatusOK
 	}
-	return c.Status(status).JSON(ratingOut{ID: r.ID, DishID: r.DishID, ServedOn: r.ServedOn, Score: r.Score,
+	return c.Status(status).JSON(dishRatingOut{ID: r.ID, DishID: r.DishID, ServedOn: r.ServedOn, Score: r.Score,
 		Comment: r.Comment, RatingAvg: d.RatingAverage(), RatingCount: d.RatingCount, UpdatedAt: r.UpdatedAt})
 }
 
-type ratingRowOut struct {
+type dishRatingRowOut struct {
 	ID        int64       `json:"id"`
 	DishID    int64       `json:"dish_id"`
 	DishName  string      `json:"dish_name"`
@@ -73,19 +73,19 @@ func (h *Canteen) ListRatings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.RatingFilter{DishID: int64(dishID)}
+	f := models.DishRatingFilter{DishID: int64(dishID)}
 	if f.From, err = QueryDate(c, "from"); err != nil {
 		return err
 	}
 	if f.To, err = QueryDate(c, "to"); err != nil {
 		return err
 	}
-	rows, next, err := h.Store.Ratings(c.UserContext(), f, page)
+	rows, next, err := h.Store.DishRatings(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, func(r models.RatingRow) ratingRowOut {
-		return ratingRowOut{ID: r.ID, DishID: r.DishID, DishName: r.DishName, ServedOn: r.ServedOn, Score: r.Score,
+	return c.JSON(ListOf(rows, next, func(r models.DishRatingRow) dishRatingRowOut {
+		return dishRatingRowOut{ID: r.ID, DishID: r.DishID, DishName: r.DishName, ServedOn: r.ServedOn, Score: r.Score,
 			Comment: r.Comment, CreatedAt: r.CreatedAt}
 	}))
 }
@@ -99,7 +99,7 @@ type dishScoreOut struct {
 	LowScores int     `json:"low_scores"`
 }
 
-type ratingSummaryOut struct {
+type dishRatingSummaryOut struct {
 	From    models.Date    `json:"from"`
 	To      models.Date    `json:"to"`
 	Count   int            `json:"count"`
@@ -107,9 +107,9 @@ type ratingSummaryOut struct {
 	Dishes  []dishScoreOut `json:"dishes"`
 }
 
-// RatingSummary summarizes the ratings of the week (Monday-Sunday) that
+// DishRatingSummary summarizes the ratings of the week (Monday-Sunday) that
 // contains ?week= (default this week), best dishes first (canteen_admin).
-func (h *Canteen) RatingSummary(c *fiber.Ctx) error {
+func (h *Canteen) DishRatingSummary(c *fiber.Ctx) error {
 	day, err := QueryDate(c, "week")
 	if err != nil {
 		return err
@@ -117,11 +117,11 @@ func (h *Canteen) RatingSummary(c *fiber.Ctx) error {
 	if day.IsZero() {
 		day = h.Store.Today()
 	}
-	s, err := h.Store.WeeklyRatings(c.UserContext(), day)
+	s, err := h.Store.WeeklyDishRatings(c.UserContext(), day)
 	if err != nil {
 		return err
 	}
-	out := ratingSummaryOut{From: s.From, To: s.To, Count: s.Count, Average: s.Average, Dishes: make([]dishScoreOut, len(s.Dishes))}
+	out := dishRatingSummaryOut{From: s.From, To: s.To, Count: s.Count, Average: s.Average, Dishes: make([]dishScoreOut, len(s.Dishes))}
 	for i, d := range s.Dishes {
 		out.Dishes[i] = dishScoreOut{DishID: d.DishID, Name: d.Name, Category: d.Category, Count: d.Count,
 			Average: d.Average, LowScores: d.Low}

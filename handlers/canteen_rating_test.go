@@ -9,7 +9,7 @@ import (
 	"houqin/models"
 )
 
-type ratingJSON struct {
+type canteenRatingJSON struct {
 	ID          int64   `json:"id"`
 	ServedOn    string  `json:"served_on"`
 	Score       int     `json:"score"`
@@ -30,9 +30,9 @@ func TestCanteenRatings(t *testing.T) {
 		t.Helper()
 		return e.Post(apitest.Path("/api/v1/dishes/%d/ratings", dish), u.Token, body)
 	}
-	decode := func(resp *apitest.Response) ratingJSON {
+	decode := func(resp *apitest.Response) canteenRatingJSON {
 		t.Helper()
-		var r ratingJSON
+		var r canteenRatingJSON
 		resp.JSON(t, &r)
 		return r
 	}
@@ -53,7 +53,7 @@ func TestCanteenRatings(t *testing.T) {
 	})
 	t.Run("today's meal can be rated once it has begun", func(t *testing.T) {
 		apitest.Expect(t, rate(e.staff, meat, map[string]any{"score": 4, "served_on": "2026-12-01"}), http.StatusConflict, "conflict")
-		e.at(t, local(12, 1, 12, 0), &colleague)
+		e.at(t, canteenLocal(12, 1, 12, 0), &colleague)
 		resp := rate(e.staff, meat, map[string]any{"score": 4})
 		apitest.Expect(t, resp, http.StatusCreated)
 		if r := decode(resp); r.ServedOn != "2026-12-01" || r.RatingCount != 2 || r.RatingAvg != 4.5 {
@@ -66,7 +66,7 @@ func TestCanteenRatings(t *testing.T) {
 		}
 	})
 	t.Run("dishes show their average and count", func(t *testing.T) {
-		var d dishJSON
+		var d canteenDishJSON
 		resp := e.Get(apitest.Path("/api/v1/dishes/%d", meat), e.staff.Token)
 		apitest.Expect(t, resp, http.StatusOK)
 		resp.JSON(t, &d)

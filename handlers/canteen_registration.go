@@ -8,49 +8,49 @@ import (
 	"houqin/models"
 )
 
-type registrationOut struct {
+type mealRegistrationOut struct {
 	CanteenID    int64       `json:"canteen_id"`
 	Date         models.Date `json:"date"`
 	Meal         models.Meal `json:"meal"`
 	RegisteredAt time.Time   `json:"registered_at"`
 }
 
-func registrationOutOf(r models.MealRegistration) registrationOut {
-	return registrationOut{CanteenID: r.CanteenID, Date: r.Date, Meal: r.Meal, RegisteredAt: r.CreatedAt}
+func mealRegistrationOutOf(r models.MealRegistration) mealRegistrationOut {
+	return mealRegistrationOut{CanteenID: r.CanteenID, Date: r.Date, Meal: r.Meal, RegisteredAt: r.CreatedAt}
 }
 
-type registeredOut struct {
-	registrationOut
+type mealRegisteredOut struct {
+	mealRegistrationOut
 	CutoffAt time.Time `json:"cutoff_at"`
 }
 
-// Register signs the caller up for a meal (报餐) before its cut-off;
+// RegisterMeal signs the caller up for a meal (报餐) before its cut-off;
 // registering again changes nothing.
-func (h *Canteen) Register(c *fiber.Ctx) error {
+func (h *Canteen) RegisterMeal(c *fiber.Ctx) error {
 	slot, err := menuSlot(c)
 	if err != nil {
 		return err
 	}
-	r, cutoff, err := h.Store.Register(c.UserContext(), UserFrom(c), slot)
+	r, cutoff, err := h.Store.RegisterMeal(c.UserContext(), UserFrom(c), slot)
 	if err != nil {
 		return err
 	}
-	return c.JSON(registeredOut{registrationOut: registrationOutOf(*r), CutoffAt: cutoff.In(h.Store.Location)})
+	return c.JSON(mealRegisteredOut{mealRegistrationOut: mealRegistrationOutOf(*r), CutoffAt: cutoff.In(h.Store.Location)})
 }
 
-// Unregister withdraws the caller from a meal before its cut-off.
-func (h *Canteen) Unregister(c *fiber.Ctx) error {
+// UnregisterMeal withdraws the caller from a meal before its cut-off.
+func (h *Canteen) UnregisterMeal(c *fiber.Ctx) error {
 	slot, err := menuSlot(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Store.Unregister(c.UserContext(), UserFrom(c), slot); err != nil {
+	if err := h.Store.UnregisterMeal(c.UserContext(), UserFrom(c), slot); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// MyRegistrations lists the caller's registrations from ?from= (default
+// MyMealRegistrations lists the caller's registrations from ?from= (default
 // today) to ?to= (default a week later).
 func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
@@ -71,14 +71,14 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	if to.IsZero() {
 		to = from.AddDays(6)
 	}
-	rows, err := h.Store.MyRegistrations(c.UserContext(), UserFrom(c), id, from, to)
+	rows, err := h.Store.MyMealRegistrations(c.UserContext(), UserFrom(c), id, from, to)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, "", registrationOutOf))
+	return c.JSON(ListOf(rows, "", mealRegistrationOutOf))
 }
 
-type registrantOut struct {
+type mealRegistrantOut struct {
 	UserID       int64       `json:"user_id"`
 	Name         string      `json:"name"`
 	Department   string      `json:"department"`
@@ -97,7 +97,7 @@ func (h *Canteen) ListRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.RegistrationFilter{CanteenID: id}
+	f := models.MealRegistrationFilter{CanteenID: id}
 	if f.Date, err = QueryDate(c, "date"); err != nil {
 		return err
 	}
@@ -109,30 +109,30 @@ func (h *Canteen) ListRegistrations(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	rows, next, err := h.Store.Registrations(c.UserContext(), f, page)
+	rows, next, err := h.Store.MealRegistrations(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, func(r models.MealRegistration) registrantOut {
-		return registrantOut{UserID: r.UserID, Name: r.UserName, Department: r.Department, Meal: r.Meal, RegisteredAt: r.CreatedAt}
+	return c.JSON(ListOf(rows, next, func(r models.MealRegistration) mealRegistrantOut {
+		return mealRegistrantOut{UserID: r.UserID, Name: r.UserName, Department: r.Department, Meal: r.Meal, RegisteredAt: r.CreatedAt}
 	}))
 }
 
-type departmentCountOut struct {
+type mealDepartmentOut struct {
 	Department string `json:"department"`
 	Count      int    `json:"count"`
 }
 
-type mealCountOut struct {
-	Meal        models.Meal          `json:"meal"`
-	Total       int                  `json:"total"`
-	Departments []departmentCountOut `json:"departments"`
+type mealTotalOut struct {
+	Meal        models.Meal         `json:"meal"`
+	Total       int                 `json:"total"`
+	Departments []mealDepartmentOut `json:"departments"`
 }
 
-type registrationSummaryOut struct {
+type mealRegistrationSummaryOut struct {
 	CanteenID int64          `json:"canteen_id"`
 	Date      models.Date    `json:"date"`
-	Meals     []mealCountOut `json:"meals"`
+	Meals     []mealTotalOut `json:"meals"`
 }
 
 // RegistrationSummary counts ?date='s (default today) registrations per
@@ -149,17 +149,17 @@ func (h *Canteen) RegistrationSummary(c *fiber.Ctx) error {
 	if d.IsZero() {
 		d = h.Store.Today()
 	}
-	counts, err := h.Store.RegistrationCounts(c.UserContext(), id, d)
+	counts, err := h.Store.MealRegistrationCounts(c.UserContext(), id, d)
 	if err != nil {
 		return err
 	}
-	out := registrationSummaryOut{CanteenID: id, Date: d, Meals: make([]mealCountOut, len(counts))}
+	out := mealRegistrationSummaryOut{CanteenID: id, Date: d, Meals: make([]mealTotalOut, len(counts))}
 	for i, mc := range counts {
-		deps := make([]departmentCountOut, len(mc.Departments))
+		deps := make([]mealDepartmentOut, len(mc.Departments))
 		for j, dc := range mc.Departments {
-			deps[j] = departmentCountOut{Department: dc.Department, Count: dc.Count}
+			deps[j] = mealDepartmentOut{Department: dc.Department, Count: dc.Count}
 		}
-		out.Meals[i] = mealCountOut{Meal: mc.Meal, Total: mc.Total, Departments: deps}
+		out.Meals[i] = mealTotalOut{Meal: mc.Meal, Total: mc.Total, Departments: deps}
 	}
 	return c.JSON(out)
 }

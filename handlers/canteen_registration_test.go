@@ -98,12 +98,12 @@ func TestCanteenRegistration(t *testing.T) {
 	})
 
 	t.Run("after the cut-off nothing changes", func(t *testing.T) {
-		e.at(t, local(12, 1, 9, 30))
+		e.at(t, canteenLocal(12, 1, 9, 30))
 		apitest.Expect(t, e.Delete(e.registration("2026-12-01", "lunch"), e.staff.Token), http.StatusConflict, "conflict")
 		apitest.Expect(t, e.Put(e.registration("2026-12-01", "lunch"), e.NewUser().Token, nil), http.StatusConflict, "conflict")
 		apitest.Expect(t, e.Delete(e.registration("2026-12-01", "dinner"), e.staff.Token), http.StatusNoContent)
 		apitest.Expect(t, e.Delete(e.registration("2026-12-01", "dinner"), e.staff.Token), http.StatusNoContent)
-		e.at(t, local(12, 1, 14, 0))
+		e.at(t, canteenLocal(12, 1, 14, 0))
 		apitest.Expect(t, e.Put(e.registration("2026-12-01", "dinner"), e.staff.Token, nil), http.StatusConflict, "conflict")
 	})
 
@@ -122,7 +122,7 @@ func TestCanteenRegistration(t *testing.T) {
 	})
 
 	t.Run("cut-offs are configured per canteen and meal", func(t *testing.T) {
-		e.at(t, local(12, 1, 9, 45))
+		e.at(t, canteenLocal(12, 1, 9, 45))
 		apitest.Expect(t, e.Put(e.registration("2026-12-01", "lunch"), e.staff.Token, nil), http.StatusConflict, "conflict")
 		resp := e.Patch(apitest.Path("/api/v1/canteens/%d", e.canteen), e.admin.Token, map[string]any{"meals": []map[string]any{
 			{"meal": "lunch", "opens": "11:30", "closes": "13:00", "cutoff_days_before": 0, "cutoff_time": "10:00"}}})
@@ -192,7 +192,7 @@ func TestCanteenDemo(t *testing.T) {
 	}
 	resp = env.Get(apitest.Path("/api/v1/canteens/%d/menus?from=2026-12-01&to=2026-12-14", list.Items[0].ID), staff.Token)
 	apitest.Expect(t, resp, http.StatusOK)
-	var week struct{ Days []dayJSON }
+	var week struct{ Days []canteenDayJSON }
 	resp.JSON(t, &week)
 	for _, d := range week.Days {
 		if len(d.Meals) == 0 || d.Meals[len(d.Meals)/2].Meal != "lunch" || len(d.Meals[len(d.Meals)/2].Items) < 8 {

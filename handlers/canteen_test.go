@@ -52,8 +52,8 @@ func (e *canteenEnv) at(t testing.TB, when time.Time, users ...*apitest.User) {
 	}
 }
 
-// local is a wall-clock time in the site time zone.
-func local(month time.Month, day, hour, minute int) time.Time {
+// canteenLocal is a wall-clock time in the site time zone.
+func canteenLocal(month time.Month, day, hour, minute int) time.Time {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	return time.Date(2026, month, day, hour, minute, 0, 0, loc)
 }
@@ -71,7 +71,7 @@ func (e *canteenEnv) menuPath(date, meal string) string {
 	return apitest.Path("/api/v1/canteens/%d/menus/%s/%s", e.canteen, date, meal)
 }
 
-func itemsOf(ids ...int64) map[string]any {
+func canteenItems(ids ...int64) map[string]any {
 	items := make([]map[string]any, len(ids))
 	for i, id := range ids {
 		items[i] = map[string]any{"dish_id": id}
@@ -82,7 +82,7 @@ func itemsOf(ids ...int64) map[string]any {
 // saveMenu stores a draft of dishes for date and meal.
 func (e *canteenEnv) saveMenu(t testing.TB, date, meal string, dishes ...int64) {
 	t.Helper()
-	apitest.Expect(t, e.Put(e.menuPath(date, meal), e.admin.Token, itemsOf(dishes...)), http.StatusOK)
+	apitest.Expect(t, e.Put(e.menuPath(date, meal), e.admin.Token, canteenItems(dishes...)), http.StatusOK)
 }
 
 // publish stores and publishes a menu of dishes for date and meal.
@@ -92,7 +92,7 @@ func (e *canteenEnv) publish(t testing.TB, date, meal string, dishes ...int64) {
 	apitest.Expect(t, e.Post(e.menuPath(date, meal)+"/publish", e.admin.Token, nil), http.StatusOK)
 }
 
-type menuItemJSON struct {
+type canteenItemJSON struct {
 	DishID     int64  `json:"dish_id"`
 	Name       string `json:"name"`
 	Category   string `json:"category"`
@@ -100,29 +100,29 @@ type menuItemJSON struct {
 	SoldOut    bool   `json:"sold_out"`
 }
 
-type mealJSON struct {
-	Meal   string         `json:"meal"`
-	Status string         `json:"status"`
-	Items  []menuItemJSON `json:"items"`
+type canteenMealJSON struct {
+	Meal   string            `json:"meal"`
+	Status string            `json:"status"`
+	Items  []canteenItemJSON `json:"items"`
 }
 
-type dayJSON struct {
-	CanteenID int64      `json:"canteen_id"`
-	Date      string     `json:"date"`
-	Meals     []mealJSON `json:"meals"`
+type canteenDayJSON struct {
+	CanteenID int64             `json:"canteen_id"`
+	Date      string            `json:"date"`
+	Meals     []canteenMealJSON `json:"meals"`
 }
 
 // day reads a date's menu as user sees it.
-func (e *canteenEnv) day(t testing.TB, u apitest.User, date string) dayJSON {
+func (e *canteenEnv) day(t testing.TB, u apitest.User, date string) canteenDayJSON {
 	t.Helper()
 	resp := e.Get(apitest.Path("/api/v1/canteens/%d/menus?date=%s", e.canteen, date), u.Token)
 	apitest.Expect(t, resp, http.StatusOK)
-	var d dayJSON
+	var d canteenDayJSON
 	resp.JSON(t, &d)
 	return d
 }
 
-func mealNames(d dayJSON) []string {
+func canteenMeals(d canteenDayJSON) []string {
 	out := []string{}
 	for _, m := range d.Meals {
 		out = append(out, m.Meal+":"+m.Status)

@@ -71,9 +71,9 @@ func seedCanteen(tx *Tx, _ DemoUsers) error {
 	byName := map[string]int64{}
 	for _, dd := range demoDishes {
 		d := Dish{Name: dd.name, Category: dd.category, PriceCents: dd.price, SpicyLevel: dd.spicy,
-			Vegetarian: dd.vegetarian, Allergens: Tags(dd.allergens), Active: true}
+			Vegetarian: dd.vegetarian, Allergens: CommaList(dd.allergens), Active: true}
 		if d.Allergens == nil {
-			d.Allergens = Tags{}
+			d.Allergens = CommaList{}
 		}
 		if err := tx.Create(&d).Error; err != nil {
 			return err

@@ -12,12 +12,12 @@ import (
 // 面点, 水果, 饮品).
 var DishCategories = []string{"meat", "vegetable", "soup", "staple", "pastry", "fruit", "drink"}
 
-// Tags is a short list of words stored comma-separated (allergens).
-type Tags []string
+// CommaList is a short list of words stored comma-separated (allergens).
+type CommaList []string
 
-func (t Tags) Value() (driver.Value, error) { return strings.Join(t, ","), nil }
+func (t CommaList) Value() (driver.Value, error) { return strings.Join(t, ","), nil }
 
-func (t *Tags) Scan(src any) error {
+func (t *CommaList) Scan(src any) error {
 	var s string
 	switch v := src.(type) {
 	case string:
@@ -26,9 +26,9 @@ func (t *Tags) Scan(src any) error {
 		s = string(v)
 	case nil:
 	default:
-		return fmt.Errorf("cannot scan %T into Tags", src)
+		return fmt.Errorf("cannot scan %T into CommaList", src)
 	}
-	*t = Tags{}
+	*t = CommaList{}
 	if s != "" {
 		*t = strings.Split(s, ",")
 	}
@@ -42,7 +42,7 @@ type Dish struct {
 	Name        string `gorm:"size:100"`
 	Category    string `gorm:"size:20;index:idx_dishes_active_category,priority:2"`
 	PriceCents  int
-	Allergens   Tags `gorm:"size:200"`
+	Allergens   CommaList `gorm:"size:200"`
 	SpicyLevel  int
 	Vegetarian  bool
 	Calories    *int
@@ -59,7 +59,7 @@ func (d Dish) RatingAverage() float64 {
 	if d.RatingCount == 0 {
 		return 0
 	}
-	return round1(float64(d.RatingSum) / float64(d.RatingCount))
+	return ratingRound(float64(d.RatingSum) / float64(d.RatingCount))
 }
 
 // DishInput creates or changes a dish; nil fields stay as they are.
@@ -87,7 +87,7 @@ func (in DishInput) apply(d *Dish) {
 		d.SpicyLevel = *in.SpicyLevel
 	}
 	if in.Allergens != nil {
-		d.Allergens = Tags(*in.Allergens)
+		d.Allergens = CommaList(*in.Allergens)
 	}
 	if in.Vegetarian != nil {
 		d.Vegetarian = *in.Vegetarian
@@ -139,7 +139,7 @@ func (s *Store) Dish(ctx context.Context, a Actor, id int64) (*Dish, error) {
 
 // CreateDish adds an active dish.
 func (s *Store) CreateDish(ctx context.Context, in DishInput) (*Dish, error) {
-	d := &Dish{Active: true, Allergens: Tags{}}
+	d := &Dish{Active: true, Allergens: CommaList{}}
 	in.apply(d)
 	return d, s.Tx(ctx, func(tx *Tx) error { return tx.Create(d).Error })
 }

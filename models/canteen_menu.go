@@ -58,7 +58,7 @@ type MenuLine struct {
 	SoldOut    bool
 	Vegetarian bool
 	SpicyLevel int
-	Allergens  Tags
+	Allergens  CommaList
 	Calories   *int
 	ImageURL   string
 }
@@ -187,7 +187,7 @@ func menuLines(db *gorm.DB, menus []Menu) (map[int64][]MenuLine, error) {
 		}
 		allergens := r.Dish.Allergens
 		if allergens == nil {
-			allergens = Tags{}
+			allergens = CommaList{}
 		}
 		out[r.MenuID] = append(out[r.MenuID], MenuLine{DishID: r.Dish.ID, Name: r.Dish.Name, Category: r.Dish.Category,
 			PriceCents: price, SoldOut: r.SoldOut, Vegetarian: r.Dish.Vegetarian, SpicyLevel: r.Dish.SpicyLevel,
@@ -362,7 +362,7 @@ func announceMenu(tx *Tx, c *Canteen, d Date) error {
 	if err := tx.Model(&User{}).Where("active = ?", true).Pluck("id", &users).Error; err != nil {
 		return err
 	}
-	when := fmt.Sprintf("%d月%d日（%s）", d.Month, d.Day, weekdayZH[d.Weekday()])
+	when := fmt.Sprintf("%d月%d日（%s）", d.Month, d.Day, menuWeekdays[d.Weekday()])
 	return tx.Notify(Notice{
 		Category: CategoryMenu, Type: "menu.published",
 		Title: c.Name + when + "菜单已发布",
@@ -373,7 +373,7 @@ func announceMenu(tx *Tx, c *Canteen, d Date) error {
 	}, users...)
 }
 
-var weekdayZH = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+var menuWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
 // SetSoldOut marks a menu's dish sold out or back in stock and tells the
 // canteen's live subscribers at once.

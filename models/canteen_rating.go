@@ -10,8 +10,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// RatingWindowDays is how far back a served dish may still be rated.
-const RatingWindowDays = 7
+// DishRatingWindowDays is how far back a served dish may still be rated.
+const DishRatingWindowDays = 7
 
 // DishRating is one user's score of a dish as served on one date; rating
 // the same dish and date again replaces it.
@@ -26,18 +26,18 @@ type DishRating struct {
 	UpdatedAt time.Time
 }
 
-// RatingInput is a score for a dish; ServedOn zero means the latest date
+// DishRatingInput is a score for a dish; ServedOn zero means the latest date
 // the caller could have eaten it.
-type RatingInput struct {
+type DishRatingInput struct {
 	Score    int
 	Comment  string
 	ServedOn Date
 }
 
 // RateDish records the caller's rating of a dish they could have eaten: it
-// was on a published menu within the last RatingWindowDays days and that
+// was on a published menu within the last DishRatingWindowDays days and that
 // meal has begun. It reports whether an earlier rating was replaced.
-func (s *Store) RateDish(ctx context.Context, a Actor, dishID int64, in RatingInput) (*DishRating, *Dish, bool, error) {
+func (s *Store) RateDish(ctx context.Context, a Actor, dishID int64, in DishRatingInput) (*DishRating, *Dish, bool, error) {
 	var (
 		r        DishRating
 		d        Dish
@@ -84,7 +84,7 @@ func (s *Store) RateDish(ctx context.Context, a Actor, dishID int64, in RatingIn
 func servedOn(tx *Tx, dishID int64, want Date) (Date, error) {
 	loc := tx.store.Location
 	today := DateOf(tx.Now, loc)
-	from := today.AddDays(-RatingWindowDays)
+	from := today.AddDays(-DishRatingWindowDays)
 	if !want.IsZero() && (want.Before(from) || today.Before(want)) {
 		return Date{}, InvalidField("served_on", "must be within the last 7 days")
 	}
@@ -108,26 +108,26 @@ func servedOn(tx *Tx, dishID int64, want Date) (Date, error) {
 			return r.Date, nil
 		}
 	}
-	return Date{}, Errorf(CodeConflict, "you can rate a dish only after it was served, up to %d days back", RatingWindowDays)
+	return Date{}, Errorf(CodeConflict, "you can rate a dish only after it was served, up to %d days back", DishRatingWindowDays)
 }
 
-// RatingRow is a rating with its dish's name, for the canteen admins.
-type RatingRow struct {
+// DishRatingRow is a rating with its dish's name, for the canteen admins.
+type DishRatingRow struct {
 	DishRating
 	DishName string
 }
 
-// TableName keeps RatingRow on dish_ratings (pagination names its id column).
-func (RatingRow) TableName() string { return "dish_ratings" }
+// TableName keeps DishRatingRow on dish_ratings (pagination names its id column).
+func (DishRatingRow) TableName() string { return "dish_ratings" }
 
-// RatingFilter narrows Ratings.
-type RatingFilter struct {
+// DishRatingFilter narrows DishRatings.
+type DishRatingFilter struct {
 	DishID   int64
 	From, To Date
 }
 
-// Ratings lists ratings with their comments, newest first (canteen admins).
-func (s *Store) Ratings(ctx context.Context, f RatingFilter, p Page) ([]RatingRow, string, error) {
+// DishRatings lists ratings with their comments, newest first (canteen admins).
+func (s *Store) DishRatings(ctx context.Context, f DishRatingFilter, p Page) ([]DishRatingRow, string, error) {
 	q := s.Read(ctx).Model(&DishRating{}).Select("dish_ratings.*, d.name AS dish_name").
 		Joins("JOIN dishes d ON d.id = dish_ratings.dish_id")
 	if f.DishID != 0 {
@@ -139,7 +139,7 @@ func (s *Store) Ratings(ctx context.Context, f RatingFilter, p Page) ([]RatingRo
 	if !f.To.IsZero() {
 		q = q.Where("dish_ratings.served_on <= ?", f.To)
 	}
-	return Paginate[RatingRow](q, p, func(r RatingRow) int64 { return r.ID })
+	return Paginate[DishRatingRow](q, p, func(r DishRatingRow) int64 { return r.ID })
 }
 
 // DishScore is one dish's ratings over a period.
@@ -152,19 +152,19 @@ type DishScore struct {
 	Low      int // scores of 1 or 2: what the kitchen should look at
 }
 
-// RatingSummary is a week's ratings (Monday to Sunday).
-type RatingSummary struct {
+// DishRatingSummary is a week's ratings (Monday to Sunday).
+type DishRatingSummary struct {
 	From, To Date
 	Count    int
 	Average  float64
 	Dishes   []DishScore
 }
 
-// WeeklyRatings summarizes the ratings of dishes served in the week that
+// WeeklyDishRatings summarizes the ratings of dishes served in the week that
 // contains day, best-rated dishes first.
-func (s *Store) WeeklyRatings(ctx context.Context, day Date) (*RatingSummary, error) {
+func (s *Store) WeeklyDishRatings(ctx context.Context, day Date) (*DishRatingSummary, error) {
 	from := day.AddDays(-((int(day.Weekday()) + 6) % 7))
-	sum := &RatingSummary{From: from, To: from.AddDays(6), Dishes: []DishScore{}}
+	sum := &DishRatingSummary{From: from, To: from.AddDays(6), Dishes: []DishScore{}}
 	var rows []struct {
 		DishID   int64
 		Name     string
@@ -185,10 +185,10 @@ func (s *Store) WeeklyRatings(ctx context.Context, day Date) (*RatingSummary, er
 		sum.Count += r.N
 		total += r.Total
 		sum.Dishes = append(sum.Dishes, DishScore{DishID: r.DishID, Name: r.Name, Category: r.Category,
-			Count: r.N, Average: round1(float64(r.Total) / float64(r.N)), Low: r.Low})
+			Count: r.N, Average: ratingRound(float64(r.Total) / float64(r.N)), Low: r.Low})
 	}
 	if sum.Count > 0 {
-		sum.Average = round1(float64(total) / float64(sum.Count))
+		sum.Average = ratingRound(float64(total) / float64(sum.Count))
 	}
 	slices.SortFunc(sum.Dishes, func(a, b DishScore) int {
 		switch {
@@ -202,4 +202,4 @@ func (s *Store) WeeklyRatings(ctx context.Context, day Date) (*RatingSummary, er
 	return sum, nil
 }
 
-func round1(x float64) float64 { return math.Round(x*10) / 10 }
+func ratingRound(x float64) float64 { return math.Round(x*10) / 10 }

@@ -22,12 +22,12 @@ type MealRegistration struct {
 	CreatedAt  time.Time
 }
 
-// RegistrationAheadDays bounds how far ahead one may register.
-const RegistrationAheadDays = 31
+// MealRegistrationAheadDays bounds how far ahead one may register.
+const MealRegistrationAheadDays = 31
 
-// registrationOpen checks that the canteen serves the meal and that its
+// mealRegistrationOpen checks that the canteen serves the meal and that its
 // cut-off has not passed; it returns the cut-off.
-func registrationOpen(tx *Tx, slot MenuSlot) (time.Time, error) {
+func mealRegistrationOpen(tx *Tx, slot MenuSlot) (time.Time, error) {
 	var c Canteen
 	if err := tx.Take(&c, slot.CanteenID).Error; err != nil {
 		return time.Time{}, canteenNotFound(err, "canteen")
@@ -36,8 +36,8 @@ func registrationOpen(tx *Tx, slot MenuSlot) (time.Time, error) {
 	if !ok {
 		return time.Time{}, InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
 	}
-	if DateOf(tx.Now, tx.store.Location).DaysUntil(slot.Date) > RegistrationAheadDays {
-		return time.Time{}, InvalidField("date", fmt.Sprintf("registration opens %d days ahead", RegistrationAheadDays))
+	if DateOf(tx.Now, tx.store.Location).DaysUntil(slot.Date) > MealRegistrationAheadDays {
+		return time.Time{}, InvalidField("date", fmt.Sprintf("registration opens %d days ahead", MealRegistrationAheadDays))
 	}
 	cutoff := sched.Cutoff(slot.Date, tx.store.Location)
 	if !tx.Now.Before(cutoff) {
@@ -48,15 +48,15 @@ func registrationOpen(tx *Tx, slot MenuSlot) (time.Time, error) {
 	return cutoff, nil
 }
 
-// Register signs the caller up for a meal before its cut-off. Registering
+// RegisterMeal signs the caller up for a meal before its cut-off. Registering
 // twice is harmless. It returns the registration and the cut-off.
-func (s *Store) Register(ctx context.Context, a Actor, slot MenuSlot) (*MealRegistration, time.Time, error) {
+func (s *Store) RegisterMeal(ctx context.Context, a Actor, slot MenuSlot) (*MealRegistration, time.Time, error) {
 	var (
 		r      MealRegistration
 		cutoff time.Time
 	)
 	err := s.Tx(ctx, func(tx *Tx) (err error) {
-		if cutoff, err = registrationOpen(tx, slot); err != nil {
+		if cutoff, err = mealRegistrationOpen(tx, slot); err != nil {
 			return err
 		}
 		r = MealRegistration{CanteenID: slot.CanteenID, Date: slot.Date, Meal: slot.Meal, UserID: a.ID,
@@ -72,11 +72,11 @@ func (s *Store) Register(ctx context.Context, a Actor, slot MenuSlot) (*MealRegi
 	return &r, cutoff, err
 }
 
-// Unregister withdraws the caller from a meal before its cut-off; it is
+// UnregisterMeal withdraws the caller from a meal before its cut-off; it is
 // not an error when they were not registered.
-func (s *Store) Unregister(ctx context.Context, a Actor, slot MenuSlot) error {
+func (s *Store) UnregisterMeal(ctx context.Context, a Actor, slot MenuSlot) error {
 	return s.Tx(ctx, func(tx *Tx) error {
-		if _, err := registrationOpen(tx, slot); err != nil {
+		if _, err := mealRegistrationOpen(tx, slot); err != nil {
 			return err
 		}
 		return tx.Where("canteen_id = ? AND date = ? AND meal = ? AND user_id = ?", slot.CanteenID, slot.Date, slot.Meal, a.ID).
@@ -84,10 +84,10 @@ func (s *Store) Unregister(ctx context.Context, a Actor, slot MenuSlot) error {
 	})
 }
 
-// MyRegistrations lists the caller's registrations at a canteen from..to.
-func (s *Store) MyRegistrations(ctx context.Context, a Actor, canteenID int64, from, to Date) ([]MealRegistration, error) {
-	if to.Before(from) || from.DaysUntil(to) > RegistrationAheadDays {
-		return nil, InvalidField("to", fmt.Sprintf("must be within %d days after from", RegistrationAheadDays))
+// MyMealRegistrations lists the caller's registrations at a canteen from..to.
+func (s *Store) MyMealRegistrations(ctx context.Context, a Actor, canteenID int64, from, to Date) ([]MealRegistration, error) {
+	if to.Before(from) || from.DaysUntil(to) > MealRegistrationAheadDays {
+		return nil, InvalidField("to", fmt.Sprintf("must be within %d days after from", MealRegistrationAheadDays))
 	}
 	var rows []MealRegistration
 	err := s.Read(ctx).Where("user_id = ? AND canteen_id = ? AND date BETWEEN ? AND ?", a.ID, canteenID, from, to).
@@ -95,15 +95,15 @@ func (s *Store) MyRegistrations(ctx context.Context, a Actor, canteenID int64, f
 	return rows, err
 }
 
-// RegistrationFilter narrows Registrations.
-type RegistrationFilter struct {
+// MealRegistrationFilter narrows MealRegistrations.
+type MealRegistrationFilter struct {
 	CanteenID int64
 	Date      Date
 	Meal      Meal // "" for all meals
 }
 
-// Registrations lists who registered for a date (and meal), newest first.
-func (s *Store) Registrations(ctx context.Context, f RegistrationFilter, p Page) ([]MealRegistration, string, error) {
+// MealRegistrations lists who registered for a date (and meal), newest first.
+func (s *Store) MealRegistrations(ctx context.Context, f MealRegistrationFilter, p Page) ([]MealRegistration, string, error) {
 	q := s.Read(ctx).Model(&MealRegistration{}).Where("canteen_id = ? AND date = ?", f.CanteenID, f.Date)
 	if f.Meal != "" {
 		q = q.Where("meal = ?", f.Meal)
@@ -111,21 +111,21 @@ func (s *Store) Registrations(ctx context.Context, f RegistrationFilter, p Page)
 	return Paginate[MealRegistration](q, p, func(r MealRegistration) int64 { return r.ID })
 }
 
-// DepartmentCount is how many of a department registered.
-type DepartmentCount struct {
+// MealDepartmentCount is how many of a department registered.
+type MealDepartmentCount struct {
 	Department string
 	Count      int
 }
 
-// MealCount is the kitchen's figure for one meal.
-type MealCount struct {
+// MealRegistrationCount is the kitchen's figure for one meal.
+type MealRegistrationCount struct {
 	Meal        Meal
 	Total       int
-	Departments []DepartmentCount
+	Departments []MealDepartmentCount
 }
 
-// RegistrationCounts counts a date's registrations per meal and department.
-func (s *Store) RegistrationCounts(ctx context.Context, canteenID int64, d Date) ([]MealCount, error) {
+// MealRegistrationCounts counts a date's registrations per meal and department.
+func (s *Store) MealRegistrationCounts(ctx context.Context, canteenID int64, d Date) ([]MealRegistrationCount, error) {
 	if _, err := s.Canteen(ctx, canteenID); err != nil {
 		return nil, err
 	}
@@ -140,13 +140,13 @@ func (s *Store) RegistrationCounts(ctx context.Context, canteenID int64, d Date)
 	if err != nil {
 		return nil, err
 	}
-	out := []MealCount{}
+	out := []MealRegistrationCount{}
 	for _, m := range Meals {
-		mc := MealCount{Meal: m, Departments: []DepartmentCount{}}
+		mc := MealRegistrationCount{Meal: m, Departments: []MealDepartmentCount{}}
 		for _, r := range rows {
 			if r.Meal == m {
 				mc.Total += r.N
-				mc.Departments = append(mc.Departments, DepartmentCount{Department: r.Department, Count: r.N})
+				mc.Departments = append(mc.Departments, MealDepartmentCount{Department: r.Department, Count: r.N})
 			}
 		}
 		out = append(out, mc)

@@ -223,7 +223,7 @@ type copyMenusRequest struct {
 type copiedMenuOut struct {
 	Date   models.Date `json:"date"`
 	Meal   models.Meal `json:"meal"`
-	Status string      `json:"status"`
+	Status string      `json:"status,omitempty"` // the target menu's, when there is one
 	Result string      `json:"result"`
 }
 

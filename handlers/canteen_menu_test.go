@@ -327,6 +327,22 @@ func TestCanteenMenuCopy(t *testing.T) {
 		}
 	})
 
+	t.Run("a menu whose dishes were all retired is not copied", func(t *testing.T) {
+		id := e.createDish(t, map[string]any{"name": "油条", "category": "pastry", "price_cents": 150})
+		e.publish(t, "2026-11-30", "breakfast", id)
+		apitest.Expect(t, e.Delete(apitest.Path("/api/v1/dishes/%d", id), e.admin.Token), http.StatusOK)
+		resp := e.Post(copyPath, e.admin.Token, map[string]any{"source_from": "2026-11-30", "target_from": "2026-12-21"})
+		apitest.Expect(t, resp, http.StatusOK)
+		var out canteenCopyJSON
+		resp.JSON(t, &out)
+		if len(out.Menus) != 3 || out.Menus[0].Meal != "breakfast" || out.Menus[0].Result != "skipped" || out.Menus[1].Result != "created" {
+			t.Fatalf("copied: %+v", out)
+		}
+		if got := canteenMeals(e.day(t, e.admin, "2026-12-21")); !slices.Equal(got, []string{"lunch:draft", "dinner:draft"}) {
+			t.Fatalf("menus: %v", got)
+		}
+	})
+
 	for name, body := range map[string]map[string]any{
 		"more than a week": {"source_from": "2026-11-30", "source_to": "2026-12-07", "target_from": "2026-12-14"},
 		"overlapping":      {"source_from": "2026-11-30", "source_to": "2026-12-06", "target_from": "2026-12-03"},

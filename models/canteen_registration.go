@@ -59,12 +59,13 @@ func (s *Store) RegisterMeal(ctx context.Context, a Actor, slot MenuSlot) (*Meal
 		if cutoff, err = mealRegistrationOpen(tx, slot); err != nil {
 			return err
 		}
-		r = MealRegistration{CanteenID: slot.CanteenID, Date: slot.Date, Meal: slot.Meal, UserID: a.ID,
+		row := MealRegistration{CanteenID: slot.CanteenID, Date: slot.Date, Meal: slot.Meal, UserID: a.ID,
 			UserName: a.Name, Department: a.Department}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error; err != nil {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return err
 		}
-		// A locking read sees a row a concurrent registration just
+		// Read back into a fresh row (an ignored insert leaves no id to
+		// trust); a locking read sees a row a concurrent registration just
 		// committed, which MySQL's snapshot would hide.
 		return tx.ForUpdate().Where("canteen_id = ? AND date = ? AND meal = ? AND user_id = ?", slot.CanteenID, slot.Date, slot.Meal, a.ID).
 			Take(&r).Error

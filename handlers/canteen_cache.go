@@ -72,7 +72,7 @@ func (mc *menuCache) invalidate() {
 }
 
 // get returns the cached view for k, filling it with render on a miss.
-func (mc *menuCache) get(ctx context.Context, k menuKey, render func(days []models.MenuDay) any) (*menuEntry, error) {
+func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []models.MenuDay) any) (*menuEntry, error) {
 	gen := mc.gen.Load()
 	mc.mu.RLock()
 	e := mc.entries[k]
@@ -96,12 +96,12 @@ func (mc *menuCache) get(ctx context.Context, k menuKey, render func(days []mode
 	return mc.fill(ctx, k, gen, render)
 }
 
-func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render func(days []models.MenuDay) any) (*menuEntry, error) {
+func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render func(menuKey, []models.MenuDay) any) (*menuEntry, error) {
 	days, version, err := mc.store.Menus(ctx, k.canteen, k.from, k.to, k.drafts)
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(render(days))
+	body, err := json.Marshal(render(k, days))
 	if err != nil {
 		return nil, err
 	}

@@ -71,45 +71,11 @@ func mealsOut(ms []models.MealMenu) []MealMenuOut {
 // admins also see drafts. Responses carry an ETag and answer a matching
 // If-None-Match with 304; bodies come from the in-process cache.
 func (h *Canteen) Menus(c *fiber.Ctx) error {
-	id, err := ParamID(c, "id")
+	k, err := h.menuKeyOf(c)
 	if err != nil {
 		return err
 	}
-	k := menuKey{canteen: id, drafts: UserFrom(c).Can(models.RoleCanteenAdmin)}
-	if k.from, err = QueryDate(c, "date"); err != nil {
-		return err
-	}
-	from, err := QueryDate(c, "from")
-	if err != nil {
-		return err
-	}
-	to, err := QueryDate(c, "to")
-	if err != nil {
-		return err
-	}
-	switch {
-	case !k.from.IsZero() && !(from.IsZero() && to.IsZero()):
-		return models.InvalidField("date", "give either date or from and to")
-	case from.IsZero() != to.IsZero():
-		return models.InvalidField("to", "from and to go together")
-	case !from.IsZero():
-		k.from, k.to, k.week = from, to, true
-	case k.from.IsZero():
-		k.from = h.Store.Today()
-	}
-	if !k.week {
-		k.to = k.from
-	}
-	e, err := h.menus.get(c.UserContext(), k, func(days []models.MenuDay) any {
-		if !k.week {
-			return menuDayOut{CanteenID: id, Date: days[0].Date, Meals: mealsOut(days[0].Meals)}
-		}
-		out := menuWeekOut{CanteenID: id, From: k.from, To: k.to, Days: make([]menuDateOut, len(days))}
-		for i, d := range days {
-			out.Days[i] = menuDateOut{Date: d.Date, Meals: mealsOut(d.Meals)}
-		}
-		return out
-	})
+	e, err := h.menus.get(c.UserContext(), k, renderMenus)
 	if err != nil {
 		return err
 	}
@@ -120,6 +86,51 @@ func (h *Canteen) Menus(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(e.body)
+}
+
+// menuKeyOf reads which view of which menus the caller asks for.
+func (h *Canteen) menuKeyOf(c *fiber.Ctx) (menuKey, error) {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return menuKey{}, err
+	}
+	k := menuKey{canteen: id, drafts: UserFrom(c).Can(models.RoleCanteenAdmin)}
+	if k.from, err = QueryDate(c, "date"); err != nil {
+		return menuKey{}, err
+	}
+	from, err := QueryDate(c, "from")
+	if err != nil {
+		return menuKey{}, err
+	}
+	to, err := QueryDate(c, "to")
+	if err != nil {
+		return menuKey{}, err
+	}
+	switch {
+	case !k.from.IsZero() && !(from.IsZero() && to.IsZero()):
+		return menuKey{}, models.InvalidField("date", "give either date or from and to")
+	case from.IsZero() != to.IsZero():
+		return menuKey{}, models.InvalidField("to", "from and to go together")
+	case !from.IsZero():
+		k.from, k.to, k.week = from, to, true
+		return k, nil
+	case k.from.IsZero():
+		k.from = h.Store.Today()
+	}
+	k.to = k.from
+	return k, nil
+}
+
+// renderMenus shapes a cache fill: one date's meals, or one entry per date.
+func renderMenus(k menuKey, days []models.MenuDay) any {
+	if !k.week {
+		return menuDayOut{CanteenID: k.canteen, Date: days[0].Date, Meals: mealsOut(days[0].Meals)}
+	}
+	out := menuWeekOut{CanteenID: k.canteen, From: k.from, To: k.to, Days: make([]menuDateOut, len(days))}
+	for i, d := range days {
+		out.Days[i] = menuDateOut{Date: d.Date, Meals: mealsOut(d.Meals)}
+	}
+	return out
 }
 
 // menuSlot reads /canteens/:id/menus/:date/:meal (and the registration

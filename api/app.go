@@ -96,6 +96,7 @@ func (s *Server) routes() {
 	s.mountRepairs(r)
 	s.mountShuttle(r)
 	s.mountMeetings(r)
+	s.mountCanteen(r)
 }
 
 // ready answers 200 when the database answers and its schema is current.

@@ -10,5 +10,6 @@ func Tables() []any {
 		&Repair{}, &RepairEvent{}, &RepairPhoto{}, &RepairTarget{}, &RepairCounter{},
 		&ShuttleRoute{}, &ShuttleStop{}, &ShuttleSchedule{}, &ShuttleCalendarDay{}, &ShuttleTrip{}, &ShuttlePosition{}, &ShuttleRouteFollow{}, &ShuttleStopFollow{}, &ShuttleStopAlert{},
 		&Room{}, &Booking{}, &BookingSeries{}, &CalendarFeed{},
+		&Canteen{}, &Dish{}, &Menu{}, &MenuItem{}, &MenuAnnouncement{}, &DishRating{}, &MealRegistration{},
 	}
 }

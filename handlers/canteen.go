@@ -1,0 +1,247 @@
+package handlers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+// Canteen serves the canteen: canteens, dishes, menus (through an
+// in-process cache), ratings and meal registrations.
+type Canteen struct {
+	*API
+	menus *menuCache
+}
+
+// NewCanteen returns the canteen handlers with an empty menu cache.
+func NewCanteen(a *API) *Canteen { return &Canteen{API: a, menus: newMenuCache(a.Store)} }
+
+// CanteenOut is a canteen as the API shows it.
+type CanteenOut struct {
+	ID       int64                 `json:"id"`
+	Name     string                `json:"name"`
+	Location string                `json:"location"`
+	Meals    []models.MealSchedule `json:"meals"`
+}
+
+func canteenOut(c models.Canteen) CanteenOut {
+	return CanteenOut{ID: c.ID, Name: c.Name, Location: c.Location, Meals: c.Meals}
+}
+
+// ListCanteens lists the canteens and their meal hours.
+func (h *Canteen) ListCanteens(c *fiber.Ctx) error {
+	page, err := PageOf(c)
+	if err != nil {
+		return err
+	}
+	rows, next, err := h.Store.Canteens(c.UserContext(), page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, next, canteenOut))
+}
+
+type mealScheduleIn struct {
+	Meal             string `json:"meal" validate:"required,oneof=breakfast lunch dinner"`
+	Opens            string `json:"opens" validate:"required,len=5"`
+	Closes           string `json:"closes" validate:"required,len=5"`
+	CutoffDaysBefore int    `json:"cutoff_days_before" validate:"gte=0,lte=7"`
+	CutoffTime       string `json:"cutoff_time" validate:"required,len=5"`
+}
+
+type canteenRequest struct {
+	Name     *string          `json:"name" validate:"omitempty,min=1,max=100"`
+	Location *string          `json:"location" validate:"omitempty,max=200"`
+	Meals    []mealScheduleIn `json:"meals" validate:"omitempty,max=3,dive"`
+}
+
+func (r canteenRequest) input() models.CanteenInput {
+	in := models.CanteenInput{Name: r.Name, Location: r.Location}
+	if r.Meals != nil {
+		in.Meals = models.MealSchedules{}
+		for _, m := range r.Meals {
+			in.Meals = append(in.Meals, models.MealSchedule{Meal: models.Meal(m.Meal), Opens: m.Opens, Closes: m.Closes,
+				CutoffDaysBefore: m.CutoffDaysBefore, CutoffTime: m.CutoffTime})
+		}
+	}
+	return in
+}
+
+// CreateCanteen adds a canteen (canteen_admin); meals default to the
+// centre's usual hours and cut-offs.
+func (h *Canteen) CreateCanteen(c *fiber.Ctx) error {
+	var req canteenRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	if req.Name == nil {
+		return models.InvalidField("name", "is required")
+	}
+	ct, err := h.Store.CreateCanteen(c.UserContext(), req.input())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(canteenOut(*ct))
+}
+
+// UpdateCanteen changes a canteen's name, location or meal hours (canteen_admin).
+func (h *Canteen) UpdateCanteen(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req canteenRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	defer h.menus.invalidate()
+	ct, err := h.Store.UpdateCanteen(c.UserContext(), id, req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(canteenOut(*ct))
+}
+
+// DishOut is a dish as the API shows it, with its rating.
+type DishOut struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Category    string    `json:"category"`
+	PriceCents  int       `json:"price_cents"`
+	Allergens   []string  `json:"allergens"`
+	SpicyLevel  int       `json:"spicy_level"`
+	Vegetarian  bool      `json:"vegetarian"`
+	Calories    *int      `json:"calories"`
+	ImageURL    string    `json:"image_url"`
+	Active      bool      `json:"active"`
+	RatingAvg   float64   `json:"rating_avg"`
+	RatingCount int       `json:"rating_count"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+func dishOut(d models.Dish) DishOut {
+	allergens := []string(d.Allergens)
+	if allergens == nil {
+		allergens = []string{}
+	}
+	return DishOut{ID: d.ID, Name: d.Name, Category: d.Category, PriceCents: d.PriceCents, Allergens: allergens,
+		SpicyLevel: d.SpicyLevel, Vegetarian: d.Vegetarian, Calories: d.Calories, ImageURL: d.ImageURL,
+		Active: d.Active, RatingAvg: d.RatingAverage(), RatingCount: d.RatingCount, UpdatedAt: d.UpdatedAt}
+}
+
+const dishCategoryRule = "oneof=meat vegetable soup staple pastry fruit drink"
+
+// ListDishes lists dishes by ?category=, ?q= and (canteen admins) ?active=.
+func (h *Canteen) ListDishes(c *fiber.Ctx) error {
+	page, err := PageOf(c)
+	if err != nil {
+		return err
+	}
+	active, err := QueryBool(c, "active")
+	if err != nil {
+		return err
+	}
+	f := models.DishFilter{Category: strings.Clone(c.Query("category")), Query: strings.Clone(c.Query("q")), Active: active}
+	if err := validate.Var(f.Category, "omitempty,"+dishCategoryRule); err != nil {
+		return models.InvalidField("category", "must be one of: "+strings.Join(models.DishCategories, ", "))
+	}
+	rows, next, err := h.Store.Dishes(c.UserContext(), UserFrom(c), f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, next, dishOut))
+}
+
+// GetDish returns one dish with its rating.
+func (h *Canteen) GetDish(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := h.Store.Dish(c.UserContext(), UserFrom(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(dishOut(*d))
+}
+
+type dishRequest struct {
+	Name       *string   `json:"name" validate:"omitempty,min=1,max=100"`
+	Category   *string   `json:"category" validate:"omitempty,oneof=meat vegetable soup staple pastry fruit drink"`
+	PriceCents *int      `json:"price_cents" validate:"omitempty,gte=0,lte=1000000"`
+	Allergens  *[]string `json:"allergens" validate:"omitempty,max=10,dive,min=1,max=20,excludesall=0x2C"`
+	SpicyLevel *int      `json:"spicy_level" validate:"omitempty,gte=0,lte=3"`
+	Vegetarian *bool     `json:"vegetarian"`
+	Calories   *int      `json:"calories" validate:"omitempty,gte=0,lte=10000"`
+	ImageURL   *string   `json:"image_url" validate:"omitempty,max=500,http_url"`
+	Active     *bool     `json:"active"`
+}
+
+func (r dishRequest) input() models.DishInput {
+	return models.DishInput{Name: r.Name, Category: r.Category, ImageURL: r.ImageURL, PriceCents: r.PriceCents,
+		SpicyLevel: r.SpicyLevel, Allergens: r.Allergens, Vegetarian: r.Vegetarian, Active: r.Active, Calories: r.Calories}
+}
+
+// CreateDish adds a dish (canteen_admin).
+func (h *Canteen) CreateDish(c *fiber.Ctx) error {
+	var req dishRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	var missing []models.FieldError
+	if req.Name == nil {
+		missing = append(missing, models.FieldError{Field: "name", Message: "is required"})
+	}
+	if req.Category == nil {
+		missing = append(missing, models.FieldError{Field: "category", Message: "is required"})
+	}
+	if req.PriceCents == nil {
+		missing = append(missing, models.FieldError{Field: "price_cents", Message: "is required"})
+	}
+	if len(missing) > 0 {
+		return models.Invalid(missing...)
+	}
+	d, err := h.Store.CreateDish(c.UserContext(), req.input())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(dishOut(*d))
+}
+
+// UpdateDish changes a dish (canteen_admin); menus showing it change too.
+func (h *Canteen) UpdateDish(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req dishRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	defer h.menus.invalidate()
+	d, err := h.Store.UpdateDish(c.UserContext(), id, req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(dishOut(*d))
+}
+
+// DeleteDish deletes an unused dish (204), or deactivates one that menus
+// or ratings refer to and returns it (200) (canteen_admin).
+func (h *Canteen) DeleteDish(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := h.Store.DeleteDish(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.JSON(dishOut(*d))
+}

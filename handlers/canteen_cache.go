@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"houqin/models"
+)
+
+// menuCache keeps rendered menu responses, because the menu is the hottest
+// read in the product (most of ~3,800 staff open it in the ten minutes
+// before lunch) and changes a few times a day.
+//
+// Correctness:
+//   - In this process every change invalidates the cache at once: each
+//     write handler calls invalidate, which bumps gen and drops every
+//     entry; an entry filled from a read that started before the bump
+//     carries the old gen and is never served.
+//   - The ETag is not a property of this cache: it is derived from the
+//     canteen's menu_version, a counter in the database that every menu,
+//     item, sold-out, dish or hours change increments in its own
+//     transaction. Any replica answering If-None-Match therefore compares
+//     against the same version, and a 304 is only sent for the data the
+//     client already has. Only the cached bytes are per replica: an entry
+//     is trusted for menuCacheRecheck, then revalidated against the
+//     database version (a primary-key lookup), so a change made on another
+//     replica is seen here within that time.
+type menuCache struct {
+	store *models.Store
+	gen   atomic.Uint64
+
+	mu      sync.RWMutex
+	entries map[menuKey]*menuEntry
+}
+
+// menuCacheRecheck bounds how stale another replica's change can look here.
+const menuCacheRecheck = time.Second
+
+// menuCacheMax bounds the number of cached views (dates × canteens × roles).
+const menuCacheMax = 2048
+
+type menuKey struct {
+	canteen  int64
+	from, to models.Date
+	drafts   bool // canteen admins also see drafts
+	week     bool // the from/to shape rather than the single-date one
+}
+
+type menuEntry struct {
+	gen     uint64
+	version int64
+	etag    string
+	body    []byte
+	checked atomic.Int64 // unix nanoseconds of the last version check
+}
+
+func newMenuCache(store *models.Store) *menuCache {
+	return &menuCache{store: store, entries: map[menuKey]*menuEntry{}}
+}
+
+// invalidate forgets every cached menu: called after every change.
+func (mc *menuCache) invalidate() {
+	mc.gen.Add(1)
+	mc.mu.Lock()
+	clear(mc.entries)
+	mc.mu.Unlock()
+}
+
+// get returns the cached view for k, filling it with render on a miss.
+func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []models.MenuDay) any) (*menuEntry, error) {
+	gen := mc.gen.Load()
+	mc.mu.RLock()
+	e := mc.entries[k]
+	mc.mu.RUnlock()
+	if e != nil && e.gen == gen {
+		now := time.Now().UnixNano()
+		last := e.checked.Load()
+		// One request per entry and recheck period asks the database; the
+		// others keep serving the entry meanwhile.
+		if now-last < int64(menuCacheRecheck) || !e.checked.CompareAndSwap(last, now) {
+			return e, nil
+		}
+		v, err := mc.store.MenuVersion(ctx, k.canteen)
+		if err != nil {
+			return nil, err
+		}
+		if v == e.version {
+			return e, nil
+		}
+	}
+	return mc.fill(ctx, k, gen, render)
+}
+
+func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render func(menuKey, []models.MenuDay) any) (*menuEntry, error) {
+	days, version, err := mc.store.Menus(ctx, k.canteen, k.from, k.to, k.drafts)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(render(k, days))
+	if err != nil {
+		return nil, err
+	}
+	e := &menuEntry{gen: gen, version: version, body: body, etag: menuETag(k, version)}
+	e.checked.Store(time.Now().UnixNano())
+	mc.mu.Lock()
+	if len(mc.entries) >= menuCacheMax {
+		clear(mc.entries)
+	}
+	mc.entries[k] = e
+	mc.mu.Unlock()
+	return e, nil
+}
+
+// menuETag names one view of one canteen's menus at one version: the same
+// on every replica for the same data.
+func menuETag(k menuKey, version int64) string {
+	view := "p"
+	if k.drafts {
+		view = "a"
+	}
+	shape := "d"
+	if k.week {
+		shape = "w"
+	}
+	return fmt.Sprintf(`"m%d.%d.%s.%s.%s%s"`, k.canteen, version, k.from, k.to, view, shape)
+}
+
+// etagMatches reports whether an If-None-Match header names etag (weak
+// comparison, as RFC 9110 asks for If-None-Match).
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}

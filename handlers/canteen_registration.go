@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+type mealRegistrationOut struct {
+	CanteenID    int64       `json:"canteen_id"`
+	Date         models.Date `json:"date"`
+	Meal         models.Meal `json:"meal"`
+	RegisteredAt time.Time   `json:"registered_at"`
+}
+
+func mealRegistrationOutOf(r models.MealRegistration) mealRegistrationOut {
+	return mealRegistrationOut{CanteenID: r.CanteenID, Date: r.Date, Meal: r.Meal, RegisteredAt: r.CreatedAt}
+}
+
+type mealRegisteredOut struct {
+	mealRegistrationOut
+	CutoffAt time.Time `json:"cutoff_at"`
+}
+
+// RegisterMeal signs the caller up for a meal (报餐) before its cut-off;
+// registering again changes nothing.
+func (h *Canteen) RegisterMeal(c *fiber.Ctx) error {
+	slot, err := menuSlot(c)
+	if err != nil {
+		return err
+	}
+	r, cutoff, err := h.Store.RegisterMeal(c.UserContext(), UserFrom(c), slot)
+	if err != nil {
+		return err
+	}
+	return c.JSON(mealRegisteredOut{mealRegistrationOut: mealRegistrationOutOf(*r), CutoffAt: cutoff.In(h.Store.Location)})
+}
+
+// UnregisterMeal withdraws the caller from a meal before its cut-off.
+func (h *Canteen) UnregisterMeal(c *fiber.Ctx) error {
+	slot, err := menuSlot(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.UnregisterMeal(c.UserContext(), UserFrom(c), slot); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// MyMealRegistrations lists the caller's registrations from ?from= (default
+// today) to ?to= (default a week later).
+func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	from, err := QueryDate(c, "from")
+	if err != nil {
+		return err
+	}
+	to, err := QueryDate(c, "to")
+	if err != nil {
+		return err
+	}
+	if from.IsZero() {
+		from = h.Store.Today()
+	}
+	if to.IsZero() {
+		to = from.AddDays(6)
+	}
+	rows, err := h.Store.MyMealRegistrations(c.UserContext(), UserFrom(c), id, from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, "", mealRegistrationOutOf))
+}
+
+type mealRegistrantOut struct {
+	UserID       int64       `json:"user_id"`
+	Name         string      `json:"name"`
+	Department   string      `json:"department"`
+	Meal         models.Meal `json:"meal"`
+	RegisteredAt time.Time   `json:"registered_at"`
+}
+
+// ListRegistrations lists who registered for ?date= (default today) and
+// optionally ?meal=, newest first (canteen_admin).
+func (h *Canteen) ListRegistrations(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	page, err := PageOf(c)
+	if err != nil {
+		return err
+	}
+	f := models.MealRegistrationFilter{CanteenID: id}
+	if f.Date, err = QueryDate(c, "date"); err != nil {
+		return err
+	}
+	if f.Date.IsZero() {
+		f.Date = h.Store.Today()
+	}
+	if m := c.Query("meal"); m != "" {
+		if f.Meal, err = models.ParseMeal(m); err != nil {
+			return err
+		}
+	}
+	rows, next, err := h.Store.MealRegistrations(c.UserContext(), f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, next, func(r models.MealRegistration) mealRegistrantOut {
+		return mealRegistrantOut{UserID: r.UserID, Name: r.UserName, Department: r.Department, Meal: r.Meal, RegisteredAt: r.CreatedAt}
+	}))
+}
+
+type mealDepartmentOut struct {
+	Department string `json:"department"`
+	Count      int    `json:"count"`
+}
+
+type mealTotalOut struct {
+	Meal        models.Meal         `json:"meal"`
+	Total       int                 `json:"total"`
+	Departments []mealDepartmentOut `json:"departments"`
+}
+
+type mealRegistrationSummaryOut struct {
+	CanteenID int64          `json:"canteen_id"`
+	Date      models.Date    `json:"date"`
+	Meals     []mealTotalOut `json:"meals"`
+}
+
+// RegistrationSummary counts ?date='s (default today) registrations per
+// meal and department, for the kitchen (canteen_admin).
+func (h *Canteen) RegistrationSummary(c *fiber.Ctx) error {
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := QueryDate(c, "date")
+	if err != nil {
+		return err
+	}
+	if d.IsZero() {
+		d = h.Store.Today()
+	}
+	counts, err := h.Store.MealRegistrationCounts(c.UserContext(), id, d)
+	if err != nil {
+		return err
+	}
+	out := mealRegistrationSummaryOut{CanteenID: id, Date: d, Meals: make([]mealTotalOut, len(counts))}
+	for i, mc := range counts {
+		deps := make([]mealDepartmentOut, len(mc.Departments))
+		for j, dc := range mc.Departments {
+			deps[j] = mealDepartmentOut{Department: dc.Department, Count: dc.Count}
+		}
+		out.Meals[i] = mealTotalOut{Meal: mc.Meal, Total: mc.Total, Departments: deps}
+	}
+	return c.JSON(out)
+}

@@ -85,6 +85,7 @@ type OutboxJob struct {
 	LeaseUntil     *time.Time
 	Attempts       int
 	LastError      string `gorm:"size:500"`
+	ClaimToken     string `gorm:"size:32;index:idx_outbox_claim"`
 	High           bool
 	CollapseKey    string `gorm:"size:100"`
 	TTLSeconds     int

@@ -75,7 +75,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 		Joins("JOIN notifications n ON n.id = o.notification_id").
 		Joins("LEFT JOIN devices d ON d.id = o.device_id").
 		Joins("LEFT JOIN preferences p ON p.user_id = n.user_id").
-		Where("o.claim_token = ?", c.Token).Order("o.id").Scan(&c.Deliveries).Error
+		Where("o.claim_token = ?", c.Token).Scan(&c.Deliveries).Error
 	return c, err
 }
 

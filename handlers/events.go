@@ -102,6 +102,7 @@ func (a *API) Events(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
+	shutdown := c.Context().Done() // closed when the server shuts down
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		fmt.Fprint(w, "retry: 3000\n\n")
@@ -138,6 +139,8 @@ func (a *API) Events(c *fiber.Ctx) error {
 				writeEvent(w, topics[ev.Topic], id, ev.Type, data)
 			case <-tick.C:
 				fmt.Fprint(w, ": heartbeat\n\n")
+			case <-shutdown:
+				return // let the server stop; clients reconnect to another replica
 			}
 			if w.Flush() != nil {
 				return // the client went away

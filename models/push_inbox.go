@@ -108,3 +108,17 @@ func (s *Store) SendTestNotice(ctx context.Context, userID int64) (Notification,
 	})
 	return n, devices, err
 }
+
+func init() { demoSeeders = append(demoSeeders, seedPush) }
+
+// seedPush greets every demo user in their inbox, so the inbox is not empty
+// on first start.
+func seedPush(tx *Tx, users DemoUsers) error {
+	ids := make([]int64, 0, len(users))
+	for _, id := range users {
+		ids = append(ids, id)
+	}
+	return tx.Notify(Notice{Category: CategorySystem, Type: "system.welcome", Title: "欢迎使用后勤服务",
+		Body: "食堂菜单、班车动态、会议室预约和报修进度都会在这里通知您。可在“我的-通知设置”中按类别开关推送。",
+		Data: StringMap{"type": "system", "id": "0", "status": "welcome"}}, ids...)
+}

@@ -168,9 +168,13 @@ func (w *Worker) deliverBatch(ctx context.Context) (int, error) {
 		w.m.skipped.WithLabelValues(results[i].Error).Inc()
 	}
 	if len(msgs) > 0 {
+		// Finish well within the lease, or another worker would take the
+		// rows and send them again (the SDK may sleep on a 503's Retry-After).
+		sctx, cancel := context.WithTimeout(ctx, w.opt.Lease/2)
 		w.m.batchesInFlight.Inc()
-		sent := w.sender.Send(ctx, msgs)
+		sent := w.sender.Send(sctx, msgs)
 		w.m.batchesInFlight.Dec()
+		cancel()
 		for j, r := range sent {
 			i := sendIdx[j]
 			results[i] = w.result(claim.Deliveries[i], r, now)

@@ -68,7 +68,7 @@ func BenchmarkFanOut10k(b *testing.B) {
 }
 
 // seedDevices bulk-inserts n users with one device each.
-func seedDevices(b *testing.B, env *apitest.Env, n int) []int64 {
+func seedDevices(b testing.TB, env *apitest.Env, n int) []int64 {
 	b.Helper()
 	roles, _ := models.ParseRoles([]string{"staff"})
 	users := make([]models.User, n)

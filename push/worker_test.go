@@ -468,3 +468,41 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 	}
 	t.Logf("rows per worker: %v", counts)
 }
+
+// TestLargeNoticeMapsEachPushToItsInboxEntry sends one notice to more
+// recipients than one insert batch holds: every push must carry the id of
+// its own recipient's inbox entry.
+func TestLargeNoticeMapsEachPushToItsInboxEntry(t *testing.T) {
+	env, fake := setup(t)
+	ids := seedDevices(t, env, 250)
+	notify(t, env, repairAssigned, ids...)
+	if n := runOnce(t, env.Server.Push); n != 250 {
+		t.Fatalf("delivered %d, want 250", n)
+	}
+	owner := map[string]int64{} // notification id -> user id
+	var rows []models.Notification
+	if err := env.Store.Read(context.Background()).Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range rows {
+		owner[fmt.Sprint(n.ID)] = n.UserID
+	}
+	for _, m := range fake.Received() {
+		var i int
+		fmt.Sscanf(m.Token, "bench-token-%d", &i)
+		if owner[m.Data["notification_id"]] != ids[i] {
+			t.Fatalf("%s got notification %s of user %d, want user %d", m.Token, m.Data["notification_id"], owner[m.Data["notification_id"]], ids[i])
+		}
+	}
+}
+
+func TestAdminTestPushReachesFCM(t *testing.T) {
+	env, fake := setup(t)
+	admin, u := env.NewUser(models.RoleAdmin), env.NewUser(models.RoleStaff)
+	register(t, env, u, "tok")
+	apitest.Expect(t, env.Post("/api/v1/admin/push/test", admin.Token, map[string]int64{"user_id": u.ID}), 202)
+	runOnce(t, env.Server.Push)
+	if got := fake.Received(); len(got) != 1 || got[0].Notification.Title != "测试通知" {
+		t.Fatalf("fake received %+v", got)
+	}
+}

@@ -25,6 +25,10 @@ const (
 	// clients that went away.
 	DefaultHeartbeat = 25 * time.Second
 	maxTopics        = 10
+	// maxStreamAge ends a stream after an access token's lifetime, so that a
+	// signed-out or deactivated user stops receiving; the client reconnects
+	// with a fresh token and Last-Event-ID, losing nothing of its inbox.
+	maxStreamAge = 15 * time.Minute
 	// maxResume bounds how many missed inbox entries a reconnect replays.
 	maxResume = 500
 )
@@ -116,6 +120,8 @@ func (a *API) Events(c *fiber.Ctx) error {
 		}
 		tick := time.NewTicker(heartbeat)
 		defer tick.Stop()
+		expire := time.NewTimer(maxStreamAge)
+		defer expire.Stop()
 		for {
 			select {
 			case ev, ok := <-events:
@@ -141,6 +147,8 @@ func (a *API) Events(c *fiber.Ctx) error {
 				fmt.Fprint(w, ": heartbeat\n\n")
 			case <-shutdown:
 				return // let the server stop; clients reconnect to another replica
+			case <-expire.C:
+				return
 			}
 			if w.Flush() != nil {
 				return // the client went away

@@ -18,6 +18,7 @@ import (
 	"houqin/migrations"
 	"houqin/models"
 	"houqin/openapi"
+	"houqin/push"
 )
 
 // MaxUploadBody bounds any request body; only upload routes get near it.
@@ -31,14 +32,20 @@ type Server struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	API      *handlers.API
-	jobs     []Job
+	// Push delivers the outbox; Broker fans live events out to streams.
+	Push   *push.Worker
+	Broker *push.Local
+	jobs   []Job
 }
 
 // New assembles the service on an open, migrated store.
 func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 	s := &Server{Store: store, Config: cfg, Log: log, Registry: prometheus.NewRegistry()}
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.API = &handlers.API{Store: store, Tokens: handlers.NewTokens(cfg.JWTSecret, cfg.AccessTTL, store.Now)}
+	s.Broker = push.NewLocal()
+	s.Push = push.NewWorker(store, pushSender(cfg, log), push.Options{}, s.Registry, log)
+	store.Events = push.Events{Broker: s.Broker, Worker: s.Push}
+	s.API = &handlers.API{Store: store, Tokens: handlers.NewTokens(cfg.JWTSecret, cfg.AccessTTL, store.Now), Live: s.Broker}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",
 		ErrorHandler:          errorHandler(log),
@@ -97,6 +104,7 @@ func (s *Server) routes() {
 	s.mountShuttle(r)
 	s.mountMeetings(r)
 	s.mountCanteen(r)
+	s.mountPush(r)
 }
 
 // ready answers 200 when the database answers and its schema is current.

@@ -33,6 +33,9 @@ type Config struct {
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
+	// DeviceMaxAge is how long a device may go unseen before its token is
+	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
+	DeviceMaxAge time.Duration
 }
 
 // LoadConfig reads and validates the configuration. Every problem is
@@ -91,6 +94,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("HOUQIN_LOG_LEVEL %q is not debug, info, warn or error", c.LogLevel))
+	}
+	c.DeviceMaxAge, err = time.ParseDuration(get("HOUQIN_DEVICE_MAX_AGE", "1440h"))
+	if err != nil || c.DeviceMaxAge < 24*time.Hour {
+		errs = append(errs, errors.New("HOUQIN_DEVICE_MAX_AGE must be a duration of at least 24h, e.g. 1440h"))
+	}
+	if c.FCMCredentials != "" {
+		if _, err := os.Stat(c.FCMCredentials); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_FCM_CREDENTIALS: %v", err))
+		}
 	}
 	if c.FCMEndpoint != "" && !strings.HasPrefix(c.FCMEndpoint, "http://") && !strings.HasPrefix(c.FCMEndpoint, "https://") {
 		errs = append(errs, fmt.Errorf("HOUQIN_FCM_ENDPOINT %q is not an http(s) URL", c.FCMEndpoint))

@@ -4,11 +4,18 @@
 package handlers
 
 import (
+	"time"
+
 	"houqin/models"
 )
 
-// API is what the handlers need: the store and the token issuer.
+// API is what the handlers need: the store, the token issuer and the live
+// event source.
 type API struct {
 	Store  *models.Store
 	Tokens *Tokens
+	Live   Subscriber
+	// Heartbeat is how often an idle event stream sends a comment
+	// (DefaultHeartbeat when zero).
+	Heartbeat time.Duration
 }

@@ -83,16 +83,26 @@ func (a *API) Refresh(c *fiber.Ctx) error {
 
 type logoutRequest struct {
 	RefreshToken string `json:"refresh_token" validate:"required,max=128"`
+	// DeviceTokens are the push tokens of this app install: a signed-out
+	// phone must stop getting the user's pushes.
+	DeviceTokens []string `json:"device_tokens" validate:"max=20,dive,required,max=255"`
 }
 
-// Logout ends the session the refresh token belongs to.
+// Logout ends the session the refresh token belongs to and forgets the
+// named device tokens of its user.
 func (a *API) Logout(c *fiber.Ctx) error {
 	var req logoutRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	if _, err := a.Store.EndSession(c.UserContext(), req.RefreshToken); err != nil {
+	userID, err := a.Store.EndSession(c.UserContext(), req.RefreshToken)
+	if err != nil {
 		return err
+	}
+	if userID != 0 {
+		if _, err := a.Store.ForgetDeviceTokens(c.UserContext(), userID, req.DeviceTokens); err != nil {
+			return err
+		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -85,6 +85,7 @@ type OutboxJob struct {
 	LeaseUntil     *time.Time
 	Attempts       int
 	LastError      string `gorm:"size:500"`
+	ClaimToken     string `gorm:"size:32;index:idx_outbox_claim"`
 	High           bool
 	CollapseKey    string `gorm:"size:100"`
 	TTLSeconds     int
@@ -124,7 +125,7 @@ func (tx *Tx) Notify(n Notice, recipients ...int64) error {
 	for i, uid := range recipients {
 		rows[i] = Notification{UserID: uid, Category: n.Category, Type: n.Type, Title: n.Title, Body: n.Body, Data: n.Data}
 	}
-	if err := tx.Create(&rows).Error; err != nil {
+	if err := tx.CreateInBatches(&rows, notifyBatch).Error; err != nil {
 		return err
 	}
 	byUser := make(map[int64]int64, len(rows))
@@ -132,21 +133,34 @@ func (tx *Tx) Notify(n Notice, recipients ...int64) error {
 		byUser[r.UserID] = r.ID
 		tx.Publish(Event{Topic: TopicUser(r.UserID), ID: r.ID, Type: "notification", Data: r})
 	}
-	devices, err := pushDevices(tx, n.Category, recipients)
-	if err != nil || len(devices) == 0 {
-		return err
+	queued := false
+	for chunk := range slices.Chunk(recipients, notifyBatch) {
+		devices, err := pushDevices(tx, n.Category, chunk)
+		if err != nil {
+			return err
+		}
+		if len(devices) == 0 {
+			continue
+		}
+		jobs := make([]OutboxJob, len(devices))
+		for i, d := range devices {
+			jobs[i] = OutboxJob{NotificationID: byUser[d.UserID], DeviceID: d.ID, Status: OutboxPending,
+				NextAttemptAt: tx.Now, High: n.High, CollapseKey: n.CollapseKey, TTLSeconds: int(n.TTL / time.Second)}
+		}
+		if err := tx.CreateInBatches(&jobs, notifyBatch).Error; err != nil {
+			return err
+		}
+		queued = true
 	}
-	jobs := make([]OutboxJob, len(devices))
-	for i, d := range devices {
-		jobs[i] = OutboxJob{NotificationID: byUser[d.UserID], DeviceID: d.ID, Status: OutboxPending,
-			NextAttemptAt: tx.Now, High: n.High, CollapseKey: n.CollapseKey, TTLSeconds: int(n.TTL / time.Second)}
+	if queued {
+		tx.Publish(Event{Topic: EventOutbox, Type: EventOutbox})
 	}
-	if err := tx.CreateInBatches(&jobs, 500).Error; err != nil {
-		return err
-	}
-	tx.Publish(Event{Topic: EventOutbox, Type: EventOutbox})
 	return nil
 }
+
+// notifyBatch bounds the rows (and SQL variables) of one statement, so a
+// notice to thousands of people stays within SQLite's and MySQL's limits.
+const notifyBatch = 100
 
 // pushDevices returns the devices of recipients whose preferences allow
 // pushes of category c (no preferences row means everything is on).

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
 
 // repairNoticeTTL is how long a repair push is worth delivering.
@@ -25,13 +24,6 @@ func repairNotice(r *Repair, typ, title, body string, collapse bool) Notice {
 
 // what describes the fault in a few words: "【空调】1号楼302室".
 func (r *Repair) what() string { return "【" + repairCategoryNames[r.Category] + "】" + r.Location }
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
 
 // send notifies recipients other than the actor: people are not told what
 // they have just done themselves.

@@ -35,6 +35,7 @@ import (
 	"houqin/migrations"
 	"houqin/models"
 	"houqin/openapi"
+	"houqin/push/fcmfake"
 )
 
 // Password is the password of every user Env creates.
@@ -55,6 +56,14 @@ type Env struct {
 
 // Option adjusts the configuration before the server is built.
 type Option func(*api.Config)
+
+// WithFCM points the service's push sender at a fake FCM server.
+func WithFCM(f *fcmfake.Server) Option {
+	return func(c *api.Config) {
+		c.FCMProjectID = fcmfake.Project
+		c.FCMEndpoint = f.Endpoint()
+	}
+}
 
 // New starts a service on a fresh, migrated database and closes it when the
 // test ends.

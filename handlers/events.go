@@ -1,0 +1,176 @@
+package handlers
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+// Subscriber hands out live event subscriptions; push.Broker satisfies it.
+// The channel closes when the subscriber falls behind; the client then
+// reconnects with Last-Event-ID.
+type Subscriber interface {
+	Subscribe(topics ...string) (<-chan models.Event, func())
+}
+
+const (
+	// DefaultHeartbeat keeps proxies from closing an idle stream and finds
+	// clients that went away.
+	DefaultHeartbeat = 25 * time.Second
+	maxTopics        = 10
+	// maxStreamAge ends a stream after an access token's lifetime, so that a
+	// signed-out or deactivated user stops receiving; the client reconnects
+	// with a fresh token and Last-Event-ID, losing nothing of its inbox.
+	maxStreamAge = 15 * time.Minute
+	// maxResume bounds how many missed inbox entries a reconnect replays.
+	maxResume = 500
+)
+
+// topicKinds are the subscribable kinds besides "me"; any signed-in user
+// may follow them.
+var topicKinds = map[string]bool{"route": true, "canteen": true}
+
+// parseTopics turns ?topics= into broker topics, mapped back to the names
+// the client used. "me" is the caller's own inbox and nobody else's.
+func parseTopics(raw string, userID int64) (map[string]string, error) {
+	out := map[string]string{}
+	for t := range strings.SplitSeq(raw, ",") {
+		t = strings.TrimSpace(t)
+		if t == "me" {
+			out[models.TopicUser(userID)] = "me"
+			continue
+		}
+		kind, id, ok := strings.Cut(t, ":")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !ok || !topicKinds[kind] || err != nil || n <= 0 {
+			return nil, models.InvalidField("topics", fmt.Sprintf("%q is not a topic: use me, route:ID or canteen:ID", t))
+		}
+		name := kind + ":" + strconv.FormatInt(n, 10)
+		out[name] = name
+	}
+	if len(out) > maxTopics {
+		return nil, models.InvalidField("topics", fmt.Sprintf("at most %d topics", maxTopics))
+	}
+	return out, nil
+}
+
+// Events streams live events as Server-Sent Events: the caller's new inbox
+// entries (topic me, with ids; a reconnect with Last-Event-ID first replays
+// what it missed) and domain events of the other topics.
+func (a *API) Events(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	topics, err := parseTopics(c.Query("topics", "me"), u.ID)
+	if err != nil {
+		return err
+	}
+	var lastID int64
+	if h := c.Get("Last-Event-ID"); h != "" {
+		if lastID, err = strconv.ParseInt(h, 10, 64); err != nil || lastID < 0 {
+			return models.InvalidField("Last-Event-ID", "must be an event id this stream sent")
+		}
+	}
+	names := make([]string, 0, len(topics))
+	for t := range topics {
+		names = append(names, t)
+	}
+	events, cancel := a.Live.Subscribe(names...)
+	// Read what was missed after subscribing, so nothing falls in between;
+	// duplicates are dropped by id below.
+	var missed []models.Notification
+	if _, me := topics[models.TopicUser(u.ID)]; me && lastID > 0 {
+		for after := lastID; len(missed) < maxResume; {
+			page, err := a.Store.NotificationsAfter(c.UserContext(), u.ID, after, 100)
+			if err != nil {
+				cancel()
+				return err
+			}
+			missed = append(missed, page...)
+			if len(page) < 100 {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
+	}
+	heartbeat := a.Heartbeat
+	if heartbeat <= 0 {
+		heartbeat = DefaultHeartbeat
+	}
+	me := models.TopicUser(u.ID)
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	shutdown := c.Context().Done() // closed when the server shuts down
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer cancel()
+		fmt.Fprint(w, "retry: 3000\n\n")
+		seen := lastID
+		for _, n := range missed {
+			writeEvent(w, "me", n.ID, "notification", notificationOf(n))
+			seen = n.ID
+		}
+		if w.Flush() != nil {
+			return
+		}
+		tick := time.NewTicker(heartbeat)
+		defer tick.Stop()
+		expire := time.NewTimer(maxStreamAge)
+		defer expire.Stop()
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				if ev.Topic == me {
+					if ev.ID <= seen {
+						continue
+					}
+					seen = ev.ID
+				}
+				data := ev.Data
+				if n, ok := data.(models.Notification); ok {
+					data = notificationOf(n)
+				}
+				id := int64(0)
+				if ev.Topic == me {
+					id = ev.ID
+				}
+				writeEvent(w, topics[ev.Topic], id, ev.Type, data)
+			case <-tick.C:
+				fmt.Fprint(w, ": heartbeat\n\n")
+			case <-shutdown:
+				return // let the server stop; clients reconnect to another replica
+			case <-expire.C:
+				return
+			}
+			if w.Flush() != nil {
+				return // the client went away
+			}
+		}
+	})
+	return nil
+}
+
+// writeEvent writes one SSE event; id 0 writes none (only inbox entries
+// carry ids, so Last-Event-ID always names an inbox entry).
+func writeEvent(w *bufio.Writer, topic string, id int64, typ string, data any) {
+	b, err := json.Marshal(struct {
+		Topic string `json:"topic"`
+		Type  string `json:"type"`
+		Data  any    `json:"data"`
+	}{topic, typ, data})
+	if err != nil {
+		b = []byte(`{"topic":"` + topic + `","type":"error"}`)
+	}
+	if id > 0 {
+		fmt.Fprintf(w, "id: %d\n", id)
+	}
+	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", typ, b)
+}

@@ -1,0 +1,195 @@
+package handlers_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"houqin/api/apitest"
+	"houqin/models"
+)
+
+// sseEvent is one parsed Server-Sent Event.
+type sseEvent struct {
+	ID, Event string
+	Data      struct {
+		Topic string          `json:"topic"`
+		Type  string          `json:"type"`
+		Data  json.RawMessage `json:"data"`
+	}
+}
+
+// stream is a live /events connection through a real listener.
+type stream struct {
+	t      *testing.T
+	events chan sseEvent
+	cancel context.CancelFunc
+}
+
+// serve starts the app on a loopback listener and returns its base URL.
+func serve(t *testing.T, env *apitest.Env) string {
+	t.Helper()
+	env.Server.API.Heartbeat = 50 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = env.Server.App.Listener(ln) }()
+	t.Cleanup(func() { _ = env.Server.App.ShutdownWithTimeout(time.Second) })
+	return "http://" + ln.Addr().String()
+}
+
+// open connects and waits until the server has subscribed (it sends the
+// retry line right after subscribing).
+func open(t *testing.T, base, token, topics, lastID string) *stream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/events?topics="+topics, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" || resp.Header.Get("X-Accel-Buffering") != "no" {
+		t.Fatalf("events: %d %v", resp.StatusCode, resp.Header)
+	}
+	s := &stream{t: t, events: make(chan sseEvent, 100), cancel: cancel}
+	ready := make(chan struct{})
+	go func() {
+		defer resp.Body.Close()
+		defer close(s.events)
+		r := bufio.NewReader(resp.Body)
+		var ev sseEvent
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\n")
+			switch {
+			case strings.HasPrefix(line, "retry:"):
+				close(ready)
+			case strings.HasPrefix(line, "id: "):
+				ev.ID = line[4:]
+			case strings.HasPrefix(line, "event: "):
+				ev.Event = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				if err := json.Unmarshal([]byte(line[6:]), &ev.Data); err != nil {
+					t.Errorf("bad data line %q", line)
+				}
+			case line == "" && ev.Event != "":
+				s.events <- ev
+				ev = sseEvent{}
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream never started")
+	}
+	t.Cleanup(cancel)
+	return s
+}
+
+// next returns the next event, failing when none comes.
+func (s *stream) next() sseEvent {
+	s.t.Helper()
+	select {
+	case ev, ok := <-s.events:
+		if !ok {
+			s.t.Fatal("the stream ended")
+		}
+		return ev
+	case <-time.After(5 * time.Second):
+		s.t.Fatal("no event arrived")
+	}
+	return sseEvent{}
+}
+
+func TestEvents(t *testing.T) {
+	env := apitest.New(t)
+	base := serve(t, env)
+	a, b := env.NewUser(models.RoleStaff), env.NewUser(models.RoleStaff)
+	notice := func(title string) models.Notice {
+		return models.Notice{Category: models.CategoryRepair, Type: "repair.assigned", Title: title,
+			Data: models.StringMap{"type": "repair", "id": "7", "status": "assigned"}}
+	}
+
+	t.Run("bad topics are refused", func(t *testing.T) {
+		for _, q := range []string{"user:1", "route:abc", "weather:3", "me,,route:1", "route:0"} {
+			apitest.Expect(t, env.Get("/api/v1/events?topics="+q, a.Token), 400, "validation_failed")
+		}
+		apitest.Expect(t, env.Get("/api/v1/events", ""), 401, "unauthorized")
+	})
+
+	var lastSeen string
+	t.Run("an inbox entry published after subscribing arrives, and only to its user", func(t *testing.T) {
+		sa := open(t, base, a.Token, "me", "")
+		sb := open(t, base, b.Token, "me,route:3", "")
+		notifyUsers(t, env, notice("报修已派单"), a.ID)
+		env.Store.Events.Publish(models.Event{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9, "status": "departed"}})
+
+		ev := sa.next()
+		var n struct {
+			ID    int64  `json:"id"`
+			Title string `json:"title"`
+		}
+		if err := json.Unmarshal(ev.Data.Data, &n); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Event != "notification" || ev.Data.Topic != "me" || n.Title != "报修已派单" || ev.ID == "" {
+			t.Fatalf("event %+v", ev)
+		}
+		lastSeen = ev.ID
+		// b follows route:3 and its own inbox: it sees the route event and
+		// never a's notification.
+		got := sb.next()
+		if got.Data.Topic != "route:3" || got.Event != "trip.status" {
+			t.Fatalf("b got %+v, want only the route event", got)
+		}
+		notifyUsers(t, env, notice("给B的通知"), b.ID)
+		if got := sb.next(); got.Data.Topic != "me" || !strings.Contains(string(got.Data.Data), "给B的通知") {
+			t.Fatalf("b got %+v, want its own notification", got)
+		}
+		sa.cancel()
+	})
+
+	t.Run("a reconnect with Last-Event-ID gets what it missed", func(t *testing.T) {
+		notifyUsers(t, env, notice("错过的第一条"), a.ID)
+		notifyUsers(t, env, notice("错过的第二条"), a.ID)
+		notifyUsers(t, env, notice("给B的另一条"), b.ID)
+		s := open(t, base, a.Token, "me", lastSeen)
+		first, second := s.next(), s.next()
+		if !strings.Contains(string(first.Data.Data), "错过的第一条") || !strings.Contains(string(second.Data.Data), "错过的第二条") {
+			t.Fatalf("replayed %s then %s", first.Data.Data, second.Data.Data)
+		}
+		notifyUsers(t, env, notice("新的一条"), a.ID)
+		if ev := s.next(); !strings.Contains(string(ev.Data.Data), "新的一条") {
+			t.Fatalf("live after replay: %s", ev.Data.Data)
+		}
+	})
+
+	t.Run("a closed stream unsubscribes", func(t *testing.T) {
+		s := open(t, base, b.Token, "canteen:2", "")
+		if env.Server.Broker.Subscribers("canteen:2") != 1 {
+			t.Fatal("not subscribed")
+		}
+		s.cancel()
+		deadline := time.Now().Add(5 * time.Second)
+		for env.Server.Broker.Subscribers("canteen:2") != 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the subscription outlived the connection")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}

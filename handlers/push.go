@@ -1,0 +1,245 @@
+package handlers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models"
+)
+
+type deviceRequest struct {
+	Token      string `json:"token" validate:"required,max=255"`
+	Platform   string `json:"platform" validate:"required,oneof=android ios web"`
+	AppVersion string `json:"app_version" validate:"max=32"`
+	Locale     string `json:"locale" validate:"max=16"`
+}
+
+type deviceOut struct {
+	ID         int64     `json:"id"`
+	Token      string    `json:"token"`
+	Platform   string    `json:"platform"`
+	AppVersion string    `json:"app_version"`
+	Locale     string    `json:"locale"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func deviceOf(d models.Device) deviceOut {
+	return deviceOut{ID: d.ID, Token: d.Token, Platform: d.Platform, AppVersion: d.AppVersion, Locale: d.Locale,
+		LastSeenAt: d.LastSeenAt, CreatedAt: d.CreatedAt}
+}
+
+// RegisterDevice records the caller's push token (201) or refreshes it (200).
+func (a *API) RegisterDevice(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	var req deviceRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	d, created, err := a.Store.RegisterDevice(c.UserContext(), u.ID, models.DeviceInput{
+		Token: req.Token, Platform: req.Platform, AppVersion: req.AppVersion, Locale: req.Locale})
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(deviceOf(d))
+}
+
+// ListDevices lists the caller's devices.
+func (a *API) ListDevices(c *fiber.Ctx) error {
+	rows, err := a.Store.Devices(c.UserContext(), UserFrom(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ListOf(rows, "", deviceOf))
+}
+
+// DeleteDevice forgets one of the caller's devices.
+func (a *API) DeleteDevice(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Store.DeleteDevice(c.UserContext(), u.ID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type notificationOut struct {
+	ID        int64             `json:"id"`
+	Category  models.Category   `json:"category"`
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Body      string            `json:"body"`
+	Data      map[string]string `json:"data"`
+	Read      bool              `json:"read"`
+	ReadAt    *time.Time        `json:"read_at"`
+	CreatedAt time.Time         `json:"created_at"`
+}
+
+func notificationOf(n models.Notification) notificationOut {
+	data := n.Data
+	if data == nil {
+		data = models.StringMap{}
+	}
+	return notificationOut{ID: n.ID, Category: n.Category, Type: n.Type, Title: n.Title, Body: n.Body,
+		Data: data, Read: n.ReadAt != nil, ReadAt: n.ReadAt, CreatedAt: n.CreatedAt}
+}
+
+type inboxOut struct {
+	List[notificationOut]
+	UnreadCount int64 `json:"unread_count"`
+}
+
+// queryCategory reads an optional ?category=.
+func queryCategory(c *fiber.Ctx) (models.Category, error) {
+	cat := models.Category(strings.Clone(c.Query("category")))
+	if cat == "" {
+		return "", nil
+	}
+	for _, known := range models.Categories {
+		if cat == known {
+			return cat, nil
+		}
+	}
+	return "", models.InvalidField("category", "must be one of: repair, booking, menu, shuttle, announcement, system")
+}
+
+// ListNotifications pages the caller's inbox, newest first.
+func (a *API) ListNotifications(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	page, err := PageOf(c)
+	if err != nil {
+		return err
+	}
+	cat, err := queryCategory(c)
+	if err != nil {
+		return err
+	}
+	unread, err := QueryBool(c, "unread")
+	if err != nil {
+		return err
+	}
+	f := models.InboxFilter{Category: cat, Unread: unread != nil && *unread}
+	rows, next, count, err := a.Store.Inbox(c.UserContext(), u.ID, f, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(inboxOut{List: ListOf(rows, next, notificationOf), UnreadCount: count})
+}
+
+// ReadNotification marks one of the caller's notifications read.
+func (a *API) ReadNotification(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	n, err := a.Store.MarkRead(c.UserContext(), u.ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(notificationOf(*n))
+}
+
+// ReadAllNotifications marks all the caller's notifications read (of one
+// ?category= when given).
+func (a *API) ReadAllNotifications(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	cat, err := queryCategory(c)
+	if err != nil {
+		return err
+	}
+	n, err := a.Store.MarkAllRead(c.UserContext(), u.ID, cat)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"marked": n})
+}
+
+type pushSwitches struct {
+	Repair       bool `json:"repair"`
+	Booking      bool `json:"booking"`
+	Menu         bool `json:"menu"`
+	Shuttle      bool `json:"shuttle"`
+	Announcement bool `json:"announcement"`
+}
+
+type preferencesOut struct {
+	Push pushSwitches `json:"push"`
+}
+
+func preferencesOf(p models.Preferences) preferencesOut {
+	return preferencesOut{Push: pushSwitches{Repair: p.Repair, Booking: p.Booking, Menu: p.Menu, Shuttle: p.Shuttle,
+		Announcement: p.Announcement}}
+}
+
+// preferencesRequest changes the switches it names and keeps the others.
+type preferencesRequest struct {
+	Push *struct {
+		Repair       *bool `json:"repair"`
+		Booking      *bool `json:"booking"`
+		Menu         *bool `json:"menu"`
+		Shuttle      *bool `json:"shuttle"`
+		Announcement *bool `json:"announcement"`
+	} `json:"push" validate:"required"`
+}
+
+// GetPreferences returns the caller's push switches.
+func (a *API) GetPreferences(c *fiber.Ctx) error {
+	p, err := a.Store.PreferencesOf(c.UserContext(), UserFrom(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(preferencesOf(p))
+}
+
+// UpdatePreferences changes the caller's push switches.
+func (a *API) UpdatePreferences(c *fiber.Ctx) error {
+	u := UserFrom(c)
+	var req preferencesRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	set := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	in := req.Push
+	p, err := a.Store.UpdatePreferences(c.UserContext(), u.ID, func(p *models.Preferences) {
+		set(&p.Repair, in.Repair)
+		set(&p.Booking, in.Booking)
+		set(&p.Menu, in.Menu)
+		set(&p.Shuttle, in.Shuttle)
+		set(&p.Announcement, in.Announcement)
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(preferencesOf(p))
+}
+
+type testPushRequest struct {
+	UserID int64 `json:"user_id" validate:"required,gt=0"`
+}
+
+// TestPush sends a test notification to a user (admin).
+func (a *API) TestPush(c *fiber.Ctx) error {
+	var req testPushRequest
+	if err := Decode(c, &req); err != nil {
+		return err
+	}
+	n, devices, err := a.Store.SendTestNotice(c.UserContext(), req.UserID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"notification_id": n.ID, "devices": devices})
+}

@@ -1,0 +1,110 @@
+// Package push delivers what the domains announce: the outbox worker that
+// sends pushes through a Sender (FCM), and the broker that fans live events
+// out to Server-Sent Event streams. The inbox itself lives in models.
+package push
+
+import (
+	"sync"
+
+	"houqin/models"
+)
+
+// Broker fans committed events out to live subscribers. Local does it within
+// one process. With several replicas, an implementation over Redis pub/sub or
+// NATS satisfies the same interface: Publish sends to the bus, and a receive
+// loop hands what arrives to a Local.
+type Broker interface {
+	models.Publisher
+	// Subscribe returns a channel of the events of topics and a function that
+	// ends the subscription. The channel is closed when the subscriber falls
+	// too far behind; the client then reconnects and resumes.
+	Subscribe(topics ...string) (<-chan models.Event, func())
+}
+
+// subscriberBuffer is how many events a subscriber may lag behind before it
+// is dropped (and resumes from the inbox on reconnect).
+const subscriberBuffer = 64
+
+// Local is the in-process Broker.
+type Local struct {
+	mu   sync.RWMutex
+	subs map[string]map[*subscriber]struct{}
+}
+
+type subscriber struct {
+	ch     chan models.Event
+	topics []string
+	once   sync.Once
+}
+
+// NewLocal returns an empty in-process broker.
+func NewLocal() *Local { return &Local{subs: map[string]map[*subscriber]struct{}{}} }
+
+// Publish hands ev to every subscriber of its topic without blocking;
+// subscribers whose buffer is full are dropped.
+func (b *Local) Publish(ev models.Event) {
+	var lagging []*subscriber
+	b.mu.RLock()
+	for s := range b.subs[ev.Topic] {
+		select {
+		case s.ch <- ev:
+		default:
+			lagging = append(lagging, s)
+		}
+	}
+	b.mu.RUnlock()
+	for _, s := range lagging {
+		b.unsubscribe(s)
+	}
+}
+
+// Subscribe implements Broker.
+func (b *Local) Subscribe(topics ...string) (<-chan models.Event, func()) {
+	s := &subscriber{ch: make(chan models.Event, subscriberBuffer), topics: topics}
+	b.mu.Lock()
+	for _, t := range topics {
+		if b.subs[t] == nil {
+			b.subs[t] = map[*subscriber]struct{}{}
+		}
+		b.subs[t][s] = struct{}{}
+	}
+	b.mu.Unlock()
+	return s.ch, func() { b.unsubscribe(s) }
+}
+
+func (b *Local) unsubscribe(s *subscriber) {
+	s.once.Do(func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, t := range s.topics {
+			delete(b.subs[t], s)
+			if len(b.subs[t]) == 0 {
+				delete(b.subs, t)
+			}
+		}
+		close(s.ch)
+	})
+}
+
+// Subscribers counts live subscriptions per topic (for tests and metrics).
+func (b *Local) Subscribers(topic string) int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.subs[topic])
+}
+
+// Events is the store's Publisher: outbox wake-ups go to the local worker,
+// everything else to the broker.
+type Events struct {
+	Broker Broker
+	Worker *Worker
+}
+
+// Publish implements models.Publisher.
+func (e Events) Publish(ev models.Event) {
+	if ev.Topic == models.EventOutbox {
+		e.Worker.Wake()
+		return
+	}
+	e.Broker.Publish(ev)
+}

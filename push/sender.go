@@ -1,0 +1,48 @@
+package push
+
+import (
+	"context"
+	"time"
+)
+
+// Message is one push to one device, independent of the provider: FCM
+// today; the vendor services of phones without Google services could sit
+// beside it behind the same Sender interface.
+type Message struct {
+	Token    string
+	Platform string // android, ios, web
+	Title    string
+	Body     string
+	Data     map[string]string // deep link: type, id, status, notification_id
+	Channel  string            // Android notification channel
+	High     bool
+	// CollapseKey makes a newer push replace an older undelivered one.
+	CollapseKey string
+	// TTL is how long the provider should keep trying the device; 0 leaves
+	// the provider's default. Expires is the same instant on the wall clock.
+	TTL     time.Duration
+	Expires time.Time
+}
+
+// Outcome is what became of one message.
+type Outcome int
+
+const (
+	Sent      Outcome = iota
+	Retry             // transient: try again later (quota, server error, network)
+	DeadToken         // the token will never work again: forget the device
+	Rejected          // the message itself is bad: do not retry
+)
+
+// Result is the provider's answer for one message.
+type Result struct {
+	Outcome    Outcome
+	Err        error
+	RetryAfter time.Duration // the provider's Retry-After, when it gave one
+}
+
+// Sender delivers messages through a push provider. Send returns one result
+// per message, in order.
+type Sender interface {
+	Send(ctx context.Context, msgs []Message) []Result
+}

@@ -118,15 +118,7 @@ func (ms MealSchedules) Value() (driver.Value, error) {
 	return string(b), err
 }
 
-func (ms *MealSchedules) Scan(src any) error {
-	switch v := src.(type) {
-	case string:
-		return json.Unmarshal([]byte(v), ms)
-	case []byte:
-		return json.Unmarshal(v, ms)
-	}
-	return fmt.Errorf("cannot scan %T into MealSchedules", src)
-}
+func (ms *MealSchedules) Scan(src any) error { return scanJSON(src, ms) }
 
 // Canteen is a dining hall with its meal hours. MenuVersion counts every
 // change to what its menus show (menus, items, sold-out, dishes, hours):

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql/driver"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -18,15 +17,9 @@ type CommaList []string
 func (t CommaList) Value() (driver.Value, error) { return strings.Join(t, ","), nil }
 
 func (t *CommaList) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	case nil:
-	default:
-		return fmt.Errorf("cannot scan %T into CommaList", src)
+	s, err := scanText(src)
+	if err != nil {
+		return err
 	}
 	*t = CommaList{}
 	if s != "" {

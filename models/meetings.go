@@ -131,16 +131,8 @@ func (l NameList) Value() (driver.Value, error) {
 }
 
 func (l *NameList) Scan(src any) error {
-	switch v := src.(type) {
-	case string:
-		return json.Unmarshal([]byte(v), l)
-	case []byte:
-		return json.Unmarshal(v, l)
-	case nil:
-		*l = NameList{}
-		return nil
-	}
-	return fmt.Errorf("cannot scan %T into StringList", src)
+	*l = NameList{}
+	return scanJSON(src, l)
 }
 
 // normalizeNameList sorts and de-duplicates names and checks them against allowed.

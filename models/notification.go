@@ -29,16 +29,8 @@ func (m StringMap) Value() (driver.Value, error) {
 }
 
 func (m *StringMap) Scan(src any) error {
-	switch v := src.(type) {
-	case string:
-		return json.Unmarshal([]byte(v), m)
-	case []byte:
-		return json.Unmarshal(v, m)
-	case nil:
-		*m = nil
-		return nil
-	}
-	return fmt.Errorf("cannot scan %T into StringMap", src)
+	*m = nil
+	return scanJSON(src, m)
 }
 
 // Notification is one inbox entry of one user.

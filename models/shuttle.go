@@ -44,17 +44,13 @@ func (m Minutes) Value() (driver.Value, error) {
 }
 
 func (m *Minutes) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	case nil:
+	if src == nil {
 		*m = nil
 		return nil
-	default:
-		return fmt.Errorf("cannot scan %T into Minutes", src)
+	}
+	s, err := scanText(src)
+	if err != nil {
+		return err
 	}
 	out := Minutes{}
 	for _, p := range strings.Split(s, ",") {

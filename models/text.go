@@ -1,6 +1,33 @@
 package models
 
-import "unicode/utf8"
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
+
+// scanText reads a text column as the drivers deliver it: string on SQLite,
+// []byte on MySQL; NULL reads as "".
+func scanText(src any) (string, error) {
+	switch v := src.(type) {
+	case string:
+		return v, nil
+	case []byte:
+		return string(v), nil
+	case nil:
+		return "", nil
+	}
+	return "", fmt.Errorf("cannot scan %T as text", src)
+}
+
+// scanJSON decodes a JSON text column into dst; NULL leaves dst as it is.
+func scanJSON(src, dst any) error {
+	s, err := scanText(src)
+	if err != nil || s == "" {
+		return err
+	}
+	return json.Unmarshal([]byte(s), dst)
+}
 
 // clip shortens s to at most n characters (runes, as VARCHAR counts them),
 // the last being an ellipsis that marks the cut.

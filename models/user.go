@@ -61,14 +61,9 @@ func (rs Roles) Value() (driver.Value, error) {
 }
 
 func (rs *Roles) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	default:
-		return fmt.Errorf("cannot scan %T into Roles", src)
+	s, err := scanText(src)
+	if err != nil {
+		return err
 	}
 	parsed, err := ParseRoles(strings.Split(s, ","))
 	if err != nil {

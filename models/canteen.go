@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -149,7 +148,7 @@ func (s *Store) Canteens(ctx context.Context, p Page) ([]Canteen, string, error)
 func (s *Store) Canteen(ctx context.Context, id int64) (*Canteen, error) {
 	var c Canteen
 	if err := s.Read(ctx).Take(&c, id).Error; err != nil {
-		return nil, canteenNotFound(err, "canteen")
+		return nil, notFound(err, "canteen")
 	}
 	return &c, nil
 }
@@ -168,7 +167,7 @@ func (s *Store) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) (*
 	var c Canteen
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&c, id).Error; err != nil {
-			return canteenNotFound(err, "canteen")
+			return notFound(err, "canteen")
 		}
 		if err := in.apply(&c); err != nil {
 			return err
@@ -202,7 +201,7 @@ func (in CanteenInput) apply(c *Canteen) error {
 func lockCanteen(tx *Tx, id int64) (*Canteen, error) {
 	var c Canteen
 	if err := tx.ForUpdate().Take(&c, id).Error; err != nil {
-		return nil, canteenNotFound(err, "canteen")
+		return nil, notFound(err, "canteen")
 	}
 	c.MenuVersion++
 	return &c, tx.Model(&c).UpdateColumn("menu_version", c.MenuVersion).Error
@@ -213,12 +212,4 @@ func lockCanteen(tx *Tx, id int64) (*Canteen, error) {
 func bumpAllMenuVersions(tx *Tx) error {
 	return tx.Session(&gorm.Session{AllowGlobalUpdate: true}).Model(&Canteen{}).
 		UpdateColumn("menu_version", gorm.Expr("menu_version + 1")).Error
-}
-
-// canteenNotFound turns a missing row into a not_found error naming what.
-func canteenNotFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound(what)
-	}
-	return err
 }

@@ -122,7 +122,7 @@ func (s *Store) Dishes(ctx context.Context, a Actor, f DishFilter, p Page) ([]Di
 func (s *Store) Dish(ctx context.Context, a Actor, id int64) (*Dish, error) {
 	var d Dish
 	if err := s.Read(ctx).Take(&d, id).Error; err != nil {
-		return nil, canteenNotFound(err, "dish")
+		return nil, notFound(err, "dish")
 	}
 	if !d.Active && !a.Can(RoleCanteenAdmin) {
 		return nil, ErrNotFound("dish")
@@ -143,7 +143,7 @@ func (s *Store) UpdateDish(ctx context.Context, id int64, in DishInput) (*Dish, 
 	var d Dish
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
-			return canteenNotFound(err, "dish")
+			return notFound(err, "dish")
 		}
 		in.apply(&d)
 		if err := tx.Save(&d).Error; err != nil {
@@ -162,7 +162,7 @@ func (s *Store) DeleteDish(ctx context.Context, id int64) (*Dish, error) {
 	deactivated := false
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
-			return canteenNotFound(err, "dish")
+			return notFound(err, "dish")
 		}
 		var used int64
 		if err := tx.Raw("SELECT (SELECT COUNT(*) FROM menu_items WHERE dish_id = ?) + (SELECT COUNT(*) FROM dish_ratings WHERE dish_id = ?)", id, id).

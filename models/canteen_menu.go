@@ -181,7 +181,7 @@ func (s *Store) PublishMenu(ctx context.Context, slot MenuSlot) (*MealMenu, erro
 func takeMenu(tx *Tx, slot MenuSlot) (*Menu, error) {
 	var m Menu
 	err := tx.Where("canteen_id = ? AND date = ? AND meal = ?", slot.CanteenID, slot.Date, slot.Meal).Take(&m).Error
-	return &m, canteenNotFound(err, "menu")
+	return &m, notFound(err, "menu")
 }
 
 func publishMenu(tx *Tx, c *Canteen, m *Menu) error {

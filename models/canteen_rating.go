@@ -45,7 +45,7 @@ func (s *Store) RateDish(ctx context.Context, a Actor, dishID int64, in DishRati
 	)
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&d, dishID).Error; err != nil {
-			return canteenNotFound(err, "dish")
+			return notFound(err, "dish")
 		}
 		served, err := servedOn(tx, dishID, in.ServedOn)
 		if err != nil {

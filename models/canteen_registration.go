@@ -30,7 +30,7 @@ const MealRegistrationAheadDays = 31
 func mealRegistrationOpen(tx *Tx, slot MenuSlot) (time.Time, error) {
 	var c Canteen
 	if err := tx.Take(&c, slot.CanteenID).Error; err != nil {
-		return time.Time{}, canteenNotFound(err, "canteen")
+		return time.Time{}, notFound(err, "canteen")
 	}
 	sched, ok := c.Meals.Of(slot.Meal)
 	if !ok {

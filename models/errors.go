@@ -3,6 +3,8 @@ package models
 import (
 	"errors"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // Code is a stable, machine-readable error class. The HTTP layer maps each
@@ -65,6 +67,14 @@ func InvalidField(field, message string) *Error {
 // ErrNotFound is returned when a record does not exist or the caller may not
 // know that it exists.
 func ErrNotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", what) }
+
+// notFound turns "no such row" into ErrNotFound(what) and passes other errors on.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound(what)
+	}
+	return err
+}
 
 // ErrForbidden is returned when the caller is known but lacks the right.
 var ErrForbidden = &Error{Code: CodeForbidden, Message: "you may not do this"}

@@ -51,7 +51,7 @@ func (s *Store) CreateBooking(ctx context.Context, a Actor, in NewBooking) ([]Bo
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var room Room
 		if err := tx.ForUpdate().Take(&room, in.RoomID).Error; err != nil {
-			return notFoundAs(err, "room")
+			return notFound(err, "room")
 		}
 		if err := room.accepts(in.Attendees, services); err != nil {
 			return err

@@ -106,7 +106,7 @@ func (s *Store) bookingTransition(ctx context.Context, a Actor, id int64, scope 
 // checks that a may see it: the organiser or the desk.
 func lockBooking(tx *Tx, a Actor, id int64, b *Booking) error {
 	if err := tx.ForUpdate().Take(b, id).Error; err != nil {
-		return notFoundAs(err, "booking")
+		return notFound(err, "booking")
 	}
 	if b.OrganizerID != a.ID && !a.Can(RoleMeetingAdmin) {
 		return ErrForbidden
@@ -181,7 +181,7 @@ func (s *Store) MoveBooking(ctx context.Context, a Actor, id, roomID int64) (*Bo
 	// the order CreateBooking uses.
 	var cur Booking
 	if err := s.Read(ctx).Select("id", "room_id").Take(&cur, id).Error; err != nil {
-		return nil, notFoundAs(err, "booking")
+		return nil, notFound(err, "booking")
 	}
 	if cur.RoomID == roomID {
 		return nil, InvalidField("room_id", "the booking is already in this room")
@@ -236,7 +236,7 @@ func (s *Store) Booking(ctx context.Context, a Actor, id int64) (*Booking, error
 	var b Booking
 	db := s.Read(ctx)
 	if err := db.Take(&b, id).Error; err != nil {
-		return nil, notFoundAs(err, "booking")
+		return nil, notFound(err, "booking")
 	}
 	if b.OrganizerID != a.ID && !a.Can(RoleMeetingAdmin) {
 		return nil, ErrForbidden

@@ -2,11 +2,8 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // RoomInput describes a room to create; RoomPatch changes one (nil fields stay).
@@ -66,32 +63,26 @@ func (s *Store) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, e
 	var r Room
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
-			return notFoundAs(err, "room")
+			return notFound(err, "room")
 		}
-		patchField(&r.Name, p.Name)
-		patchField(&r.Building, p.Building)
-		patchField(&r.PhotoURL, p.PhotoURL)
-		patchField(&r.OpenFrom, p.OpenFrom)
-		patchField(&r.OpenTo, p.OpenTo)
-		patchField(&r.Floor, p.Floor)
-		patchField(&r.Capacity, p.Capacity)
-		patchField(&r.HorizonDays, p.HorizonDays)
-		patchField((*[]string)(&r.Equipment), p.Equipment)
-		patchField(&r.RequiresApproval, p.RequiresApproval)
-		patchField(&r.RequiresCheckIn, p.RequiresCheckIn)
-		patchField(&r.Active, p.Active)
+		patch(&r.Name, p.Name)
+		patch(&r.Building, p.Building)
+		patch(&r.PhotoURL, p.PhotoURL)
+		patch(&r.OpenFrom, p.OpenFrom)
+		patch(&r.OpenTo, p.OpenTo)
+		patch(&r.Floor, p.Floor)
+		patch(&r.Capacity, p.Capacity)
+		patch(&r.HorizonDays, p.HorizonDays)
+		patch((*[]string)(&r.Equipment), p.Equipment)
+		patch(&r.RequiresApproval, p.RequiresApproval)
+		patch(&r.RequiresCheckIn, p.RequiresCheckIn)
+		patch(&r.Active, p.Active)
 		if err := r.validate(); err != nil {
 			return err
 		}
 		return tx.Save(&r).Error
 	})
 	return &r, roomNameTaken(err, r.Name)
-}
-
-func patchField[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
 }
 
 func roomNameTaken(err error, name string) error {
@@ -101,19 +92,11 @@ func roomNameTaken(err error, name string) error {
 	return err
 }
 
-// notFoundAs turns a missing row into a not_found error naming what.
-func notFoundAs(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound(what)
-	}
-	return err
-}
-
 // Room returns one room. Rooms out of service are visible to the desk only.
 func (s *Store) Room(ctx context.Context, a Actor, id int64) (*Room, error) {
 	var r Room
 	if err := s.Read(ctx).Take(&r, id).Error; err != nil {
-		return nil, notFoundAs(err, "room")
+		return nil, notFound(err, "room")
 	}
 	if !r.Active && !a.Can(RoleMeetingAdmin) {
 		return nil, ErrNotFound("room")

@@ -47,7 +47,7 @@ func (s *Store) UpdateShuttleRoute(ctx context.Context, id int64, p ShuttleRoute
 	var r ShuttleRoute
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
-			return shuttleNotFound(err, "route")
+			return notFound(err, "route")
 		}
 		if p.Name != nil {
 			r.Name = *p.Name
@@ -83,7 +83,7 @@ func (s *Store) UpdateShuttleStop(ctx context.Context, id int64, p ShuttleStopPa
 	var st ShuttleStop
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
-			return shuttleNotFound(err, "stop")
+			return notFound(err, "stop")
 		}
 		if p.Name != nil {
 			st.Name = *p.Name
@@ -141,14 +141,14 @@ func (s *Store) UpdateShuttleSchedule(ctx context.Context, id int64, p ScheduleP
 	var sc ShuttleSchedule
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&sc, id).Error; err != nil {
-			return shuttleNotFound(err, "schedule")
+			return notFound(err, "schedule")
 		}
-		shuttlePatch(&sc.DepartureMinute, p.DepartureMinute)
-		shuttlePatch(&sc.StopMinutes, p.StopMinutes)
-		shuttlePatch(&sc.Weekdays, p.Weekdays)
-		shuttlePatch(&sc.VehiclePlate, p.VehiclePlate)
-		shuttlePatch(&sc.VehicleSeats, p.VehicleSeats)
-		shuttlePatch(&sc.Active, p.Active)
+		patch(&sc.DepartureMinute, p.DepartureMinute)
+		patch(&sc.StopMinutes, p.StopMinutes)
+		patch(&sc.Weekdays, p.Weekdays)
+		patch(&sc.VehiclePlate, p.VehiclePlate)
+		patch(&sc.VehicleSeats, p.VehicleSeats)
+		patch(&sc.Active, p.Active)
 		if p.DriverID != nil {
 			sc.DriverID = p.DriverID
 			if *p.DriverID == 0 {
@@ -164,12 +164,6 @@ func (s *Store) UpdateShuttleSchedule(ctx context.Context, id int64, p ScheduleP
 		return resyncTrips(tx, tx.Where("schedule_id = ?", id), true)
 	})
 	return &sc, err
-}
-
-func shuttlePatch[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
 }
 
 // checkSchedule validates a schedule against its route's stops and driver.
@@ -210,7 +204,7 @@ func checkDriver(tx *Tx, id int64, field string) error {
 // ShuttleSchedules lists all of a route's schedules by departure (admin).
 func (s *Store) ShuttleSchedules(ctx context.Context, routeID int64) ([]ShuttleSchedule, error) {
 	if err := s.Read(ctx).Take(&ShuttleRoute{}, routeID).Error; err != nil {
-		return nil, shuttleNotFound(err, "route")
+		return nil, notFound(err, "route")
 	}
 	var rows []ShuttleSchedule
 	return rows, s.Read(ctx).Where("route_id = ?", routeID).Order("departure_minute, id").Find(&rows).Error
@@ -248,12 +242,4 @@ func (s *Store) DeleteShuttleCalendarDay(ctx context.Context, date Date) error {
 func (s *Store) ShuttleCalendar(ctx context.Context, from, to Date) ([]ShuttleCalendarDay, error) {
 	var rows []ShuttleCalendarDay
 	return rows, s.Read(ctx).Where("date >= ? AND date <= ?", from, to).Order("date").Find(&rows).Error
-}
-
-// notFound turns a missing row into a domain not-found error.
-func shuttleNotFound(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound(what)
-	}
-	return err
 }

@@ -168,7 +168,7 @@ func (s *Store) SweepShuttleStopAlerts(ctx context.Context) error {
 func (s *Store) FollowRoute(ctx context.Context, userID, routeID int64) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.Take(&ShuttleRoute{}, routeID).Error; err != nil {
-			return shuttleNotFound(err, "route")
+			return notFound(err, "route")
 		}
 		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ShuttleRouteFollow{UserID: userID, RouteID: routeID}).Error
 	})
@@ -188,7 +188,7 @@ func (s *Store) FollowStop(ctx context.Context, userID, stopID int64, minutesBef
 	err := s.Tx(ctx, func(tx *Tx) error {
 		var st ShuttleStop
 		if err := tx.Take(&st, stopID).Error; err != nil {
-			return shuttleNotFound(err, "stop")
+			return notFound(err, "stop")
 		}
 		f.RouteID = st.RouteID
 		return tx.Clauses(clause.OnConflict{

@@ -40,7 +40,7 @@ func (s *Store) ChangeTripStatus(ctx context.Context, a Actor, id int64, ch Trip
 	var t ShuttleTrip
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
-			return shuttleNotFound(err, "trip")
+			return notFound(err, "trip")
 		}
 		if !a.Is(RoleAdmin) && (t.DriverID == nil || *t.DriverID != a.ID) {
 			return ErrForbidden
@@ -157,7 +157,7 @@ func (s *Store) RecordPositions(ctx context.Context, a Actor, id int64, fixes []
 	err := s.Tx(ctx, func(tx *Tx) error {
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
-			return shuttleNotFound(err, "trip")
+			return notFound(err, "trip")
 		}
 		if t.DriverID == nil || *t.DriverID != a.ID {
 			return ErrForbidden

@@ -186,7 +186,7 @@ func (s *Store) tripViews(ctx context.Context, date Date, scope func(*gorm.DB) *
 func (s *Store) ShuttleTrip(ctx context.Context, id int64) (*TripView, error) {
 	var t ShuttleTrip
 	if err := s.Read(ctx).Take(&t, id).Error; err != nil {
-		return nil, shuttleNotFound(err, "trip")
+		return nil, notFound(err, "trip")
 	}
 	views, err := s.viewTrips(ctx, []ShuttleTrip{t})
 	if err != nil {
@@ -245,13 +245,13 @@ func (s *Store) ReassignTrip(ctx context.Context, id int64, p TripPatch) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
-			return shuttleNotFound(err, "trip")
+			return notFound(err, "trip")
 		}
 		if t.Status == TripArrived || t.Status == TripCancelled {
 			return Errorf(CodeInvalidTransition, "cannot reassign a trip that is %s", t.Status)
 		}
-		shuttlePatch(&t.VehiclePlate, p.VehiclePlate)
-		shuttlePatch(&t.VehicleSeats, p.VehicleSeats)
+		patch(&t.VehiclePlate, p.VehiclePlate)
+		patch(&t.VehicleSeats, p.VehicleSeats)
 		newDriver := p.DriverID != nil && (t.DriverID == nil || *t.DriverID != *p.DriverID)
 		if newDriver {
 			if err := checkDriver(tx, *p.DriverID, "driver_id"); err != nil {

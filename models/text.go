@@ -37,3 +37,10 @@ func clip(s string, n int) string {
 	}
 	return string([]rune(s)[:n-1]) + "…"
 }
+
+// patch sets *dst to *src when the caller sent a value (PATCH semantics).
+func patch[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}

@@ -194,17 +194,10 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 		if err := tx.ForUpdate().Take(&u, id).Error; err != nil {
 			return err
 		}
-		set := func(dst *string, src *string) {
-			if src != nil {
-				*dst = *src
-			}
-		}
-		set(&u.Name, p.Name)
-		set(&u.Phone, p.Phone)
-		set(&u.Department, p.Department)
-		if p.Roles != nil {
-			u.Roles = *p.Roles
-		}
+		patch(&u.Name, p.Name)
+		patch(&u.Phone, p.Phone)
+		patch(&u.Department, p.Department)
+		patch(&u.Roles, p.Roles)
 		if p.Password != nil {
 			hash, err := HashPassword(*p.Password)
 			if err != nil {
@@ -212,9 +205,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 			}
 			u.PasswordHash = hash
 		}
-		if p.Active != nil {
-			u.Active = *p.Active
-		}
+		patch(&u.Active, p.Active)
 		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}

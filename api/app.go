@@ -105,6 +105,7 @@ func (s *Server) routes() {
 	s.mountMeetings(r)
 	s.mountCanteen(r)
 	s.mountPush(r)
+	s.mountAnnouncements(r)
 }
 
 // ready answers 200 when the database answers and its schema is current.

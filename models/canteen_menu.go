@@ -222,8 +222,8 @@ func announceMenu(tx *Tx, c *Canteen, d Date) error {
 	if err := tx.Create(&MenuAnnouncement{CanteenID: c.ID, Date: d}).Error; err != nil {
 		return err
 	}
-	var users []int64
-	if err := tx.Model(&User{}).Where("active = ?", true).Pluck("id", &users).Error; err != nil {
+	users, err := ActiveUserIDs(tx.DB)
+	if err != nil {
 		return err
 	}
 	when := fmt.Sprintf("%d月%d日（%s）", d.Month, d.Day, menuWeekdays[d.Weekday()])

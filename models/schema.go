@@ -11,5 +11,6 @@ func Tables() []any {
 		&ShuttleRoute{}, &ShuttleStop{}, &ShuttleSchedule{}, &ShuttleCalendarDay{}, &ShuttleTrip{}, &ShuttlePosition{}, &ShuttleRouteFollow{}, &ShuttleStopFollow{}, &ShuttleStopAlert{},
 		&Room{}, &Booking{}, &BookingSeries{}, &CalendarFeed{},
 		&Canteen{}, &Dish{}, &Menu{}, &MenuItem{}, &MenuAnnouncement{}, &DishRating{}, &MealRegistration{},
+		&Announcement{},
 	}
 }

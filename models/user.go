@@ -280,6 +280,13 @@ func (s *Store) ActiveUser(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
+// ActiveUserIDs returns every active user's id (recipients of notices to
+// all staff).
+func ActiveUserIDs(tx *gorm.DB) ([]int64, error) {
+	var ids []int64
+	return ids, tx.Model(&User{}).Where("active = ?", true).Pluck("id", &ids).Error
+}
+
 // UsersWithRole returns the ids of active users holding role (recipients of
 // desk notifications).
 func UsersWithRole(tx *gorm.DB, role Role) ([]int64, error) {

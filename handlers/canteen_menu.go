@@ -95,14 +95,14 @@ func (h *Canteen) menuKeyOf(c *fiber.Ctx) (menuKey, error) {
 		return menuKey{}, err
 	}
 	k := menuKey{canteen: id, drafts: UserFrom(c).Can(models.RoleCanteenAdmin)}
-	if k.from, err = QueryDate(c, "date"); err != nil {
+	if k.from, err = QueryDate(c, "date", models.Date{}); err != nil {
 		return menuKey{}, err
 	}
-	from, err := QueryDate(c, "from")
+	from, err := QueryDate(c, "from", models.Date{})
 	if err != nil {
 		return menuKey{}, err
 	}
-	to, err := QueryDate(c, "to")
+	to, err := QueryDate(c, "to", models.Date{})
 	if err != nil {
 		return menuKey{}, err
 	}

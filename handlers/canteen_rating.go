@@ -74,10 +74,10 @@ func (h *Canteen) ListRatings(c *fiber.Ctx) error {
 		return err
 	}
 	f := models.DishRatingFilter{DishID: int64(dishID)}
-	if f.From, err = QueryDate(c, "from"); err != nil {
+	if f.From, err = QueryDate(c, "from", models.Date{}); err != nil {
 		return err
 	}
-	if f.To, err = QueryDate(c, "to"); err != nil {
+	if f.To, err = QueryDate(c, "to", models.Date{}); err != nil {
 		return err
 	}
 	rows, next, err := h.Store.DishRatings(c.UserContext(), f, page)
@@ -110,12 +110,9 @@ type dishRatingSummaryOut struct {
 // DishRatingSummary summarizes the ratings of the week (Monday-Sunday) that
 // contains ?week= (default this week), best dishes first (canteen_admin).
 func (h *Canteen) DishRatingSummary(c *fiber.Ctx) error {
-	day, err := QueryDate(c, "week")
+	day, err := QueryDate(c, "week", h.Store.Today())
 	if err != nil {
 		return err
-	}
-	if day.IsZero() {
-		day = h.Store.Today()
 	}
 	s, err := h.Store.WeeklyDishRatings(c.UserContext(), day)
 	if err != nil {

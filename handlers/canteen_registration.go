@@ -57,11 +57,11 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, err := QueryDate(c, "from")
+	from, err := QueryDate(c, "from", models.Date{})
 	if err != nil {
 		return err
 	}
-	to, err := QueryDate(c, "to")
+	to, err := QueryDate(c, "to", models.Date{})
 	if err != nil {
 		return err
 	}
@@ -98,11 +98,8 @@ func (h *Canteen) ListRegistrations(c *fiber.Ctx) error {
 		return err
 	}
 	f := models.MealRegistrationFilter{CanteenID: id}
-	if f.Date, err = QueryDate(c, "date"); err != nil {
+	if f.Date, err = QueryDate(c, "date", h.Store.Today()); err != nil {
 		return err
-	}
-	if f.Date.IsZero() {
-		f.Date = h.Store.Today()
 	}
 	if m := c.Query("meal"); m != "" {
 		if f.Meal, err = models.ParseMeal(m); err != nil {
@@ -142,12 +139,9 @@ func (h *Canteen) RegistrationSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := QueryDate(c, "date")
+	d, err := QueryDate(c, "date", h.Store.Today())
 	if err != nil {
 		return err
-	}
-	if d.IsZero() {
-		d = h.Store.Today()
 	}
 	counts, err := h.Store.MealRegistrationCounts(c.UserContext(), id, d)
 	if err != nil {

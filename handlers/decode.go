@@ -195,11 +195,11 @@ func QueryBool(c *fiber.Ctx, name string) (*bool, error) {
 	return &b, nil
 }
 
-// QueryDate reads an optional YYYY-MM-DD query parameter.
-func QueryDate(c *fiber.Ctx, name string) (models.Date, error) {
+// QueryDate reads an optional YYYY-MM-DD query parameter; def when absent.
+func QueryDate(c *fiber.Ctx, name string, def models.Date) (models.Date, error) {
 	s := c.Query(name)
 	if s == "" {
-		return models.Date{}, nil
+		return def, nil
 	}
 	d, err := models.ParseDate(s)
 	if err != nil {

@@ -114,7 +114,7 @@ func (a *API) ListBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := QueryDate(c, "date")
+	d, err := QueryDate(c, "date", models.Date{})
 	if err != nil {
 		return err
 	}
@@ -264,12 +264,9 @@ type servicesSheet struct {
 // ServicesSheet is the desk's list of what to prepare on ?date= (default
 // today), room by room (meeting_admin).
 func (a *API) ServicesSheet(c *fiber.Ctx) error {
-	d, err := QueryDate(c, "date")
+	d, err := QueryDate(c, "date", a.Store.Today())
 	if err != nil {
 		return err
-	}
-	if d.IsZero() {
-		d = a.Store.Today()
 	}
 	rows, err := a.Store.ServicesSheet(c.UserContext(), d)
 	if err != nil {

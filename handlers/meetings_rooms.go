@@ -187,12 +187,9 @@ func (a *API) RoomSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := QueryDate(c, "date")
+	d, err := QueryDate(c, "date", a.Store.Today())
 	if err != nil {
 		return err
-	}
-	if d.IsZero() {
-		d = a.Store.Today()
 	}
 	room, slots, err := a.Store.RoomSchedule(c.UserContext(), UserFrom(c), id, d)
 	if err != nil {

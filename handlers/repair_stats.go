@@ -65,19 +65,13 @@ type RepairStatsOut struct {
 // RepairStats reports the desk's figures for requests filed from..to
 // (default: the last 30 days).
 func (h *Repairs) RepairStats(c *fiber.Ctx) error {
-	to, err := QueryDate(c, "to")
+	to, err := QueryDate(c, "to", h.Store.Today())
 	if err != nil {
 		return err
 	}
-	if to.IsZero() {
-		to = h.Store.Today()
-	}
-	from, err := QueryDate(c, "from")
+	from, err := QueryDate(c, "from", to.AddDays(-29))
 	if err != nil {
 		return err
-	}
-	if from.IsZero() {
-		from = to.AddDays(-29)
 	}
 	st, err := h.Store.RepairStats(c.UserContext(), from, to)
 	if err != nil {

@@ -227,10 +227,10 @@ func repairFilterOf(c *fiber.Ctx) (models.RepairFilter, error) {
 		return f, models.InvalidField("technician_id", "must be a user id")
 	}
 	f.TechnicianID = int64(tech)
-	if f.From, err = QueryDate(c, "from"); err != nil {
+	if f.From, err = QueryDate(c, "from", models.Date{}); err != nil {
 		return f, err
 	}
-	if f.To, err = QueryDate(c, "to"); err != nil {
+	if f.To, err = QueryDate(c, "to", models.Date{}); err != nil {
 		return f, err
 	}
 	mine, err := QueryBool(c, "mine")

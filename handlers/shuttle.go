@@ -79,7 +79,7 @@ func (a *API) GetShuttleRoute(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	date, err := dateOrToday(c, a.Store)
+	date, err := QueryDate(c, "date", a.Store.Today())
 	if err != nil {
 		return err
 	}
@@ -95,13 +95,6 @@ func (a *API) GetShuttleRoute(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func dateOrToday(c *fiber.Ctx, s *models.Store) (models.Date, error) {
-	date, err := QueryDate(c, "date")
-	if err == nil && date.IsZero() {
-		date = s.Today()
-	}
-	return date, err
-}
 
 type personOut struct {
 	ID   int64  `json:"id"`
@@ -171,7 +164,7 @@ func shuttleTripOut(v models.TripView) tripOut {
 // one ?route_id=, with live status and estimates. Trips are created from
 // the timetable on the first request for a date. Always one page.
 func (a *API) ListShuttleTrips(c *fiber.Ctx) error {
-	date, err := dateOrToday(c, a.Store)
+	date, err := QueryDate(c, "date", a.Store.Today())
 	if err != nil {
 		return err
 	}

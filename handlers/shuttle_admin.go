@@ -221,19 +221,13 @@ func shuttleCalendarDayOut(d models.ShuttleCalendarDay) calendarDayOut {
 // ShuttleCalendar lists the calendar exceptions from ?from= (default
 // today) to ?to= (default a year later). Always one page.
 func (a *API) ShuttleCalendar(c *fiber.Ctx) error {
-	from, err := QueryDate(c, "from")
+	from, err := QueryDate(c, "from", a.Store.Today())
 	if err != nil {
 		return err
 	}
-	if from.IsZero() {
-		from = a.Store.Today()
-	}
-	to, err := QueryDate(c, "to")
+	to, err := QueryDate(c, "to", from.AddDays(366))
 	if err != nil {
 		return err
-	}
-	if to.IsZero() {
-		to = from.AddDays(366)
 	}
 	rows, err := a.Store.ShuttleCalendar(c.UserContext(), from, to)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 // DriverTrips lists the caller's trips on ?date= (default today).
 func (a *API) DriverTrips(c *fiber.Ctx) error {
-	date, err := dateOrToday(c, a.Store)
+	date, err := QueryDate(c, "date", a.Store.Today())
 	if err != nil {
 		return err
 	}

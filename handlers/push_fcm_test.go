@@ -43,6 +43,7 @@ type push struct {
 	channel     string            // Android notification channel
 	collapse    string            // Android collapse key; "" for none
 	priority    string            // Android priority: "high" or "normal"
+	ttl         string            // Android TTL left, e.g. "1800s"; "" does not check
 }
 
 // expectPushes fails unless got holds exactly one push per token in want,
@@ -86,6 +87,9 @@ func expectPushes(t testing.TB, got map[string][]fcmfake.Message, want map[strin
 		}
 		if m.Android.CollapseKey != w.collapse {
 			t.Errorf("%s: collapse key %q, want %q", tok, m.Android.CollapseKey, w.collapse)
+		}
+		if w.ttl != "" && m.Android.TTL != w.ttl {
+			t.Errorf("%s: TTL %q, want %q", tok, m.Android.TTL, w.ttl)
 		}
 		if m.Android.Priority != w.priority {
 			t.Errorf("%s: android priority %q, want %q", tok, m.Android.Priority, w.priority)

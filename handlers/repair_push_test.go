@@ -55,11 +55,22 @@ func TestRepairPushesReachPhones(t *testing.T) {
 				data: link("assigned"), channel: "houqin_repair", collapse: collapse, priority: "normal"},
 		})
 	})
+	t.Run("reassigning reaches both technicians and the requester", func(t *testing.T) {
+		d.mustAct(t, d.desk, r.ID, "assign", map[string]any{"technician_id": d.tech2.ID})
+		expectPushes(t, ph.deliver(t, env), map[string]push{
+			"tech2-phone": {title: []string{"新派工单", r.Ticket}, body: []string{"紧急", "3号楼五楼东侧卫生间"},
+				data: link("assigned"), channel: "houqin_repair", priority: "high"},
+			"tech-phone": {title: []string{"改派", r.Ticket}, body: []string{r.Ticket, "无需再处理"},
+				data: link("assigned"), channel: "houqin_repair", priority: "normal"},
+			"staff-phone": {title: []string{"报修已派工"}, body: []string{r.Ticket},
+				data: link("assigned"), channel: "houqin_repair", collapse: collapse, priority: "normal"},
+		})
+	})
 	t.Run("starting and resolving reach the requester", func(t *testing.T) {
-		d.mustAct(t, d.tech, r.ID, "start", nil)
+		d.mustAct(t, d.tech2, r.ID, "start", nil)
 		expectPushes(t, ph.deliver(t, env), map[string]push{"staff-phone": {title: []string{"维修已开始"}, body: []string{r.Ticket},
 			data: link("in_progress"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
-		d.mustAct(t, d.tech, r.ID, "resolve", map[string]any{"note": "更换三通阀门，已清理积水。"})
+		d.mustAct(t, d.tech2, r.ID, "resolve", map[string]any{"note": "更换三通阀门，已清理积水。"})
 		expectPushes(t, ph.deliver(t, env), map[string]push{"staff-phone": {title: []string{"维修已完成"},
 			body: []string{r.Ticket, "更换三通阀门"}, data: link("resolved"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
 	})

@@ -76,4 +76,17 @@ func TestBookingPushesReachPhones(t *testing.T) {
 		}
 		nothing(t)
 	})
+	t.Run("a reminder still queued at the start is dropped", func(t *testing.T) {
+		free := m.room(t, "1号楼一楼西侧会议室", nil)
+		m.mustBook(t, m.other, free.ID, meetingAt(1, 15, 0), meetingAt(1, 16, 0), nil) // approved at once: no push
+		m.at(t, meetingAt(1, 14, 30))
+		if n, err := m.env.Store.RemindBookings(context.Background()); err != nil || n != 1 {
+			t.Fatalf("reminded %d, %v; want 1", n, err)
+		}
+		m.at(t, meetingAt(1, 15, 0))
+		nothing(t)
+		if !inboxHas(m.env, m.other.ID, "booking.reminder") {
+			t.Error("the reminder is not in the inbox")
+		}
+	})
 }

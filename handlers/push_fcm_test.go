@@ -79,6 +79,9 @@ func expectPushes(t testing.TB, got map[string][]fcmfake.Message, want map[strin
 				t.Errorf("%s: data[%s] = %q, want %q (data %v)", tok, k, m.Data[k], v, m.Data)
 			}
 		}
+		if strings.Contains(m.Notification.Title+m.Notification.Body, "。。") {
+			t.Errorf("%s: doubled full stop in %q / %q", tok, m.Notification.Title, m.Notification.Body)
+		}
 		if m.Data["notification_id"] == "" {
 			t.Errorf("%s: no notification_id to open the inbox entry", tok)
 		}

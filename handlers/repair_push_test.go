@@ -72,11 +72,11 @@ func TestRepairPushesReachPhones(t *testing.T) {
 			data: link("in_progress"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
 		d.mustAct(t, d.tech2, r.ID, "resolve", map[string]any{"note": "更换三通阀门，已清理积水。"})
 		expectPushes(t, ph.deliver(t, env), map[string]push{"staff-phone": {title: []string{"维修已完成"},
-			body: []string{r.Ticket, "更换三通阀门"}, data: link("resolved"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
+			body: []string{r.Ticket, "更换三通阀门，已清理积水。请对本次服务进行评价"}, data: link("resolved"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
 	})
 	t.Run("a low score alerts every dispatcher", func(t *testing.T) {
 		d.mustAct(t, d.staff, r.ID, "feedback", map[string]any{"attitude": 4, "quality": 2, "cleanliness": 3, "comment": "地面仍有积水"})
-		desk := push{title: []string{"差评提醒", r.Ticket}, body: []string{"质量2分", "地面仍有积水"},
+		desk := push{title: []string{"差评提醒", r.Ticket}, body: []string{"质量2分", "留言：地面仍有积水。请优先回访"},
 			data: link("closed"), channel: "houqin_repair", priority: "high"}
 		expectPushes(t, ph.deliver(t, env), map[string]push{"desk-phone": desk, "desk-pad": desk, "desk2-phone": desk})
 	})

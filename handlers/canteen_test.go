@@ -18,9 +18,9 @@ type canteenEnv struct {
 	dishes       []int64
 }
 
-func newCanteenEnv(t testing.TB) *canteenEnv {
+func newCanteenEnv(t testing.TB, opts ...apitest.Option) *canteenEnv {
 	t.Helper()
-	env := apitest.New(t)
+	env := apitest.New(t, opts...)
 	e := &canteenEnv{Env: env, admin: env.NewUser(models.RoleCanteenAdmin), staff: env.NewUser()}
 	resp := env.Post("/api/v1/canteens", e.admin.Token, map[string]any{"name": "机关食堂", "location": "区行政中心2号楼一楼"})
 	apitest.Expect(t, resp, http.StatusCreated)

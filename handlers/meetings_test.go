@@ -70,9 +70,9 @@ type meetings struct {
 	staff, other apitest.User
 }
 
-func newMeetings(t testing.TB) *meetings {
+func newMeetings(t testing.TB, opts ...apitest.Option) *meetings {
 	t.Helper()
-	env := apitest.New(t)
+	env := apitest.New(t, opts...)
 	return &meetings{env: env, desk: env.NewUser(models.RoleMeetingAdmin),
 		staff: env.NewUser(models.RoleStaff), other: env.NewUser(models.RoleStaff)}
 }

@@ -20,9 +20,9 @@ type repairDesk struct {
 	tech, tech2, admin apitest.User
 }
 
-func newRepairDesk(t *testing.T) *repairDesk {
+func newRepairDesk(t *testing.T, opts ...apitest.Option) *repairDesk {
 	t.Helper()
-	env := apitest.New(t)
+	env := apitest.New(t, opts...)
 	return &repairDesk{env: env,
 		staff: env.NewUser(), other: env.NewUser(), desk: env.NewUser(models.RoleDispatcher),
 		tech: env.NewUser(models.RoleTechnician), tech2: env.NewUser(models.RoleTechnician),

@@ -125,8 +125,12 @@ func loadBookingPeople(db *gorm.DB, b *Booking) error {
 
 // tellOrganizer notifies b's organiser: "<room> <time>「<title>」<what>".
 func tellOrganizer(tx *Tx, b *Booking, count int, typ, title, what string) error {
-	return tx.Notify(Notice{Category: CategoryBooking, Type: typ, Title: title, Body: describeBooking(tx, b, count) + what,
-		Data: bookingLink(b), TTL: 24 * time.Hour}, b.OrganizerID)
+	return tx.Notify(organizerNotice(tx, b, count, typ, title, what), b.OrganizerID)
+}
+
+func organizerNotice(tx *Tx, b *Booking, count int, typ, title, what string) Notice {
+	return Notice{Category: CategoryBooking, Type: typ, Title: title, Body: describeBooking(tx, b, count) + what,
+		Data: bookingLink(b), TTL: 24 * time.Hour}
 }
 
 func describeBooking(tx *Tx, b *Booking, count int) string {

@@ -22,9 +22,13 @@ func (s *Store) RemindBookings(ctx context.Context) (int, error) {
 			return res.RowsAffected == 1, res.Error
 		},
 		func(tx *Tx, b *Booking) error {
-			mins := int(b.StartAt.Sub(tx.Now).Round(time.Minute) / time.Minute)
-			return tellOrganizer(tx, b, 1, "booking.reminder", "会议即将开始",
-				"将于"+strconv.Itoa(mins)+"分钟后开始"+checkInHint(b))
+			left := b.StartAt.Sub(tx.Now)
+			n := organizerNotice(tx, b, 1, "booking.reminder", "会议即将开始",
+				"将于"+strconv.Itoa(int(left.Round(time.Minute)/time.Minute))+"分钟后开始"+checkInHint(b))
+			// "Starts in 30 minutes" is wrong once the meeting has started:
+			// a phone offline until then is not shown it late.
+			n.TTL = max(left, time.Second) // whole seconds; 0 would mean no expiry
+			return tx.Notify(n, b.OrganizerID)
 		})
 }
 

@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,12 @@ func repairNotice(r *Repair, typ, title, body string, collapse bool) Notice {
 		n.CollapseKey = "repair-" + strconv.FormatInt(r.ID, 10)
 	}
 	return n
+}
+
+// sentence clips a person's note for a text that ends it with its own full
+// stop, dropping the note's, so that the phone does not show "。。".
+func sentence(note string, n int) string {
+	return clip(strings.TrimRight(strings.TrimSpace(note), "。. "), n)
 }
 
 // what describes the fault in a few words: "【空调】1号楼302室".
@@ -87,7 +94,7 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 	case RepairStart:
 		return toRequester("started", "维修已开始", fmt.Sprintf("%s已开始处理您的报修 %s%s。", userName(tx, tech), t, w))
 	case RepairResolve:
-		return toRequester("resolved", "维修已完成", fmt.Sprintf("您的报修 %s%s已处理完毕：%s。请对本次服务进行评价。", t, w, clip(r.ResolutionNote, 60)))
+		return toRequester("resolved", "维修已完成", fmt.Sprintf("您的报修 %s%s已处理完毕：%s。请对本次服务进行评价。", t, w, sentence(r.ResolutionNote, 60)))
 	case RepairFeedback, RepairCallback:
 		if err := toRequester("closed", "报修已办结", fmt.Sprintf("您的报修 %s%s已办结，感谢您的评价。", t, w)); err != nil {
 			return err
@@ -96,8 +103,12 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 		if !sc.low() {
 			return nil
 		}
+		comment := ""
+		if c := sentence(sc.Comment, 40); c != "" {
+			comment = "留言：" + c + "。"
+		}
 		n := repairNotice(r, "low_score", "差评提醒 "+t, fmt.Sprintf("%s%s评价：态度%d分、质量%d分、卫生%d分。%s请优先回访。",
-			t, w, sc.Attitude, sc.Quality, sc.Cleanliness, clip(sc.Comment, 40)), false)
+			t, w, sc.Attitude, sc.Quality, sc.Cleanliness, comment), false)
 		n.High = true
 		return send(tx, a, n, desk...)
 	case RepairCancel, RepairReject:

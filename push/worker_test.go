@@ -24,15 +24,6 @@ func setup(t testing.TB) (*apitest.Env, *fcmfake.Server) {
 	return apitest.New(t, apitest.WithFCM(fake)), fake
 }
 
-// register signs up a device for u through the API.
-func register(t testing.TB, env *apitest.Env, u apitest.User, token string) {
-	t.Helper()
-	resp := env.Post("/api/v1/me/devices", u.Token, map[string]string{"token": token, "platform": "android"})
-	if resp.Status != 201 && resp.Status != 200 {
-		t.Fatalf("register %s: %d %s", token, resp.Status, resp.Body)
-	}
-}
-
 var repairAssigned = models.Notice{Category: models.CategoryRepair, Type: "repair.assigned", Title: "报修已派单",
 	Body: "赵师傅将上门处理您在3号楼502的报修", Data: models.StringMap{"type": "repair", "id": "12", "status": "assigned"},
 	CollapseKey: "repair-12", TTL: time.Hour}
@@ -83,7 +74,7 @@ func deviceCount(t testing.TB, env *apitest.Env, token string) int64 {
 func TestDeliveryCarriesTheNotice(t *testing.T) {
 	env, fake := setup(t)
 	u := env.NewUser(models.RoleStaff)
-	register(t, env, u, "tok-a")
+	env.RegisterDevice(u, "tok-a")
 	high := repairAssigned
 	high.High = true
 	notify(t, env, high, u.ID)
@@ -163,7 +154,7 @@ func TestProviderErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env, fake := setup(t)
 			u := env.NewUser(models.RoleStaff)
-			register(t, env, u, "tok")
+			env.RegisterDevice(u, "tok")
 			fake.Script("tok", tc.replies...)
 			notify(t, env, repairAssigned, u.ID)
 			runOnce(t, env.Server.Push)
@@ -204,7 +195,7 @@ func TestProviderErrors(t *testing.T) {
 func TestBackoffGrowsAndGivesUp(t *testing.T) {
 	env, fake := setup(t)
 	u := env.NewUser(models.RoleStaff)
-	register(t, env, u, "tok")
+	env.RegisterDevice(u, "tok")
 	fake.Script("tok", fcmfake.Internal)
 	notify(t, env, repairAssigned, u.ID)
 
@@ -234,7 +225,7 @@ func TestBackoffGrowsAndGivesUp(t *testing.T) {
 func TestPreferences(t *testing.T) {
 	env, fake := setup(t)
 	u := env.NewUser(models.RoleStaff)
-	register(t, env, u, "tok")
+	env.RegisterDevice(u, "tok")
 	apitest.Expect(t, env.Put("/api/v1/me/preferences", u.Token, map[string]any{"push": map[string]bool{"repair": false}}), 200)
 
 	t.Run("a switched-off category writes the inbox but queues no push", func(t *testing.T) {
@@ -267,7 +258,7 @@ func TestPreferences(t *testing.T) {
 func TestRollbackSendsNothing(t *testing.T) {
 	env, fake := setup(t)
 	u := env.NewUser(models.RoleStaff)
-	register(t, env, u, "tok")
+	env.RegisterDevice(u, "tok")
 	boom := errors.New("domain rule failed")
 	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
 		if err := tx.Notify(repairAssigned, u.ID); err != nil {
@@ -290,7 +281,7 @@ func TestLeaseExpiryAfterCrash(t *testing.T) {
 	env, fake := setup(t)
 	u := env.NewUser(models.RoleStaff)
 	for i := range 3 {
-		register(t, env, u, fmt.Sprintf("tok-%d", i))
+		env.RegisterDevice(u, fmt.Sprintf("tok-%d", i))
 	}
 	notify(t, env, repairAssigned, u.ID)
 	// A worker claims the rows and dies before recording anything.
@@ -330,7 +321,7 @@ func TestSkips(t *testing.T) {
 	t.Run("no FCM configured closes rows as skipped", func(t *testing.T) {
 		env := apitest.New(t)
 		u := env.NewUser(models.RoleStaff)
-		register(t, env, u, "tok")
+		env.RegisterDevice(u, "tok")
 		notify(t, env, repairAssigned, u.ID)
 		runOnce(t, env.Server.Push)
 		if j := onlyJob(t, env); j.Status != models.OutboxSkipped || j.LastError != "push is not configured" {
@@ -340,9 +331,9 @@ func TestSkips(t *testing.T) {
 	t.Run("a token that moved to another user is not sent the old user's push", func(t *testing.T) {
 		env, fake := setup(t)
 		a, b := env.NewUser(models.RoleStaff), env.NewUser(models.RoleStaff)
-		register(t, env, a, "shared-phone")
+		env.RegisterDevice(a, "shared-phone")
 		notify(t, env, repairAssigned, a.ID)
-		register(t, env, b, "shared-phone")
+		env.RegisterDevice(b, "shared-phone")
 		runOnce(t, env.Server.Push)
 		if j := onlyJob(t, env); j.Status != models.OutboxSkipped || fake.Requests() != 0 {
 			t.Fatalf("row %s, fake saw %d requests; want skipped, nothing sent", j.Status, fake.Requests())
@@ -351,7 +342,7 @@ func TestSkips(t *testing.T) {
 	t.Run("an expired notice is not sent late", func(t *testing.T) {
 		env, fake := setup(t)
 		u := env.NewUser(models.RoleStaff)
-		register(t, env, u, "tok")
+		env.RegisterDevice(u, "tok")
 		notify(t, env, repairAssigned, u.ID)
 		env.Clock.Advance(repairAssigned.TTL)
 		runOnce(t, env.Server.Push)
@@ -364,10 +355,10 @@ func TestSkips(t *testing.T) {
 func TestHousekeeping(t *testing.T) {
 	env, _ := setup(t)
 	u := env.NewUser(models.RoleStaff)
-	register(t, env, u, "old-phone")
+	env.RegisterDevice(u, "old-phone")
 	env.Clock.Advance(59 * 24 * time.Hour)
 	u.Token, _ = env.Server.API.Tokens.Issue(u.ID)
-	register(t, env, u, "new-phone")
+	env.RegisterDevice(u, "new-phone")
 	notify(t, env, repairAssigned, u.ID)
 	runOnce(t, env.Server.Push)
 	env.Clock.Advance(2 * 24 * time.Hour)
@@ -410,7 +401,7 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 		u := env.NewUser(models.RoleStaff)
 		ids[i] = u.ID
 		for d := range perUser {
-			register(t, env, u, fmt.Sprintf("tok-%d-%d", i, d))
+			env.RegisterDevice(u, fmt.Sprintf("tok-%d-%d", i, d))
 		}
 	}
 	for range 3 {
@@ -499,7 +490,7 @@ func TestLargeNoticeMapsEachPushToItsInboxEntry(t *testing.T) {
 func TestAdminTestPushReachesFCM(t *testing.T) {
 	env, fake := setup(t)
 	admin, u := env.NewUser(models.RoleAdmin), env.NewUser(models.RoleStaff)
-	register(t, env, u, "tok")
+	env.RegisterDevice(u, "tok")
 	apitest.Expect(t, env.Post("/api/v1/admin/push/test", admin.Token, map[string]int64{"user_id": u.ID}), 202)
 	runOnce(t, env.Server.Push)
 	if got := fake.Received(); len(got) != 1 || got[0].Notification.Title != "测试通知" {

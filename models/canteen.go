@@ -25,11 +25,13 @@ var Meals = []Meal{Breakfast, Lunch, Dinner}
 
 // ParseMeal validates a meal name.
 func ParseMeal(s string) (Meal, error) {
-	m := Meal(s)
-	if !slices.Contains(Meals, m) {
+	i := slices.Index(Meals, Meal(s))
+	if i < 0 {
 		return "", InvalidField("meal", "must be one of: breakfast, lunch, dinner")
 	}
-	return m, nil
+	// The constant, not s: s may be Fiber's reused buffer, and the meal ends
+	// up in the menu cache and in live events.
+	return Meals[i], nil
 }
 
 // mealOrder sorts meals breakfast → dinner.

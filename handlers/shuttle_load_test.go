@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
+	"houqin/models"
 )
 
 const (
@@ -64,6 +66,8 @@ func TestShuttleLiveLoad(t *testing.T) {
 	// Each fix is stamped with the time it is sent, so the clients can
 	// tell how long it took to reach them.
 	f.at = func(int64) time.Time { return f.env.Store.Now() }
+	published := &publishStamps{next: f.env.Store.Events, at: map[fixKey]int64{}}
+	f.env.Store.Events = published
 	cfg := liveClientsConfig{Base: f.base, RealStart: f.realStart}
 	for i := range liveClients {
 		cfg.Tokens = append(cfg.Tokens, f.env.NewUser().Token)
@@ -106,14 +110,17 @@ func TestShuttleLiveLoad(t *testing.T) {
 	res := clients.stop(t)
 	after := sampleMemory()
 
+	fanout := published.delays(res.Receipts)
 	slices.Sort(latencies)
 	expected := accepted * int64(liveClients/liveRoutes)
 	t.Logf("load average before %s, after %s (2 cores, shared)", load0, load1)
 	t.Logf("ingest:   %d fixes accepted of %d sent in %v: %.1f fixes/s; latency p50 %v p99 %v max %v",
 		accepted, len(latencies), duration, float64(accepted)/duration.Seconds(),
-		pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
+		pct(latencies, 0.50), pct(latencies, 0.99), pct(latencies, 1))
 	t.Logf("delivery: %d of %d events to %d streams (%d ended early, %d failed to open); send→receive p50 %v p99 %v p99.9 %v max %v; %.2f%% over %v",
 		res.Events, expected, res.Streams, res.Ended, res.Failed, res.P50, res.P99, res.P999, res.Max, 100*res.OverTarget, liveTarget)
+	t.Logf("fan-out:  publish (after commit)→receive p50 %v p99 %v p99.9 %v max %v (%d events matched)",
+		pct(fanout, 0.50), pct(fanout, 0.99), pct(fanout, 0.999), pct(fanout, 1), len(fanout))
 	t.Logf("server:   heap in use %.1f MiB before streams, %.1f MiB with %d idle streams (%.1f KiB each), %.1f MiB after the run; peak heap %.1f MiB",
 		before.heapMiB(), idle.heapMiB(), liveClients, float64(idle.heap-before.heap)/1024/liveClients, after.heapMiB(), peak.heapMiB())
 	t.Logf("server:   RSS %.1f MiB before streams, %.1f MiB idle streams, peak %.1f MiB; goroutines %d idle; CPU %.2f s over %v (%.0f%% of a core)",
@@ -213,6 +220,47 @@ func loadAverage() string {
 	return strings.Join(fields[:3], " ")
 }
 
+// fixKey names a published position: its trip and recorded time (ms).
+type fixKey struct{ Trip, At int64 }
+
+// receipt is one trip.position event as a client received it.
+type receipt struct {
+	fixKey
+	Received int64 // Unix ns
+}
+
+// publishStamps notes when each position is handed to the broker, so that
+// the delay of the broker and the streams can be told from the ingest's.
+type publishStamps struct {
+	next models.Publisher
+	mu   sync.Mutex
+	at   map[fixKey]int64
+}
+
+func (p *publishStamps) Publish(ev models.Event) {
+	if pos, ok := ev.Data.(models.TripPositionEvent); ok {
+		now := time.Now().UnixNano()
+		p.mu.Lock()
+		p.at[fixKey{pos.TripID, pos.RecordedAt.UnixMilli()}] = now
+		p.mu.Unlock()
+	}
+	p.next.Publish(ev)
+}
+
+// delays returns the sorted publish→receive delays of the receipts.
+func (p *publishStamps) delays(rs []receipt) []time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]time.Duration, 0, len(rs))
+	for _, r := range rs {
+		if at, ok := p.at[r.fixKey]; ok {
+			out = append(out, time.Duration(r.Received-at))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // liveClientsConfig tells the client process whom to connect as and where.
 type liveClientsConfig struct {
 	Base      string
@@ -228,6 +276,8 @@ type liveClientsResult struct {
 	P50, P99, P999, Max    time.Duration
 	OverTarget             float64 // share of events later than liveTarget
 	CPU                    time.Duration
+	// Receipts are read from a file of their own, in binary.
+	Receipts []receipt `json:"-"`
 }
 
 type liveClientsProc struct {
@@ -286,6 +336,14 @@ func (p *liveClientsProc) stop(t *testing.T) liveClientsResult {
 		t.Fatal(err)
 	}
 	res.CPU = p.cmd.ProcessState.UserTime() + p.cmd.ProcessState.SystemTime()
+	rb, err := os.ReadFile(p.path + ".receipts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Receipts = make([]receipt, len(rb)/binary.Size(receipt{}))
+	if err := binary.Read(bytes.NewReader(rb), binary.LittleEndian, res.Receipts); err != nil {
+		t.Fatal(err)
+	}
 	return res
 }
 
@@ -311,6 +369,7 @@ func runLiveClients(t *testing.T, path string) {
 		ready, done    sync.WaitGroup
 		failed, ended  atomic.Int64
 		delays         = make([][]time.Duration, len(cfg.Tokens))
+		receipts       = make([][]receipt, len(cfg.Tokens))
 		openers        = make(chan struct{}, 32) // open gently, not 2,000 at once
 		positionPrefix = []byte("data: {\"topic\":")
 	)
@@ -350,11 +409,13 @@ func runLiveClients(t *testing.T, path string) {
 					var ev struct {
 						Type string `json:"type"`
 						Data struct {
+							TripID     int64     `json:"trip_id"`
 							RecordedAt time.Time `json:"recorded_at"`
 						} `json:"data"`
 					}
 					if json.Unmarshal(line[len("data: "):], &ev) == nil && ev.Type == "trip.position" {
 						delays[i] = append(delays[i], now.Sub(cfg.RealStart)-ev.Data.RecordedAt.Sub(apitest.Epoch))
+						receipts[i] = append(receipts[i], receipt{fixKey{ev.Data.TripID, ev.Data.RecordedAt.UnixMilli()}, now.UnixNano()})
 					}
 				}
 			}
@@ -378,6 +439,13 @@ func runLiveClients(t *testing.T, path string) {
 	}
 	out, _ := json.Marshal(res)
 	if err := os.WriteFile(path+".out", out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for _, rs := range receipts {
+		_ = binary.Write(&buf, binary.LittleEndian, rs)
+	}
+	if err := os.WriteFile(path+".receipts", buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

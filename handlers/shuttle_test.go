@@ -27,9 +27,9 @@ var shuttleStopLats = []float64{31.70, 31.72, 31.74, 31.76}
 
 const shuttleStopLng = 119.95
 
-func newShuttleWorld(t *testing.T) *shuttleWorld {
+func newShuttleWorld(t *testing.T, opts ...apitest.Option) *shuttleWorld {
 	t.Helper()
-	env := apitest.New(t)
+	env := apitest.New(t, opts...)
 	w := &shuttleWorld{env: env, admin: env.NewUser(models.RoleAdmin), driver: env.NewUser(models.RoleDriver),
 		staff: env.NewUser(), events: &shuttleRecorder{}, loc: env.Store.Location}
 	env.Store.Events = w.events

@@ -26,8 +26,8 @@ func TestCanteenMenuPushesReachPhones(t *testing.T) {
 		apitest.Expect(t, e.Put("/api/v1/me/preferences", quiet.Token, map[string]any{"push": map[string]bool{"menu": on}}), http.StatusOK)
 	}
 	menuPushes(false)
-	menu := func(date string, when ...string) push {
-		return push{title: append([]string{"机关食堂", "菜单已发布"}, when...), body: when, channel: "houqin_menu",
+	menu := func(date string, when ...string) wantPush {
+		return wantPush{title: append([]string{"机关食堂", "菜单已发布"}, when...), body: when, channel: "houqin_menu",
 			collapse: fmt.Sprint("menu:", e.canteen), priority: "normal",
 			data: map[string]string{"type": "menu", "id": fmt.Sprint(e.canteen), "status": "published", "date": date}}
 	}
@@ -41,7 +41,7 @@ func TestCanteenMenuPushesReachPhones(t *testing.T) {
 	t.Run("a published menu reaches staff with menu pushes on", func(t *testing.T) {
 		apitest.Expect(t, e.Post(e.menuPath("2026-12-02", "lunch")+"/publish", e.admin.Token, nil), http.StatusOK)
 		want := menu("2026-12-02", "12月2日（周三）")
-		expectPushes(t, ph.deliver(t, e.Env), map[string]push{"staff-phone": want, "driver-phone": want})
+		expectPushes(t, ph.deliver(t, e.Env), map[string]wantPush{"staff-phone": want, "driver-phone": want})
 		if in := e.Inbox(quiet.ID); len(in) != 1 || in[0].Type != "menu.published" {
 			t.Errorf("inbox of the user without menu pushes: %+v, want the menu notice", in)
 		}
@@ -54,7 +54,7 @@ func TestCanteenMenuPushesReachPhones(t *testing.T) {
 		menuPushes(true)
 		e.publish(t, "2026-12-05", "lunch", e.dishes[1])
 		want := menu("2026-12-05", "12月5日（周六）")
-		expectPushes(t, ph.deliver(t, e.Env), map[string]push{"staff-phone": want, "driver-phone": want, "quiet-phone": want})
+		expectPushes(t, ph.deliver(t, e.Env), map[string]wantPush{"staff-phone": want, "driver-phone": want, "quiet-phone": want})
 	})
 	t.Run("a past date pushes nothing", func(t *testing.T) {
 		e.publish(t, "2026-11-30", "lunch", e.dishes[0])

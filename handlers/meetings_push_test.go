@@ -26,10 +26,10 @@ func TestBookingPushesReachPhones(t *testing.T) {
 	link := func(id int64, status string) map[string]string {
 		return map[string]string{"type": "booking", "id": fmt.Sprint(id), "status": status}
 	}
-	booking := func(title ...string) push {
-		return push{title: title, body: []string{"1号楼三楼第一会议室", "发改局月度工作例会"}, channel: "houqin_booking", priority: "normal"}
+	booking := func(title ...string) wantPush {
+		return wantPush{title: title, body: []string{"1号楼三楼第一会议室", "发改局月度工作例会"}, channel: "houqin_booking", priority: "normal"}
 	}
-	with := func(p push, data map[string]string, body ...string) push {
+	with := func(p wantPush, data map[string]string, body ...string) wantPush {
 		p.data, p.body = data, append(p.body, body...)
 		return p
 	}
@@ -41,7 +41,7 @@ func TestBookingPushesReachPhones(t *testing.T) {
 	b := m.mustBook(t, m.staff, r.ID, meetingAt(1, 14, 0), meetingAt(1, 16, 0), nil)
 	t.Run("a booking awaiting approval reaches every desk phone", func(t *testing.T) {
 		desk := with(booking("待审批"), link(b.ID, "pending"), "12月02日 14:00")
-		expectPushes(t, ph.deliver(t, m.env), map[string]push{"desk-phone": desk, "desk2-phone": desk})
+		expectPushes(t, ph.deliver(t, m.env), map[string]wantPush{"desk-phone": desk, "desk2-phone": desk})
 	})
 	t.Run("refused decisions reach nobody", func(t *testing.T) {
 		apitest.Expect(t, m.env.Post(path(b.ID, "approve"), m.staff.Token, nil), 403, "forbidden")
@@ -50,7 +50,7 @@ func TestBookingPushesReachPhones(t *testing.T) {
 	})
 	t.Run("approval reaches the organiser", func(t *testing.T) {
 		apitest.Expect(t, m.env.Post(path(b.ID, "approve"), m.desk.Token, nil), 200)
-		expectPushes(t, ph.deliver(t, m.env), map[string]push{
+		expectPushes(t, ph.deliver(t, m.env), map[string]wantPush{
 			"staff-phone": with(booking("已通过"), link(b.ID, "approved"), "12月02日 14:00", "已通过审批")})
 		apitest.Expect(t, m.env.Post(path(b.ID, "approve"), m.desk.Token, nil), 409, "invalid_transition")
 		nothing(t)
@@ -58,9 +58,9 @@ func TestBookingPushesReachPhones(t *testing.T) {
 	t.Run("rejection reaches the organiser with the reason", func(t *testing.T) {
 		p := m.mustBook(t, m.other, r.ID, meetingAt(2, 9, 0), meetingAt(2, 10, 0), nil)
 		desk := with(booking("待审批"), link(p.ID, "pending"), "12月03日 09:00")
-		expectPushes(t, ph.deliver(t, m.env), map[string]push{"desk-phone": desk, "desk2-phone": desk})
+		expectPushes(t, ph.deliver(t, m.env), map[string]wantPush{"desk-phone": desk, "desk2-phone": desk})
 		apitest.Expect(t, m.env.Post(path(p.ID, "reject"), m.desk.Token, map[string]any{"reason": "当天用于区政府常务会议"}), 200)
-		expectPushes(t, ph.deliver(t, m.env), map[string]push{
+		expectPushes(t, ph.deliver(t, m.env), map[string]wantPush{
 			"other-phone": with(booking("未通过"), link(p.ID, "rejected"), "12月03日 09:00", "当天用于区政府常务会议")})
 	})
 	t.Run("the organiser is reminded 30 minutes before, once, until the start", func(t *testing.T) {
@@ -70,7 +70,7 @@ func TestBookingPushesReachPhones(t *testing.T) {
 		}
 		remind := with(booking("会议即将开始"), link(b.ID, "approved"), "12月02日 14:00", "30分钟后开始")
 		remind.ttl = "1800s" // "starts in 30 minutes" is wrong once it has started
-		expectPushes(t, ph.deliver(t, m.env), map[string]push{"staff-phone": remind})
+		expectPushes(t, ph.deliver(t, m.env), map[string]wantPush{"staff-phone": remind})
 		if n, err := m.env.Store.RemindBookings(context.Background()); err != nil || n != 0 {
 			t.Fatalf("reminded again: %d, %v", n, err)
 		}

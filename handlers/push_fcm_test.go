@@ -37,7 +37,7 @@ func (p *phones) deliver(t testing.TB, env *apitest.Env) map[string][]fcmfake.Me
 }
 
 // push is what one phone should show and carry.
-type push struct {
+type wantPush struct {
 	title, body []string          // substrings each must contain
 	data        map[string]string // deep-link fields that must match
 	channel     string            // Android notification channel
@@ -48,7 +48,7 @@ type push struct {
 
 // expectPushes fails unless got holds exactly one push per token in want,
 // matching it, and nothing for any other token.
-func expectPushes(t testing.TB, got map[string][]fcmfake.Message, want map[string]push) {
+func expectPushes(t testing.TB, got map[string][]fcmfake.Message, want map[string]wantPush) {
 	t.Helper()
 	for tok, msgs := range got {
 		if _, ok := want[tok]; !ok {

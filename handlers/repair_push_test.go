@@ -36,9 +36,9 @@ func TestRepairPushesReachPhones(t *testing.T) {
 	}
 
 	t.Run("a new request reaches every dispatcher's devices, urgently", func(t *testing.T) {
-		desk := push{title: []string{"新报修", r.Ticket}, body: []string{"紧急", "3号楼五楼东侧卫生间", "水管爆裂"},
+		desk := wantPush{title: []string{"新报修", r.Ticket}, body: []string{"紧急", "3号楼五楼东侧卫生间", "水管爆裂"},
 			data: link("submitted"), channel: "houqin_repair", priority: "high"}
-		expectPushes(t, ph.deliver(t, env), map[string]push{"desk-phone": desk, "desk-pad": desk, "desk2-phone": desk})
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{"desk-phone": desk, "desk-pad": desk, "desk2-phone": desk})
 	})
 	t.Run("refused steps reach nobody", func(t *testing.T) {
 		refused(t, d.staff, "assign", d.bodyFor("assign"), 403, "forbidden")
@@ -48,7 +48,7 @@ func TestRepairPushesReachPhones(t *testing.T) {
 	})
 	t.Run("assigning reaches the technician and the requester", func(t *testing.T) {
 		d.mustAct(t, d.desk, r.ID, "assign", d.bodyFor("assign"))
-		expectPushes(t, ph.deliver(t, env), map[string]push{
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{
 			"tech-phone": {title: []string{"新派工单", r.Ticket}, body: []string{"紧急", "3号楼五楼东侧卫生间"},
 				data: link("assigned"), channel: "houqin_repair", priority: "high"},
 			"staff-phone": {title: []string{"报修已派工"}, body: []string{r.Ticket, "3号楼五楼东侧卫生间"},
@@ -57,7 +57,7 @@ func TestRepairPushesReachPhones(t *testing.T) {
 	})
 	t.Run("reassigning reaches both technicians and the requester", func(t *testing.T) {
 		d.mustAct(t, d.desk, r.ID, "assign", map[string]any{"technician_id": d.tech2.ID})
-		expectPushes(t, ph.deliver(t, env), map[string]push{
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{
 			"tech2-phone": {title: []string{"新派工单", r.Ticket}, body: []string{"紧急", "3号楼五楼东侧卫生间"},
 				data: link("assigned"), channel: "houqin_repair", priority: "high"},
 			"tech-phone": {title: []string{"改派", r.Ticket}, body: []string{r.Ticket, "无需再处理"},
@@ -68,17 +68,17 @@ func TestRepairPushesReachPhones(t *testing.T) {
 	})
 	t.Run("starting and resolving reach the requester", func(t *testing.T) {
 		d.mustAct(t, d.tech2, r.ID, "start", nil)
-		expectPushes(t, ph.deliver(t, env), map[string]push{"staff-phone": {title: []string{"维修已开始"}, body: []string{r.Ticket},
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{"staff-phone": {title: []string{"维修已开始"}, body: []string{r.Ticket},
 			data: link("in_progress"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
 		d.mustAct(t, d.tech2, r.ID, "resolve", map[string]any{"note": "更换三通阀门，已清理积水。"})
-		expectPushes(t, ph.deliver(t, env), map[string]push{"staff-phone": {title: []string{"维修已完成"},
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{"staff-phone": {title: []string{"维修已完成"},
 			body: []string{r.Ticket, "更换三通阀门，已清理积水。请对本次服务进行评价"}, data: link("resolved"), channel: "houqin_repair", collapse: collapse, priority: "normal"}})
 	})
 	t.Run("a low score alerts every dispatcher", func(t *testing.T) {
 		d.mustAct(t, d.staff, r.ID, "feedback", map[string]any{"attitude": 4, "quality": 2, "cleanliness": 3, "comment": "地面仍有积水"})
-		desk := push{title: []string{"差评提醒", r.Ticket}, body: []string{"质量2分", "留言：地面仍有积水。请优先回访"},
+		desk := wantPush{title: []string{"差评提醒", r.Ticket}, body: []string{"质量2分", "留言：地面仍有积水。请优先回访"},
 			data: link("closed"), channel: "houqin_repair", priority: "high"}
-		expectPushes(t, ph.deliver(t, env), map[string]push{"desk-phone": desk, "desk-pad": desk, "desk2-phone": desk})
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{"desk-phone": desk, "desk-pad": desk, "desk2-phone": desk})
 	})
 	t.Run("a closed request refuses more steps and sends nothing", func(t *testing.T) {
 		refused(t, d.staff, "feedback", d.bodyFor("feedback"), 409, "invalid_transition")

@@ -114,11 +114,17 @@ type RepairDetailOut struct {
 	Photos []RepairPhotoOut `json:"photos"`
 }
 
+// detail reads a request as the caller may see it and renders it.
 func (h *Repairs) detail(c *fiber.Ctx, status int, id int64) error {
 	d, err := h.Store.Repair(c.UserContext(), UserFrom(c), id)
 	if err != nil {
 		return err
 	}
+	return h.render(c, status, d)
+}
+
+// render writes a request with its timeline and photos.
+func (h *Repairs) render(c *fiber.Ctx, status int, d *models.RepairDetail) error {
 	out := RepairDetailOut{RepairOut: repairOut(&d.Repair, d.Names, h.Store.Now()),
 		Events: make([]RepairEventOut, len(d.Events)), Photos: make([]RepairPhotoOut, len(d.Photos))}
 	for i, e := range d.Events {
@@ -273,10 +279,11 @@ func (h *Repairs) RepairStep(act models.RepairAction) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := h.Store.ActOnRepair(c.UserContext(), UserFrom(c), id, step); err != nil {
+		d, err := h.Store.ActOnRepair(c.UserContext(), UserFrom(c), id, step)
+		if err != nil {
 			return err
 		}
-		return h.detail(c, fiber.StatusOK, id)
+		return h.render(c, fiber.StatusOK, d)
 	}
 }
 

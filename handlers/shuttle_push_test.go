@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"testing"
@@ -10,34 +9,6 @@ import (
 	"houqin/push/fcmfake"
 )
 
-// shuttlePushes runs the server's push worker until the outbox is drained
-// and returns what the fake FCM accepted since the last call, per token.
-type shuttlePushes struct {
-	env  *apitest.Env
-	fake *fcmfake.Server
-	seen int
-}
-
-func (p *shuttlePushes) deliver(t *testing.T) map[string][]fcmfake.Message {
-	t.Helper()
-	for {
-		n, err := p.env.Server.Push.RunOnce(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-	}
-	all := p.fake.Received()
-	out := map[string][]fcmfake.Message{}
-	for _, m := range all[p.seen:] {
-		out[m.Token] = append(out[m.Token], m)
-	}
-	p.seen = len(all)
-	return out
-}
-
 type shuttlePush struct{ title, body, status string }
 
 // TestShuttlePushes follows a trip from delay to cancellation with a route
@@ -45,8 +16,8 @@ type shuttlePush struct{ title, body, status string }
 // through the API, and checks what reaches the fake FCM after each report:
 // which pushes, to whom, and how they are sent.
 func TestShuttlePushes(t *testing.T) {
-	fake := fcmfake.New(t)
-	w := newShuttleWorld(t, apitest.WithFCM(fake))
+	withFCM, pushes := withPhones(t)
+	w := newShuttleWorld(t, withFCM)
 	env := w.env
 	stopFan, bystander := env.NewUser(), env.NewUser()
 	for tok, u := range map[string]apitest.User{"route-fan": w.staff, "stop-fan": stopFan, "bystander": bystander} {
@@ -56,7 +27,6 @@ func TestShuttlePushes(t *testing.T) {
 	last := w.stops[3]
 	apitest.Expect(t, env.Put(apitest.Path("/api/v1/me/subscriptions/stops/%d", last), stopFan.Token, map[string]any{"minutes_before": 5}), http.StatusOK)
 	tr := w.trip(t)
-	pushes := &shuttlePushes{env: env, fake: fake}
 
 	steps := []struct {
 		name         string
@@ -91,7 +61,7 @@ func TestShuttlePushes(t *testing.T) {
 			} else {
 				w.positions(t, tr.ID, shuttleFix(s.fixLat, env.Clock.Now()))
 			}
-			got := pushes.deliver(t)
+			got := pushes.deliver(t, env)
 			if len(got) != len(s.want) {
 				t.Fatalf("pushed to %d phones, want %d: %+v", len(got), len(s.want), got)
 			}
@@ -109,7 +79,7 @@ func TestShuttlePushes(t *testing.T) {
 		})
 	}
 	t.Run("the bystander's phone was never contacted", func(t *testing.T) {
-		if n := len(fake.Answered("bystander")); n != 0 {
+		if n := len(pushes.fake.Answered("bystander")); n != 0 {
 			t.Fatalf("FCM was asked %d times for the bystander", n)
 		}
 	})

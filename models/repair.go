@@ -296,11 +296,17 @@ func (s *Store) Repair(ctx context.Context, a Actor, id int64) (*RepairDetail, e
 	if err := takeVisible(db, a, id, &d.Repair); err != nil {
 		return nil, err
 	}
+	return &d, loadRepairDetail(db, &d)
+}
+
+// loadRepairDetail fills in the timeline, photos and names of d.Repair.
+func loadRepairDetail(db *gorm.DB, d *RepairDetail) error {
+	id := d.ID
 	if err := db.Where("repair_id = ?", id).Order("id").Find(&d.Events).Error; err != nil {
-		return nil, err
+		return err
 	}
 	if err := db.Where("repair_id = ?", id).Order("id").Find(&d.Photos).Error; err != nil {
-		return nil, err
+		return err
 	}
 	ids := []int64{d.RequesterID, d.EnteredByID}
 	if d.TechnicianID != nil {
@@ -311,7 +317,7 @@ func (s *Store) Repair(ctx context.Context, a Actor, id int64) (*RepairDetail, e
 	}
 	var err error
 	d.Names, err = userNames(db, ids)
-	return &d, err
+	return err
 }
 
 // RepairNames returns the names of the people on rows (for lists).

@@ -107,13 +107,22 @@ type RepairStep struct {
 }
 
 // ActOnRepair applies one workflow step under a row lock, records it in the
-// timeline and tells the people concerned, all in one transaction.
-func (s *Store) ActOnRepair(ctx context.Context, a Actor, id int64, step RepairStep) (*Repair, error) {
-	var r Repair
-	if err := s.Tx(ctx, func(tx *Tx) error { return actOnRepair(tx, a, id, step, &r) }); err != nil {
+// timeline and tells the people concerned, all in one transaction. The
+// detail returned is read in that transaction too: read afterwards, a
+// concurrent reassignment could already hide the request from the caller
+// whose step succeeded.
+func (s *Store) ActOnRepair(ctx context.Context, a Actor, id int64, step RepairStep) (*RepairDetail, error) {
+	var d RepairDetail
+	err := s.Tx(ctx, func(tx *Tx) error {
+		if err := actOnRepair(tx, a, id, step, &d.Repair); err != nil {
+			return err
+		}
+		return loadRepairDetail(tx.DB, &d)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return &d, nil
 }
 
 func actOnRepair(tx *Tx, a Actor, id int64, step RepairStep, r *Repair) error {

@@ -95,7 +95,6 @@ func (a *API) GetShuttleRoute(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-
 type personOut struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,6 +30,33 @@ func requestID(c *fiber.Ctx) string {
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series caches the labelled children: hashing label values on every
+	// request cost more than the rest of the metrics put together.
+	series sync.Map // seriesKey → *seriesPair
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type seriesPair struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+func (m *httpMetrics) observe(method, route string, status int, d time.Duration) {
+	k := seriesKey{method, route, status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		v, _ = m.series.LoadOrStore(k, &seriesPair{
+			requests: m.requests.WithLabelValues(method, route, strconv.Itoa(status)),
+			duration: m.duration.WithLabelValues(method, route),
+		})
+	}
+	p := v.(*seriesPair)
+	p.requests.Inc()
+	p.duration.Observe(d.Seconds())
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -60,8 +89,13 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 		if status == fiber.StatusNotFound && c.Route().Method == "USE" {
 			route = "unmatched" // keep label cardinality bounded
 		}
-		m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-		m.duration.WithLabelValues(c.Method(), route).Observe(d.Seconds())
+		// The route's method, not c.Method(): Fiber's is a view of the request
+		// buffer, and label values outlive the request.
+		method := c.Route().Method
+		if method == "USE" {
+			method = strings.Clone(c.Method())
+		}
+		m.observe(method, route, status, d)
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError

@@ -30,25 +30,25 @@ import (
 // bare Fiber app answering the same bytes, in the same run. It uses wrk
 // when installed, else a Go loop; it only runs when asked:
 //
-//	HOUQIN_BENCH=1 go test ./handlers/ -run CanteenMenuLoad -count=1 -v
+//	HOUQIN_LOADTEST=1 go test ./handlers/ -run CanteenMenuLoad -count=1 -v
 //
-// HOUQIN_BENCH_DURATION (default 6s per run), HOUQIN_BENCH_CONNS (default
-// 256) and HOUQIN_BENCH_ROUNDS (default 5) tune it. Besides requests/s it
+// HOUQIN_LOADTEST_DURATION (default 6s per run), HOUQIN_LOADTEST_CONNS (default
+// 256) and HOUQIN_LOADTEST_ROUNDS (default 5) tune it. Besides requests/s it
 // reports the server CPU time per request (both apps run in this process,
 // the load generator in another), which a busy shared machine disturbs
 // far less than throughput.
 func TestCanteenMenuLoad(t *testing.T) {
-	if os.Getenv("HOUQIN_BENCH") == "" {
-		t.Skip("set HOUQIN_BENCH=1 to run the menu load test")
+	if os.Getenv("HOUQIN_LOADTEST") == "" {
+		t.Skip("set HOUQIN_LOADTEST=1 to run the menu load test")
 	}
 	duration, conns, rounds := 6*time.Second, 256, 5
-	if d, err := time.ParseDuration(os.Getenv("HOUQIN_BENCH_DURATION")); err == nil {
+	if d, err := time.ParseDuration(os.Getenv("HOUQIN_LOADTEST_DURATION")); err == nil {
 		duration = d
 	}
-	if n, err := strconv.Atoi(os.Getenv("HOUQIN_BENCH_CONNS")); err == nil {
+	if n, err := strconv.Atoi(os.Getenv("HOUQIN_LOADTEST_CONNS")); err == nil {
 		conns = n
 	}
-	if n, err := strconv.Atoi(os.Getenv("HOUQIN_BENCH_ROUNDS")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(os.Getenv("HOUQIN_LOADTEST_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
 

@@ -38,6 +38,10 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
+	if err := h.Store.CheckRepairPhoto(ctx, UserFrom(c), id); err != nil {
+		return err
+	}
 	fh, err := c.FormFile("photo")
 	if err != nil {
 		return models.InvalidField("photo", "send the image as multipart/form-data in the field \"photo\"")
@@ -58,7 +62,6 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 	if ct == "" {
 		return models.InvalidField("photo", "must be a JPEG, PNG or HEIC image")
 	}
-	ctx := c.UserContext()
 	p := &models.RepairPhoto{RepairID: id, ContentType: ct, Size: int64(len(data)), StorageKey: NewBlobKey(ext)}
 	if err := h.Blobs.Put(ctx, p.StorageKey, data); err != nil {
 		return err

@@ -13,6 +13,27 @@ func (r *Repair) repairOpen() bool {
 	return !slices.Contains([]RepairStatus{RepairClosed, RepairCancelled, RepairRejected}, r.Status)
 }
 
+// CheckRepairPhoto tells whether a may add a photo to request id now. The
+// upload handler asks before storing any bytes, so strangers and full or
+// finished requests cost no disk writes; AddRepairPhoto checks again.
+func (s *Store) CheckRepairPhoto(ctx context.Context, a Actor, id int64) error {
+	var r Repair
+	if err := takeVisible(s.Read(ctx), a, id, &r); err != nil {
+		return err
+	}
+	return r.photoAllowed()
+}
+
+func (r *Repair) photoAllowed() error {
+	if !r.repairOpen() {
+		return Errorf(CodeInvalidTransition, "cannot add photos to a repair that is %s", r.Status)
+	}
+	if r.PhotoCount >= MaxRepairPhotos {
+		return Errorf(CodeConflict, "a repair carries at most %d photos", MaxRepairPhotos)
+	}
+	return nil
+}
+
 // AddRepairPhoto records a stored photo on a request the caller may see.
 // The count is raised with a conditional update, so concurrent uploads
 // never exceed MaxRepairPhotos.
@@ -22,8 +43,8 @@ func (s *Store) AddRepairPhoto(ctx context.Context, a Actor, p *RepairPhoto) err
 		if err := takeVisible(tx.DB, a, p.RepairID, &r); err != nil {
 			return err
 		}
-		if !r.repairOpen() {
-			return Errorf(CodeInvalidTransition, "cannot add photos to a repair that is %s", r.Status)
+		if err := r.photoAllowed(); err != nil {
+			return err
 		}
 		res := tx.Model(&Repair{}).Where("id = ? AND photo_count < ?", r.ID, MaxRepairPhotos).
 			Update("photo_count", gorm.Expr("photo_count + 1"))

@@ -47,6 +47,7 @@ func (s *Server) mountMeetings(r fiber.Router) {
 	s.jobs = append(s.jobs,
 		Job{Name: "booking reminders", Every: time.Minute, Run: discardCount(s.Store.RemindBookings)},
 		Job{Name: "release no-show bookings", Every: time.Minute, Run: discardCount(s.Store.ReleaseNoShows)},
+		Job{Name: "expire unapproved bookings", Every: time.Minute, Run: discardCount(s.Store.ExpireUnapproved)},
 	)
 }
 

@@ -677,6 +677,41 @@ func TestReminderIsSentOnce(t *testing.T) {
 	}
 }
 
+func TestUnapprovedBookingExpiresAtItsStart(t *testing.T) {
+	m := newMeetings(t)
+	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"requires_approval": true})
+	b := m.mustBook(t, m.staff, r.ID, meetingAt(0, 10, 0), meetingAt(0, 11, 0), nil)
+	later := m.mustBook(t, m.staff, r.ID, meetingAt(1, 10, 0), meetingAt(1, 11, 0), nil)
+	before := len(m.env.Inbox(m.staff.ID))
+	m.at(t, meetingAt(0, 9, 59))
+	if n, err := m.env.Store.ExpireUnapproved(context.Background()); err != nil || n != 0 {
+		t.Fatalf("expired %d before the start (%v)", n, err)
+	}
+	m.at(t, meetingAt(0, 10, 0))
+	if n, err := m.env.Store.ExpireUnapproved(context.Background()); err != nil || n != 1 {
+		t.Fatalf("expired %d at the start, want 1 (%v)", n, err)
+	}
+	var got struct {
+		Status, Reason string
+	}
+	m.env.Get(apitest.Path("/api/v1/bookings/%d", b.ID), m.staff.Token).JSON(t, &got)
+	if got.Status != "rejected" || got.Reason == "" {
+		t.Fatalf("booking after its start: %+v", got)
+	}
+	m.env.Get(apitest.Path("/api/v1/bookings/%d", later.ID), m.staff.Token).JSON(t, &got)
+	if got.Status != "pending" {
+		t.Fatalf("tomorrow's booking: %+v", got)
+	}
+	inbox := m.env.Inbox(m.staff.ID)
+	if len(inbox) != before+1 || inbox[0].Type != "booking.expired" || inbox[0].Data["status"] != "rejected" {
+		t.Fatalf("inbox: %+v", inbox[0])
+	}
+	apitest.Expect(t, m.env.Post(apitest.Path("/api/v1/bookings/%d/approve", b.ID), m.desk.Token, nil), 409, "invalid_transition")
+	if n, _ := m.env.Store.ExpireUnapproved(context.Background()); n != 0 {
+		t.Fatalf("expired again: %d", n)
+	}
+}
+
 func TestCalendarFeed(t *testing.T) {
 	m := newMeetings(t)
 	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"requires_approval": true})

@@ -63,6 +63,25 @@ func (s *Store) ReleaseNoShows(ctx context.Context) (int, error) {
 		})
 }
 
+// ExpireUnapproved rejects pending bookings whose start has passed with no
+// decision: the slot is gone, and a booking left pending would sit in the
+// desk's queue for good. The organiser is told.
+func (s *Store) ExpireUnapproved(ctx context.Context) (int, error) {
+	return s.sweepBookings(ctx,
+		s.Read(ctx).Model(&Booking{}).Where("status = ? AND start_at <= ?", BookingPending, s.Now()),
+		func(tx *Tx, id int64) (bool, error) {
+			res := tx.Model(&Booking{}).Where("id = ? AND status = ?", id, BookingPending).
+				Updates(map[string]any{"status": BookingRejected, "reason": unapprovedReason, "updated_at": tx.Now})
+			return res.RowsAffected == 1, res.Error
+		},
+		func(tx *Tx, b *Booking) error {
+			return tx.Notify(organizerNotice(tx, b, 1, "booking.expired", "会议室预约未获审批",
+				"在会议开始前未获审批，预约已失效"), b.OrganizerID)
+		})
+}
+
+const unapprovedReason = "会议开始前未获审批"
+
 // sweepBookings claims each booking candidates finds, one transaction per booking,
 // and announces the ones this replica claimed.
 func (s *Store) sweepBookings(ctx context.Context, candidates *gorm.DB, claim func(*Tx, int64) (bool, error), announce func(*Tx, *Booking) error) (int, error) {

@@ -48,7 +48,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	_, _ = rand.Read(b)
 	c := Claim{Token: hex.EncodeToString(b)}
 	var ids []int64
-	err := s.Tx(ctx, func(tx *Tx) error {
+	err := s.claimTx(ctx, func(tx *Tx) error {
 		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
 			Order("next_attempt_at, id").Limit(limit)
 		if s.Dialect == MySQL {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -201,6 +202,21 @@ func (tx *Tx) Store() *Store { return tx.store }
 // Tx runs fn in one transaction (immediate on SQLite) and then publishes the
 // events it raised. Returning an error rolls everything back.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.tx(ctx, nil, fn)
+}
+
+// claimTx is Tx for queue claims (SELECT … FOR UPDATE SKIP LOCKED, then
+// UPDATE): on MySQL it runs at READ COMMITTED, which takes no gap locks, so
+// workers claiming side by side lock only the disjoint rows they took and
+// cannot deadlock on the due index they all scan.
+func (s *Store) claimTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.Dialect != MySQL {
+		return s.tx(ctx, nil, fn)
+	}
+	return s.tx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
+}
+
+func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) error {
 	t := &Tx{Now: s.Now(), store: s}
 	var err error
 	for attempt := 1; ; attempt++ {
@@ -208,12 +224,13 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 			t.DB = db
 			t.events = t.events[:0]
 			return fn(t)
-		})
+		}, opts)
 		// InnoDB resolves lock cycles by killing one transaction; running
-		// it again is the documented remedy, and the caller never knows.
+		// it again, after a short random pause, is the documented remedy.
 		if !isDeadlock(err) || attempt == maxTxAttempts {
 			break
 		}
+		time.Sleep(time.Duration(attempt) * time.Duration(1+mathrand.IntN(10)) * time.Millisecond)
 	}
 	if err != nil {
 		return translate(err)
@@ -226,7 +243,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-const maxTxAttempts = 3
+const maxTxAttempts = 5
 
 func isDeadlock(err error) bool {
 	var me *mysqldriver.MySQLError

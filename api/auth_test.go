@@ -221,6 +221,15 @@ func TestUserAdministration(t *testing.T) {
 	if len(list.Items) != 1 || list.Items[0].Username != "zhangsan" {
 		t.Fatalf("technicians = %+v", list.Items)
 	}
+	// "admin" is a whole role, not a substring of canteen_admin.
+	env.NewUser(models.RoleCanteenAdmin)
+	resp = env.Get("/api/v1/users?role=admin", admin.Token)
+	apitest.Expect(t, resp, http.StatusOK)
+	list.Items = nil
+	resp.JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Username != admin.Username {
+		t.Fatalf("admins = %+v", list.Items)
+	}
 	apitest.Expect(t, env.Get("/api/v1/users", staff.Token), http.StatusForbidden, "forbidden")
 
 	path := apitest.Path("/api/v1/users/%d", created.ID)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Role is what a user may do in the app (DOMAIN.md "People").
@@ -247,7 +248,7 @@ type UserFilter struct {
 func (s *Store) ListUsers(ctx context.Context, f UserFilter, p Page) ([]User, string, error) {
 	q := s.Read(ctx).Model(&User{})
 	if f.Role != "" {
-		q = q.Where("roles LIKE ?", "%"+string(f.Role)+"%")
+		q = q.Where(hasRole(f.Role))
 	}
 	if f.Query != "" {
 		like := "%" + f.Query + "%"
@@ -290,17 +291,15 @@ func ActiveUserIDs(tx *gorm.DB) ([]int64, error) {
 // UsersWithRole returns the ids of active users holding role (recipients of
 // desk notifications).
 func UsersWithRole(tx *gorm.DB, role Role) ([]int64, error) {
-	var users []User
-	if err := tx.Select("id", "roles").Where("active = ? AND roles LIKE ?", true, "%"+string(role)+"%").Find(&users).Error; err != nil {
-		return nil, err
-	}
-	ids := make([]int64, 0, len(users))
-	for _, u := range users {
-		if slices.Contains(u.Roles, role) {
-			ids = append(ids, u.ID)
-		}
-	}
-	return ids, nil
+	var ids []int64
+	return ids, tx.Model(&User{}).Where("active = ?", true).Where(hasRole(role)).Pluck("id", &ids).Error
+}
+
+// hasRole matches users whose comma-separated roles column holds role as a
+// whole item: a bare LIKE '%admin%' would also match canteen_admin.
+func hasRole(role Role) clause.Expr {
+	r := string(role)
+	return gorm.Expr("(roles = ? OR roles LIKE ? OR roles LIKE ? OR roles LIKE ?)", r, r+",%", "%,"+r, "%,"+r+",%")
 }
 
 func (c *userCache) get(id int64, now time.Time) (User, bool) {

@@ -56,10 +56,6 @@ func userName(tx *Tx, id int64) string {
 // work given, taken back or returned, and the desk about new requests and
 // unhappy requesters.
 func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) error {
-	desk, err := UsersWithRole(tx.DB, RoleDispatcher)
-	if err != nil {
-		return err
-	}
 	tech := int64(0)
 	if r.TechnicianID != nil {
 		tech = *r.TechnicianID
@@ -68,12 +64,20 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 	toRequester := func(typ, title, body string) error {
 		return send(tx, a, repairNotice(r, typ, title, body, true), r.RequesterID)
 	}
+	// Only new requests and low scores go to the desk: look it up then.
+	toDesk := func(n Notice) error {
+		desk, err := UsersWithRole(tx.DB, RoleDispatcher)
+		if err != nil {
+			return err
+		}
+		return send(tx, a, n, desk...)
+	}
 	switch act := step.Action; act {
 	case RepairCreate:
 		n := repairNotice(r, "created", "新报修 "+t,
 			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, userName(tx, r.RequesterID), clip(r.Description, 60)), false)
 		n.High = r.Priority == "urgent"
-		if err := send(tx, a, n, desk...); err != nil {
+		if err := toDesk(n); err != nil {
 			return err
 		}
 		return toRequester("created", "报修已受理", fmt.Sprintf("报修服务台已为您登记报修 %s%s，我们会尽快派工。", t, w))
@@ -110,7 +114,7 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 		n := repairNotice(r, "low_score", "差评提醒 "+t, fmt.Sprintf("%s%s评价：态度%d分、质量%d分、卫生%d分。%s请优先回访。",
 			t, w, sc.Attitude, sc.Quality, sc.Cleanliness, comment), false)
 		n.High = true
-		return send(tx, a, n, desk...)
+		return toDesk(n)
 	case RepairCancel, RepairReject:
 		title, verb := "报修已取消", "已取消"
 		if act == RepairReject {

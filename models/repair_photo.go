@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"gorm.io/gorm"
@@ -68,10 +67,7 @@ func (s *Store) RepairPhoto(ctx context.Context, a Actor, repairID, photoID int6
 	}
 	var p RepairPhoto
 	if err := db.Where("repair_id = ?", repairID).Take(&p, photoID).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrNotFound("photo")
-		}
-		return nil, err
+		return nil, notFound(err, "photo")
 	}
 	return &p, nil
 }

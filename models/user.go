@@ -193,7 +193,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 	var u User
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&u, id).Error; err != nil {
-			return err
+			return notFound(err, "user")
 		}
 		patch(&u.Name, p.Name)
 		patch(&u.Phone, p.Phone)
@@ -217,9 +217,6 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 	})
 	s.users.forget(id)
 	if err != nil {
-		if ErrorCode(err) == CodeNotFound {
-			return nil, ErrNotFound("user")
-		}
 		return nil, err
 	}
 	return &u, nil
@@ -229,10 +226,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	var u User
 	if err := s.Read(ctx).Take(&u, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrNotFound("user")
-		}
-		return nil, err
+		return nil, notFound(err, "user")
 	}
 	return &u, nil
 }

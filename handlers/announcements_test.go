@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -17,12 +18,15 @@ type announcement struct {
 }
 
 func TestAnnouncements(t *testing.T) {
-	env := apitest.New(t)
+	opt, ph := withPhones(t)
+	env := apitest.New(t, opt)
 	admin := env.NewUser(models.RoleAdmin)
 	staff := env.NewUser()
 	quiet := env.NewUser()
 	apitest.Expect(t, env.Put("/api/v1/me/preferences", quiet.Token, map[string]any{"push": map[string]bool{
 		"repair": true, "booking": true, "menu": true, "shuttle": true, "announcement": false}}), http.StatusOK)
+	env.RegisterDevice(staff, "staff-phone")
+	env.RegisterDevice(quiet, "quiet-phone")
 	gone := env.NewUser()
 	apitest.Expect(t, env.Patch(apitest.Path("/api/v1/users/%d", gone.ID), admin.Token, map[string]any{"active": false}), http.StatusOK)
 
@@ -49,6 +53,13 @@ func TestAnnouncements(t *testing.T) {
 		}
 	})
 
+	t.Run("pushed to phones unless the user turned announcements off", func(t *testing.T) {
+		expectPushes(t, ph.deliver(t, env), map[string]wantPush{"staff-phone": {
+			title: []string{"通知公告：行政中心1号楼电梯维保通知"}, body: []string{"年度维保"},
+			data: map[string]string{"type": "announcement", "id": fmt.Sprint(pushed.ID)}, channel: "houqin_announcement",
+			priority: "normal"}})
+	})
+
 	t.Run("without push nobody is notified", func(t *testing.T) {
 		resp := env.Post("/api/v1/announcements", admin.Token, map[string]any{"title": "冬季消防安全提示", "body": "请下班前关闭电器电源。", "pinned": true})
 		apitest.Expect(t, resp, http.StatusCreated)
@@ -69,7 +80,13 @@ func TestAnnouncements(t *testing.T) {
 		if len(list.Items) != 1 || !list.Items[0].Pinned {
 			t.Fatalf("%+v", list.Items)
 		}
-		apitest.Expect(t, env.Get(apitest.Path("/api/v1/announcements/%d", pushed.ID), staff.Token), http.StatusOK)
+		resp := env.Get(apitest.Path("/api/v1/announcements/%d", pushed.ID), staff.Token)
+		apitest.Expect(t, resp, http.StatusOK)
+		var one announcement
+		resp.JSON(t, &one)
+		if one.ID != pushed.ID || one.Title != pushed.Title || one.Body != pushed.Body || one.PushedAt == nil {
+			t.Fatalf("got %+v, want %+v", one, pushed)
+		}
 	})
 
 	t.Run("admins edit and delete; staff may not", func(t *testing.T) {

@@ -58,19 +58,17 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
-		if len(extra) == 0 {
-			body, _ := json.Marshal(p)
-			return c.Send(body)
-		}
 		body, _ := json.Marshal(p)
-		var merged map[string]any
-		_ = json.Unmarshal(body, &merged)
-		for k, v := range extra {
-			if _, taken := merged[k]; !taken {
-				merged[k] = v
+		if len(extra) > 0 {
+			var merged map[string]any
+			_ = json.Unmarshal(body, &merged)
+			for k, v := range extra {
+				if _, taken := merged[k]; !taken {
+					merged[k] = v
+				}
 			}
+			body, _ = json.Marshal(merged)
 		}
-		body, _ = json.Marshal(merged)
 		return c.Send(body)
 	}
 }

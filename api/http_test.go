@@ -121,7 +121,11 @@ func TestIdempotencyKey(t *testing.T) {
 
 	// Errors are replayed too (the request was answered), but not server errors.
 	apitest.Expect(t, create("k2", "x"), http.StatusBadRequest)
-	apitest.Expect(t, create("k2", "x"), http.StatusBadRequest)
+	refused := create("k2", "x")
+	apitest.Expect(t, refused, http.StatusBadRequest, "validation_failed")
+	if refused.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("the refused request was run again instead of replayed")
+	}
 
 	var n int64
 	env.Store.Read(t.Context()).Model(&models.User{}).Where("username = ?", "lisi").Count(&n)

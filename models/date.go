@@ -70,23 +70,15 @@ func (d Date) Value() (driver.Value, error) { return d.String(), nil }
 
 // Scan reads DATE columns (time.Time on MySQL) and TEXT columns (SQLite).
 func (d *Date) Scan(src any) error {
-	switch v := src.(type) {
-	case time.Time:
-		*d = DateOf(v, time.UTC)
+	if t, ok := src.(time.Time); ok {
+		*d = DateOf(t, time.UTC)
 		return nil
-	case string:
-		return d.scanString(v)
-	case []byte:
-		return d.scanString(string(v))
 	}
-	return fmt.Errorf("cannot scan %T into Date", src)
-}
-
-func (d *Date) scanString(s string) error {
-	if len(s) > len(dateLayout) {
-		s = s[:len(dateLayout)]
+	s, err := scanText(src)
+	if err != nil {
+		return err
 	}
-	v, err := ParseDate(s)
+	v, err := ParseDate(s[:min(len(s), len(dateLayout))])
 	if err != nil {
 		return err
 	}

@@ -196,9 +196,6 @@ type Tx struct {
 // Publish queues ev for delivery after commit; a rolled-back Tx publishes nothing.
 func (tx *Tx) Publish(ev Event) { tx.events = append(tx.events, ev) }
 
-// Store returns the store the transaction belongs to.
-func (tx *Tx) Store() *Store { return tx.store }
-
 // Tx runs fn in one transaction (immediate on SQLite) and then publishes the
 // events it raised. Returning an error rolls everything back.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {

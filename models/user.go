@@ -222,15 +222,6 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 	return &u, nil
 }
 
-// User returns one user.
-func (s *Store) User(ctx context.Context, id int64) (*User, error) {
-	var u User
-	if err := s.Read(ctx).Take(&u, id).Error; err != nil {
-		return nil, notFound(err, "user")
-	}
-	return &u, nil
-}
-
 // UserFilter narrows ListUsers.
 type UserFilter struct {
 	Role   Role

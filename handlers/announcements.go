@@ -68,6 +68,12 @@ func (a *API) CreateAnnouncement(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
+	if err := requireText("title", &req.Title); err != nil {
+		return err
+	}
+	if err := requireText("body", &req.Body); err != nil {
+		return err
+	}
 	an, err := a.Store.CreateAnnouncement(c.UserContext(), UserFrom(c),
 		models.NewAnnouncement{Title: req.Title, Body: req.Body, Pinned: req.Pinned, Push: req.Push})
 	if err != nil {
@@ -91,6 +97,16 @@ func (a *API) UpdateAnnouncement(c *fiber.Ctx) error {
 	var req updateAnnouncementRequest
 	if err := Decode(c, &req); err != nil {
 		return err
+	}
+	if req.Title != nil {
+		if err := requireText("title", req.Title); err != nil {
+			return err
+		}
+	}
+	if req.Body != nil {
+		if err := requireText("body", req.Body); err != nil {
+			return err
+		}
 	}
 	an, err := a.Store.UpdateAnnouncement(c.UserContext(), id,
 		models.AnnouncementPatch{Title: req.Title, Body: req.Body, Pinned: req.Pinned})

@@ -110,12 +110,27 @@ func TestAnnouncements(t *testing.T) {
 			"no title":      map[string]any{"body": "x"},
 			"unknown field": map[string]any{"title": "x", "body": "x", "author_id": 1},
 			"empty title":   map[string]any{"title": "", "body": "x"},
+			"blank title":   map[string]any{"title": "  ", "body": "x"},
+			"blank body":    map[string]any{"title": "x", "body": "\n\t "},
 		} {
 			t.Run(name, func(t *testing.T) {
 				apitest.Expect(t, env.Post("/api/v1/announcements", admin.Token, body), http.StatusBadRequest, "validation_failed")
 			})
 		}
 		apitest.Expect(t, env.Patch("/api/v1/announcements/999", admin.Token, map[string]any{"pinned": true}), http.StatusNotFound, "not_found")
+		if len(env.Inbox(staff.ID)) != 1 {
+			t.Fatal("a refused announcement notified staff")
+		}
+		resp := env.Post("/api/v1/announcements", admin.Token, map[string]any{"title": "会议室启用通知", "body": "3楼会议室已启用。"})
+		apitest.Expect(t, resp, http.StatusCreated)
+		var kept announcement
+		resp.JSON(t, &kept)
+		path := apitest.Path("/api/v1/announcements/%d", kept.ID)
+		apitest.Expect(t, env.Patch(path, admin.Token, map[string]any{"title": " "}), http.StatusBadRequest, "validation_failed")
+		env.Get(path, staff.Token).JSON(t, &kept)
+		if kept.Title != "会议室启用通知" {
+			t.Fatalf("a refused edit changed the title to %q", kept.Title)
+		}
 		apitest.Expect(t, env.Get("/api/v1/announcements?pinned=maybe", staff.Token), http.StatusBadRequest, "validation_failed")
 	})
 }

@@ -152,8 +152,12 @@ func (s *Store) CreateRepair(ctx context.Context, a Actor, in NewRepair) (*Repai
 
 func createRepair(tx *Tx, a Actor, r *Repair) error {
 	var requester User
-	if err := tx.Take(&requester, r.RequesterID).Error; err != nil || !requester.Active {
+	err := tx.Take(&requester, r.RequesterID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !requester.Active) {
 		return InvalidField("requester_id", "is not an active user")
+	}
+	if err != nil {
+		return err
 	}
 	if r.ContactPhone == "" {
 		r.ContactPhone = requester.Phone

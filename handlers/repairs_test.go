@@ -241,6 +241,14 @@ func TestRepairEnteredByTheDesk(t *testing.T) {
 		t.Errorf("the caller was not told their report was taken: %v", got)
 	}
 	d.get(t, d.staff, r.ID) // the caller sees it as theirs
+	var page handlers.List[handlers.RepairOut]
+	d.env.Get("/api/v1/repairs", d.staff.Token).JSON(t, &page)
+	if len(page.Items) != 1 {
+		t.Fatalf("the caller lists %d requests, want 1", len(page.Items))
+	}
+	if e := page.Items[0].EnteredBy; e.ID != d.desk.ID || e.Name != d.desk.Name {
+		t.Errorf("the list names entered_by %+v, want %d %q", *e, d.desk.ID, d.desk.Name)
+	}
 	d.mustAct(t, d.staff, r.ID, "cancel", map[string]any{"reason": "已自行处理"})
 
 	t.Run("staff cannot file for someone else", func(t *testing.T) {

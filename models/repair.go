@@ -326,9 +326,9 @@ func loadRepairDetail(db *gorm.DB, d *RepairDetail) error {
 
 // RepairNames returns the names of the people on rows (for lists).
 func (s *Store) RepairNames(ctx context.Context, rows []Repair) (map[int64]string, error) {
-	ids := make([]int64, 0, 2*len(rows))
+	ids := make([]int64, 0, 3*len(rows))
 	for _, r := range rows {
-		ids = append(ids, r.RequesterID)
+		ids = append(ids, r.RequesterID, r.EnteredByID)
 		if r.TechnicianID != nil {
 			ids = append(ids, *r.TechnicianID)
 		}

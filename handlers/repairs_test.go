@@ -387,7 +387,13 @@ func TestRepairRoleBoundaries(t *testing.T) {
 		}
 	})
 	t.Run("a reassigned technician loses the job", func(t *testing.T) {
-		d.mustAct(t, d.desk, mine, "assign", map[string]any{"technician_id": d.tech2.ID})
+		out := d.mustAct(t, d.desk, mine, "assign", map[string]any{"technician_id": d.tech2.ID})
+		// The timeline still names the first technician it was given to.
+		for _, e := range out.Events {
+			if e.Action == models.RepairAssign && (e.Technician == nil || e.Technician.Name == "") {
+				t.Errorf("assign step %d names technician %+v", e.ID, e.Technician)
+			}
+		}
 		apitest.Expect(t, d.env.Get(apitest.Path("/api/v1/repairs/%d", mine), d.tech.Token), 404, "not_found")
 		if got := inboxTypes(d.env, d.tech.ID); got[0] != "repair.unassigned" {
 			t.Errorf("the old technician was not told: %v", got)

@@ -318,6 +318,10 @@ func loadRepairDetail(db *gorm.DB, d *RepairDetail) error {
 	}
 	for _, e := range d.Events {
 		ids = append(ids, e.ActorID)
+		if e.TechnicianID != nil {
+			// Earlier assignees are named in the timeline too.
+			ids = append(ids, *e.TechnicianID)
+		}
 	}
 	var err error
 	d.Names, err = userNames(db, ids)

@@ -231,6 +231,11 @@ func (s *Store) FlagOverdueRepairs(ctx context.Context) (int, error) {
 	var ids []int64
 	err := s.Read(ctx).Model(&Repair{}).Where("deadline_at < ? AND overdue_notified_at IS NULL", now).
 		Order("deadline_at").Limit(500).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	// One desk for the whole sweep, not a lookup per late request.
+	desk, err := UsersWithRole(s.Read(ctx), RoleDispatcher)
 	if err != nil {
 		return 0, err
 	}
@@ -247,7 +252,7 @@ func (s *Store) FlagOverdueRepairs(ctx context.Context) (int, error) {
 				return err
 			}
 			flagged++
-			return notifyOverdue(tx, &r)
+			return notifyOverdue(tx, &r, desk)
 		})
 		if err != nil {
 			return flagged, err

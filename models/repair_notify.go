@@ -138,11 +138,7 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 }
 
 // notifyOverdue tells the desk a request has missed its promise.
-func notifyOverdue(tx *Tx, r *Repair) error {
-	desk, err := UsersWithRole(tx.DB, RoleDispatcher)
-	if err != nil {
-		return err
-	}
+func notifyOverdue(tx *Tx, r *Repair, desk []int64) error {
 	promise := "派工时限"
 	if r.Status != RepairSubmitted {
 		promise = "完成时限"

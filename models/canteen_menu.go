@@ -251,23 +251,19 @@ func (s *Store) SetSoldOut(ctx context.Context, slot MenuSlot, dishID int64, sol
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&MenuItem{}).Where("menu_id = ? AND dish_id = ?", m.ID, dishID).Update("sold_out", soldOut)
-		if res.Error != nil {
-			return res.Error
-		}
-		// Counted, not RowsAffected: MySQL reports 0 rows for an unchanged value.
-		var exists int64
-		if err := tx.Model(&MenuItem{}).Where("menu_id = ? AND dish_id = ?", m.ID, dishID).Count(&exists).Error; err != nil {
+		if err := tx.Model(&MenuItem{}).Where("menu_id = ? AND dish_id = ?", m.ID, dishID).Update("sold_out", soldOut).Error; err != nil {
 			return err
 		}
-		if exists == 0 {
-			return ErrNotFound("menu item")
-		}
+		// The reloaded menu tells whether the dish is on it (RowsAffected
+		// cannot: MySQL reports 0 rows for an unchanged value).
 		meal, err := mealMenu(tx, m)
 		if err != nil {
 			return err
 		}
 		i := slices.IndexFunc(meal.Items, func(l MenuLine) bool { return l.DishID == dishID })
+		if i < 0 {
+			return ErrNotFound("menu item")
+		}
 		out = &meal.Items[i]
 		tx.Publish(Event{Topic: TopicCanteen(slot.CanteenID), Type: "menu.sold_out", Data: map[string]any{
 			"date": slot.Date, "meal": slot.Meal, "dish_id": dishID, "name": out.Name, "sold_out": soldOut}})

@@ -73,21 +73,11 @@ func (in DishInput) apply(d *Dish) {
 	set(&d.Name, in.Name)
 	set(&d.Category, in.Category)
 	set(&d.ImageURL, in.ImageURL)
-	if in.PriceCents != nil {
-		d.PriceCents = *in.PriceCents
-	}
-	if in.SpicyLevel != nil {
-		d.SpicyLevel = *in.SpicyLevel
-	}
-	if in.Allergens != nil {
-		d.Allergens = CommaList(*in.Allergens)
-	}
-	if in.Vegetarian != nil {
-		d.Vegetarian = *in.Vegetarian
-	}
-	if in.Active != nil {
-		d.Active = *in.Active
-	}
+	patch(&d.PriceCents, in.PriceCents)
+	patch(&d.SpicyLevel, in.SpicyLevel)
+	patch((*[]string)(&d.Allergens), in.Allergens)
+	patch(&d.Vegetarian, in.Vegetarian)
+	patch(&d.Active, in.Active)
 	if in.Calories != nil {
 		d.Calories = in.Calories
 	}

@@ -339,6 +339,22 @@ func TestCanteenMenuCopy(t *testing.T) {
 		}
 	})
 
+	t.Run("a meal the canteen no longer serves is not copied", func(t *testing.T) {
+		apitest.Expect(t, e.Patch(apitest.Path("/api/v1/canteens/%d", e.canteen), e.admin.Token, map[string]any{"meals": []map[string]any{
+			{"meal": "breakfast", "opens": "07:00", "closes": "08:30", "cutoff_days_before": 1, "cutoff_time": "20:00"},
+			{"meal": "lunch", "opens": "11:30", "closes": "13:00", "cutoff_days_before": 0, "cutoff_time": "09:30"}}}), http.StatusOK)
+		resp := e.Post(copyPath, e.admin.Token, map[string]any{"source_from": "2026-11-30", "target_from": "2026-12-28"})
+		apitest.Expect(t, resp, http.StatusOK)
+		var out canteenCopyJSON
+		resp.JSON(t, &out)
+		if len(out.Menus) != 3 || out.Menus[1].Result != "created" || out.Menus[2].Meal != "dinner" || out.Menus[2].Result != "skipped" {
+			t.Fatalf("copied: %+v", out)
+		}
+		if got := canteenMeals(e.day(t, e.admin, "2026-12-28")); !slices.Equal(got, []string{"lunch:draft"}) {
+			t.Fatalf("menus: %v", got)
+		}
+	})
+
 	for name, body := range map[string]map[string]any{
 		"more than a week": {"source_from": "2026-11-30", "source_to": "2026-12-07", "target_from": "2026-12-14"},
 		"overlapping":      {"source_from": "2026-11-30", "source_to": "2026-12-06", "target_from": "2026-12-03"},

@@ -64,7 +64,7 @@ type DishInput struct {
 	Calories                 *int
 }
 
-func (in DishInput) apply(d *Dish) {
+func (in DishInput) apply(d *Dish) error {
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = strings.TrimSpace(*src)
@@ -81,6 +81,10 @@ func (in DishInput) apply(d *Dish) {
 	if in.Calories != nil {
 		d.Calories = in.Calories
 	}
+	if d.Name == "" { // " " passes the request's min=1 and is trimmed away
+		return InvalidField("name", "must not be blank")
+	}
+	return nil
 }
 
 // DishFilter narrows Dishes. Only canteen admins may list inactive dishes.
@@ -123,7 +127,9 @@ func (s *Store) Dish(ctx context.Context, a Actor, id int64) (*Dish, error) {
 // CreateDish adds an active dish.
 func (s *Store) CreateDish(ctx context.Context, in DishInput) (*Dish, error) {
 	d := &Dish{Active: true, Allergens: CommaList{}}
-	in.apply(d)
+	if err := in.apply(d); err != nil {
+		return nil, err
+	}
 	return d, s.Tx(ctx, func(tx *Tx) error { return tx.Create(d).Error })
 }
 
@@ -135,7 +141,9 @@ func (s *Store) UpdateDish(ctx context.Context, id int64, in DishInput) (*Dish, 
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
 			return notFound(err, "dish")
 		}
-		in.apply(&d)
+		if err := in.apply(&d); err != nil {
+			return err
+		}
 		if err := tx.Save(&d).Error; err != nil {
 			return err
 		}

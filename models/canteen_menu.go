@@ -60,9 +60,6 @@ type MenuItemInput struct {
 	PriceCents *int
 }
 
-// MaxMenuItems bounds one meal's menu.
-const MaxMenuItems = 80
-
 // SaveMenu replaces the dishes of a meal's menu, creating it as a draft.
 // A published menu stays published; items kept keep their sold-out mark.
 func (s *Store) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemInput) (*MealMenu, error) {

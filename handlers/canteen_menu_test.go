@@ -256,6 +256,20 @@ func TestCanteenSoldOut(t *testing.T) {
 	t.Run("sold_out is required", func(t *testing.T) {
 		apitest.Expect(t, e.Patch(item, e.admin.Token, map[string]any{}), http.StatusBadRequest, "validation_failed")
 	})
+	t.Run("a draft's mark is not announced to the canteen's followers", func(t *testing.T) {
+		e.saveMenu(t, "2026-12-02", "lunch", e.dishes[0])
+		before := len(rec.of(models.TopicCanteen(e.canteen), "menu.sold_out"))
+		resp := e.Patch(apitest.Path("%s/items/%d", e.menuPath("2026-12-02", "lunch"), e.dishes[0]), e.admin.Token, map[string]any{"sold_out": true})
+		apitest.Expect(t, resp, http.StatusOK)
+		var it canteenItemJSON
+		resp.JSON(t, &it)
+		if !it.SoldOut {
+			t.Fatalf("item: %+v", it)
+		}
+		if got := len(rec.of(models.TopicCanteen(e.canteen), "menu.sold_out")); got != before {
+			t.Fatalf("%d sold-out events after marking a draft, want %d", got, before)
+		}
+	})
 }
 
 type canteenCopyJSON struct {

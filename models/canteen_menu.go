@@ -262,6 +262,9 @@ func (s *Store) SetSoldOut(ctx context.Context, slot MenuSlot, dishID int64, sol
 			return ErrNotFound("menu item")
 		}
 		out = &meal.Items[i]
+		if m.Status != MenuPublished {
+			return nil // anyone may follow the canteen's topic: a draft stays unseen
+		}
 		tx.Publish(Event{Topic: TopicCanteen(slot.CanteenID), Type: "menu.sold_out", Data: map[string]any{
 			"date": slot.Date, "meal": slot.Meal, "dish_id": dishID, "name": out.Name, "sold_out": soldOut}})
 		return nil

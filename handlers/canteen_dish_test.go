@@ -32,6 +32,7 @@ func TestCanteenDishes(t *testing.T) {
 			"field not allowed":  {"name": "鱼", "category": "meat", "price_cents": 100, "rating_count": 9},
 			"spicy out of range": {"name": "鱼", "category": "meat", "price_cents": 100, "spicy_level": 4},
 			"comma in allergen":  {"name": "鱼", "category": "meat", "price_cents": 100, "allergens": []string{"a,b"}},
+			"blank name":         {"name": "  ", "category": "meat", "price_cents": 100},
 		} {
 			t.Run(name, func(t *testing.T) {
 				apitest.Expect(t, e.Post("/api/v1/dishes", e.admin.Token, body), http.StatusBadRequest, "validation_failed")
@@ -48,6 +49,8 @@ func TestCanteenDishes(t *testing.T) {
 	})
 
 	t.Run("admin changes a dish", func(t *testing.T) {
+		apitest.Expect(t, e.Patch(apitest.Path("/api/v1/dishes/%d", e.dishes[0]), e.admin.Token, map[string]any{"name": " "}),
+			http.StatusBadRequest, "validation_failed")
 		resp := e.Patch(apitest.Path("/api/v1/dishes/%d", e.dishes[0]), e.admin.Token,
 			map[string]any{"price_cents": 1300, "calories": 650, "allergens": []string{"soy"}})
 		apitest.Expect(t, resp, http.StatusOK)

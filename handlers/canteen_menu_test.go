@@ -256,6 +256,20 @@ func TestCanteenSoldOut(t *testing.T) {
 	t.Run("sold_out is required", func(t *testing.T) {
 		apitest.Expect(t, e.Patch(item, e.admin.Token, map[string]any{}), http.StatusBadRequest, "validation_failed")
 	})
+	t.Run("a draft's mark is not announced to the canteen's followers", func(t *testing.T) {
+		e.saveMenu(t, "2026-12-02", "lunch", e.dishes[0])
+		before := len(rec.of(models.TopicCanteen(e.canteen), "menu.sold_out"))
+		resp := e.Patch(apitest.Path("%s/items/%d", e.menuPath("2026-12-02", "lunch"), e.dishes[0]), e.admin.Token, map[string]any{"sold_out": true})
+		apitest.Expect(t, resp, http.StatusOK)
+		var it canteenItemJSON
+		resp.JSON(t, &it)
+		if !it.SoldOut {
+			t.Fatalf("item: %+v", it)
+		}
+		if got := len(rec.of(models.TopicCanteen(e.canteen), "menu.sold_out")); got != before {
+			t.Fatalf("%d sold-out events after marking a draft, want %d", got, before)
+		}
+	})
 }
 
 type canteenCopyJSON struct {
@@ -335,6 +349,22 @@ func TestCanteenMenuCopy(t *testing.T) {
 			t.Fatalf("copied: %+v", out)
 		}
 		if got := canteenMeals(e.day(t, e.admin, "2026-12-21")); !slices.Equal(got, []string{"lunch:draft", "dinner:draft"}) {
+			t.Fatalf("menus: %v", got)
+		}
+	})
+
+	t.Run("a meal the canteen no longer serves is not copied", func(t *testing.T) {
+		apitest.Expect(t, e.Patch(apitest.Path("/api/v1/canteens/%d", e.canteen), e.admin.Token, map[string]any{"meals": []map[string]any{
+			{"meal": "breakfast", "opens": "07:00", "closes": "08:30", "cutoff_days_before": 1, "cutoff_time": "20:00"},
+			{"meal": "lunch", "opens": "11:30", "closes": "13:00", "cutoff_days_before": 0, "cutoff_time": "09:30"}}}), http.StatusOK)
+		resp := e.Post(copyPath, e.admin.Token, map[string]any{"source_from": "2026-11-30", "target_from": "2026-12-28"})
+		apitest.Expect(t, resp, http.StatusOK)
+		var out canteenCopyJSON
+		resp.JSON(t, &out)
+		if len(out.Menus) != 3 || out.Menus[1].Result != "created" || out.Menus[2].Meal != "dinner" || out.Menus[2].Result != "skipped" {
+			t.Fatalf("copied: %+v", out)
+		}
+		if got := canteenMeals(e.day(t, e.admin, "2026-12-28")); !slices.Equal(got, []string{"lunch:draft"}) {
 			t.Fatalf("menus: %v", got)
 		}
 	})

@@ -57,19 +57,13 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, err := QueryDate(c, "from", models.Date{})
+	from, err := QueryDate(c, "from", h.Store.Today())
 	if err != nil {
 		return err
 	}
-	to, err := QueryDate(c, "to", models.Date{})
+	to, err := QueryDate(c, "to", from.AddDays(6))
 	if err != nil {
 		return err
-	}
-	if from.IsZero() {
-		from = h.Store.Today()
-	}
-	if to.IsZero() {
-		to = from.AddDays(6)
 	}
 	rows, err := h.Store.MyMealRegistrations(c.UserContext(), UserFrom(c), id, from, to)
 	if err != nil {

@@ -108,16 +108,23 @@ func TestCanteenRegistration(t *testing.T) {
 	})
 
 	t.Run("my registrations", func(t *testing.T) {
-		resp := e.Get(apitest.Path("/api/v1/canteens/%d/registrations/mine?from=2026-11-30", e.canteen), e.staff.Token)
-		apitest.Expect(t, resp, http.StatusOK)
-		var list struct{ Items []struct{ Date, Meal string } }
-		resp.JSON(t, &list)
-		got := []string{}
-		for _, r := range list.Items {
-			got = append(got, r.Date+" "+r.Meal)
-		}
-		if !slices.Equal(got, []string{"2026-12-01 lunch", "2026-12-02 breakfast"}) {
-			t.Fatalf("mine: %v", got)
+		for query, want := range map[string][]string{
+			"?from=2026-11-30": {"2026-12-01 lunch", "2026-12-02 breakfast"},
+			"":                 {"2026-12-01 lunch", "2026-12-02 breakfast"}, // from today
+			"?from=2026-12-02": {"2026-12-02 breakfast"},                     // to: a week after from
+			"?from=2026-11-24": {},
+		} {
+			resp := e.Get(apitest.Path("/api/v1/canteens/%d/registrations/mine", e.canteen)+query, e.staff.Token)
+			apitest.Expect(t, resp, http.StatusOK)
+			var list struct{ Items []struct{ Date, Meal string } }
+			resp.JSON(t, &list)
+			got := []string{}
+			for _, r := range list.Items {
+				got = append(got, r.Date+" "+r.Meal)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("mine%s: %v, want %v", query, got, want)
+			}
 		}
 	})
 

@@ -181,12 +181,8 @@ func (s *Store) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) (*
 }
 
 func (in CanteenInput) apply(c *Canteen) error {
-	if in.Name != nil {
-		c.Name = *in.Name
-	}
-	if in.Location != nil {
-		c.Location = *in.Location
-	}
+	patch(&c.Name, in.Name)
+	patch(&c.Location, in.Location)
 	if in.Meals != nil {
 		meals := slices.Clone(in.Meals)
 		if err := meals.Validate(); err != nil {

@@ -64,7 +64,7 @@ type DishInput struct {
 	Calories                 *int
 }
 
-func (in DishInput) apply(d *Dish) {
+func (in DishInput) apply(d *Dish) error {
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = strings.TrimSpace(*src)
@@ -73,24 +73,18 @@ func (in DishInput) apply(d *Dish) {
 	set(&d.Name, in.Name)
 	set(&d.Category, in.Category)
 	set(&d.ImageURL, in.ImageURL)
-	if in.PriceCents != nil {
-		d.PriceCents = *in.PriceCents
-	}
-	if in.SpicyLevel != nil {
-		d.SpicyLevel = *in.SpicyLevel
-	}
-	if in.Allergens != nil {
-		d.Allergens = CommaList(*in.Allergens)
-	}
-	if in.Vegetarian != nil {
-		d.Vegetarian = *in.Vegetarian
-	}
-	if in.Active != nil {
-		d.Active = *in.Active
-	}
+	patch(&d.PriceCents, in.PriceCents)
+	patch(&d.SpicyLevel, in.SpicyLevel)
+	patch((*[]string)(&d.Allergens), in.Allergens)
+	patch(&d.Vegetarian, in.Vegetarian)
+	patch(&d.Active, in.Active)
 	if in.Calories != nil {
 		d.Calories = in.Calories
 	}
+	if d.Name == "" { // " " passes the request's min=1 and is trimmed away
+		return InvalidField("name", "must not be blank")
+	}
+	return nil
 }
 
 // DishFilter narrows Dishes. Only canteen admins may list inactive dishes.
@@ -133,7 +127,9 @@ func (s *Store) Dish(ctx context.Context, a Actor, id int64) (*Dish, error) {
 // CreateDish adds an active dish.
 func (s *Store) CreateDish(ctx context.Context, in DishInput) (*Dish, error) {
 	d := &Dish{Active: true, Allergens: CommaList{}}
-	in.apply(d)
+	if err := in.apply(d); err != nil {
+		return nil, err
+	}
 	return d, s.Tx(ctx, func(tx *Tx) error { return tx.Create(d).Error })
 }
 
@@ -145,7 +141,9 @@ func (s *Store) UpdateDish(ctx context.Context, id int64, in DishInput) (*Dish, 
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
 			return notFound(err, "dish")
 		}
-		in.apply(&d)
+		if err := in.apply(&d); err != nil {
+			return err
+		}
 		if err := tx.Save(&d).Error; err != nil {
 			return err
 		}

@@ -60,9 +60,6 @@ type MenuItemInput struct {
 	PriceCents *int
 }
 
-// MaxMenuItems bounds one meal's menu.
-const MaxMenuItems = 80
-
 // SaveMenu replaces the dishes of a meal's menu, creating it as a draft.
 // A published menu stays published; items kept keep their sold-out mark.
 func (s *Store) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemInput) (*MealMenu, error) {
@@ -251,24 +248,23 @@ func (s *Store) SetSoldOut(ctx context.Context, slot MenuSlot, dishID int64, sol
 		if err != nil {
 			return err
 		}
-		res := tx.Model(&MenuItem{}).Where("menu_id = ? AND dish_id = ?", m.ID, dishID).Update("sold_out", soldOut)
-		if res.Error != nil {
-			return res.Error
-		}
-		// Counted, not RowsAffected: MySQL reports 0 rows for an unchanged value.
-		var exists int64
-		if err := tx.Model(&MenuItem{}).Where("menu_id = ? AND dish_id = ?", m.ID, dishID).Count(&exists).Error; err != nil {
+		if err := tx.Model(&MenuItem{}).Where("menu_id = ? AND dish_id = ?", m.ID, dishID).Update("sold_out", soldOut).Error; err != nil {
 			return err
 		}
-		if exists == 0 {
-			return ErrNotFound("menu item")
-		}
+		// The reloaded menu tells whether the dish is on it (RowsAffected
+		// cannot: MySQL reports 0 rows for an unchanged value).
 		meal, err := mealMenu(tx, m)
 		if err != nil {
 			return err
 		}
 		i := slices.IndexFunc(meal.Items, func(l MenuLine) bool { return l.DishID == dishID })
+		if i < 0 {
+			return ErrNotFound("menu item")
+		}
 		out = &meal.Items[i]
+		if m.Status != MenuPublished {
+			return nil // anyone may follow the canteen's topic: a draft stays unseen
+		}
 		tx.Publish(Event{Topic: TopicCanteen(slot.CanteenID), Type: "menu.sold_out", Data: map[string]any{
 			"date": slot.Date, "meal": slot.Meal, "dish_id": dishID, "name": out.Name, "sold_out": soldOut}})
 		return nil

@@ -82,6 +82,10 @@ func copyMenu(tx *Tx, c *Canteen, src Menu, target Date, in MenuCopy) (CopiedMen
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return done, err
 	}
+	if _, served := c.Meals.Of(src.Meal); !served { // the canteen's hours changed since
+		done.Status, done.Result = existing.Status, "skipped"
+		return done, nil
+	}
 	var items []MenuItem
 	if err := tx.Table("menu_items mi").Select("mi.*").Joins("JOIN dishes d ON d.id = mi.dish_id").
 		Where("mi.menu_id = ? AND d.active = ?", src.ID, true).Order("mi.position").Find(&items).Error; err != nil {

@@ -60,13 +60,13 @@ type Booking struct {
 	OrganizerID     int64     `gorm:"index:idx_bookings_organizer"`
 	SeriesID        *int64    `gorm:"index:idx_bookings_series"`
 	Title           string    `gorm:"size:200"`
-	StartAt         time.Time `gorm:"index:idx_bookings_room_start,priority:2;index:idx_bookings_start"`
+	StartAt         time.Time `gorm:"index:idx_bookings_room_start,priority:2;index:idx_bookings_start;index:idx_bookings_status_start,priority:2"`
 	EndAt           time.Time
 	Attendees       int
 	Services        NameList      `gorm:"type:text"`
 	Note            string        `gorm:"size:500"`
-	Status          BookingStatus `gorm:"size:10"`
-	Reason          string        `gorm:"size:500"` // why it was rejected, cancelled or released
+	Status          BookingStatus `gorm:"size:10;index:idx_bookings_status_start,priority:1"` // the sweeps' index: few rows are pending
+	Reason          string        `gorm:"size:500"`                                           // why it was rejected, cancelled or released
 	CheckInRequired bool          // copied from the room when booked or moved
 	CheckedInAt     *time.Time
 	RemindedAt      *time.Time // set once by whichever replica sends the reminder

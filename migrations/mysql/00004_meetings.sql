@@ -52,6 +52,7 @@ CREATE TABLE bookings (
     updated_at        DATETIME(3) NOT NULL,
     KEY idx_bookings_room_start (room_id, start_at),
     KEY idx_bookings_start (start_at),
+    KEY idx_bookings_status_start (status, start_at),
     KEY idx_bookings_organizer (organizer_id),
     KEY idx_bookings_series (series_id),
     CONSTRAINT fk_bookings_room FOREIGN KEY (room_id) REFERENCES rooms (id),

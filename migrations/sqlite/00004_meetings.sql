@@ -51,6 +51,7 @@ CREATE TABLE bookings (
 );
 CREATE INDEX idx_bookings_room_start ON bookings (room_id, start_at);
 CREATE INDEX idx_bookings_start ON bookings (start_at);
+CREATE INDEX idx_bookings_status_start ON bookings (status, start_at);
 CREATE INDEX idx_bookings_organizer ON bookings (organizer_id);
 CREATE INDEX idx_bookings_series ON bookings (series_id);
 

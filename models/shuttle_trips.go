@@ -37,11 +37,6 @@ func serviceDay(db *gorm.DB, date Date) (ServiceDay, error) {
 	return day, nil
 }
 
-// ShuttleServiceDay is serviceDay for callers outside a transaction.
-func (s *Store) ShuttleServiceDay(ctx context.Context, date Date) (ServiceDay, error) {
-	return serviceDay(s.Read(ctx), date)
-}
-
 // runningSchedules returns the active schedules of active routes that run
 // on date (optionally of one route), by departure.
 func runningSchedules(db *gorm.DB, date Date, routeID int64) ([]ShuttleSchedule, error) {

@@ -82,7 +82,7 @@ func (a *API) Events(c *fiber.Ctx) error {
 	}
 	events, cancel := a.Live.Subscribe(names...)
 	// Read what was missed after subscribing, so nothing falls in between;
-	// duplicates are dropped by id below.
+	// live duplicates of replayed entries are dropped below.
 	var missed []models.Notification
 	if _, me := topics[models.TopicUser(u.ID)]; me && lastID > 0 {
 		for after := lastID; len(missed) < maxResume; {
@@ -110,10 +110,13 @@ func (a *API) Events(c *fiber.Ctx) error {
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		fmt.Fprint(w, "retry: 3000\n\n")
-		seen := lastID
+		// Only the replayed ids are duplicates: ids are not committed in
+		// order (MySQL), so a live entry with a lower id than one already
+		// sent is new, not a repeat.
+		replayed := make(map[int64]bool, len(missed))
 		for _, n := range missed {
 			writeEvent(w, "me", n.ID, "notification", notificationOf(n))
-			seen = n.ID
+			replayed[n.ID] = true
 		}
 		if w.Flush() != nil {
 			return
@@ -128,11 +131,8 @@ func (a *API) Events(c *fiber.Ctx) error {
 				if !ok {
 					return
 				}
-				if ev.Topic == me {
-					if ev.ID <= seen {
-						continue
-					}
-					seen = ev.ID
+				if ev.Topic == me && replayed[ev.ID] {
+					continue
 				}
 				data := ev.Data
 				if n, ok := data.(models.Notification); ok {

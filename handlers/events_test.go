@@ -178,6 +178,17 @@ func TestEvents(t *testing.T) {
 		}
 	})
 
+	t.Run("an entry committed after a newer id still arrives", func(t *testing.T) {
+		s := open(t, base, a.Token, "me", "")
+		for _, n := range []models.Notification{{ID: 1_000_002, Title: "先提交"}, {ID: 1_000_001, Title: "后提交"}} {
+			env.Store.Events.Publish(models.Event{Topic: models.TopicUser(a.ID), ID: n.ID, Type: "notification", Data: n})
+		}
+		first, second := s.next(), s.next()
+		if first.ID != "1000002" || second.ID != "1000001" || !strings.Contains(string(second.Data.Data), "后提交") {
+			t.Fatalf("got %s %s then %s %s", first.ID, first.Data.Data, second.ID, second.Data.Data)
+		}
+	})
+
 	t.Run("a closed stream unsubscribes", func(t *testing.T) {
 		s := open(t, base, b.Token, "canteen:2", "")
 		if env.Server.Broker.Subscribers("canteen:2") != 1 {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -101,15 +102,14 @@ type inboxOut struct {
 // queryCategory reads an optional ?category=.
 func queryCategory(c *fiber.Ctx) (models.Category, error) {
 	cat := models.Category(strings.Clone(c.Query("category")))
-	if cat == "" {
-		return "", nil
+	if cat == "" || slices.Contains(models.Categories, cat) {
+		return cat, nil
 	}
-	for _, known := range models.Categories {
-		if cat == known {
-			return cat, nil
-		}
+	names := make([]string, len(models.Categories))
+	for i, k := range models.Categories {
+		names[i] = string(k)
 	}
-	return "", models.InvalidField("category", "must be one of: repair, booking, menu, shuttle, announcement, system")
+	return "", models.InvalidField("category", "must be one of: "+strings.Join(names, ", "))
 }
 
 // ListNotifications pages the caller's inbox, newest first.

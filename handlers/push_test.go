@@ -160,9 +160,23 @@ func TestInbox(t *testing.T) {
 	})
 	t.Run("read one, then only unread", func(t *testing.T) {
 		id := list("").Items[0].ID
-		resp := env.Post(apitest.Path("/api/v1/me/notifications/%d/read", id), u.Token, nil)
-		apitest.Expect(t, resp, 200)
-		apitest.Expect(t, env.Post(apitest.Path("/api/v1/me/notifications/%d/read", id), u.Token, nil), 200)
+		read := func() (out struct {
+			ID     int64     `json:"id"`
+			Read   bool      `json:"read"`
+			ReadAt time.Time `json:"read_at"`
+		}) {
+			t.Helper()
+			resp := env.Post(apitest.Path("/api/v1/me/notifications/%d/read", id), u.Token, nil)
+			apitest.Expect(t, resp, 200)
+			resp.JSON(t, &out)
+			return out
+		}
+		first := read()
+		env.Clock.Advance(time.Minute)
+		again := read()
+		if first.ID != id || !first.Read || !first.ReadAt.Equal(again.ReadAt) {
+			t.Fatalf("read %+v, then %+v: want it read, the first time kept", first, again)
+		}
 		in := list("?unread=true")
 		if len(in.Items) != 3 || in.UnreadCount != 3 {
 			t.Fatalf("unread inbox %+v", in)
@@ -204,7 +218,13 @@ func TestPreferencesAPI(t *testing.T) {
 			t.Errorf("default %s is off, want on", k)
 		}
 	}
-	apitest.Expect(t, env.Put("/api/v1/me/preferences", u.Token, map[string]any{"push": map[string]bool{"menu": false}}), 200)
+	put := env.Put("/api/v1/me/preferences", u.Token, map[string]any{"push": map[string]bool{"menu": false}})
+	apitest.Expect(t, put, 200)
+	var changed prefs
+	put.JSON(t, &changed)
+	if changed.Push["menu"] || !changed.Push["booking"] {
+		t.Fatalf("answer %v, want menu off and the rest kept", changed.Push)
+	}
 	apitest.Expect(t, env.Put("/api/v1/me/preferences", u.Token, map[string]any{"push": map[string]bool{"booking": false}}), 200)
 	p := get().Push
 	if p["menu"] || p["booking"] || !p["repair"] || !p["shuttle"] || !p["announcement"] {

@@ -246,6 +246,9 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 		if len(out.Items) != 0 {
 			t.Fatalf("staff see %+v", out.Items)
 		}
+		apitest.Expect(t, env.Put(apitest.Path("/api/v1/me/subscriptions/routes/%d", w.route), w.staff.Token, nil), 404, "not_found")
+		apitest.Expect(t, env.Put(apitest.Path("/api/v1/me/subscriptions/stops/%d", w.stops[0]), w.staff.Token,
+			map[string]int{"minutes_before": 5}), 404, "not_found")
 	})
 }
 

@@ -134,21 +134,3 @@ func (s *Store) UpdatePreferences(ctx context.Context, userID int64, change func
 	})
 	return p, err
 }
-
-// Allows reports whether p lets pushes of category c through; categories
-// without a switch (system) always pass.
-func (p Preferences) Allows(c Category) bool {
-	switch c {
-	case CategoryRepair:
-		return p.Repair
-	case CategoryBooking:
-		return p.Booking
-	case CategoryMenu:
-		return p.Menu
-	case CategoryShuttle:
-		return p.Shuttle
-	case CategoryAnnouncement:
-		return p.Announcement
-	}
-	return true
-}

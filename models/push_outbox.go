@@ -105,30 +105,37 @@ type Result struct {
 func (s *Store) FinishClaim(ctx context.Context, token string, results []Result) (int64, error) {
 	var forgot int64
 	err := s.Tx(ctx, func(tx *Tx) error {
-		var sent, gone []int64
+		var gone []int64
 		mine := func() *gorm.DB { return tx.Model(&OutboxJob{}).Where("claim_token = ?", token) }
+		// Rows that end alike (sent, or skipped/failed with the same reason:
+		// a whole batch when push is off) are closed in one statement each;
+		// only retries, each with its own jittered time, go row by row.
+		type ending struct{ status, err string }
+		alike := map[ending][]int64{}
 		for _, r := range results {
 			if r.ForgetDevice != 0 {
 				gone = append(gone, r.ForgetDevice)
 			}
-			if r.Status == OutboxSent {
-				sent = append(sent, r.JobID)
+			if r.Status != OutboxPending {
+				e := ending{r.Status, clip(r.Error, 500)}
+				alike[e] = append(alike[e], r.JobID)
 				continue
 			}
-			set := map[string]any{"status": r.Status, "last_error": clip(r.Error, 500), "lease_until": nil, "updated_at": tx.Now}
-			if r.Status == OutboxPending {
-				set["next_attempt_at"] = r.RetryAt
-			}
-			if err := mine().Where("id = ?", r.JobID).Updates(set).Error; err != nil {
+			err := mine().Where("id = ?", r.JobID).Updates(map[string]any{"status": r.Status, "last_error": clip(r.Error, 500),
+				"lease_until": nil, "next_attempt_at": r.RetryAt, "updated_at": tx.Now}).Error
+			if err != nil {
 				return err
 			}
 		}
-		for chunk := range slices.Chunk(sent, 500) {
-			err := mine().Where("id IN ?", chunk).Updates(map[string]any{
-				"status": OutboxSent, "sent_at": tx.Now, "last_error": "", "lease_until": nil, "updated_at": tx.Now,
-			}).Error
-			if err != nil {
-				return err
+		for e, ids := range alike {
+			set := map[string]any{"status": e.status, "last_error": e.err, "lease_until": nil, "updated_at": tx.Now}
+			if e.status == OutboxSent {
+				set["sent_at"], set["last_error"] = tx.Now, ""
+			}
+			for chunk := range slices.Chunk(ids, 500) {
+				if err := mine().Where("id IN ?", chunk).Updates(set).Error; err != nil {
+					return err
+				}
 			}
 		}
 		if len(gone) > 0 {

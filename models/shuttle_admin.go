@@ -49,15 +49,9 @@ func (s *Store) UpdateShuttleRoute(ctx context.Context, id int64, p ShuttleRoute
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
 			return notFound(err, "route")
 		}
-		if p.Name != nil {
-			r.Name = *p.Name
-		}
-		if p.Color != nil {
-			r.Color = *p.Color
-		}
-		if p.Active != nil {
-			r.Active = *p.Active
-		}
+		patch(&r.Name, p.Name)
+		patch(&r.Color, p.Color)
+		patch(&r.Active, p.Active)
 		if err := tx.Omit("Stops").Save(&r).Error; err != nil {
 			return err
 		}
@@ -85,15 +79,9 @@ func (s *Store) UpdateShuttleStop(ctx context.Context, id int64, p ShuttleStopPa
 		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
 			return notFound(err, "stop")
 		}
-		if p.Name != nil {
-			st.Name = *p.Name
-		}
-		if p.Lat != nil {
-			st.Lat = *p.Lat
-		}
-		if p.Lng != nil {
-			st.Lng = *p.Lng
-		}
+		patch(&st.Name, p.Name)
+		patch(&st.Lat, p.Lat)
+		patch(&st.Lng, p.Lng)
 		return tx.Save(&st).Error
 	})
 	return &st, err

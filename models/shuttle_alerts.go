@@ -164,11 +164,24 @@ func (s *Store) SweepShuttleStopAlerts(ctx context.Context) error {
 	return nil
 }
 
-// FollowRoute subscribes a user to a route's alerts (idempotent).
+// activeRoute finds a route riders can see: an inactive one is not found,
+// as in the route list and timetable, so it cannot be followed either.
+func activeRoute(tx *Tx, id int64) error {
+	var r ShuttleRoute
+	if err := tx.Select("id", "active").Take(&r, id).Error; err != nil {
+		return notFound(err, "route")
+	}
+	if !r.Active {
+		return ErrNotFound("route")
+	}
+	return nil
+}
+
+// FollowRoute subscribes a user to an active route's alerts (idempotent).
 func (s *Store) FollowRoute(ctx context.Context, userID, routeID int64) error {
 	return s.Tx(ctx, func(tx *Tx) error {
-		if err := tx.Take(&ShuttleRoute{}, routeID).Error; err != nil {
-			return notFound(err, "route")
+		if err := activeRoute(tx, routeID); err != nil {
+			return err
 		}
 		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ShuttleRouteFollow{UserID: userID, RouteID: routeID}).Error
 	})
@@ -182,13 +195,16 @@ func (s *Store) UnfollowRoute(ctx context.Context, userID, routeID int64) error 
 }
 
 // FollowStop subscribes a user to "the next bus is minutesBefore from my
-// stop", or changes the minutes of an existing subscription.
+// stop" (of an active route), or changes the minutes of an existing subscription.
 func (s *Store) FollowStop(ctx context.Context, userID, stopID int64, minutesBefore int) (*ShuttleStopFollow, error) {
 	f := &ShuttleStopFollow{UserID: userID, StopID: stopID, MinutesBefore: minutesBefore}
 	err := s.Tx(ctx, func(tx *Tx) error {
 		var st ShuttleStop
 		if err := tx.Take(&st, stopID).Error; err != nil {
 			return notFound(err, "stop")
+		}
+		if activeRoute(tx, st.RouteID) != nil {
+			return ErrNotFound("stop")
 		}
 		f.RouteID = st.RouteID
 		return tx.Clauses(clause.OnConflict{

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -35,11 +36,6 @@ func serviceDay(db *gorm.DB, date Date) (ServiceDay, error) {
 		day.Weekday = 0
 	}
 	return day, nil
-}
-
-// ShuttleServiceDay is serviceDay for callers outside a transaction.
-func (s *Store) ShuttleServiceDay(ctx context.Context, date Date) (ServiceDay, error) {
-	return serviceDay(s.Read(ctx), date)
 }
 
 // runningSchedules returns the active schedules of active routes that run
@@ -76,7 +72,7 @@ func (s *Store) ensureTrips(ctx context.Context, date Date) error {
 		return nil
 	}
 	if today.DaysUntil(date) > MaxTripDaysAhead {
-		return InvalidField("date", "must be at most 60 days ahead")
+		return InvalidField("date", fmt.Sprintf("must be at most %d days ahead", MaxTripDaysAhead))
 	}
 	missing := func(db *gorm.DB) ([]ShuttleTrip, error) {
 		scheds, err := runningSchedules(db, date, 0)

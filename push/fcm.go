@@ -69,11 +69,17 @@ func (f *FCM) Send(ctx context.Context, msgs []Message) []Result {
 	}
 	resp, err := f.client.SendEach(ctx, fm)
 	if err != nil {
-		// SendEach refuses the whole batch when one message is invalid:
-		// send them one by one so the rest still go.
+		// SendEach refuses the whole batch when one message fails the SDK's
+		// own checks: send them one by one so the rest still go. A
+		// one-message SendEach errs only on those checks, so the bad one is
+		// rejected rather than retried (Send's local error looks transient).
 		for i, m := range fm {
-			_, err := f.client.Send(ctx, m)
-			out[i] = classify(err)
+			one, err := f.client.SendEach(ctx, []*messaging.Message{m})
+			if err != nil {
+				out[i] = Result{Outcome: Rejected, Err: err}
+				continue
+			}
+			out[i] = classify(one.Responses[0].Error)
 		}
 		return out
 	}

@@ -40,7 +40,7 @@ func devicesOf(t *testing.T, env *apitest.Env, u apitest.User) []deviceJSON {
 
 func notifyUsers(t *testing.T, env *apitest.Env, n models.Notice, users ...int64) {
 	t.Helper()
-	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return tx.Notify(n, users...) }); err != nil {
+	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return models.Notify(tx, n, users...) }); err != nil {
 		t.Fatal(err)
 	}
 }

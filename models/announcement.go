@@ -42,9 +42,9 @@ func (s *Store) CreateAnnouncement(ctx context.Context, a Actor, in NewAnnouncem
 		if err != nil {
 			return err
 		}
-		return tx.Notify(Notice{
+		return Notify(tx, Notice{
 			Category: CategoryAnnouncement, Type: "announcement.published",
-			Title: "通知公告：" + clip(an.Title, 60), Body: clip(an.Body, 120),
+			Title: "通知公告：" + Clip(an.Title, 60), Body: Clip(an.Body, 120),
 			Data: StringMap{"type": "announcement", "id": strconv.FormatInt(an.ID, 10)},
 			TTL:  72 * time.Hour,
 		}, users...)
@@ -64,11 +64,11 @@ func (s *Store) UpdateAnnouncement(ctx context.Context, id int64, p Announcement
 	var an Announcement
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&an, id).Error; err != nil {
-			return notFound(err, "announcement")
+			return NotFound(err, "announcement")
 		}
-		patch(&an.Title, p.Title)
-		patch(&an.Body, p.Body)
-		patch(&an.Pinned, p.Pinned)
+		Patch(&an.Title, p.Title)
+		Patch(&an.Body, p.Body)
+		Patch(&an.Pinned, p.Pinned)
 		return tx.Save(&an).Error
 	})
 	return &an, err
@@ -89,7 +89,7 @@ func (s *Store) DeleteAnnouncement(ctx context.Context, id int64) error {
 func (s *Store) Announcement(ctx context.Context, id int64) (*Announcement, error) {
 	var an Announcement
 	if err := s.Read(ctx).Take(&an, id).Error; err != nil {
-		return nil, notFound(err, "announcement")
+		return nil, NotFound(err, "announcement")
 	}
 	return &an, nil
 }

@@ -119,7 +119,7 @@ func (ms MealSchedules) Value() (driver.Value, error) {
 	return string(b), err
 }
 
-func (ms *MealSchedules) Scan(src any) error { return scanJSON(src, ms) }
+func (ms *MealSchedules) Scan(src any) error { return ScanJSON(src, ms) }
 
 // Canteen is a dining hall with its meal hours. MenuVersion counts every
 // change to what its menus show (menus, items, sold-out, dishes, hours):
@@ -150,7 +150,7 @@ func (s *Store) Canteens(ctx context.Context, p Page) ([]Canteen, string, error)
 func (s *Store) Canteen(ctx context.Context, id int64) (*Canteen, error) {
 	var c Canteen
 	if err := s.Read(ctx).Take(&c, id).Error; err != nil {
-		return nil, notFound(err, "canteen")
+		return nil, NotFound(err, "canteen")
 	}
 	return &c, nil
 }
@@ -169,7 +169,7 @@ func (s *Store) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) (*
 	var c Canteen
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&c, id).Error; err != nil {
-			return notFound(err, "canteen")
+			return NotFound(err, "canteen")
 		}
 		if err := in.apply(&c); err != nil {
 			return err
@@ -181,8 +181,8 @@ func (s *Store) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) (*
 }
 
 func (in CanteenInput) apply(c *Canteen) error {
-	patch(&c.Name, in.Name)
-	patch(&c.Location, in.Location)
+	Patch(&c.Name, in.Name)
+	Patch(&c.Location, in.Location)
 	if in.Meals != nil {
 		meals := slices.Clone(in.Meals)
 		if err := meals.Validate(); err != nil {
@@ -199,7 +199,7 @@ func (in CanteenInput) apply(c *Canteen) error {
 func lockCanteen(tx *Tx, id int64) (*Canteen, error) {
 	var c Canteen
 	if err := tx.ForUpdate().Take(&c, id).Error; err != nil {
-		return nil, notFound(err, "canteen")
+		return nil, NotFound(err, "canteen")
 	}
 	c.MenuVersion++
 	return &c, tx.Model(&c).UpdateColumn("menu_version", c.MenuVersion).Error

@@ -94,7 +94,7 @@ func seedCanteen(tx *Tx, _ DemoUsers) error {
 	for _, n := range []string{"肉包", "菜包", "花卷", "小笼包", "韭菜盒子"} {
 		pastries = append(pastries, byName[n])
 	}
-	today := DateOf(tx.Now, tx.store.Location)
+	today := tx.Today()
 	for i := range 14 {
 		d := today.AddDays(i)
 		weekend := d.Weekday() == 0 || d.Weekday() == 6

@@ -17,7 +17,7 @@ type CommaList []string
 func (t CommaList) Value() (driver.Value, error) { return strings.Join(t, ","), nil }
 
 func (t *CommaList) Scan(src any) error {
-	s, err := scanText(src)
+	s, err := ScanText(src)
 	if err != nil {
 		return err
 	}
@@ -73,11 +73,11 @@ func (in DishInput) apply(d *Dish) error {
 	set(&d.Name, in.Name)
 	set(&d.Category, in.Category)
 	set(&d.ImageURL, in.ImageURL)
-	patch(&d.PriceCents, in.PriceCents)
-	patch(&d.SpicyLevel, in.SpicyLevel)
-	patch((*[]string)(&d.Allergens), in.Allergens)
-	patch(&d.Vegetarian, in.Vegetarian)
-	patch(&d.Active, in.Active)
+	Patch(&d.PriceCents, in.PriceCents)
+	Patch(&d.SpicyLevel, in.SpicyLevel)
+	Patch((*[]string)(&d.Allergens), in.Allergens)
+	Patch(&d.Vegetarian, in.Vegetarian)
+	Patch(&d.Active, in.Active)
 	if in.Calories != nil {
 		d.Calories = in.Calories
 	}
@@ -116,7 +116,7 @@ func (s *Store) Dishes(ctx context.Context, a Actor, f DishFilter, p Page) ([]Di
 func (s *Store) Dish(ctx context.Context, a Actor, id int64) (*Dish, error) {
 	var d Dish
 	if err := s.Read(ctx).Take(&d, id).Error; err != nil {
-		return nil, notFound(err, "dish")
+		return nil, NotFound(err, "dish")
 	}
 	if !d.Active && !a.Can(RoleCanteenAdmin) {
 		return nil, ErrNotFound("dish")
@@ -139,7 +139,7 @@ func (s *Store) UpdateDish(ctx context.Context, id int64, in DishInput) (*Dish, 
 	var d Dish
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
-			return notFound(err, "dish")
+			return NotFound(err, "dish")
 		}
 		if err := in.apply(&d); err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *Store) DeleteDish(ctx context.Context, id int64) (*Dish, error) {
 	deactivated := false
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
-			return notFound(err, "dish")
+			return NotFound(err, "dish")
 		}
 		var used int64
 		if err := tx.Raw("SELECT (SELECT COUNT(*) FROM menu_items WHERE dish_id = ?) + (SELECT COUNT(*) FROM dish_ratings WHERE dish_id = ?)", id, id).

@@ -178,7 +178,7 @@ func (s *Store) PublishMenu(ctx context.Context, slot MenuSlot) (*MealMenu, erro
 func takeMenu(tx *Tx, slot MenuSlot) (*Menu, error) {
 	var m Menu
 	err := tx.Where("canteen_id = ? AND date = ? AND meal = ?", slot.CanteenID, slot.Date, slot.Meal).Take(&m).Error
-	return &m, notFound(err, "menu")
+	return &m, NotFound(err, "menu")
 }
 
 func publishMenu(tx *Tx, c *Canteen, m *Menu) error {
@@ -209,7 +209,7 @@ func TopicCanteen(id int64) string { return "canteen:" + strconv.FormatInt(id, 1
 // announceMenu notifies all active users once per canteen and date, and
 // only for today or later: nobody needs to hear about yesterday's lunch.
 func announceMenu(tx *Tx, c *Canteen, d Date) error {
-	if d.Before(DateOf(tx.Now, tx.store.Location)) {
+	if d.Before(tx.Today()) {
 		return nil
 	}
 	var seen int64
@@ -224,7 +224,7 @@ func announceMenu(tx *Tx, c *Canteen, d Date) error {
 		return err
 	}
 	when := fmt.Sprintf("%d月%d日（%s）", d.Month, d.Day, menuWeekdays[d.Weekday()])
-	return tx.Notify(Notice{
+	return Notify(tx, Notice{
 		Category: CategoryMenu, Type: "menu.published",
 		Title: c.Name + when + "菜单已发布",
 		Body:  "点击查看" + when + "的菜单，可提前报餐。",

@@ -45,7 +45,7 @@ func (s *Store) RateDish(ctx context.Context, a Actor, dishID int64, in DishRati
 	)
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&d, dishID).Error; err != nil {
-			return notFound(err, "dish")
+			return NotFound(err, "dish")
 		}
 		served, err := servedOn(tx, dishID, in.ServedOn)
 		if err != nil {
@@ -82,7 +82,7 @@ func (s *Store) RateDish(ctx context.Context, a Actor, dishID int64, in DishRati
 // want if given, else the latest one; either must be within the window,
 // on a published menu, at a meal that has begun.
 func servedOn(tx *Tx, dishID int64, want Date) (Date, error) {
-	loc := tx.store.Location
+	loc := tx.Location()
 	today := DateOf(tx.Now, loc)
 	from := today.AddDays(-DishRatingWindowDays)
 	if !want.IsZero() && (want.Before(from) || today.Before(want)) {

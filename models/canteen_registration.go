@@ -30,19 +30,19 @@ const MealRegistrationAheadDays = 31
 func mealRegistrationOpen(tx *Tx, slot MenuSlot) (time.Time, error) {
 	var c Canteen
 	if err := tx.Take(&c, slot.CanteenID).Error; err != nil {
-		return time.Time{}, notFound(err, "canteen")
+		return time.Time{}, NotFound(err, "canteen")
 	}
 	sched, ok := c.Meals.Of(slot.Meal)
 	if !ok {
 		return time.Time{}, InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
 	}
-	if DateOf(tx.Now, tx.store.Location).DaysUntil(slot.Date) > MealRegistrationAheadDays {
+	if tx.Today().DaysUntil(slot.Date) > MealRegistrationAheadDays {
 		return time.Time{}, InvalidField("date", fmt.Sprintf("registration opens %d days ahead", MealRegistrationAheadDays))
 	}
-	cutoff := sched.Cutoff(slot.Date, tx.store.Location)
+	cutoff := sched.Cutoff(slot.Date, tx.Location())
 	if !tx.Now.Before(cutoff) {
-		err := Errorf(CodeConflict, "registration for this meal closed at %s", cutoff.In(tx.store.Location).Format("2006-01-02 15:04"))
-		err.Extra = map[string]any{"cutoff_at": cutoff.In(tx.store.Location).Format(time.RFC3339)}
+		err := Errorf(CodeConflict, "registration for this meal closed at %s", cutoff.In(tx.Location()).Format("2006-01-02 15:04"))
+		err.Extra = map[string]any{"cutoff_at": cutoff.In(tx.Location()).Format(time.RFC3339)}
 		return time.Time{}, err
 	}
 	return cutoff, nil

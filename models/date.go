@@ -74,7 +74,7 @@ func (d *Date) Scan(src any) error {
 		*d = DateOf(t, time.UTC)
 		return nil
 	}
-	s, err := scanText(src)
+	s, err := ScanText(src)
 	if err != nil {
 		return err
 	}

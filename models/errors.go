@@ -69,7 +69,7 @@ func InvalidField(field, message string) *Error {
 func ErrNotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", what) }
 
 // notFound turns "no such row" into ErrNotFound(what) and passes other errors on.
-func notFound(err error, what string) error {
+func NotFound(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ErrNotFound(what)
 	}

@@ -132,7 +132,7 @@ func (l NameList) Value() (driver.Value, error) {
 
 func (l *NameList) Scan(src any) error {
 	*l = NameList{}
-	return scanJSON(src, l)
+	return ScanJSON(src, l)
 }
 
 // normalizeNameList sorts and de-duplicates names and checks them against allowed.

@@ -51,7 +51,7 @@ func (s *Store) CreateBooking(ctx context.Context, a Actor, in NewBooking) ([]Bo
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var room Room
 		if err := tx.ForUpdate().Take(&room, in.RoomID).Error; err != nil {
-			return notFound(err, "room")
+			return NotFound(err, "room")
 		}
 		if err := room.accepts(in.Attendees, services); err != nil {
 			return err
@@ -241,11 +241,11 @@ func notifyDeskPending(tx *Tx, a Actor, b *Booking, count int) error {
 	if err != nil {
 		return err
 	}
-	when := b.StartAt.In(tx.store.Location).Format("01月02日 15:04")
+	when := b.StartAt.In(tx.Location()).Format("01月02日 15:04")
 	body := fmt.Sprintf("%s 申请 %s %s「%s」", a.Name, b.Room.Name, when, b.Title)
 	if count > 1 {
 		body += "，共" + strconv.Itoa(count) + "次"
 	}
-	return tx.Notify(Notice{Category: CategoryBooking, Type: "booking.pending", Title: "新的会议室预约待审批",
+	return Notify(tx, Notice{Category: CategoryBooking, Type: "booking.pending", Title: "新的会议室预约待审批",
 		Body: body, Data: bookingLink(b), TTL: 24 * time.Hour}, desk...)
 }

@@ -44,7 +44,7 @@ func (s *Store) CalendarFeedBookings(ctx context.Context, token string) ([]Booki
 	db := s.Read(ctx)
 	var feed CalendarFeed
 	if err := db.Where("token_hash = ?", hashFeedToken(token)).Take(&feed).Error; err != nil {
-		return nil, notFound(err, "calendar")
+		return nil, NotFound(err, "calendar")
 	}
 	var rows []Booking
 	err := db.Preload("Room").Where("organizer_id = ? AND status IN ? AND start_at > ?", feed.UserID, holdsRoom, s.Now().Add(-calendarPast)).

@@ -21,7 +21,7 @@ func seedMeetings(tx *Tx, users DemoUsers) error {
 	if err := tx.Create(&rooms).Error; err != nil {
 		return err
 	}
-	loc := tx.store.Location
+	loc := tx.Location()
 	today := DateOf(tx.Now, loc)
 	type demo struct {
 		room, day, hour, minutes int

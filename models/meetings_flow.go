@@ -106,7 +106,7 @@ func (s *Store) bookingTransition(ctx context.Context, a Actor, id int64, scope 
 // checks that a may see it: the organiser or the desk.
 func lockBooking(tx *Tx, a Actor, id int64, b *Booking) error {
 	if err := tx.ForUpdate().Take(b, id).Error; err != nil {
-		return notFound(err, "booking")
+		return NotFound(err, "booking")
 	}
 	if b.OrganizerID != a.ID && !a.Can(RoleMeetingAdmin) {
 		return ErrForbidden
@@ -125,7 +125,7 @@ func loadBookingPeople(db *gorm.DB, b *Booking) error {
 
 // tellOrganizer notifies b's organiser: "<room> <time>「<title>」<what>".
 func tellOrganizer(tx *Tx, b *Booking, count int, typ, title, what string) error {
-	return tx.Notify(organizerNotice(tx, b, count, typ, title, what), b.OrganizerID)
+	return Notify(tx, organizerNotice(tx, b, count, typ, title, what), b.OrganizerID)
 }
 
 func organizerNotice(tx *Tx, b *Booking, count int, typ, title, what string) Notice {
@@ -134,7 +134,7 @@ func organizerNotice(tx *Tx, b *Booking, count int, typ, title, what string) Not
 }
 
 func describeBooking(tx *Tx, b *Booking, count int) string {
-	s := fmt.Sprintf("%s %s「%s」", b.Room.Name, b.StartAt.In(tx.store.Location).Format("01月02日 15:04"), b.Title)
+	s := fmt.Sprintf("%s %s「%s」", b.Room.Name, b.StartAt.In(tx.Location()).Format("01月02日 15:04"), b.Title)
 	if count > 1 {
 		s += "及之后共" + strconv.Itoa(count) + "次会议"
 	}
@@ -185,7 +185,7 @@ func (s *Store) MoveBooking(ctx context.Context, a Actor, id, roomID int64) (*Bo
 	// the order CreateBooking uses.
 	var cur Booking
 	if err := s.Read(ctx).Select("id", "room_id").Take(&cur, id).Error; err != nil {
-		return nil, notFound(err, "booking")
+		return nil, NotFound(err, "booking")
 	}
 	if cur.RoomID == roomID {
 		return nil, InvalidField("room_id", "the booking is already in this room")
@@ -240,7 +240,7 @@ func (s *Store) Booking(ctx context.Context, a Actor, id int64) (*Booking, error
 	var b Booking
 	db := s.Read(ctx)
 	if err := db.Take(&b, id).Error; err != nil {
-		return nil, notFound(err, "booking")
+		return nil, NotFound(err, "booking")
 	}
 	if b.OrganizerID != a.ID && !a.Can(RoleMeetingAdmin) {
 		return nil, ErrForbidden

@@ -28,7 +28,7 @@ func (s *Store) RemindBookings(ctx context.Context) (int, error) {
 			// "Starts in 30 minutes" is wrong once the meeting has started:
 			// a phone offline until then is not shown it late.
 			n.TTL = max(left, time.Second) // whole seconds; 0 would mean no expiry
-			return tx.Notify(n, b.OrganizerID)
+			return Notify(tx, n, b.OrganizerID)
 		})
 }
 
@@ -57,7 +57,7 @@ func (s *Store) ReleaseNoShows(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			return tx.Notify(Notice{Category: CategoryBooking, Type: "booking.released", Title: "会议室预约已释放",
+			return Notify(tx, Notice{Category: CategoryBooking, Type: "booking.released", Title: "会议室预约已释放",
 				Body: describeBooking(tx, b, 1) + "开始15分钟后仍未签到，会议室已释放", Data: bookingLink(b), TTL: 2 * time.Hour},
 				append(desk, b.OrganizerID)...)
 		})
@@ -75,7 +75,7 @@ func (s *Store) ExpireUnapproved(ctx context.Context) (int, error) {
 			return res.RowsAffected == 1, res.Error
 		},
 		func(tx *Tx, b *Booking) error {
-			return tx.Notify(organizerNotice(tx, b, 1, "booking.expired", "会议室预约未获审批",
+			return Notify(tx, organizerNotice(tx, b, 1, "booking.expired", "会议室预约未获审批",
 				"在会议开始前未获审批，预约已失效"), b.OrganizerID)
 		})
 }

@@ -63,20 +63,20 @@ func (s *Store) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, e
 	var r Room
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
-			return notFound(err, "room")
+			return NotFound(err, "room")
 		}
-		patch(&r.Name, p.Name)
-		patch(&r.Building, p.Building)
-		patch(&r.PhotoURL, p.PhotoURL)
-		patch(&r.OpenFrom, p.OpenFrom)
-		patch(&r.OpenTo, p.OpenTo)
-		patch(&r.Floor, p.Floor)
-		patch(&r.Capacity, p.Capacity)
-		patch(&r.HorizonDays, p.HorizonDays)
-		patch((*[]string)(&r.Equipment), p.Equipment)
-		patch(&r.RequiresApproval, p.RequiresApproval)
-		patch(&r.RequiresCheckIn, p.RequiresCheckIn)
-		patch(&r.Active, p.Active)
+		Patch(&r.Name, p.Name)
+		Patch(&r.Building, p.Building)
+		Patch(&r.PhotoURL, p.PhotoURL)
+		Patch(&r.OpenFrom, p.OpenFrom)
+		Patch(&r.OpenTo, p.OpenTo)
+		Patch(&r.Floor, p.Floor)
+		Patch(&r.Capacity, p.Capacity)
+		Patch(&r.HorizonDays, p.HorizonDays)
+		Patch((*[]string)(&r.Equipment), p.Equipment)
+		Patch(&r.RequiresApproval, p.RequiresApproval)
+		Patch(&r.RequiresCheckIn, p.RequiresCheckIn)
+		Patch(&r.Active, p.Active)
 		if err := r.validate(); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func roomNameTaken(err error, name string) error {
 func (s *Store) Room(ctx context.Context, a Actor, id int64) (*Room, error) {
 	var r Room
 	if err := s.Read(ctx).Take(&r, id).Error; err != nil {
-		return nil, notFound(err, "room")
+		return nil, NotFound(err, "room")
 	}
 	if !r.Active && !a.Can(RoleMeetingAdmin) {
 		return nil, ErrNotFound("room")

@@ -30,7 +30,7 @@ func (m StringMap) Value() (driver.Value, error) {
 
 func (m *StringMap) Scan(src any) error {
 	*m = nil
-	return scanJSON(src, m)
+	return ScanJSON(src, m)
 }
 
 // Notification is one inbox entry of one user.
@@ -107,7 +107,7 @@ const EventOutbox = "outbox"
 // Notify records n for each recipient inside the caller's transaction: the
 // inbox entries always, and an outbox row for each device of a recipient who
 // wants pushes of this category. Nothing leaves the process before commit.
-func (tx *Tx) Notify(n Notice, recipients ...int64) error {
+func Notify(tx *Tx, n Notice, recipients ...int64) error {
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
 	if len(recipients) == 0 {

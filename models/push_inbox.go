@@ -95,7 +95,7 @@ func (s *Store) SendTestNotice(ctx context.Context, userID int64) (Notification,
 		} else if err != nil {
 			return err
 		}
-		err := tx.Notify(Notice{Category: CategorySystem, Type: "system.test", Title: "测试通知",
+		err := Notify(tx, Notice{Category: CategorySystem, Type: "system.test", Title: "测试通知",
 			Body: "这是一条测试推送，收到即说明推送通道正常。", Data: StringMap{"type": "system", "id": "0", "status": "test"},
 			TTL: time.Hour}, userID)
 		if err != nil {
@@ -118,7 +118,7 @@ func seedPush(tx *Tx, users DemoUsers) error {
 	for _, id := range users {
 		ids = append(ids, id)
 	}
-	return tx.Notify(Notice{Category: CategorySystem, Type: "system.welcome", Title: "欢迎使用后勤服务",
+	return Notify(tx, Notice{Category: CategorySystem, Type: "system.welcome", Title: "欢迎使用后勤服务",
 		Body: "食堂菜单、班车动态、会议室预约和报修进度都会在这里通知您。可在“我的-通知设置”中按类别开关推送。",
 		Data: StringMap{"type": "system", "id": "0", "status": "welcome"}}, ids...)
 }

@@ -48,7 +48,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 	_, _ = rand.Read(b)
 	c := Claim{Token: hex.EncodeToString(b)}
 	var ids []int64
-	err := s.claimTx(ctx, func(tx *Tx) error {
+	err := s.ClaimTx(ctx, func(tx *Tx) error {
 		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
 			Order("next_attempt_at, id").Limit(limit)
 		if s.Dialect == MySQL {
@@ -117,11 +117,11 @@ func (s *Store) FinishClaim(ctx context.Context, token string, results []Result)
 				gone = append(gone, r.ForgetDevice)
 			}
 			if r.Status != OutboxPending {
-				e := ending{r.Status, clip(r.Error, 500)}
+				e := ending{r.Status, Clip(r.Error, 500)}
 				alike[e] = append(alike[e], r.JobID)
 				continue
 			}
-			err := mine().Where("id = ?", r.JobID).Updates(map[string]any{"status": r.Status, "last_error": clip(r.Error, 500),
+			err := mine().Where("id = ?", r.JobID).Updates(map[string]any{"status": r.Status, "last_error": Clip(r.Error, 500),
 				"lease_until": nil, "next_attempt_at": r.RetryAt, "updated_at": tx.Now}).Error
 			if err != nil {
 				return err

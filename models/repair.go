@@ -237,7 +237,7 @@ func (s *Store) SetRepairTargets(ctx context.Context, ts []RepairTarget) ([]Repa
 // counter row is locked by the upsert, so concurrent requests never share
 // a number.
 func nextTicket(tx *Tx) (string, error) {
-	day := DateOf(tx.Now, tx.store.Location)
+	day := tx.Today()
 	c := RepairCounter{Day: day, Seq: 1}
 	err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "day"}},
 		DoUpdates: clause.Assignments(map[string]any{"seq": gorm.Expr("seq + 1")})}).Create(&c).Error

@@ -26,7 +26,7 @@ func repairNotice(r *Repair, typ, title, body string, collapse bool) Notice {
 // sentence clips a person's note for a text that ends it with its own full
 // stop, dropping the note's, so that the phone does not show "。。".
 func sentence(note string, n int) string {
-	return clip(strings.TrimRight(strings.TrimSpace(note), "。. "), n)
+	return Clip(strings.TrimRight(strings.TrimSpace(note), "。. "), n)
 }
 
 // what describes the fault in a few words: "【空调】1号楼302室".
@@ -41,7 +41,7 @@ func send(tx *Tx, actor Actor, n Notice, recipients ...int64) error {
 			out = append(out, id)
 		}
 	}
-	return tx.Notify(n, out...)
+	return Notify(tx, n, out...)
 }
 
 func userName(tx *Tx, id int64) string {
@@ -75,7 +75,7 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 	switch act := step.Action; act {
 	case RepairCreate:
 		n := repairNotice(r, "created", "新报修 "+t,
-			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, userName(tx, r.RequesterID), clip(r.Description, 60)), false)
+			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, userName(tx, r.RequesterID), Clip(r.Description, 60)), false)
 		n.High = r.Priority == "urgent"
 		if err := toDesk(n); err != nil {
 			return err
@@ -92,7 +92,7 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 				return err
 			}
 		}
-		n := repairNotice(r, "assigned", "新派工单 "+t, fmt.Sprintf("%s%s：%s", priorityNames[r.Priority], w, clip(r.Description, 60)), false)
+		n := repairNotice(r, "assigned", "新派工单 "+t, fmt.Sprintf("%s%s：%s", priorityNames[r.Priority], w, Clip(r.Description, 60)), false)
 		n.High = r.Priority == "urgent"
 		return send(tx, a, n, tech)
 	case RepairStart:
@@ -120,13 +120,13 @@ func notifyRepair(tx *Tx, a Actor, r *Repair, step RepairStep, prevTech *int64) 
 		if act == RepairReject {
 			title, verb = "报修未受理", "未受理"
 		}
-		body := fmt.Sprintf("报修 %s%s%s：%s", t, w, verb, clip(step.Note, 60))
+		body := fmt.Sprintf("报修 %s%s%s：%s", t, w, verb, Clip(step.Note, 60))
 		if err := toRequester(string(r.Status), title, body); err != nil {
 			return err
 		}
 		return send(tx, a, repairNotice(r, string(r.Status), "工单"+verb+" "+t, body, false), tech)
 	case RepairReopen:
-		body := fmt.Sprintf("报修 %s%s已退回重新处理：%s", t, w, clip(step.Note, 60))
+		body := fmt.Sprintf("报修 %s%s已退回重新处理：%s", t, w, Clip(step.Note, 60))
 		if err := toRequester("reopened", "报修已重新处理", body); err != nil {
 			return err
 		}
@@ -144,7 +144,7 @@ func notifyOverdue(tx *Tx, r *Repair, desk []int64) error {
 		promise = "完成时限"
 	}
 	n := repairNotice(r, "overdue", "报修超时 "+r.Ticket, fmt.Sprintf("%s%s%s已超过%s（%s），请尽快跟进。",
-		priorityNames[r.Priority], r.Ticket, r.what(), promise, r.DeadlineAt.In(tx.store.Location).Format("01-02 15:04")), false)
+		priorityNames[r.Priority], r.Ticket, r.what(), promise, r.DeadlineAt.In(tx.Location()).Format("01-02 15:04")), false)
 	n.High = r.Priority == "urgent"
-	return tx.Notify(n, desk...)
+	return Notify(tx, n, desk...)
 }

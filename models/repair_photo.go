@@ -67,7 +67,7 @@ func (s *Store) RepairPhoto(ctx context.Context, a Actor, repairID, photoID int6
 	}
 	var p RepairPhoto
 	if err := db.Where("repair_id = ?", repairID).Take(&p, photoID).Error; err != nil {
-		return nil, notFound(err, "photo")
+		return nil, NotFound(err, "photo")
 	}
 	return &p, nil
 }

@@ -48,7 +48,7 @@ func (m *Minutes) Scan(src any) error {
 		*m = nil
 		return nil
 	}
-	s, err := scanText(src)
+	s, err := ScanText(src)
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,11 @@ func (s *Store) UpdateShuttleRoute(ctx context.Context, id int64, p ShuttleRoute
 	var r ShuttleRoute
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
-			return notFound(err, "route")
+			return NotFound(err, "route")
 		}
-		patch(&r.Name, p.Name)
-		patch(&r.Color, p.Color)
-		patch(&r.Active, p.Active)
+		Patch(&r.Name, p.Name)
+		Patch(&r.Color, p.Color)
+		Patch(&r.Active, p.Active)
 		if err := tx.Omit("Stops").Save(&r).Error; err != nil {
 			return err
 		}
@@ -77,11 +77,11 @@ func (s *Store) UpdateShuttleStop(ctx context.Context, id int64, p ShuttleStopPa
 	var st ShuttleStop
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
-			return notFound(err, "stop")
+			return NotFound(err, "stop")
 		}
-		patch(&st.Name, p.Name)
-		patch(&st.Lat, p.Lat)
-		patch(&st.Lng, p.Lng)
+		Patch(&st.Name, p.Name)
+		Patch(&st.Lat, p.Lat)
+		Patch(&st.Lng, p.Lng)
 		return tx.Save(&st).Error
 	})
 	return &st, err
@@ -129,14 +129,14 @@ func (s *Store) UpdateShuttleSchedule(ctx context.Context, id int64, p ScheduleP
 	var sc ShuttleSchedule
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&sc, id).Error; err != nil {
-			return notFound(err, "schedule")
+			return NotFound(err, "schedule")
 		}
-		patch(&sc.DepartureMinute, p.DepartureMinute)
-		patch(&sc.StopMinutes, p.StopMinutes)
-		patch(&sc.Weekdays, p.Weekdays)
-		patch(&sc.VehiclePlate, p.VehiclePlate)
-		patch(&sc.VehicleSeats, p.VehicleSeats)
-		patch(&sc.Active, p.Active)
+		Patch(&sc.DepartureMinute, p.DepartureMinute)
+		Patch(&sc.StopMinutes, p.StopMinutes)
+		Patch(&sc.Weekdays, p.Weekdays)
+		Patch(&sc.VehiclePlate, p.VehiclePlate)
+		Patch(&sc.VehicleSeats, p.VehicleSeats)
+		Patch(&sc.Active, p.Active)
 		if p.DriverID != nil {
 			sc.DriverID = p.DriverID
 			if *p.DriverID == 0 {
@@ -192,7 +192,7 @@ func checkDriver(tx *Tx, id int64, field string) error {
 // ShuttleSchedules lists all of a route's schedules by departure (admin).
 func (s *Store) ShuttleSchedules(ctx context.Context, routeID int64) ([]ShuttleSchedule, error) {
 	if err := s.Read(ctx).Take(&ShuttleRoute{}, routeID).Error; err != nil {
-		return nil, notFound(err, "route")
+		return nil, NotFound(err, "route")
 	}
 	var rows []ShuttleSchedule
 	return rows, s.Read(ctx).Where("route_id = ?", routeID).Order("departure_minute, id").Find(&rows).Error

@@ -48,7 +48,7 @@ func alertFollowers(tx *Tx, t *ShuttleTrip, statusChanged, delayAlert bool) erro
 	if err := tx.Model(&ShuttleRouteFollow{}).Where("route_id = ?", t.RouteID).Pluck("user_id", &users).Error; err != nil {
 		return err
 	}
-	label := tripLabel(t, &r, tx.store.Location)
+	label := tripLabel(t, &r, tx.Location())
 	var n Notice
 	switch {
 	case cancelled:
@@ -71,7 +71,7 @@ func alertFollowers(tx *Tx, t *ShuttleTrip, statusChanged, delayAlert bool) erro
 		}
 		n = tripNotice(t, "shuttle.delayed", fmt.Sprintf("%s 晚点约%d分钟", label, t.DelayMinutes), body)
 	}
-	return tx.Notify(n, users...)
+	return Notify(tx, n, users...)
 }
 
 // stopAlerts checks t against its route's stop followers.
@@ -128,9 +128,9 @@ func stopAlertsWith(tx *Tx, t *ShuttleTrip, stops []ShuttleStop) error {
 		if mins <= 1 {
 			body = "即将到达" + e.Stop.Name
 		}
-		n := tripNotice(t, "shuttle.approaching", tripLabel(t, r, tx.store.Location)+" 即将到站", body)
+		n := tripNotice(t, "shuttle.approaching", tripLabel(t, r, tx.Location())+" 即将到站", body)
 		n.Data["stop_id"] = strconv.FormatInt(f.StopID, 10)
-		if err := tx.Notify(n, f.UserID); err != nil {
+		if err := Notify(tx, n, f.UserID); err != nil {
 			return err
 		}
 	}
@@ -169,7 +169,7 @@ func (s *Store) SweepShuttleStopAlerts(ctx context.Context) error {
 func activeRoute(tx *Tx, id int64) error {
 	var r ShuttleRoute
 	if err := tx.Select("id", "active").Take(&r, id).Error; err != nil {
-		return notFound(err, "route")
+		return NotFound(err, "route")
 	}
 	if !r.Active {
 		return ErrNotFound("route")
@@ -201,7 +201,7 @@ func (s *Store) FollowStop(ctx context.Context, userID, stopID int64, minutesBef
 	err := s.Tx(ctx, func(tx *Tx) error {
 		var st ShuttleStop
 		if err := tx.Take(&st, stopID).Error; err != nil {
-			return notFound(err, "stop")
+			return NotFound(err, "stop")
 		}
 		if activeRoute(tx, st.RouteID) != nil {
 			return ErrNotFound("stop")

@@ -40,12 +40,12 @@ func (s *Store) ChangeTripStatus(ctx context.Context, a Actor, id int64, ch Trip
 	var t ShuttleTrip
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
-			return notFound(err, "trip")
+			return NotFound(err, "trip")
 		}
 		if !a.Is(RoleAdmin) && (t.DriverID == nil || *t.DriverID != a.ID) {
 			return ErrForbidden
 		}
-		if err := checkStatusChange(&t, ch, DateOf(tx.Now, tx.store.Location)); err != nil {
+		if err := checkStatusChange(&t, ch, tx.Today()); err != nil {
 			return err
 		}
 		from := t.Status
@@ -157,12 +157,12 @@ func (s *Store) RecordPositions(ctx context.Context, a Actor, id int64, fixes []
 	err := s.Tx(ctx, func(tx *Tx) error {
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
-			return notFound(err, "trip")
+			return NotFound(err, "trip")
 		}
 		if t.DriverID == nil || *t.DriverID != a.ID {
 			return ErrForbidden
 		}
-		if t.ServiceDate != DateOf(tx.Now, tx.store.Location) || t.Status == TripArrived || t.Status == TripCancelled {
+		if t.ServiceDate != tx.Today() || t.Status == TripArrived || t.Status == TripCancelled {
 			return Errorf(CodeInvalidTransition, "positions are taken only while a trip runs on its service day")
 		}
 		stops, err := routeStops(tx, t.RouteID)

@@ -34,7 +34,7 @@ func (s *Store) ShuttleRouteTimetable(ctx context.Context, a Actor, id int64, da
 	var tt RouteTimetable
 	db := s.Read(ctx)
 	if err := withStops(db).Take(&tt.Route, id).Error; err != nil {
-		return nil, notFound(err, "route")
+		return nil, NotFound(err, "route")
 	}
 	if !tt.Route.Active && !a.Is(RoleAdmin) {
 		return nil, ErrNotFound("route")

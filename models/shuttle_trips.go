@@ -110,7 +110,7 @@ func (s *Store) ensureTrips(ctx context.Context, date Date) error {
 // current times, vehicle and driver. Missing trips are created by the next read.
 func resyncTrips(tx *Tx, scope *gorm.DB, refresh bool) error {
 	var trips []ShuttleTrip
-	today := DateOf(tx.Now, tx.store.Location)
+	today := tx.Today()
 	err := scope.Where("service_date >= ? AND status = ? AND last_position_at IS NULL", today, TripScheduled).
 		Find(&trips).Error
 	if err != nil {
@@ -130,7 +130,7 @@ func resyncTrips(tx *Tx, scope *gorm.DB, refresh bool) error {
 		case i < 0:
 			err = tx.Delete(&ShuttleTrip{}, t.ID).Error
 		case refresh:
-			f := tripFrom(scheds[i], t.ServiceDate, tx.store.Location)
+			f := tripFrom(scheds[i], t.ServiceDate, tx.Location())
 			t.DepartureAt, t.StopMinutes, t.DriverID, t.VehiclePlate, t.VehicleSeats = f.DepartureAt, f.StopMinutes, f.DriverID, f.VehiclePlate, f.VehicleSeats
 			err = tx.Save(&t).Error
 		}
@@ -182,7 +182,7 @@ func (s *Store) tripViews(ctx context.Context, date Date, scope func(*gorm.DB) *
 func (s *Store) ShuttleTrip(ctx context.Context, id int64) (*TripView, error) {
 	var t ShuttleTrip
 	if err := s.Read(ctx).Take(&t, id).Error; err != nil {
-		return nil, notFound(err, "trip")
+		return nil, NotFound(err, "trip")
 	}
 	views, err := s.viewTrips(ctx, []ShuttleTrip{t})
 	if err != nil {
@@ -241,13 +241,13 @@ func (s *Store) ReassignTrip(ctx context.Context, id int64, p TripPatch) error {
 	return s.Tx(ctx, func(tx *Tx) error {
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
-			return notFound(err, "trip")
+			return NotFound(err, "trip")
 		}
 		if t.Status == TripArrived || t.Status == TripCancelled {
 			return Errorf(CodeInvalidTransition, "cannot reassign a trip that is %s", t.Status)
 		}
-		patch(&t.VehiclePlate, p.VehiclePlate)
-		patch(&t.VehicleSeats, p.VehicleSeats)
+		Patch(&t.VehiclePlate, p.VehiclePlate)
+		Patch(&t.VehicleSeats, p.VehicleSeats)
 		newDriver := p.DriverID != nil && (t.DriverID == nil || *t.DriverID != *p.DriverID)
 		if newDriver {
 			if err := checkDriver(tx, *p.DriverID, "driver_id"); err != nil {
@@ -265,8 +265,8 @@ func (s *Store) ReassignTrip(ctx context.Context, id int64, p TripPatch) error {
 		if err := tx.Take(&r, t.RouteID).Error; err != nil {
 			return err
 		}
-		return tx.Notify(Notice{Category: CategoryShuttle, Type: "shuttle.assigned",
-			Title: "班车任务安排", Body: tripLabel(&t, &r, tx.store.Location) + " 由您驾驶",
+		return Notify(tx, Notice{Category: CategoryShuttle, Type: "shuttle.assigned",
+			Title: "班车任务安排", Body: tripLabel(&t, &r, tx.Location()) + " 由您驾驶",
 			Data: tripData(&t), TTL: 12 * time.Hour}, *t.DriverID)
 	})
 }

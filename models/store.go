@@ -193,6 +193,12 @@ type Tx struct {
 	events []Event
 }
 
+// Location is the site time zone.
+func (tx *Tx) Location() *time.Location { return tx.store.Location }
+
+// Today is the local date of the transaction's "now".
+func (tx *Tx) Today() Date { return DateOf(tx.Now, tx.store.Location) }
+
 // Publish queues ev for delivery after commit; a rolled-back Tx publishes nothing.
 func (tx *Tx) Publish(ev Event) { tx.events = append(tx.events, ev) }
 
@@ -206,7 +212,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 // UPDATE): on MySQL it runs at READ COMMITTED, which takes no gap locks, so
 // workers claiming side by side lock only the disjoint rows they took and
 // cannot deadlock on the due index they all scan.
-func (s *Store) claimTx(ctx context.Context, fn func(tx *Tx) error) error {
+func (s *Store) ClaimTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.Dialect != MySQL {
 		return s.tx(ctx, nil, fn)
 	}

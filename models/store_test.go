@@ -28,7 +28,7 @@ func TestConcurrentWriters(t *testing.T) {
 				if err := tx.Model(&models.Notification{}).Where("user_id = ?", u.ID).Count(&n).Error; err != nil {
 					return err
 				}
-				return tx.Notify(models.Notice{Category: models.CategorySystem, Type: "test",
+				return models.Notify(tx, models.Notice{Category: models.CategorySystem, Type: "test",
 					Title: fmt.Sprintf("第%d条", n+1)}, u.ID)
 			})
 		}()
@@ -56,7 +56,7 @@ func TestRollbackPublishesNothing(t *testing.T) {
 	var got []models.Event
 	env.Store.Events = publisherFunc(func(e models.Event) { got = append(got, e) })
 	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		if err := tx.Notify(models.Notice{Category: models.CategorySystem, Type: "test", Title: "x"}, u.ID); err != nil {
+		if err := models.Notify(tx, models.Notice{Category: models.CategorySystem, Type: "test", Title: "x"}, u.ID); err != nil {
 			return err
 		}
 		return models.Errorf(models.CodeConflict, "changed my mind")

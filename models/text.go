@@ -8,7 +8,7 @@ import (
 
 // scanText reads a text column as the drivers deliver it: string on SQLite,
 // []byte on MySQL; NULL reads as "".
-func scanText(src any) (string, error) {
+func ScanText(src any) (string, error) {
 	switch v := src.(type) {
 	case string:
 		return v, nil
@@ -21,8 +21,8 @@ func scanText(src any) (string, error) {
 }
 
 // scanJSON decodes a JSON text column into dst; NULL leaves dst as it is.
-func scanJSON(src, dst any) error {
-	s, err := scanText(src)
+func ScanJSON(src, dst any) error {
+	s, err := ScanText(src)
 	if err != nil || s == "" {
 		return err
 	}
@@ -31,7 +31,7 @@ func scanJSON(src, dst any) error {
 
 // clip shortens s to at most n characters (runes, as VARCHAR counts them),
 // the last being an ellipsis that marks the cut.
-func clip(s string, n int) string {
+func Clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -39,7 +39,7 @@ func clip(s string, n int) string {
 }
 
 // patch sets *dst to *src when the caller sent a value (PATCH semantics).
-func patch[T any](dst *T, src *T) {
+func Patch[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}

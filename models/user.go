@@ -2,77 +2,14 @@ package models
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
-
-// Role is what a user may do in the app (DOMAIN.md "People").
-type Role string
-
-const (
-	RoleStaff        Role = "staff"
-	RoleDriver       Role = "driver"
-	RoleCanteenAdmin Role = "canteen_admin"
-	RoleMeetingAdmin Role = "meeting_admin"
-	RoleDispatcher   Role = "dispatcher"
-	RoleTechnician   Role = "technician"
-	RoleAdmin        Role = "admin"
-)
-
-// AllRoles lists every role in display order.
-var AllRoles = []Role{RoleStaff, RoleDriver, RoleCanteenAdmin, RoleMeetingAdmin, RoleDispatcher, RoleTechnician, RoleAdmin}
-
-// Roles is a user's set of roles, stored as "staff,dispatcher". Every user
-// is staff.
-type Roles []Role
-
-// ParseRoles validates names and returns a normalized set that includes staff.
-func ParseRoles(names []string) (Roles, error) {
-	rs := Roles{RoleStaff}
-	for _, n := range names {
-		r := Role(strings.TrimSpace(n))
-		if r == "" {
-			continue
-		}
-		if !slices.Contains(AllRoles, r) {
-			return nil, fmt.Errorf("unknown role %q", n)
-		}
-		if !slices.Contains(rs, r) {
-			rs = append(rs, r)
-		}
-	}
-	slices.SortFunc(rs, func(a, b Role) int { return slices.Index(AllRoles, a) - slices.Index(AllRoles, b) })
-	return rs, nil
-}
-
-func (rs Roles) Value() (driver.Value, error) {
-	parts := make([]string, len(rs))
-	for i, r := range rs {
-		parts[i] = string(r)
-	}
-	return strings.Join(parts, ","), nil
-}
-
-func (rs *Roles) Scan(src any) error {
-	s, err := scanText(src)
-	if err != nil {
-		return err
-	}
-	parsed, err := ParseRoles(strings.Split(s, ","))
-	if err != nil {
-		return err
-	}
-	*rs = parsed
-	return nil
-}
 
 // User is a staff member with a login.
 type User struct {
@@ -86,26 +23,6 @@ type User struct {
 	PasswordHash string `gorm:"size:200"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
-}
-
-// Actor is the authenticated caller, as every domain operation sees it.
-type Actor struct {
-	ID         int64
-	Username   string
-	Name       string
-	Department string
-	Roles      Roles
-}
-
-// Is reports whether the actor holds role r itself.
-func (a Actor) Is(r Role) bool { return slices.Contains(a.Roles, r) }
-
-// Can reports whether the actor holds any of roles, admins holding all.
-func (a Actor) Can(roles ...Role) bool {
-	if a.Is(RoleAdmin) {
-		return true
-	}
-	return slices.ContainsFunc(roles, a.Is)
 }
 
 // Actor returns the user as a caller.
@@ -193,12 +110,12 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 	var u User
 	err := s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.ForUpdate().Take(&u, id).Error; err != nil {
-			return notFound(err, "user")
+			return NotFound(err, "user")
 		}
-		patch(&u.Name, p.Name)
-		patch(&u.Phone, p.Phone)
-		patch(&u.Department, p.Department)
-		patch(&u.Roles, p.Roles)
+		Patch(&u.Name, p.Name)
+		Patch(&u.Phone, p.Phone)
+		Patch(&u.Department, p.Department)
+		Patch(&u.Roles, p.Roles)
 		if p.Password != nil {
 			hash, err := HashPassword(*p.Password)
 			if err != nil {
@@ -206,7 +123,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, e
 			}
 			u.PasswordHash = hash
 		}
-		patch(&u.Active, p.Active)
+		Patch(&u.Active, p.Active)
 		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}

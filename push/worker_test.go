@@ -30,7 +30,7 @@ var repairAssigned = models.Notice{Category: models.CategoryRepair, Type: "repai
 
 func notify(t testing.TB, env *apitest.Env, n models.Notice, users ...int64) {
 	t.Helper()
-	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return tx.Notify(n, users...) }); err != nil {
+	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return models.Notify(tx, n, users...) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -261,7 +261,7 @@ func TestRollbackSendsNothing(t *testing.T) {
 	env.RegisterDevice(u, "tok")
 	boom := errors.New("domain rule failed")
 	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		if err := tx.Notify(repairAssigned, u.ID); err != nil {
+		if err := models.Notify(tx, repairAssigned, u.ID); err != nil {
 			return err
 		}
 		return boom

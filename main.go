@@ -20,8 +20,10 @@ import (
 	_ "time/tzdata" // the static binary carries its own time-zone data
 
 	"houqin/api"
+	"houqin/demo"
 	"houqin/migrations"
-	"houqin/models"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 func main() {
@@ -114,8 +116,8 @@ func (e *environment) flags(name, help string) *flag.FlagSet {
 }
 
 // open connects to the configured database and applies pending migrations.
-func (e *environment) open() (*models.Store, error) {
-	store, err := models.Open(e.cfg.DB, e.cfg.Location)
+func (e *environment) open() (*store.Store, error) {
+	store, err := store.Open(e.cfg.DB, e.cfg.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -147,17 +149,17 @@ func serveCmd(e *environment, args []string) error {
 	if err := e.cfg.EnsureSecret(); err != nil {
 		return err
 	}
-	store, err := e.open()
+	st, err := e.open()
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	if *demo {
-		if err := loadDemo(e, store); err != nil {
+		if err := loadDemo(e, st); err != nil {
 			return err
 		}
 	}
-	srv := api.New(e.cfg, store, e.log)
+	srv := api.New(e.cfg, st, e.log)
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return err
@@ -165,8 +167,8 @@ func serveCmd(e *environment, args []string) error {
 	return srv.Run(e.ctx, ln)
 }
 
-func loadDemo(e *environment, store *models.Store) error {
-	logins, err := store.LoadDemo(e.ctx, e.cfg.DemoPassword)
+func loadDemo(e *environment, st *store.Store) error {
+	logins, err := demo.Load(e.ctx, st, e.cfg.DemoPassword)
 	if err != nil {
 		return err
 	}
@@ -196,7 +198,7 @@ func migrateCmd(e *environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	store, err := models.Open(e.cfg.DB, e.cfg.Location)
+	store, err := store.Open(e.cfg.DB, e.cfg.Location)
 	if err != nil {
 		return err
 	}
@@ -248,7 +250,7 @@ func userCmd(e *environment, args []string) error {
 		fs.Usage()
 		return errors.New("--username and --name are required")
 	}
-	rs, err := models.ParseRoles(strings.Split(*roles, ","))
+	rs, err := store.ParseRoles(strings.Split(*roles, ","))
 	if err != nil {
 		return err
 	}
@@ -257,12 +259,12 @@ func userCmd(e *environment, args []string) error {
 		return fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	store, err := e.open()
+	st, err := e.open()
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	u, err := store.CreateUser(e.ctx, models.NewUser{Username: *username, Name: *name, Phone: *phone,
+	defer st.Close()
+	u, err := people.New(st).CreateUser(e.ctx, people.NewUser{Username: *username, Name: *name, Phone: *phone,
 		Department: *dept, Password: password, Roles: rs})
 	if err != nil {
 		return err
@@ -272,8 +274,8 @@ func userCmd(e *environment, args []string) error {
 }
 
 func rolesList() string {
-	names := make([]string, len(models.AllRoles))
-	for i, r := range models.AllRoles {
+	names := make([]string, len(store.AllRoles))
+	for i, r := range store.AllRoles {
 		names[i] = string(r)
 	}
 	return strings.Join(names, ", ")

@@ -15,7 +15,14 @@ import (
 
 	"houqin/handlers"
 	"houqin/migrations"
-	"houqin/models"
+	"houqin/models/announce"
+	"houqin/models/canteen"
+	"houqin/models/meeting"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/repair"
+	"houqin/models/shuttle"
+	"houqin/models/store"
 	"houqin/openapi"
 	"houqin/push"
 )
@@ -23,28 +30,48 @@ import (
 // MaxUploadBody bounds any request body; only upload routes get near it.
 const MaxUploadBody = 16 << 20
 
-// Server is the assembled service: the HTTP app and its background jobs.
+// Server is the assembled service: the domain services, the HTTP app and
+// the background jobs.
 type Server struct {
 	App      *fiber.App
-	Store    *models.Store
+	Store    *store.Store
 	Config   Config
 	Log      *slog.Logger
 	Registry *prometheus.Registry
-	API      *handlers.API
+	Services
+	// Tokens signs and checks access tokens.
+	Tokens *people.Tokens
 	// Push delivers the outbox; Broker fans live events out to streams.
 	Push   *push.Worker
 	Broker *push.Local
 	jobs   []Job
 }
 
+// Services are the domain services, one per models package, all on one store.
+type Services struct {
+	People        *people.Service
+	Notify        *notify.Service
+	Repairs       *repair.Service
+	Meetings      *meeting.Service
+	Shuttle       *shuttle.Service
+	Canteen       *canteen.Service
+	Announcements *announce.Service
+}
+
+// NewServices builds every domain service on st.
+func NewServices(st *store.Store) Services {
+	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st), Meetings: meeting.New(st),
+		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st)}
+}
+
 // New assembles the service on an open, migrated store.
-func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
-	s := &Server{Store: store, Config: cfg, Log: log, Registry: prometheus.NewRegistry()}
+func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
+	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: NewServices(st)}
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
-	s.Push = push.NewWorker(store, pushSender(cfg, log), push.Options{}, s.Registry, log)
-	store.Events = push.Events{Broker: s.Broker, Worker: s.Push}
-	s.API = &handlers.API{Store: store, Tokens: handlers.NewTokens(cfg.JWTSecret, cfg.AccessTTL, store.Now), Live: s.Broker}
+	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)
+	st.Events = push.Events{Broker: s.Broker, Worker: s.Push}
+	s.Tokens = people.NewTokens(cfg.JWTSecret, cfg.AccessTTL, st.Now)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",
 		ErrorHandler:          errorHandler(log),
@@ -63,12 +90,12 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 		}}),
 	)
 	s.routes()
-	s.jobs = append(s.jobs, Job{Name: "purge idempotency keys", Every: time.Hour, Run: store.PurgeIdempotencyKeys})
+	s.jobs = append(s.jobs, Job{Name: "purge idempotency keys", Every: time.Hour, Run: st.PurgeIdempotencyKeys})
 	return s
 }
 
 func (s *Server) routes() {
-	app, h := s.App, s.API
+	app, h := s.App, handlers.NewPeople(s.People, s.Tokens, s.Notify)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", s.ready)
 	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
@@ -97,7 +124,7 @@ func (s *Server) routes() {
 	r := v1.Group("", h.Authenticate, idempotency(s.Store))
 	r.Get("/me", h.Me)
 
-	admin := handlers.Require(models.RoleAdmin)
+	admin := handlers.Require(store.RoleAdmin)
 	r.Get("/users", admin, h.ListUsers)
 	r.Post("/users", admin, h.CreateUser)
 	r.Patch("/users/:id", admin, h.UpdateUser)

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 type session struct {
@@ -33,7 +34,7 @@ func login(t *testing.T, env *apitest.Env, username, password string) session {
 
 func TestLoginMeRefreshLogout(t *testing.T) {
 	env := apitest.New(t)
-	u := env.NewUser(models.RoleDispatcher)
+	u := env.NewUser(store.RoleDispatcher)
 
 	s := login(t, env, u.Username, apitest.Password)
 	if s.TokenType != "Bearer" || s.ExpiresIn != 900 || s.User.ID != u.ID {
@@ -89,7 +90,7 @@ func TestRefreshTokenExpires(t *testing.T) {
 	env := apitest.New(t)
 	u := env.NewUser()
 	s := login(t, env, u.Username, apitest.Password)
-	env.Clock.Advance(models.RefreshTTL + time.Minute)
+	env.Clock.Advance(people.RefreshTTL + time.Minute)
 	apitest.Expect(t, env.Post("/api/v1/auth/refresh", "", map[string]string{"refresh_token": s.RefreshToken}), http.StatusUnauthorized, "unauthorized")
 }
 
@@ -142,7 +143,7 @@ func TestLoginRateLimitedPerUsername(t *testing.T) {
 func TestAccessTokenChecks(t *testing.T) {
 	env := apitest.New(t)
 	u := env.NewUser()
-	ghost, _ := env.Server.API.Tokens.Issue(999999) // a user that does not exist
+	ghost, _ := env.Server.Tokens.Issue(999999) // a user that does not exist
 	cases := map[string]string{
 		"no token":        "",
 		"garbage":         "not-a-jwt",
@@ -164,7 +165,7 @@ func TestAccessTokenChecks(t *testing.T) {
 
 func TestDeactivatedUserRefusedAtOnce(t *testing.T) {
 	env := apitest.New(t)
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	u := env.NewUser()
 	s := login(t, env, u.Username, apitest.Password)
 	apitest.Expect(t, env.Get("/api/v1/me", s.AccessToken), http.StatusOK)
@@ -177,7 +178,7 @@ func TestDeactivatedUserRefusedAtOnce(t *testing.T) {
 
 func TestUserAdministration(t *testing.T) {
 	env := apitest.New(t)
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	staff := env.NewUser()
 
 	create := map[string]any{"username": "zhangsan", "name": "张三", "password": "long-enough", "phone": "86310123",
@@ -222,7 +223,7 @@ func TestUserAdministration(t *testing.T) {
 		t.Fatalf("technicians = %+v", list.Items)
 	}
 	// "admin" is a whole role, not a substring of canteen_admin.
-	env.NewUser(models.RoleCanteenAdmin)
+	env.NewUser(store.RoleCanteenAdmin)
 	resp = env.Get("/api/v1/users?role=admin", admin.Token)
 	apitest.Expect(t, resp, http.StatusOK)
 	list.Items = nil
@@ -241,7 +242,7 @@ func TestUserAdministration(t *testing.T) {
 
 func TestUserPagination(t *testing.T) {
 	env := apitest.New(t)
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	for i := 0; i < 4; i++ {
 		env.NewUser()
 	}

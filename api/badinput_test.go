@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/demo"
+	"houqin/models/store"
 )
 
 var pathParam = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -21,10 +22,10 @@ var pathParam = regexp.MustCompile(`\{[a-z_]+\}`)
 // bodies of the wrong shape.
 func TestBadInputNeverServerError(t *testing.T) {
 	env := apitest.New(t)
-	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+	if _, err := demo.Load(context.Background(), env.Store, "houqin-demo"); err != nil {
 		t.Fatal(err)
 	}
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	doc, _ := apitest.Contract(t)
 
 	seen := map[int]int{}

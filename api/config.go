@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // Config is the service configuration, read from HOUQIN_* variables.
@@ -36,6 +36,9 @@ type Config struct {
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
+	// EventHeartbeat is how often an idle live stream sends a comment
+	// (0: handlers.DefaultHeartbeat); tests shorten it.
+	EventHeartbeat time.Duration
 }
 
 // LoadConfig reads and validates the configuration. Every problem is
@@ -67,7 +70,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if path == "" {
 			errs = append(errs, errors.New("HOUQIN_DB: sqlite: needs a file path"))
 		}
-	} else if _, err := models.MySQLConfig(c.DB); err != nil {
+	} else if _, err := store.MySQLConfig(c.DB); err != nil {
 		errs = append(errs, fmt.Errorf("HOUQIN_DB: %v", err))
 	}
 	loc, err := time.LoadLocation(get("HOUQIN_TIMEZONE", "Asia/Shanghai"))

@@ -7,10 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"houqin/api/apitest"
-	"houqin/models"
 )
 
 var fiberParam = regexp.MustCompile(`:([A-Za-z_]+)`)
@@ -52,35 +49,5 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Errorf("documented paths with no route:\n  %s", strings.Join(stale, "\n  "))
-	}
-}
-
-// TestSchemaMatchesModels guards against drift between the hand-written SQL
-// migrations and the GORM models: every model column must exist.
-func TestSchemaMatchesModels(t *testing.T) {
-	env := apitest.New(t)
-	db := env.Store.Read(t.Context())
-	for _, m := range models.Tables() {
-		stmt := &gorm.Statement{DB: db}
-		if err := stmt.Parse(m); err != nil {
-			t.Fatal(err)
-		}
-		table := stmt.Schema.Table
-		cols, err := db.Migrator().ColumnTypes(m)
-		if err != nil {
-			t.Fatalf("%s: %v", table, err)
-		}
-		have := map[string]bool{}
-		for _, c := range cols {
-			have[c.Name()] = true
-		}
-		for _, f := range stmt.Schema.Fields {
-			if f.DBName != "" && !have[f.DBName] {
-				t.Errorf("table %s has no column %s (field %s.%s)", table, f.DBName, stmt.Schema.Name, f.Name)
-			}
-		}
-		if !db.Migrator().HasTable(m) {
-			t.Errorf("no table %s", table)
-		}
 	}
 }

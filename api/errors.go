@@ -8,43 +8,43 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // statusOf is the one table from domain error codes to HTTP statuses.
-var statusOf = map[models.Code]int{
-	models.CodeValidation:          http.StatusBadRequest,
-	models.CodeUnauthorized:        http.StatusUnauthorized,
-	models.CodeForbidden:           http.StatusForbidden,
-	models.CodeNotFound:            http.StatusNotFound,
-	models.CodeConflict:            http.StatusConflict,
-	models.CodeInvalidTransition:   http.StatusConflict,
-	models.CodeBookingConflict:     http.StatusConflict,
-	models.CodeRateLimited:         http.StatusTooManyRequests,
-	models.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
-	models.CodeIdempotencyMismatch: http.StatusUnprocessableEntity,
-	models.CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
-	models.CodeInternal:            http.StatusInternalServerError,
+var statusOf = map[store.Code]int{
+	store.CodeValidation:          http.StatusBadRequest,
+	store.CodeUnauthorized:        http.StatusUnauthorized,
+	store.CodeForbidden:           http.StatusForbidden,
+	store.CodeNotFound:            http.StatusNotFound,
+	store.CodeConflict:            http.StatusConflict,
+	store.CodeInvalidTransition:   http.StatusConflict,
+	store.CodeBookingConflict:     http.StatusConflict,
+	store.CodeRateLimited:         http.StatusTooManyRequests,
+	store.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
+	store.CodeIdempotencyMismatch: http.StatusUnprocessableEntity,
+	store.CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	store.CodeInternal:            http.StatusInternalServerError,
 }
 
 // codeOf classifies errors Fiber itself raises (routing, body limits).
-var codeOf = map[int]models.Code{
-	http.StatusBadRequest:            models.CodeValidation,
-	http.StatusNotFound:              models.CodeNotFound,
-	http.StatusMethodNotAllowed:      models.CodeMethodNotAllowed,
-	http.StatusRequestEntityTooLarge: models.CodePayloadTooLarge,
-	http.StatusTooManyRequests:       models.CodeRateLimited,
-	http.StatusUnsupportedMediaType:  models.CodeValidation,
+var codeOf = map[int]store.Code{
+	http.StatusBadRequest:            store.CodeValidation,
+	http.StatusNotFound:              store.CodeNotFound,
+	http.StatusMethodNotAllowed:      store.CodeMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: store.CodePayloadTooLarge,
+	http.StatusTooManyRequests:       store.CodeRateLimited,
+	http.StatusUnsupportedMediaType:  store.CodeValidation,
 }
 
 // Problem is an RFC 9457 problem document.
 type Problem struct {
-	Type   string              `json:"type"`
-	Title  string              `json:"title"`
-	Status int                 `json:"status"`
-	Detail string              `json:"detail"`
-	Code   models.Code         `json:"code"`
-	Errors []models.FieldError `json:"errors,omitempty"`
+	Type   string             `json:"type"`
+	Title  string             `json:"title"`
+	Status int                `json:"status"`
+	Detail string             `json:"detail"`
+	Code   store.Code         `json:"code"`
+	Errors []store.FieldError `json:"errors,omitempty"`
 }
 
 // errorHandler renders every error as problem+json. Domain errors carry
@@ -75,7 +75,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 
 func problemOf(err error) (Problem, map[string]any) {
 	var (
-		me *models.Error
+		me *store.Error
 		fe *fiber.Error
 	)
 	switch {
@@ -88,7 +88,7 @@ func problemOf(err error) (Problem, map[string]any) {
 	case errors.As(err, &fe) && fe.Code < 500:
 		code, ok := codeOf[fe.Code]
 		if !ok {
-			code = models.CodeValidation
+			code = store.CodeValidation
 		}
 		detail := fe.Message
 		if fe.Code == http.StatusRequestEntityTooLarge {
@@ -96,10 +96,10 @@ func problemOf(err error) (Problem, map[string]any) {
 		}
 		return newProblem(fe.Code, code, detail, nil), nil
 	}
-	return newProblem(http.StatusInternalServerError, models.CodeInternal, "something went wrong on our side; it has been logged", nil), nil
+	return newProblem(http.StatusInternalServerError, store.CodeInternal, "something went wrong on our side; it has been logged", nil), nil
 }
 
-func newProblem(status int, code models.Code, detail string, fields []models.FieldError) Problem {
+func newProblem(status int, code store.Code, detail string, fields []store.FieldError) Problem {
 	return Problem{Type: "urn:houqin:problem:" + string(code), Title: http.StatusText(status), Status: status,
 		Detail: detail, Code: code, Errors: fields}
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 func TestOperationsEndpoints(t *testing.T) {
@@ -59,7 +60,7 @@ func TestProblems(t *testing.T) {
 		})
 	}
 	var p struct {
-		Errors []models.FieldError `json:"errors"`
+		Errors []store.FieldError `json:"errors"`
 	}
 	env.Post("/api/v1/auth/login", "", map[string]any{}).JSON(t, &p)
 	if len(p.Errors) != 2 || p.Errors[0].Field != "username" || p.Errors[1].Field != "password" {
@@ -98,7 +99,7 @@ func TestRequestID(t *testing.T) {
 
 func TestIdempotencyKey(t *testing.T) {
 	env := apitest.New(t)
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	create := func(key, username string) *apitest.Response {
 		return env.Do(apitest.Request{Method: "POST", Path: "/api/v1/users", Token: admin.Token,
 			Body:    map[string]any{"username": username, "name": "李四", "password": "long-enough"},
@@ -113,7 +114,7 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	apitest.Expect(t, create("k1", "wangwu"), http.StatusUnprocessableEntity, "idempotency_mismatch")
 	// Another user may use the same key for their own request.
-	other := env.NewUser(models.RoleAdmin)
+	other := env.NewUser(store.RoleAdmin)
 	resp := env.Do(apitest.Request{Method: "POST", Path: "/api/v1/users", Token: other.Token,
 		Body:    map[string]any{"username": "zhaoliu", "name": "赵六", "password": "long-enough"},
 		Headers: map[string]string{"Idempotency-Key": "k1"}})
@@ -128,7 +129,7 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 
 	var n int64
-	env.Store.Read(t.Context()).Model(&models.User{}).Where("username = ?", "lisi").Count(&n)
+	env.Store.Read(t.Context()).Model(&people.User{}).Where("username = ?", "lisi").Count(&n)
 	if n != 1 {
 		t.Fatalf("%d users named lisi", n)
 	}
@@ -136,7 +137,7 @@ func TestIdempotencyKey(t *testing.T) {
 
 func TestIdempotencyKeyConcurrentRetries(t *testing.T) {
 	env := apitest.New(t)
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	var wg sync.WaitGroup
 	statuses := make([]int, 8)
 	for i := range statuses {
@@ -155,7 +156,7 @@ func TestIdempotencyKeyConcurrentRetries(t *testing.T) {
 		}
 	}
 	var n int64
-	env.Store.Read(t.Context()).Model(&models.User{}).Where("username = ?", "sunqi").Count(&n)
+	env.Store.Read(t.Context()).Model(&people.User{}).Where("username = ?", "sunqi").Count(&n)
 	if n != 1 {
 		t.Fatalf("%d users created", n)
 	}

@@ -30,7 +30,7 @@ func TestLoadMe(t *testing.T) {
 	appURL := apitest.Serve(t, env.Server.App)
 	// The token must outlive the run: the injected clock stands still.
 	env.Clock.Set(time.Now())
-	u.Token, _ = env.Server.API.Tokens.Issue(u.ID)
+	u.Token, _ = env.Server.Tokens.Issue(u.ID)
 
 	const conns, d = 64, 10 * time.Second
 	apitest.Wrk(t, appURL+"/api/v1/me", u.Token, conns, 2*time.Second) // warm up

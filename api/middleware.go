@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // MaxJSONBody is the largest request body outside uploads.
@@ -113,27 +113,27 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 func limitJSONBody(c *fiber.Ctx) error {
 	multipart := bytes.HasPrefix(c.Request().Header.ContentType(), []byte(fiber.MIMEMultipartForm))
 	if len(c.Request().Body()) > MaxJSONBody && !multipart {
-		return &models.Error{Code: models.CodePayloadTooLarge, Message: "the request body is larger than 1 MiB"}
+		return &store.Error{Code: store.CodePayloadTooLarge, Message: "the request body is larger than 1 MiB"}
 	}
 	return c.Next()
 }
 
 // idempotency replays the first response to a POST retried with the same
 // Idempotency-Key and body, and refuses the key with a different body.
-func idempotency(store *models.Store) fiber.Handler {
+func idempotency(st *store.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		key := c.Get("Idempotency-Key")
 		if c.Method() != fiber.MethodPost || key == "" {
 			return c.Next()
 		}
 		if len(key) > 200 {
-			return models.InvalidField("Idempotency-Key", "must be at most 200 characters")
+			return store.InvalidField("Idempotency-Key", "must be at most 200 characters")
 		}
 		h := sha256.New()
 		h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
 		h.Write(c.Body())
 		ctx := c.UserContext()
-		claim, replay, err := store.ClaimIdempotencyKey(ctx, handlers.UserFrom(c).ID, key, hex.EncodeToString(h.Sum(nil)))
+		claim, replay, err := st.ClaimIdempotencyKey(ctx, handlers.UserFrom(c).ID, key, hex.EncodeToString(h.Sum(nil)))
 		if err != nil {
 			return err
 		}
@@ -148,6 +148,6 @@ func idempotency(store *models.Store) fiber.Handler {
 			}
 		}
 		resp := c.Response()
-		return store.FinishIdempotencyKey(ctx, claim, resp.StatusCode(), string(resp.Header.ContentType()), append([]byte(nil), resp.Body()...))
+		return st.FinishIdempotencyKey(ctx, claim, resp.StatusCode(), string(resp.Header.ContentType()), append([]byte(nil), resp.Body()...))
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // Login limits. Per address it is generous, because a whole building may
@@ -22,7 +22,7 @@ const (
 )
 
 func rateLimited(c *fiber.Ctx) error {
-	return &models.Error{Code: models.CodeRateLimited, Message: "too many login attempts; wait and try again (see Retry-After)"}
+	return &store.Error{Code: store.CodeRateLimited, Message: "too many login attempts; wait and try again (see Retry-After)"}
 }
 
 // loginLimiters guard POST /auth/login.

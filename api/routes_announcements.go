@@ -4,12 +4,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // mountAnnouncements registers the centre's notices: everyone reads, admins publish.
 func (s *Server) mountAnnouncements(r fiber.Router) {
-	h, admin := s.API, handlers.Require(models.RoleAdmin)
+	h, admin := handlers.NewAnnouncements(s.Announcements), handlers.Require(store.RoleAdmin)
 	r.Get("/announcements", h.ListAnnouncements)
 	r.Post("/announcements", admin, h.CreateAnnouncement)
 	r.Get("/announcements/:id", h.GetAnnouncement)

@@ -4,15 +4,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // mountCanteen registers the canteen: canteens, dishes, menus, ratings and
 // meal registration (报餐). Reads are open to every signed-in user; changes
 // belong to canteen admins.
 func (s *Server) mountCanteen(r fiber.Router) {
-	h := handlers.NewCanteen(s.API)
-	admin := handlers.Require(models.RoleCanteenAdmin)
+	h := handlers.NewCanteen(s.Canteen)
+	admin := handlers.Require(store.RoleCanteenAdmin)
 
 	r.Get("/canteens", h.ListCanteens)
 	r.Post("/canteens", admin, h.CreateCanteen)

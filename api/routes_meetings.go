@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // mountCalendarFeed registers the iCalendar feed on the unauthenticated
@@ -15,15 +15,15 @@ import (
 // token in the path authenticates. It must be mounted before the
 // authenticated group, whose middleware applies to every route after it.
 func (s *Server) mountCalendarFeed(v1 fiber.Router) {
-	v1.Get("/calendar/:token", s.API.CalendarFeed)
+	v1.Get("/calendar/:token", handlers.NewMeetings(s.Meetings).CalendarFeed)
 }
 
 // mountMeetings registers the meeting-room routes (rooms, bookings, the
 // desk's approvals and services sheet, the calendar feed's management) and
 // the reminder and no-show sweeps.
 func (s *Server) mountMeetings(r fiber.Router) {
-	h := s.API
-	desk := handlers.Require(models.RoleMeetingAdmin)
+	h := handlers.NewMeetings(s.Meetings)
+	desk := handlers.Require(store.RoleMeetingAdmin)
 
 	r.Get("/rooms", h.ListRooms)
 	r.Post("/rooms", desk, h.CreateRoom)
@@ -45,9 +45,9 @@ func (s *Server) mountMeetings(r fiber.Router) {
 	r.Delete("/me/calendar-feed", h.RevokeCalendarFeed)
 
 	s.jobs = append(s.jobs,
-		Job{Name: "booking reminders", Every: time.Minute, Run: discardCount(s.Store.RemindBookings)},
-		Job{Name: "release no-show bookings", Every: time.Minute, Run: discardCount(s.Store.ReleaseNoShows)},
-		Job{Name: "expire unapproved bookings", Every: time.Minute, Run: discardCount(s.Store.ExpireUnapproved)},
+		Job{Name: "booking reminders", Every: time.Minute, Run: discardCount(s.Meetings.RemindBookings)},
+		Job{Name: "release no-show bookings", Every: time.Minute, Run: discardCount(s.Meetings.ReleaseNoShows)},
+		Job{Name: "expire unapproved bookings", Every: time.Minute, Run: discardCount(s.Meetings.ExpireUnapproved)},
 	)
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/store"
 	"houqin/push"
 )
 
@@ -16,7 +16,7 @@ import (
 const outboxRetention = 7 * 24 * time.Hour
 
 func (s *Server) mountPush(r fiber.Router) {
-	h := s.API
+	h := handlers.NewNotify(s.Notify)
 	r.Post("/me/devices", h.RegisterDevice)
 	r.Get("/me/devices", h.ListDevices)
 	r.Delete("/me/devices/:id", h.DeleteDevice)
@@ -25,8 +25,8 @@ func (s *Server) mountPush(r fiber.Router) {
 	r.Post("/me/notifications/:id/read", h.ReadNotification)
 	r.Get("/me/preferences", h.GetPreferences)
 	r.Put("/me/preferences", h.UpdatePreferences)
-	r.Get("/events", h.Events)
-	r.Post("/admin/push/test", handlers.Require(models.RoleAdmin), h.TestPush)
+	r.Get("/events", handlers.NewEvents(s.Notify, s.Broker, s.Config.EventHeartbeat).Stream)
+	r.Post("/admin/push/test", handlers.Require(store.RoleAdmin), h.TestPush)
 
 	s.jobs = append(s.jobs,
 		// Run blocks until shutdown; the job loop restarts it if it ever returns early.
@@ -35,7 +35,7 @@ func (s *Server) mountPush(r fiber.Router) {
 			return s.Push.PruneDevices(ctx, s.Config.DeviceMaxAge)
 		}},
 		Job{Name: "purge finished pushes", Every: time.Hour, Run: func(ctx context.Context) error {
-			_, err := s.Store.PurgeOutbox(ctx, outboxRetention)
+			_, err := s.Notify.PurgeOutbox(ctx, outboxRetention)
 			return err
 		}},
 	)

@@ -7,16 +7,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // mountShuttle registers the shuttle routes and jobs: riders read routes,
 // timetables and trips and follow routes or stops; drivers report status
 // and positions; admins keep routes, timetables and the service calendar.
 func (s *Server) mountShuttle(r fiber.Router) {
-	h := s.API
-	admin := handlers.Require(models.RoleAdmin)
-	driver := handlers.Require(models.RoleDriver)
+	h := handlers.NewShuttle(s.Shuttle)
+	admin := handlers.Require(store.RoleAdmin)
+	driver := handlers.Require(store.RoleDriver)
 
 	r.Get("/shuttle/routes", h.ListShuttleRoutes)
 	r.Post("/shuttle/routes", admin, h.CreateShuttleRoute)
@@ -45,9 +45,9 @@ func (s *Server) mountShuttle(r fiber.Router) {
 
 	keep := s.Config.PositionRetention
 	s.jobs = append(s.jobs,
-		Job{Name: "shuttle stop alerts", Every: 30 * time.Second, Run: s.Store.SweepShuttleStopAlerts},
+		Job{Name: "shuttle stop alerts", Every: 30 * time.Second, Run: s.Shuttle.SweepShuttleStopAlerts},
 		Job{Name: "purge shuttle positions", Every: time.Hour, Run: func(ctx context.Context) error {
-			return s.Store.PurgeShuttlePositions(ctx, keep)
+			return s.Shuttle.PurgeShuttlePositions(ctx, keep)
 		}},
 	)
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/announce"
 )
 
 // AnnouncementOut is an announcement as the app shows it.
@@ -19,13 +19,13 @@ type AnnouncementOut struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 }
 
-func announcementOut(a models.Announcement) AnnouncementOut {
+func announcementOut(a announce.Announcement) AnnouncementOut {
 	return AnnouncementOut{ID: a.ID, Title: a.Title, Body: a.Body, Pinned: a.Pinned, PushedAt: a.PushedAt,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 // ListAnnouncements lists announcements newest first (?pinned= filters).
-func (a *API) ListAnnouncements(c *fiber.Ctx) error {
+func (h *Announcements) ListAnnouncements(c *fiber.Ctx) error {
 	page, err := PageOf(c)
 	if err != nil {
 		return err
@@ -34,7 +34,7 @@ func (a *API) ListAnnouncements(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := a.Store.ListAnnouncements(c.UserContext(), pinned, page)
+	rows, next, err := h.svc.ListAnnouncements(c.UserContext(), pinned, page)
 	if err != nil {
 		return err
 	}
@@ -42,12 +42,12 @@ func (a *API) ListAnnouncements(c *fiber.Ctx) error {
 }
 
 // GetAnnouncement returns one announcement (the target of its push's deep link).
-func (a *API) GetAnnouncement(c *fiber.Ctx) error {
+func (h *Announcements) GetAnnouncement(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	an, err := a.Store.Announcement(c.UserContext(), id)
+	an, err := h.svc.Announcement(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ type createAnnouncementRequest struct {
 
 // CreateAnnouncement publishes an announcement (admin); push: true sends it
 // to every staff member's inbox and phone.
-func (a *API) CreateAnnouncement(c *fiber.Ctx) error {
+func (h *Announcements) CreateAnnouncement(c *fiber.Ctx) error {
 	var req createAnnouncementRequest
 	if err := Decode(c, &req); err != nil {
 		return err
@@ -74,8 +74,8 @@ func (a *API) CreateAnnouncement(c *fiber.Ctx) error {
 	if err := requireText("body", &req.Body); err != nil {
 		return err
 	}
-	an, err := a.Store.CreateAnnouncement(c.UserContext(), UserFrom(c),
-		models.NewAnnouncement{Title: req.Title, Body: req.Body, Pinned: req.Pinned, Push: req.Push})
+	an, err := h.svc.CreateAnnouncement(c.UserContext(), UserFrom(c),
+		announce.NewAnnouncement{Title: req.Title, Body: req.Body, Pinned: req.Pinned, Push: req.Push})
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ type updateAnnouncementRequest struct {
 }
 
 // UpdateAnnouncement edits or (un)pins an announcement (admin).
-func (a *API) UpdateAnnouncement(c *fiber.Ctx) error {
+func (h *Announcements) UpdateAnnouncement(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -108,8 +108,8 @@ func (a *API) UpdateAnnouncement(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	an, err := a.Store.UpdateAnnouncement(c.UserContext(), id,
-		models.AnnouncementPatch{Title: req.Title, Body: req.Body, Pinned: req.Pinned})
+	an, err := h.svc.UpdateAnnouncement(c.UserContext(), id,
+		announce.AnnouncementPatch{Title: req.Title, Body: req.Body, Pinned: req.Pinned})
 	if err != nil {
 		return err
 	}
@@ -117,12 +117,12 @@ func (a *API) UpdateAnnouncement(c *fiber.Ctx) error {
 }
 
 // DeleteAnnouncement takes an announcement down (admin).
-func (a *API) DeleteAnnouncement(c *fiber.Ctx) error {
+func (h *Announcements) DeleteAnnouncement(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Store.DeleteAnnouncement(c.UserContext(), id); err != nil {
+	if err := h.svc.DeleteAnnouncement(c.UserContext(), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 type announcement struct {
@@ -20,7 +21,7 @@ type announcement struct {
 func TestAnnouncements(t *testing.T) {
 	opt, ph := withPhones(t)
 	env := apitest.New(t, opt)
-	admin := env.NewUser(models.RoleAdmin)
+	admin := env.NewUser(store.RoleAdmin)
 	staff := env.NewUser()
 	quiet := env.NewUser()
 	apitest.Expect(t, env.Put("/api/v1/me/preferences", quiet.Token, map[string]any{"push": map[string]bool{
@@ -43,7 +44,7 @@ func TestAnnouncements(t *testing.T) {
 	t.Run("pushed to every active user's inbox", func(t *testing.T) {
 		for _, u := range []apitest.User{admin, staff, quiet} {
 			inbox := env.Inbox(u.ID)
-			if len(inbox) != 1 || inbox[0].Category != models.CategoryAnnouncement || inbox[0].Data["id"] == "" ||
+			if len(inbox) != 1 || inbox[0].Category != notify.CategoryAnnouncement || inbox[0].Data["id"] == "" ||
 				inbox[0].Title != "通知公告：行政中心1号楼电梯维保通知" {
 				t.Fatalf("user %d inbox: %+v", u.ID, inbox)
 			}

@@ -1,21 +1,88 @@
-// Package handlers holds the HTTP handlers, one file per domain. Every
-// handler reads the same way: caller → parameters → decode into a request
-// type → call models → encode a response type.
+// Package handlers holds the HTTP handlers: one handler type per domain, one
+// file per area. Every handler reads the same way: caller → parameters →
+// decode into a request type → call the domain's service → encode a
+// response type.
 package handlers
 
 import (
 	"time"
 
-	"houqin/models"
+	"houqin/models/announce"
+	"houqin/models/canteen"
+	"houqin/models/meeting"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/repair"
+	"houqin/models/shuttle"
 )
 
-// API is what the handlers need: the store, the token issuer and the live
-// event source.
-type API struct {
-	Store  *models.Store
-	Tokens *Tokens
-	Live   Subscriber
-	// Heartbeat is how often an idle event stream sends a comment
-	// (DefaultHeartbeat when zero).
-	Heartbeat time.Duration
+// People serves sign-in, sessions, the caller's profile and user admin.
+type People struct {
+	svc     *people.Service
+	tokens  *people.Tokens
+	devices *notify.Service // signing out forgets the phone's push tokens
 }
+
+// NewPeople returns the people handlers; tokens signs access tokens.
+func NewPeople(svc *people.Service, tokens *people.Tokens, devices *notify.Service) *People {
+	return &People{svc: svc, tokens: tokens, devices: devices}
+}
+
+// Notify serves the caller's inbox, devices and push preferences.
+type Notify struct{ svc *notify.Service }
+
+// NewNotify returns the inbox and device handlers.
+func NewNotify(svc *notify.Service) *Notify { return &Notify{svc: svc} }
+
+// Events serves the live event stream.
+type Events struct {
+	svc  *notify.Service
+	live Subscriber
+	// heartbeat is how often an idle stream sends a comment.
+	heartbeat time.Duration
+}
+
+// NewEvents returns the event-stream handler; heartbeat 0 means DefaultHeartbeat.
+func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *Events {
+	return &Events{svc: svc, live: live, heartbeat: heartbeat}
+}
+
+// Repairs serves the repair desk: requests, their workflow, photos and
+// statistics.
+type Repairs struct {
+	svc   *repair.Service
+	blobs BlobStore // photo bytes; the rows live in the database
+}
+
+// NewRepairs returns the repair handlers, keeping photos in blobs.
+func NewRepairs(svc *repair.Service, blobs BlobStore) *Repairs {
+	return &Repairs{svc: svc, blobs: blobs}
+}
+
+// Meetings serves rooms, bookings and calendar feeds.
+type Meetings struct{ svc *meeting.Service }
+
+// NewMeetings returns the meeting-room handlers.
+func NewMeetings(svc *meeting.Service) *Meetings { return &Meetings{svc: svc} }
+
+// Shuttle serves routes, timetables, trips, drivers and follows.
+type Shuttle struct{ svc *shuttle.Service }
+
+// NewShuttle returns the shuttle handlers.
+func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc} }
+
+// Announcements serves the centre's notices.
+type Announcements struct{ svc *announce.Service }
+
+// NewAnnouncements returns the announcement handlers.
+func NewAnnouncements(svc *announce.Service) *Announcements { return &Announcements{svc: svc} }
+
+// Canteen serves the canteen: canteens, dishes, menus (through an
+// in-process cache), ratings and meal registrations.
+type Canteen struct {
+	svc   *canteen.Service
+	menus *menuCache
+}
+
+// NewCanteen returns the canteen handlers with an empty menu cache.
+func NewCanteen(svc *canteen.Service) *Canteen { return &Canteen{svc: svc, menus: newMenuCache(svc)} }

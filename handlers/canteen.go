@@ -6,28 +6,19 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/canteen"
+	"houqin/models/store"
 )
-
-// Canteen serves the canteen: canteens, dishes, menus (through an
-// in-process cache), ratings and meal registrations.
-type Canteen struct {
-	*API
-	menus *menuCache
-}
-
-// NewCanteen returns the canteen handlers with an empty menu cache.
-func NewCanteen(a *API) *Canteen { return &Canteen{API: a, menus: newMenuCache(a.Store)} }
 
 // CanteenOut is a canteen as the API shows it.
 type CanteenOut struct {
-	ID       int64                 `json:"id"`
-	Name     string                `json:"name"`
-	Location string                `json:"location"`
-	Meals    []models.MealSchedule `json:"meals"`
+	ID       int64                  `json:"id"`
+	Name     string                 `json:"name"`
+	Location string                 `json:"location"`
+	Meals    []canteen.MealSchedule `json:"meals"`
 }
 
-func canteenOut(c models.Canteen) CanteenOut {
+func canteenOut(c canteen.Canteen) CanteenOut {
 	return CanteenOut{ID: c.ID, Name: c.Name, Location: c.Location, Meals: c.Meals}
 }
 
@@ -37,7 +28,7 @@ func (h *Canteen) ListCanteens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := h.Store.Canteens(c.UserContext(), page)
+	rows, next, err := h.svc.Canteens(c.UserContext(), page)
 	if err != nil {
 		return err
 	}
@@ -58,12 +49,12 @@ type canteenRequest struct {
 	Meals    []mealScheduleIn `json:"meals" validate:"omitempty,max=3,dive"`
 }
 
-func (r canteenRequest) input() models.CanteenInput {
-	in := models.CanteenInput{Name: r.Name, Location: r.Location}
+func (r canteenRequest) input() canteen.CanteenInput {
+	in := canteen.CanteenInput{Name: r.Name, Location: r.Location}
 	if r.Meals != nil {
-		in.Meals = models.MealSchedules{}
+		in.Meals = canteen.MealSchedules{}
 		for _, m := range r.Meals {
-			in.Meals = append(in.Meals, models.MealSchedule{Meal: models.Meal(m.Meal), Opens: m.Opens, Closes: m.Closes,
+			in.Meals = append(in.Meals, canteen.MealSchedule{Meal: canteen.Meal(m.Meal), Opens: m.Opens, Closes: m.Closes,
 				CutoffDaysBefore: m.CutoffDaysBefore, CutoffTime: m.CutoffTime})
 		}
 	}
@@ -78,9 +69,9 @@ func (h *Canteen) CreateCanteen(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Name == nil {
-		return models.InvalidField("name", "is required")
+		return store.InvalidField("name", "is required")
 	}
-	ct, err := h.Store.CreateCanteen(c.UserContext(), req.input())
+	ct, err := h.svc.CreateCanteen(c.UserContext(), req.input())
 	if err != nil {
 		return err
 	}
@@ -98,7 +89,7 @@ func (h *Canteen) UpdateCanteen(c *fiber.Ctx) error {
 		return err
 	}
 	defer h.menus.invalidate()
-	ct, err := h.Store.UpdateCanteen(c.UserContext(), id, req.input())
+	ct, err := h.svc.UpdateCanteen(c.UserContext(), id, req.input())
 	if err != nil {
 		return err
 	}
@@ -122,7 +113,7 @@ type DishOut struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-func dishOut(d models.Dish) DishOut {
+func dishOut(d canteen.Dish) DishOut {
 	allergens := []string(d.Allergens)
 	if allergens == nil {
 		allergens = []string{}
@@ -144,11 +135,11 @@ func (h *Canteen) ListDishes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.DishFilter{Category: strings.Clone(c.Query("category")), Query: strings.Clone(c.Query("q")), Active: active}
+	f := canteen.DishFilter{Category: strings.Clone(c.Query("category")), Query: strings.Clone(c.Query("q")), Active: active}
 	if err := validate.Var(f.Category, "omitempty,"+dishCategoryRule); err != nil {
-		return models.InvalidField("category", "must be one of: "+strings.Join(models.DishCategories, ", "))
+		return store.InvalidField("category", "must be one of: "+strings.Join(canteen.DishCategories, ", "))
 	}
-	rows, next, err := h.Store.Dishes(c.UserContext(), UserFrom(c), f, page)
+	rows, next, err := h.svc.Dishes(c.UserContext(), UserFrom(c), f, page)
 	if err != nil {
 		return err
 	}
@@ -161,7 +152,7 @@ func (h *Canteen) GetDish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Store.Dish(c.UserContext(), UserFrom(c), id)
+	d, err := h.svc.Dish(c.UserContext(), UserFrom(c), id)
 	if err != nil {
 		return err
 	}
@@ -180,8 +171,8 @@ type dishRequest struct {
 	Active     *bool     `json:"active"`
 }
 
-func (r dishRequest) input() models.DishInput {
-	return models.DishInput{Name: r.Name, Category: r.Category, ImageURL: r.ImageURL, PriceCents: r.PriceCents,
+func (r dishRequest) input() canteen.DishInput {
+	return canteen.DishInput{Name: r.Name, Category: r.Category, ImageURL: r.ImageURL, PriceCents: r.PriceCents,
 		SpicyLevel: r.SpicyLevel, Allergens: r.Allergens, Vegetarian: r.Vegetarian, Active: r.Active, Calories: r.Calories}
 }
 
@@ -191,20 +182,20 @@ func (h *Canteen) CreateDish(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	var missing []models.FieldError
+	var missing []store.FieldError
 	if req.Name == nil {
-		missing = append(missing, models.FieldError{Field: "name", Message: "is required"})
+		missing = append(missing, store.FieldError{Field: "name", Message: "is required"})
 	}
 	if req.Category == nil {
-		missing = append(missing, models.FieldError{Field: "category", Message: "is required"})
+		missing = append(missing, store.FieldError{Field: "category", Message: "is required"})
 	}
 	if req.PriceCents == nil {
-		missing = append(missing, models.FieldError{Field: "price_cents", Message: "is required"})
+		missing = append(missing, store.FieldError{Field: "price_cents", Message: "is required"})
 	}
 	if len(missing) > 0 {
-		return models.Invalid(missing...)
+		return store.Invalid(missing...)
 	}
-	d, err := h.Store.CreateDish(c.UserContext(), req.input())
+	d, err := h.svc.CreateDish(c.UserContext(), req.input())
 	if err != nil {
 		return err
 	}
@@ -222,7 +213,7 @@ func (h *Canteen) UpdateDish(c *fiber.Ctx) error {
 		return err
 	}
 	defer h.menus.invalidate()
-	d, err := h.Store.UpdateDish(c.UserContext(), id, req.input())
+	d, err := h.svc.UpdateDish(c.UserContext(), id, req.input())
 	if err != nil {
 		return err
 	}
@@ -236,7 +227,7 @@ func (h *Canteen) DeleteDish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Store.DeleteDish(c.UserContext(), id)
+	d, err := h.svc.DeleteDish(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

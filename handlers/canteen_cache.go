@@ -9,7 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"houqin/models"
+	"houqin/models/canteen"
+	"houqin/models/store"
 )
 
 // menuCache keeps rendered menu responses, because the menu is the hottest
@@ -31,8 +32,8 @@ import (
 //     database version (a primary-key lookup), so a change made on another
 //     replica is seen here within that time.
 type menuCache struct {
-	store *models.Store
-	gen   atomic.Uint64
+	svc *canteen.Service
+	gen atomic.Uint64
 
 	mu      sync.RWMutex
 	entries map[menuKey]*menuEntry
@@ -46,7 +47,7 @@ const menuCacheMax = 2048
 
 type menuKey struct {
 	canteen  int64
-	from, to models.Date
+	from, to store.Date
 	drafts   bool // canteen admins also see drafts
 	week     bool // the from/to shape rather than the single-date one
 }
@@ -59,8 +60,8 @@ type menuEntry struct {
 	checked atomic.Int64 // unix nanoseconds of the last version check
 }
 
-func newMenuCache(store *models.Store) *menuCache {
-	return &menuCache{store: store, entries: map[menuKey]*menuEntry{}}
+func newMenuCache(svc *canteen.Service) *menuCache {
+	return &menuCache{svc: svc, entries: map[menuKey]*menuEntry{}}
 }
 
 // invalidate forgets every cached menu: called after every change.
@@ -72,7 +73,7 @@ func (mc *menuCache) invalidate() {
 }
 
 // get returns the cached view for k, filling it with render on a miss.
-func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []models.MenuDay) any) (*menuEntry, error) {
+func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []canteen.MenuDay) any) (*menuEntry, error) {
 	gen := mc.gen.Load()
 	mc.mu.RLock()
 	e := mc.entries[k]
@@ -85,7 +86,7 @@ func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []
 		if now-last < int64(menuCacheRecheck) || !e.checked.CompareAndSwap(last, now) {
 			return e, nil
 		}
-		v, err := mc.store.MenuVersion(ctx, k.canteen)
+		v, err := mc.svc.MenuVersion(ctx, k.canteen)
 		if err != nil {
 			return nil, err
 		}
@@ -96,8 +97,8 @@ func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []
 	return mc.fill(ctx, k, gen, render)
 }
 
-func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render func(menuKey, []models.MenuDay) any) (*menuEntry, error) {
-	days, version, err := mc.store.Menus(ctx, k.canteen, k.from, k.to, k.drafts)
+func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render func(menuKey, []canteen.MenuDay) any) (*menuEntry, error) {
+	days, version, err := mc.svc.Menus(ctx, k.canteen, k.from, k.to, k.drafts)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 type canteenDishJSON struct {
@@ -153,7 +153,7 @@ func TestCanteenRoleBoundaries(t *testing.T) {
 		})
 	}
 	t.Run("admin role passes canteen_admin routes", func(t *testing.T) {
-		root := e.NewUser(models.RoleAdmin)
+		root := e.NewUser(store.RoleAdmin)
 		apitest.Expect(t, e.Post(menu+"/publish", root.Token, nil), http.StatusOK)
 	})
 }

@@ -23,6 +23,7 @@ import (
 
 	"houqin/api"
 	"houqin/api/apitest"
+	"houqin/demo"
 )
 
 // TestCanteenMenuLoad measures an authenticated GET of today's menu on the
@@ -53,7 +54,7 @@ func TestCanteenMenuLoad(t *testing.T) {
 	}
 
 	env := apitest.New(t)
-	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+	if _, err := demo.Load(context.Background(), env.Store, "houqin-demo"); err != nil {
 		t.Fatal(err)
 	}
 	token := env.NewUser().Token

@@ -3,7 +3,8 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/canteen"
+	"houqin/models/store"
 )
 
 // MenuItemOut is one dish of a meal's menu.
@@ -22,35 +23,35 @@ type MenuItemOut struct {
 
 // MealMenuOut is one meal's menu.
 type MealMenuOut struct {
-	Meal   models.Meal   `json:"meal"`
+	Meal   canteen.Meal  `json:"meal"`
 	Status string        `json:"status"`
 	Items  []MenuItemOut `json:"items"`
 }
 
 type menuDayOut struct {
 	CanteenID int64         `json:"canteen_id"`
-	Date      models.Date   `json:"date"`
+	Date      store.Date    `json:"date"`
 	Meals     []MealMenuOut `json:"meals"`
 }
 
 type menuWeekOut struct {
 	CanteenID int64         `json:"canteen_id"`
-	From      models.Date   `json:"from"`
-	To        models.Date   `json:"to"`
+	From      store.Date    `json:"from"`
+	To        store.Date    `json:"to"`
 	Days      []menuDateOut `json:"days"`
 }
 
 type menuDateOut struct {
-	Date  models.Date   `json:"date"`
+	Date  store.Date    `json:"date"`
 	Meals []MealMenuOut `json:"meals"`
 }
 
-func menuItemOut(l models.MenuLine) MenuItemOut {
+func menuItemOut(l canteen.MenuLine) MenuItemOut {
 	return MenuItemOut{DishID: l.DishID, Name: l.Name, Category: l.Category, PriceCents: l.PriceCents, SoldOut: l.SoldOut,
 		Vegetarian: l.Vegetarian, SpicyLevel: l.SpicyLevel, Allergens: l.Allergens, Calories: l.Calories, ImageURL: l.ImageURL}
 }
 
-func mealMenuOut(m models.MealMenu) MealMenuOut {
+func mealMenuOut(m canteen.MealMenu) MealMenuOut {
 	items := make([]MenuItemOut, len(m.Items))
 	for i, l := range m.Items {
 		items[i] = menuItemOut(l)
@@ -58,7 +59,7 @@ func mealMenuOut(m models.MealMenu) MealMenuOut {
 	return MealMenuOut{Meal: m.Meal, Status: m.Status, Items: items}
 }
 
-func mealsOut(ms []models.MealMenu) []MealMenuOut {
+func mealsOut(ms []canteen.MealMenu) []MealMenuOut {
 	out := make([]MealMenuOut, len(ms))
 	for i, m := range ms {
 		out[i] = mealMenuOut(m)
@@ -94,35 +95,35 @@ func (h *Canteen) menuKeyOf(c *fiber.Ctx) (menuKey, error) {
 	if err != nil {
 		return menuKey{}, err
 	}
-	k := menuKey{canteen: id, drafts: UserFrom(c).Can(models.RoleCanteenAdmin)}
-	if k.from, err = QueryDate(c, "date", models.Date{}); err != nil {
+	k := menuKey{canteen: id, drafts: UserFrom(c).Can(store.RoleCanteenAdmin)}
+	if k.from, err = QueryDate(c, "date", store.Date{}); err != nil {
 		return menuKey{}, err
 	}
-	from, err := QueryDate(c, "from", models.Date{})
+	from, err := QueryDate(c, "from", store.Date{})
 	if err != nil {
 		return menuKey{}, err
 	}
-	to, err := QueryDate(c, "to", models.Date{})
+	to, err := QueryDate(c, "to", store.Date{})
 	if err != nil {
 		return menuKey{}, err
 	}
 	switch {
 	case !k.from.IsZero() && !(from.IsZero() && to.IsZero()):
-		return menuKey{}, models.InvalidField("date", "give either date or from and to")
+		return menuKey{}, store.InvalidField("date", "give either date or from and to")
 	case from.IsZero() != to.IsZero():
-		return menuKey{}, models.InvalidField("to", "from and to go together")
+		return menuKey{}, store.InvalidField("to", "from and to go together")
 	case !from.IsZero():
 		k.from, k.to, k.week = from, to, true
 		return k, nil
 	case k.from.IsZero():
-		k.from = h.Store.Today()
+		k.from = h.svc.Today()
 	}
 	k.to = k.from
 	return k, nil
 }
 
 // renderMenus shapes a cache fill: one date's meals, or one entry per date.
-func renderMenus(k menuKey, days []models.MenuDay) any {
+func renderMenus(k menuKey, days []canteen.MenuDay) any {
 	if !k.week {
 		return menuDayOut{CanteenID: k.canteen, Date: days[0].Date, Meals: mealsOut(days[0].Meals)}
 	}
@@ -135,20 +136,20 @@ func renderMenus(k menuKey, days []models.MenuDay) any {
 
 // menuSlot reads /canteens/:id/menus/:date/:meal (and the registration
 // routes of the same shape).
-func menuSlot(c *fiber.Ctx) (models.MenuSlot, error) {
+func menuSlot(c *fiber.Ctx) (canteen.MenuSlot, error) {
 	id, err := ParamID(c, "id")
 	if err != nil {
-		return models.MenuSlot{}, err
+		return canteen.MenuSlot{}, err
 	}
-	d, err := models.ParseDate(c.Params("date"))
+	d, err := store.ParseDate(c.Params("date"))
 	if err != nil {
-		return models.MenuSlot{}, models.InvalidField("date", "must be a date YYYY-MM-DD")
+		return canteen.MenuSlot{}, store.InvalidField("date", "must be a date YYYY-MM-DD")
 	}
-	meal, err := models.ParseMeal(c.Params("meal"))
+	meal, err := canteen.ParseMeal(c.Params("meal"))
 	if err != nil {
-		return models.MenuSlot{}, err
+		return canteen.MenuSlot{}, err
 	}
-	return models.MenuSlot{CanteenID: id, Date: d, Meal: meal}, nil
+	return canteen.MenuSlot{CanteenID: id, Date: d, Meal: meal}, nil
 }
 
 type menuItemIn struct {
@@ -171,12 +172,12 @@ func (h *Canteen) SaveMenu(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	items := make([]models.MenuItemInput, len(req.Items))
+	items := make([]canteen.MenuItemInput, len(req.Items))
 	for i, it := range req.Items {
-		items[i] = models.MenuItemInput{DishID: it.DishID, PriceCents: it.PriceCents}
+		items[i] = canteen.MenuItemInput{DishID: it.DishID, PriceCents: it.PriceCents}
 	}
 	defer h.menus.invalidate()
-	m, err := h.Store.SaveMenu(c.UserContext(), slot, items)
+	m, err := h.svc.SaveMenu(c.UserContext(), slot, items)
 	if err != nil {
 		return err
 	}
@@ -190,7 +191,7 @@ func (h *Canteen) PublishMenu(c *fiber.Ctx) error {
 		return err
 	}
 	defer h.menus.invalidate()
-	m, err := h.Store.PublishMenu(c.UserContext(), slot)
+	m, err := h.svc.PublishMenu(c.UserContext(), slot)
 	if err != nil {
 		return err
 	}
@@ -216,7 +217,7 @@ func (h *Canteen) SetSoldOut(c *fiber.Ctx) error {
 		return err
 	}
 	defer h.menus.invalidate()
-	l, err := h.Store.SetSoldOut(c.UserContext(), slot, dishID, *req.SoldOut)
+	l, err := h.svc.SetSoldOut(c.UserContext(), slot, dishID, *req.SoldOut)
 	if err != nil {
 		return err
 	}
@@ -224,18 +225,18 @@ func (h *Canteen) SetSoldOut(c *fiber.Ctx) error {
 }
 
 type copyMenusRequest struct {
-	SourceFrom models.Date  `json:"source_from" validate:"required"`
-	SourceTo   *models.Date `json:"source_to"`
-	TargetFrom models.Date  `json:"target_from" validate:"required"`
-	Replace    bool         `json:"replace"`
-	Publish    bool         `json:"publish"`
+	SourceFrom store.Date  `json:"source_from" validate:"required"`
+	SourceTo   *store.Date `json:"source_to"`
+	TargetFrom store.Date  `json:"target_from" validate:"required"`
+	Replace    bool        `json:"replace"`
+	Publish    bool        `json:"publish"`
 }
 
 type copiedMenuOut struct {
-	Date   models.Date `json:"date"`
-	Meal   models.Meal `json:"meal"`
-	Status string      `json:"status,omitempty"` // the target menu's, when there is one
-	Result string      `json:"result"`
+	Date   store.Date   `json:"date"`
+	Meal   canteen.Meal `json:"meal"`
+	Status string       `json:"status,omitempty"` // the target menu's, when there is one
+	Result string       `json:"result"`
 }
 
 type copyMenusOut struct {
@@ -252,13 +253,13 @@ func (h *Canteen) CopyMenus(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := models.MenuCopy{CanteenID: id, SourceFrom: req.SourceFrom, TargetFrom: req.TargetFrom,
+	in := canteen.MenuCopy{CanteenID: id, SourceFrom: req.SourceFrom, TargetFrom: req.TargetFrom,
 		Replace: req.Replace, Publish: req.Publish}
 	if req.SourceTo != nil {
 		in.SourceTo = *req.SourceTo
 	}
 	defer h.menus.invalidate()
-	done, err := h.Store.CopyMenus(c.UserContext(), in)
+	done, err := h.svc.CopyMenus(c.UserContext(), in)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,10 @@ import (
 
 	"houqin/api"
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/canteen"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 func TestCanteenMenuPublishing(t *testing.T) {
@@ -99,9 +102,9 @@ func TestCanteenMenuPublishing(t *testing.T) {
 
 func TestCanteenMenuNotifications(t *testing.T) {
 	e := newCanteenEnv(t)
-	other := e.NewUser(models.RoleDriver)
+	other := e.NewUser(store.RoleDriver)
 	gone := e.NewUser()
-	apitest.Expect(t, e.Patch(apitest.Path("/api/v1/users/%d", gone.ID), e.NewUser(models.RoleAdmin).Token, map[string]any{"active": false}), http.StatusOK)
+	apitest.Expect(t, e.Patch(apitest.Path("/api/v1/users/%d", gone.ID), e.NewUser(store.RoleAdmin).Token, map[string]any{"active": false}), http.StatusOK)
 	count := func(u apitest.User) int {
 		n := 0
 		for _, nt := range e.Inbox(u.ID) {
@@ -122,7 +125,7 @@ func TestCanteenMenuNotifications(t *testing.T) {
 		t.Fatalf("an inactive user got %d notifications", n)
 	}
 	inbox := e.Inbox(e.staff.ID)[0]
-	if inbox.Category != models.CategoryMenu || inbox.Data["date"] != "2026-12-02" || inbox.Data["type"] != "menu" || inbox.Title == "" {
+	if inbox.Category != notify.CategoryMenu || inbox.Data["date"] != "2026-12-02" || inbox.Data["type"] != "menu" || inbox.Title == "" {
 		t.Fatalf("notification: %+v", inbox)
 	}
 
@@ -141,11 +144,11 @@ func TestCanteenMenuNotifications(t *testing.T) {
 		}
 	})
 	t.Run("concurrent publications of one date notify once", func(t *testing.T) {
-		for _, meal := range models.Meals {
+		for _, meal := range canteen.Meals {
 			e.saveMenu(t, "2026-12-04", string(meal), e.dishes[0])
 		}
 		var wg sync.WaitGroup
-		for _, meal := range models.Meals {
+		for _, meal := range canteen.Meals {
 			wg.Go(func() {
 				if resp := e.Post(e.menuPath("2026-12-04", string(meal))+"/publish", e.admin.Token, nil); resp.Status != http.StatusOK {
 					t.Errorf("publish %s: %d %s", meal, resp.Status, resp.Body)
@@ -169,18 +172,18 @@ func TestCanteenMenuNotifications(t *testing.T) {
 // one Notify call for everyone.
 func TestCanteenMenuNotifiesAllStaff(t *testing.T) {
 	e := newCanteenEnv(t)
-	users := make([]models.User, 3800)
+	users := make([]people.User, 3800)
 	for i := range users {
-		users[i] = models.User{Username: apitest.Path("bulk%04d", i), Name: "职工", Roles: models.Roles{models.RoleStaff},
+		users[i] = people.User{Username: apitest.Path("bulk%04d", i), Name: "职工", Roles: store.Roles{store.RoleStaff},
 			Active: true, PasswordHash: "x"}
 	}
-	err := e.Store.Tx(context.Background(), func(tx *models.Tx) error { return tx.CreateInBatches(&users, 500).Error })
+	err := e.Store.Tx(context.Background(), func(tx *store.Tx) error { return tx.CreateInBatches(&users, 500).Error })
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.publish(t, "2026-12-02", "lunch", e.dishes...)
 	var n int64
-	if err := e.Store.Read(context.Background()).Model(&models.Notification{}).Where("type = ?", "menu.published").Count(&n).Error; err != nil {
+	if err := e.Store.Read(context.Background()).Model(&notify.Notification{}).Where("type = ?", "menu.published").Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	if n != 3800+2 {
@@ -191,19 +194,19 @@ func TestCanteenMenuNotifiesAllStaff(t *testing.T) {
 // canteenEvents records what committed transactions publish.
 type canteenEvents struct {
 	mu   sync.Mutex
-	list []models.Event
+	list []store.Event
 }
 
-func (r *canteenEvents) Publish(ev models.Event) {
+func (r *canteenEvents) Publish(ev store.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.list = append(r.list, ev)
 }
 
-func (r *canteenEvents) of(topic, typ string) []models.Event {
+func (r *canteenEvents) of(topic, typ string) []store.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []models.Event
+	var out []store.Event
 	for _, ev := range r.list {
 		if ev.Topic == topic && ev.Type == typ {
 			out = append(out, ev)
@@ -229,7 +232,7 @@ func TestCanteenSoldOut(t *testing.T) {
 	if got := e.day(t, e.staff, "2026-12-01").Meals[0].Items[1]; !got.SoldOut {
 		t.Fatalf("staff do not see the sold-out mark: %+v", got)
 	}
-	evs := rec.of(models.TopicCanteen(e.canteen), "menu.sold_out")
+	evs := rec.of(canteen.TopicCanteen(e.canteen), "menu.sold_out")
 	if len(evs) != 1 {
 		t.Fatalf("want one live event on canteen:%d, got %+v", e.canteen, rec.list)
 	}
@@ -258,7 +261,7 @@ func TestCanteenSoldOut(t *testing.T) {
 	})
 	t.Run("a draft's mark is not announced to the canteen's followers", func(t *testing.T) {
 		e.saveMenu(t, "2026-12-02", "lunch", e.dishes[0])
-		before := len(rec.of(models.TopicCanteen(e.canteen), "menu.sold_out"))
+		before := len(rec.of(canteen.TopicCanteen(e.canteen), "menu.sold_out"))
 		resp := e.Patch(apitest.Path("%s/items/%d", e.menuPath("2026-12-02", "lunch"), e.dishes[0]), e.admin.Token, map[string]any{"sold_out": true})
 		apitest.Expect(t, resp, http.StatusOK)
 		var it canteenItemJSON
@@ -266,7 +269,7 @@ func TestCanteenSoldOut(t *testing.T) {
 		if !it.SoldOut {
 			t.Fatalf("item: %+v", it)
 		}
-		if got := len(rec.of(models.TopicCanteen(e.canteen), "menu.sold_out")); got != before {
+		if got := len(rec.of(canteen.TopicCanteen(e.canteen), "menu.sold_out")); got != before {
 			t.Fatalf("%d sold-out events after marking a draft, want %d", got, before)
 		}
 	})
@@ -282,7 +285,7 @@ func TestCanteenMenuCopy(t *testing.T) {
 	e := newCanteenEnv(t)
 	// A week from Monday 30 November: lunch every day, dinner on Monday.
 	for d := 30; d <= 36; d++ {
-		date := models.Date{Year: 2026, Month: 11, Day: 30}.AddDays(d - 30).String()
+		date := store.Date{Year: 2026, Month: 11, Day: 30}.AddDays(d - 30).String()
 		e.publish(t, date, "lunch", e.dishes[d%4], e.dishes[(d+1)%4])
 	}
 	e.saveMenu(t, "2026-11-30", "dinner", e.dishes[0])

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // TestCanteenMenuPushesReachPhones publishes menus through the real
@@ -17,7 +17,7 @@ import (
 func TestCanteenMenuPushesReachPhones(t *testing.T) {
 	opt, ph := withPhones(t)
 	e := newCanteenEnv(t, opt)
-	driver, quiet := e.NewUser(models.RoleDriver), e.NewUser()
+	driver, quiet := e.NewUser(store.RoleDriver), e.NewUser()
 	for tok, u := range map[string]apitest.User{"staff-phone": e.staff, "driver-phone": driver, "quiet-phone": quiet} {
 		e.RegisterDevice(u, tok)
 	}

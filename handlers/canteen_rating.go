@@ -5,24 +5,25 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/canteen"
+	"houqin/models/store"
 )
 
 type rateDishRequest struct {
-	Score    int          `json:"score" validate:"required,gte=1,lte=5"`
-	Comment  string       `json:"comment" validate:"max=500"`
-	ServedOn *models.Date `json:"served_on"`
+	Score    int         `json:"score" validate:"required,gte=1,lte=5"`
+	Comment  string      `json:"comment" validate:"max=500"`
+	ServedOn *store.Date `json:"served_on"`
 }
 
 type dishRatingOut struct {
-	ID          int64       `json:"id"`
-	DishID      int64       `json:"dish_id"`
-	ServedOn    models.Date `json:"served_on"`
-	Score       int         `json:"score"`
-	Comment     string      `json:"comment"`
-	RatingAvg   float64     `json:"rating_avg"`
-	RatingCount int         `json:"rating_count"`
-	UpdatedAt   time.Time   `json:"updated_at"`
+	ID          int64      `json:"id"`
+	DishID      int64      `json:"dish_id"`
+	ServedOn    store.Date `json:"served_on"`
+	Score       int        `json:"score"`
+	Comment     string     `json:"comment"`
+	RatingAvg   float64    `json:"rating_avg"`
+	RatingCount int        `json:"rating_count"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
 // RateDish records the caller's 1-5 score of a dish they could have eaten
@@ -36,11 +37,11 @@ func (h *Canteen) RateDish(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := models.DishRatingInput{Score: req.Score, Comment: req.Comment}
+	in := canteen.DishRatingInput{Score: req.Score, Comment: req.Comment}
 	if req.ServedOn != nil {
 		in.ServedOn = *req.ServedOn
 	}
-	r, d, replaced, err := h.Store.RateDish(c.UserContext(), UserFrom(c), id, in)
+	r, d, replaced, err := h.svc.RateDish(c.UserContext(), UserFrom(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -53,13 +54,13 @@ func (h *Canteen) RateDish(c *fiber.Ctx) error {
 }
 
 type dishRatingRowOut struct {
-	ID        int64       `json:"id"`
-	DishID    int64       `json:"dish_id"`
-	DishName  string      `json:"dish_name"`
-	ServedOn  models.Date `json:"served_on"`
-	Score     int         `json:"score"`
-	Comment   string      `json:"comment"`
-	CreatedAt time.Time   `json:"created_at"`
+	ID        int64      `json:"id"`
+	DishID    int64      `json:"dish_id"`
+	DishName  string     `json:"dish_name"`
+	ServedOn  store.Date `json:"served_on"`
+	Score     int        `json:"score"`
+	Comment   string     `json:"comment"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // ListRatings lists ratings with their comments, newest first, by
@@ -73,18 +74,18 @@ func (h *Canteen) ListRatings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.DishRatingFilter{DishID: int64(dishID)}
-	if f.From, err = QueryDate(c, "from", models.Date{}); err != nil {
+	f := canteen.DishRatingFilter{DishID: int64(dishID)}
+	if f.From, err = QueryDate(c, "from", store.Date{}); err != nil {
 		return err
 	}
-	if f.To, err = QueryDate(c, "to", models.Date{}); err != nil {
+	if f.To, err = QueryDate(c, "to", store.Date{}); err != nil {
 		return err
 	}
-	rows, next, err := h.Store.DishRatings(c.UserContext(), f, page)
+	rows, next, err := h.svc.DishRatings(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, func(r models.DishRatingRow) dishRatingRowOut {
+	return c.JSON(ListOf(rows, next, func(r canteen.DishRatingRow) dishRatingRowOut {
 		return dishRatingRowOut{ID: r.ID, DishID: r.DishID, DishName: r.DishName, ServedOn: r.ServedOn, Score: r.Score,
 			Comment: r.Comment, CreatedAt: r.CreatedAt}
 	}))
@@ -100,8 +101,8 @@ type dishScoreOut struct {
 }
 
 type dishRatingSummaryOut struct {
-	From    models.Date    `json:"from"`
-	To      models.Date    `json:"to"`
+	From    store.Date     `json:"from"`
+	To      store.Date     `json:"to"`
 	Count   int            `json:"count"`
 	Average float64        `json:"average"`
 	Dishes  []dishScoreOut `json:"dishes"`
@@ -110,11 +111,11 @@ type dishRatingSummaryOut struct {
 // DishRatingSummary summarizes the ratings of the week (Monday-Sunday) that
 // contains ?week= (default this week), best dishes first (canteen_admin).
 func (h *Canteen) DishRatingSummary(c *fiber.Ctx) error {
-	day, err := QueryDate(c, "week", h.Store.Today())
+	day, err := QueryDate(c, "week", h.svc.Today())
 	if err != nil {
 		return err
 	}
-	s, err := h.Store.WeeklyDishRatings(c.UserContext(), day)
+	s, err := h.svc.WeeklyDishRatings(c.UserContext(), day)
 	if err != nil {
 		return err
 	}

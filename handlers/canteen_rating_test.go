@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 type canteenRatingJSON struct {
@@ -136,6 +136,6 @@ func TestCanteenRatings(t *testing.T) {
 		}
 	})
 	t.Run("a rated dish is retired, not deleted", func(t *testing.T) {
-		apitest.Expect(t, e.Delete(apitest.Path("/api/v1/dishes/%d", veg), e.NewUser(models.RoleCanteenAdmin).Token), http.StatusOK)
+		apitest.Expect(t, e.Delete(apitest.Path("/api/v1/dishes/%d", veg), e.NewUser(store.RoleCanteenAdmin).Token), http.StatusOK)
 	})
 }

@@ -5,17 +5,18 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/canteen"
+	"houqin/models/store"
 )
 
 type mealRegistrationOut struct {
-	CanteenID    int64       `json:"canteen_id"`
-	Date         models.Date `json:"date"`
-	Meal         models.Meal `json:"meal"`
-	RegisteredAt time.Time   `json:"registered_at"`
+	CanteenID    int64        `json:"canteen_id"`
+	Date         store.Date   `json:"date"`
+	Meal         canteen.Meal `json:"meal"`
+	RegisteredAt time.Time    `json:"registered_at"`
 }
 
-func mealRegistrationOutOf(r models.MealRegistration) mealRegistrationOut {
+func mealRegistrationOutOf(r canteen.MealRegistration) mealRegistrationOut {
 	return mealRegistrationOut{CanteenID: r.CanteenID, Date: r.Date, Meal: r.Meal, RegisteredAt: r.CreatedAt}
 }
 
@@ -31,11 +32,11 @@ func (h *Canteen) RegisterMeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, cutoff, err := h.Store.RegisterMeal(c.UserContext(), UserFrom(c), slot)
+	r, cutoff, err := h.svc.RegisterMeal(c.UserContext(), UserFrom(c), slot)
 	if err != nil {
 		return err
 	}
-	return c.JSON(mealRegisteredOut{mealRegistrationOut: mealRegistrationOutOf(*r), CutoffAt: cutoff.In(h.Store.Location)})
+	return c.JSON(mealRegisteredOut{mealRegistrationOut: mealRegistrationOutOf(*r), CutoffAt: cutoff.In(h.svc.Location)})
 }
 
 // UnregisterMeal withdraws the caller from a meal before its cut-off.
@@ -44,7 +45,7 @@ func (h *Canteen) UnregisterMeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.UnregisterMeal(c.UserContext(), UserFrom(c), slot); err != nil {
+	if err := h.svc.UnregisterMeal(c.UserContext(), UserFrom(c), slot); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -57,7 +58,7 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, err := QueryDate(c, "from", h.Store.Today())
+	from, err := QueryDate(c, "from", h.svc.Today())
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := h.Store.MyMealRegistrations(c.UserContext(), UserFrom(c), id, from, to)
+	rows, err := h.svc.MyMealRegistrations(c.UserContext(), UserFrom(c), id, from, to)
 	if err != nil {
 		return err
 	}
@@ -73,11 +74,11 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 }
 
 type mealRegistrantOut struct {
-	UserID       int64       `json:"user_id"`
-	Name         string      `json:"name"`
-	Department   string      `json:"department"`
-	Meal         models.Meal `json:"meal"`
-	RegisteredAt time.Time   `json:"registered_at"`
+	UserID       int64        `json:"user_id"`
+	Name         string       `json:"name"`
+	Department   string       `json:"department"`
+	Meal         canteen.Meal `json:"meal"`
+	RegisteredAt time.Time    `json:"registered_at"`
 }
 
 // ListRegistrations lists who registered for ?date= (default today) and
@@ -91,20 +92,20 @@ func (h *Canteen) ListRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.MealRegistrationFilter{CanteenID: id}
-	if f.Date, err = QueryDate(c, "date", h.Store.Today()); err != nil {
+	f := canteen.MealRegistrationFilter{CanteenID: id}
+	if f.Date, err = QueryDate(c, "date", h.svc.Today()); err != nil {
 		return err
 	}
 	if m := c.Query("meal"); m != "" {
-		if f.Meal, err = models.ParseMeal(m); err != nil {
+		if f.Meal, err = canteen.ParseMeal(m); err != nil {
 			return err
 		}
 	}
-	rows, next, err := h.Store.MealRegistrations(c.UserContext(), f, page)
+	rows, next, err := h.svc.MealRegistrations(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, func(r models.MealRegistration) mealRegistrantOut {
+	return c.JSON(ListOf(rows, next, func(r canteen.MealRegistration) mealRegistrantOut {
 		return mealRegistrantOut{UserID: r.UserID, Name: r.UserName, Department: r.Department, Meal: r.Meal, RegisteredAt: r.CreatedAt}
 	}))
 }
@@ -115,14 +116,14 @@ type mealDepartmentOut struct {
 }
 
 type mealTotalOut struct {
-	Meal        models.Meal         `json:"meal"`
+	Meal        canteen.Meal        `json:"meal"`
 	Total       int                 `json:"total"`
 	Departments []mealDepartmentOut `json:"departments"`
 }
 
 type mealRegistrationSummaryOut struct {
 	CanteenID int64          `json:"canteen_id"`
-	Date      models.Date    `json:"date"`
+	Date      store.Date     `json:"date"`
 	Meals     []mealTotalOut `json:"meals"`
 }
 
@@ -133,11 +134,11 @@ func (h *Canteen) RegistrationSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := QueryDate(c, "date", h.Store.Today())
+	d, err := QueryDate(c, "date", h.svc.Today())
 	if err != nil {
 		return err
 	}
-	counts, err := h.Store.MealRegistrationCounts(c.UserContext(), id, d)
+	counts, err := h.svc.MealRegistrationCounts(c.UserContext(), id, d)
 	if err != nil {
 		return err
 	}

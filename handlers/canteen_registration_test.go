@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/demo"
+	"houqin/models/canteen"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 func (e *canteenEnv) registration(date, meal string) string {
@@ -19,8 +22,8 @@ func (e *canteenEnv) registration(date, meal string) string {
 func (e *canteenEnv) staffOf(t testing.TB, department string) apitest.User {
 	t.Helper()
 	u := e.NewUser()
-	err := e.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		return tx.Model(&models.User{}).Where("id = ?", u.ID).Update("department", department).Error
+	err := e.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		return tx.Model(&people.User{}).Where("id = ?", u.ID).Update("department", department).Error
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +180,7 @@ func TestCanteenRegistration(t *testing.T) {
 		}
 		wg.Wait()
 		var n int64
-		e.Store.Read(context.Background()).Model(&models.MealRegistration{}).Where("user_id = ?", u.ID).Count(&n)
+		e.Store.Read(context.Background()).Model(&canteen.MealRegistration{}).Where("user_id = ?", u.ID).Count(&n)
 		if n != 1 {
 			t.Fatalf("%d registrations", n)
 		}
@@ -186,7 +189,7 @@ func TestCanteenRegistration(t *testing.T) {
 
 func TestCanteenDemo(t *testing.T) {
 	env := apitest.New(t)
-	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+	if _, err := demo.Load(context.Background(), env.Store, "houqin-demo"); err != nil {
 		t.Fatal(err)
 	}
 	staff := env.NewUser()

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // canteenEnv is a running service with a canteen, its admin, a staff
@@ -21,7 +21,7 @@ type canteenEnv struct {
 func newCanteenEnv(t testing.TB, opts ...apitest.Option) *canteenEnv {
 	t.Helper()
 	env := apitest.New(t, opts...)
-	e := &canteenEnv{Env: env, admin: env.NewUser(models.RoleCanteenAdmin), staff: env.NewUser()}
+	e := &canteenEnv{Env: env, admin: env.NewUser(store.RoleCanteenAdmin), staff: env.NewUser()}
 	resp := env.Post("/api/v1/canteens", e.admin.Token, map[string]any{"name": "机关食堂", "location": "区行政中心2号楼一楼"})
 	apitest.Expect(t, resp, http.StatusCreated)
 	var c struct{ ID int64 }
@@ -44,7 +44,7 @@ func (e *canteenEnv) at(t testing.TB, when time.Time, users ...*apitest.User) {
 	t.Helper()
 	e.Clock.Set(when)
 	for _, u := range append(users, &e.admin, &e.staff) {
-		token, err := e.Server.API.Tokens.Issue(u.ID)
+		token, err := e.Server.Tokens.Issue(u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

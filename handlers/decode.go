@@ -13,7 +13,7 @@ import (
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/store"
 )
 
 var validate = newValidator()
@@ -36,7 +36,7 @@ func newValidator() *validator.Validate {
 func Decode(c *fiber.Ctx, dst any) error {
 	body := c.Body()
 	if len(bytes.TrimSpace(body)) == 0 {
-		return models.InvalidField("body", "a JSON body is required")
+		return store.InvalidField("body", "a JSON body is required")
 	}
 	if err := DecodeJSON(body, dst); err != nil {
 		return err
@@ -52,7 +52,7 @@ func DecodeJSON(body []byte, dst any) error {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return models.InvalidField("body", "must hold a single JSON value")
+		return store.InvalidField("body", "must hold a single JSON value")
 	}
 	return nil
 }
@@ -68,15 +68,15 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return models.InvalidField(field, "must be "+jsonKind(typeErr.Type))
+		return store.InvalidField(field, "must be "+jsonKind(typeErr.Type))
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return models.InvalidField("body", "is not valid JSON")
+		return store.InvalidField("body", "is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return models.InvalidField(name, "is not a field you can set here")
+		return store.InvalidField(name, "is not a field you can set here")
 	}
 	// Errors from custom unmarshalers (dates, enums) are safe messages.
-	return models.InvalidField("body", err.Error())
+	return store.InvalidField("body", err.Error())
 }
 
 func jsonKind(t reflect.Type) string {
@@ -103,15 +103,15 @@ func Validate(v any) error {
 	if !errors.As(err, &verrs) {
 		return err
 	}
-	fields := make([]models.FieldError, len(verrs))
+	fields := make([]store.FieldError, len(verrs))
 	for i, fe := range verrs {
 		ns := fe.Namespace()
 		if _, rest, ok := strings.Cut(ns, "."); ok {
 			ns = rest
 		}
-		fields[i] = models.FieldError{Field: ns, Message: ruleMessage(fe)}
+		fields[i] = store.FieldError{Field: ns, Message: ruleMessage(fe)}
 	}
-	return models.Invalid(fields...)
+	return store.Invalid(fields...)
 }
 
 func ruleMessage(fe validator.FieldError) string {
@@ -164,7 +164,7 @@ func ruleMessage(fe validator.FieldError) string {
 func ParamID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, models.ErrNotFound(name)
+		return 0, store.ErrNotFound(name)
 	}
 	return id, nil
 }
@@ -177,7 +177,7 @@ func QueryInt(c *fiber.Ctx, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, models.InvalidField(name, "must be an integer")
+		return 0, store.InvalidField(name, "must be an integer")
 	}
 	return n, nil
 }
@@ -190,35 +190,35 @@ func QueryBool(c *fiber.Ctx, name string) (*bool, error) {
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return nil, models.InvalidField(name, "must be true or false")
+		return nil, store.InvalidField(name, "must be true or false")
 	}
 	return &b, nil
 }
 
 // QueryDate reads an optional YYYY-MM-DD query parameter; def when absent.
-func QueryDate(c *fiber.Ctx, name string, def models.Date) (models.Date, error) {
+func QueryDate(c *fiber.Ctx, name string, def store.Date) (store.Date, error) {
 	s := c.Query(name)
 	if s == "" {
 		return def, nil
 	}
-	d, err := models.ParseDate(s)
+	d, err := store.ParseDate(s)
 	if err != nil {
-		return models.Date{}, models.InvalidField(name, "must be a date YYYY-MM-DD")
+		return store.Date{}, store.InvalidField(name, "must be a date YYYY-MM-DD")
 	}
 	return d, nil
 }
 
 // PageOf reads ?limit= and ?cursor=.
-func PageOf(c *fiber.Ctx) (models.Page, error) {
-	limit, err := QueryInt(c, "limit", models.DefaultPageLimit)
+func PageOf(c *fiber.Ctx) (store.Page, error) {
+	limit, err := QueryInt(c, "limit", store.DefaultPageLimit)
 	if err != nil {
-		return models.Page{}, err
+		return store.Page{}, err
 	}
-	if limit < 1 || limit > models.MaxPageLimit {
-		return models.Page{}, models.InvalidField("limit", fmt.Sprintf("must be between 1 and %d", models.MaxPageLimit))
+	if limit < 1 || limit > store.MaxPageLimit {
+		return store.Page{}, store.InvalidField("limit", fmt.Sprintf("must be between 1 and %d", store.MaxPageLimit))
 	}
 	// Copy: Fiber reuses the query buffer after the handler returns.
-	return models.Page{Limit: limit, Cursor: strings.Clone(c.Query("cursor"))}, nil
+	return store.Page{Limit: limit, Cursor: strings.Clone(c.Query("cursor"))}, nil
 }
 
 // List is the response shape of every list endpoint.

@@ -3,7 +3,7 @@ package handlers
 import (
 	"testing"
 
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // FuzzDecodeJSON feeds arbitrary bodies through the strict decoder and the
@@ -23,7 +23,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		if err == nil {
 			err = Validate(&req)
 		}
-		if err != nil && models.ErrorCode(err) != models.CodeValidation {
+		if err != nil && store.ErrorCode(err) != store.CodeValidation {
 			t.Fatalf("body %q: %v is not a validation error", body, err)
 		}
 	})

@@ -10,14 +10,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 // Subscriber hands out live event subscriptions; push.Broker satisfies it.
 // The channel closes when the subscriber falls behind; the client then
 // reconnects with Last-Event-ID.
 type Subscriber interface {
-	Subscribe(topics ...string) (<-chan models.Event, func())
+	Subscribe(topics ...string) (<-chan store.Event, func())
 }
 
 const (
@@ -44,27 +45,27 @@ func parseTopics(raw string, userID int64) (map[string]string, error) {
 	for t := range strings.SplitSeq(raw, ",") {
 		t = strings.TrimSpace(t)
 		if t == "me" {
-			out[models.TopicUser(userID)] = "me"
+			out[notify.TopicUser(userID)] = "me"
 			continue
 		}
 		kind, id, ok := strings.Cut(t, ":")
 		n, err := strconv.ParseInt(id, 10, 64)
 		if !ok || !topicKinds[kind] || err != nil || n <= 0 {
-			return nil, models.InvalidField("topics", fmt.Sprintf("%q is not a topic: use me, route:ID or canteen:ID", t))
+			return nil, store.InvalidField("topics", fmt.Sprintf("%q is not a topic: use me, route:ID or canteen:ID", t))
 		}
 		name := kind + ":" + strconv.FormatInt(n, 10)
 		out[name] = name
 	}
 	if len(out) > maxTopics {
-		return nil, models.InvalidField("topics", fmt.Sprintf("at most %d topics", maxTopics))
+		return nil, store.InvalidField("topics", fmt.Sprintf("at most %d topics", maxTopics))
 	}
 	return out, nil
 }
 
-// Events streams live events as Server-Sent Events: the caller's new inbox
+// Stream streams live events as Server-Sent Events: the caller's new inbox
 // entries (topic me, with ids; a reconnect with Last-Event-ID first replays
 // what it missed) and domain events of the other topics.
-func (a *API) Events(c *fiber.Ctx) error {
+func (h *Events) Stream(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	topics, err := parseTopics(c.Query("topics", "me"), u.ID)
 	if err != nil {
@@ -73,20 +74,20 @@ func (a *API) Events(c *fiber.Ctx) error {
 	var lastID int64
 	if h := c.Get("Last-Event-ID"); h != "" {
 		if lastID, err = strconv.ParseInt(h, 10, 64); err != nil || lastID < 0 {
-			return models.InvalidField("Last-Event-ID", "must be an event id this stream sent")
+			return store.InvalidField("Last-Event-ID", "must be an event id this stream sent")
 		}
 	}
 	names := make([]string, 0, len(topics))
 	for t := range topics {
 		names = append(names, t)
 	}
-	events, cancel := a.Live.Subscribe(names...)
+	events, cancel := h.live.Subscribe(names...)
 	// Read what was missed after subscribing, so nothing falls in between;
 	// live duplicates of replayed entries are dropped below.
-	var missed []models.Notification
-	if _, me := topics[models.TopicUser(u.ID)]; me && lastID > 0 {
+	var missed []notify.Notification
+	if _, me := topics[notify.TopicUser(u.ID)]; me && lastID > 0 {
 		for after := lastID; len(missed) < maxResume; {
-			page, err := a.Store.NotificationsAfter(c.UserContext(), u.ID, after, 100)
+			page, err := h.svc.NotificationsAfter(c.UserContext(), u.ID, after, 100)
 			if err != nil {
 				cancel()
 				return err
@@ -98,11 +99,11 @@ func (a *API) Events(c *fiber.Ctx) error {
 			after = page[len(page)-1].ID
 		}
 	}
-	heartbeat := a.Heartbeat
+	heartbeat := h.heartbeat
 	if heartbeat <= 0 {
 		heartbeat = DefaultHeartbeat
 	}
-	me := models.TopicUser(u.ID)
+	me := notify.TopicUser(u.ID)
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
@@ -135,7 +136,7 @@ func (a *API) Events(c *fiber.Ctx) error {
 					continue
 				}
 				data := ev.Data
-				if n, ok := data.(models.Notification); ok {
+				if n, ok := data.(notify.Notification); ok {
 					data = notificationOf(n)
 				}
 				id := int64(0)

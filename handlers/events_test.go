@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 // sseEvent is one parsed Server-Sent Event.
@@ -34,7 +35,6 @@ type stream struct {
 // serve starts the app on a loopback listener and returns its base URL.
 func serve(t *testing.T, env *apitest.Env) string {
 	t.Helper()
-	env.Server.API.Heartbeat = 50 * time.Millisecond
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -118,10 +118,10 @@ func (s *stream) next() sseEvent {
 func TestEvents(t *testing.T) {
 	env := apitest.New(t)
 	base := serve(t, env)
-	a, b := env.NewUser(models.RoleStaff), env.NewUser(models.RoleStaff)
-	notice := func(title string) models.Notice {
-		return models.Notice{Category: models.CategoryRepair, Type: "repair.assigned", Title: title,
-			Data: models.StringMap{"type": "repair", "id": "7", "status": "assigned"}}
+	a, b := env.NewUser(store.RoleStaff), env.NewUser(store.RoleStaff)
+	notice := func(title string) notify.Notice {
+		return notify.Notice{Category: notify.CategoryRepair, Type: "repair.assigned", Title: title,
+			Data: notify.StringMap{"type": "repair", "id": "7", "status": "assigned"}}
 	}
 
 	t.Run("bad topics are refused", func(t *testing.T) {
@@ -136,7 +136,7 @@ func TestEvents(t *testing.T) {
 		sa := open(t, base, a.Token, "me", "")
 		sb := open(t, base, b.Token, "me,route:3", "")
 		notifyUsers(t, env, notice("报修已派单"), a.ID)
-		env.Store.Events.Publish(models.Event{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9, "status": "departed"}})
+		env.Store.Events.Publish(store.Event{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9, "status": "departed"}})
 
 		ev := sa.next()
 		var n struct {
@@ -180,8 +180,8 @@ func TestEvents(t *testing.T) {
 
 	t.Run("an entry committed after a newer id still arrives", func(t *testing.T) {
 		s := open(t, base, a.Token, "me", "")
-		for _, n := range []models.Notification{{ID: 1_000_002, Title: "先提交"}, {ID: 1_000_001, Title: "后提交"}} {
-			env.Store.Events.Publish(models.Event{Topic: models.TopicUser(a.ID), ID: n.ID, Type: "notification", Data: n})
+		for _, n := range []notify.Notification{{ID: 1_000_002, Title: "先提交"}, {ID: 1_000_001, Title: "后提交"}} {
+			env.Store.Events.Publish(store.Event{Topic: notify.TopicUser(a.ID), ID: n.ID, Type: "notification", Data: n})
 		}
 		first, second := s.next(), s.next()
 		if first.ID != "1000002" || second.ID != "1000001" || !strings.Contains(string(second.Data.Data), "后提交") {

@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/meeting"
+	"houqin/models/store"
 )
 
 // rawMeetingRequest sends a request straight to the app, without the contract checks of
@@ -56,27 +57,27 @@ func reportMeetingLatency(b *testing.B, d []time.Duration) {
 // seedMeetingRooms creates n rooms and, with batched inserts, perRoom bookings in
 // each: four a day from tomorrow on, a tenth of them cancelled.
 func seedMeetingRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoom int) {
-	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		rooms := make([]models.Room, n)
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		rooms := make([]meeting.Room, n)
 		for i := range rooms {
-			rooms[i] = models.Room{Name: fmt.Sprintf("%d号楼%d楼第%d会议室", i%5+1, i%12+1, i), Building: fmt.Sprintf("%d号楼", i%5+1),
-				Floor: i%12 + 1, Capacity: 10 + i%10*10, Equipment: models.NameList{"projector"}, OpenFrom: "08:00", OpenTo: "21:00",
+			rooms[i] = meeting.Room{Name: fmt.Sprintf("%d号楼%d楼第%d会议室", i%5+1, i%12+1, i), Building: fmt.Sprintf("%d号楼", i%5+1),
+				Floor: i%12 + 1, Capacity: 10 + i%10*10, Equipment: meeting.NameList{"projector"}, OpenFrom: "08:00", OpenTo: "21:00",
 				HorizonDays: 366, Active: true}
 		}
 		if err := tx.CreateInBatches(&rooms, 100).Error; err != nil {
 			return err
 		}
 		hours := []int{9, 11, 14, 16}
-		rows := make([]models.Booking, 0, n*perRoom)
+		rows := make([]meeting.Booking, 0, n*perRoom)
 		for _, r := range rooms {
 			for k := range perRoom {
 				start := meetingAt(1+k/len(hours), hours[k%len(hours)], 0).UTC()
-				status := models.BookingApproved
+				status := meeting.BookingApproved
 				if k%10 == 0 {
-					status = models.BookingCancelled
+					status = meeting.BookingCancelled
 				}
-				rows = append(rows, models.Booking{RoomID: r.ID, OrganizerID: organizer, Title: "例会", StartAt: start,
-					EndAt: start.Add(90 * time.Minute), Attendees: 5, Services: models.NameList{"tea"}, Status: status})
+				rows = append(rows, meeting.Booking{RoomID: r.ID, OrganizerID: organizer, Title: "例会", StartAt: start,
+					EndAt: start.Add(90 * time.Minute), Attendees: 5, Services: meeting.NameList{"tea"}, Status: status})
 			}
 		}
 		return tx.CreateInBatches(&rows, 1000).Error
@@ -90,7 +91,7 @@ func seedMeetingRooms(b *testing.B, env *apitest.Env, organizer int64, n, perRoo
 // holding 20,000 bookings.
 func BenchmarkRoomSearch(b *testing.B) {
 	env := apitest.New(b)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	seedMeetingRooms(b, env, u.ID, 50, 400)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var lat []time.Duration
@@ -111,19 +112,19 @@ func BenchmarkRoomSearch(b *testing.B) {
 // from parallel clients, so every request queues on the room's lock.
 func BenchmarkBookingContention(b *testing.B) {
 	env := apitest.New(b)
-	desk := env.NewUser(models.RoleMeetingAdmin)
+	desk := env.NewUser(store.RoleMeetingAdmin)
 	body := map[string]any{"name": "1号楼三楼第一会议室", "building": "1号楼", "capacity": 60, "open_from": "08:00",
 		"open_to": "21:00", "horizon_days": 366}
 	if code := rawMeetingRequest(b, env, http.MethodPost, "/api/v1/rooms", desk.Token, body); code != 201 {
 		b.Fatalf("create room: %d", code)
 	}
-	var room models.Room
+	var room meeting.Room
 	if err := env.Store.Read(context.Background()).Take(&room).Error; err != nil {
 		b.Fatal(err)
 	}
 	users := make([]apitest.User, 16)
 	for i := range users {
-		users[i] = env.NewUser(models.RoleStaff)
+		users[i] = env.NewUser(store.RoleStaff)
 	}
 	const perDay = 13 * 4 // 08:00-21:00 in quarter hours
 	var (

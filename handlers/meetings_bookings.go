@@ -6,34 +6,35 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/meeting"
+	"houqin/models/store"
 )
 
 type bookingResponse struct {
-	ID              int64                `json:"id"`
-	RoomID          int64                `json:"room_id"`
-	RoomName        string               `json:"room_name"`
-	OrganizerID     int64                `json:"organizer_id"`
-	OrganizerName   string               `json:"organizer_name"`
-	SeriesID        *int64               `json:"series_id"`
-	Title           string               `json:"title"`
-	StartAt         time.Time            `json:"start_at"`
-	EndAt           time.Time            `json:"end_at"`
-	Attendees       int                  `json:"attendees"`
-	Services        []string             `json:"services"`
-	Note            string               `json:"note"`
-	Status          models.BookingStatus `json:"status"`
-	Reason          string               `json:"reason"`
-	CheckInRequired bool                 `json:"check_in_required"`
-	CheckedInAt     *time.Time           `json:"checked_in_at"`
-	CreatedAt       time.Time            `json:"created_at"`
-	UpdatedAt       time.Time            `json:"updated_at"`
+	ID              int64                 `json:"id"`
+	RoomID          int64                 `json:"room_id"`
+	RoomName        string                `json:"room_name"`
+	OrganizerID     int64                 `json:"organizer_id"`
+	OrganizerName   string                `json:"organizer_name"`
+	SeriesID        *int64                `json:"series_id"`
+	Title           string                `json:"title"`
+	StartAt         time.Time             `json:"start_at"`
+	EndAt           time.Time             `json:"end_at"`
+	Attendees       int                   `json:"attendees"`
+	Services        []string              `json:"services"`
+	Note            string                `json:"note"`
+	Status          meeting.BookingStatus `json:"status"`
+	Reason          string                `json:"reason"`
+	CheckInRequired bool                  `json:"check_in_required"`
+	CheckedInAt     *time.Time            `json:"checked_in_at"`
+	CreatedAt       time.Time             `json:"created_at"`
+	UpdatedAt       time.Time             `json:"updated_at"`
 }
 
-func (a *API) bookingOut(b models.Booking) bookingResponse {
+func (h *Meetings) bookingOut(b meeting.Booking) bookingResponse {
 	out := bookingResponse{ID: b.ID, RoomID: b.RoomID, OrganizerID: b.OrganizerID, SeriesID: b.SeriesID, Title: b.Title,
-		StartAt: a.siteTime(b.StartAt), EndAt: a.siteTime(b.EndAt), Attendees: b.Attendees, Services: b.Services, Note: b.Note,
-		Status: b.Status, Reason: b.Reason, CheckInRequired: b.CheckInRequired, CreatedAt: a.siteTime(b.CreatedAt), UpdatedAt: a.siteTime(b.UpdatedAt)}
+		StartAt: h.siteTime(b.StartAt), EndAt: h.siteTime(b.EndAt), Attendees: b.Attendees, Services: b.Services, Note: b.Note,
+		Status: b.Status, Reason: b.Reason, CheckInRequired: b.CheckInRequired, CreatedAt: h.siteTime(b.CreatedAt), UpdatedAt: h.siteTime(b.UpdatedAt)}
 	if b.Room != nil {
 		out.RoomName = b.Room.Name
 	}
@@ -41,15 +42,15 @@ func (a *API) bookingOut(b models.Booking) bookingResponse {
 		out.OrganizerName = b.Organizer.Name
 	}
 	if b.CheckedInAt != nil {
-		t := a.siteTime(*b.CheckedInAt)
+		t := h.siteTime(*b.CheckedInAt)
 		out.CheckedInAt = &t
 	}
 	return out
 }
 
 type bookingRepeatRequest struct {
-	Frequency string      `json:"frequency" validate:"required,oneof=daily weekly"`
-	Until     models.Date `json:"until" validate:"required"`
+	Frequency string     `json:"frequency" validate:"required,oneof=daily weekly"`
+	Until     store.Date `json:"until" validate:"required"`
 }
 
 type createBookingRequest struct {
@@ -78,26 +79,26 @@ type createBookingResponse struct {
 // CreateBooking books a room, or a daily/weekly series all-or-nothing. It
 // answers with the (first) booking; a collision is 409 booking_conflict
 // listing the busy slots.
-func (a *API) CreateBooking(c *fiber.Ctx) error {
+func (h *Meetings) CreateBooking(c *fiber.Ctx) error {
 	var req createBookingRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := models.NewBooking{RoomID: req.RoomID, Title: req.Title, Note: req.Note, StartAt: req.StartAt, EndAt: req.EndAt,
+	in := meeting.NewBooking{RoomID: req.RoomID, Title: req.Title, Note: req.Note, StartAt: req.StartAt, EndAt: req.EndAt,
 		Attendees: req.Attendees, Services: req.Services}
 	if req.Repeat != nil {
-		in.Repeat = &models.Recurrence{Frequency: req.Repeat.Frequency, Until: req.Repeat.Until}
+		in.Repeat = &meeting.Recurrence{Frequency: req.Repeat.Frequency, Until: req.Repeat.Until}
 	}
 	me := UserFrom(c)
-	rows, err := a.Store.CreateBooking(c.UserContext(), me, in)
+	rows, err := h.svc.CreateBooking(c.UserContext(), me, in)
 	if err != nil {
 		return err
 	}
-	out := createBookingResponse{bookingResponse: a.bookingOut(rows[0])}
+	out := createBookingResponse{bookingResponse: h.bookingOut(rows[0])}
 	out.OrganizerName = me.Name
 	if req.Repeat != nil {
 		for _, b := range rows {
-			out.Occurrences = append(out.Occurrences, occurrenceResponse{ID: b.ID, StartAt: a.siteTime(b.StartAt), EndAt: a.siteTime(b.EndAt)})
+			out.Occurrences = append(out.Occurrences, occurrenceResponse{ID: b.ID, StartAt: h.siteTime(b.StartAt), EndAt: h.siteTime(b.EndAt)})
 		}
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
@@ -105,7 +106,7 @@ func (a *API) CreateBooking(c *fiber.Ctx) error {
 
 // ListBookings lists bookings: staff see their own; the desk sees all, or
 // its own with ?mine=true. Filters: ?status=, ?date=, ?room_id=.
-func (a *API) ListBookings(c *fiber.Ctx) error {
+func (h *Meetings) ListBookings(c *fiber.Ctx) error {
 	page, err := PageOf(c)
 	if err != nil {
 		return err
@@ -114,7 +115,7 @@ func (a *API) ListBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := QueryDate(c, "date", models.Date{})
+	d, err := QueryDate(c, "date", store.Date{})
 	if err != nil {
 		return err
 	}
@@ -122,30 +123,30 @@ func (a *API) ListBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.BookingFilter{Mine: mine != nil && *mine, Date: d, RoomID: int64(room), Status: models.BookingStatus(c.Query("status"))}
+	f := meeting.BookingFilter{Mine: mine != nil && *mine, Date: d, RoomID: int64(room), Status: meeting.BookingStatus(c.Query("status"))}
 	switch f.Status {
-	case "", models.BookingPending, models.BookingApproved, models.BookingRejected, models.BookingCancelled, models.BookingReleased:
+	case "", meeting.BookingPending, meeting.BookingApproved, meeting.BookingRejected, meeting.BookingCancelled, meeting.BookingReleased:
 	default:
-		return models.InvalidField("status", "must be one of: pending, approved, rejected, cancelled, released")
+		return store.InvalidField("status", "must be one of: pending, approved, rejected, cancelled, released")
 	}
-	rows, next, err := a.Store.ListBookings(c.UserContext(), UserFrom(c), f, page)
+	rows, next, err := h.svc.ListBookings(c.UserContext(), UserFrom(c), f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, a.bookingOut))
+	return c.JSON(ListOf(rows, next, h.bookingOut))
 }
 
 // GetBooking returns one booking (its organiser or the desk).
-func (a *API) GetBooking(c *fiber.Ctx) error {
+func (h *Meetings) GetBooking(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	b, err := a.Store.Booking(c.UserContext(), UserFrom(c), id)
+	b, err := h.svc.Booking(c.UserContext(), UserFrom(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(a.bookingOut(*b))
+	return c.JSON(h.bookingOut(*b))
 }
 
 // decodeIfBody is Decode for actions whose body may be left out.
@@ -157,22 +158,22 @@ func decodeIfBody(c *fiber.Ctx, dst any) error {
 }
 
 type bookingScopeRequest struct {
-	Scope models.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
+	Scope meeting.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
 }
 
 type rejectBookingRequest struct {
-	Reason string             `json:"reason" validate:"required,max=500"`
-	Scope  models.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
+	Reason string              `json:"reason" validate:"required,max=500"`
+	Scope  meeting.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
 }
 
 type cancelBookingRequest struct {
-	Reason string             `json:"reason" validate:"max=500"`
-	Scope  models.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
+	Reason string              `json:"reason" validate:"max=500"`
+	Scope  meeting.SeriesScope `json:"scope" validate:"omitempty,oneof=this following"`
 }
 
 // bookingAction runs one action on the booking in the path and answers
 // with the booking.
-func (a *API) bookingAction(c *fiber.Ctx, req any, act func(id int64) (*models.Booking, error)) error {
+func (h *Meetings) bookingAction(c *fiber.Ctx, req any, act func(id int64) (*meeting.Booking, error)) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -186,39 +187,39 @@ func (a *API) bookingAction(c *fiber.Ctx, req any, act func(id int64) (*models.B
 	if err != nil {
 		return err
 	}
-	return c.JSON(a.bookingOut(*b))
+	return c.JSON(h.bookingOut(*b))
 }
 
 // ApproveBooking approves a pending booking, or with scope "following" the
 // rest of its series (meeting_admin).
-func (a *API) ApproveBooking(c *fiber.Ctx) error {
+func (h *Meetings) ApproveBooking(c *fiber.Ctx) error {
 	var req bookingScopeRequest
-	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
-		return a.Store.ApproveBooking(c.UserContext(), UserFrom(c), id, req.Scope)
+	return h.bookingAction(c, &req, func(id int64) (*meeting.Booking, error) {
+		return h.svc.ApproveBooking(c.UserContext(), UserFrom(c), id, req.Scope)
 	})
 }
 
 // RejectBooking rejects a pending booking with a reason (meeting_admin).
-func (a *API) RejectBooking(c *fiber.Ctx) error {
+func (h *Meetings) RejectBooking(c *fiber.Ctx) error {
 	var req rejectBookingRequest
-	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
-		return a.Store.RejectBooking(c.UserContext(), UserFrom(c), id, req.Scope, req.Reason)
+	return h.bookingAction(c, &req, func(id int64) (*meeting.Booking, error) {
+		return h.svc.RejectBooking(c.UserContext(), UserFrom(c), id, req.Scope, req.Reason)
 	})
 }
 
 // CancelBooking cancels a booking, or with scope "following" the rest of
 // its series (the organiser or the desk).
-func (a *API) CancelBooking(c *fiber.Ctx) error {
+func (h *Meetings) CancelBooking(c *fiber.Ctx) error {
 	var req cancelBookingRequest
-	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
-		return a.Store.CancelBooking(c.UserContext(), UserFrom(c), id, req.Scope, req.Reason)
+	return h.bookingAction(c, &req, func(id int64) (*meeting.Booking, error) {
+		return h.svc.CancelBooking(c.UserContext(), UserFrom(c), id, req.Scope, req.Reason)
 	})
 }
 
 // CheckInBooking records that the meeting has started (the organiser or the desk).
-func (a *API) CheckInBooking(c *fiber.Ctx) error {
-	return a.bookingAction(c, nil, func(id int64) (*models.Booking, error) {
-		return a.Store.CheckIn(c.UserContext(), UserFrom(c), id)
+func (h *Meetings) CheckInBooking(c *fiber.Ctx) error {
+	return h.bookingAction(c, nil, func(id int64) (*meeting.Booking, error) {
+		return h.svc.CheckIn(c.UserContext(), UserFrom(c), id)
 	})
 }
 
@@ -227,25 +228,25 @@ type moveBookingRequest struct {
 }
 
 // MoveBooking moves a booking to another free room (meeting_admin).
-func (a *API) MoveBooking(c *fiber.Ctx) error {
+func (h *Meetings) MoveBooking(c *fiber.Ctx) error {
 	var req moveBookingRequest
-	return a.bookingAction(c, &req, func(id int64) (*models.Booking, error) {
-		return a.Store.MoveBooking(c.UserContext(), UserFrom(c), id, req.RoomID)
+	return h.bookingAction(c, &req, func(id int64) (*meeting.Booking, error) {
+		return h.svc.MoveBooking(c.UserContext(), UserFrom(c), id, req.RoomID)
 	})
 }
 
 type servicesSheetItem struct {
-	BookingID      int64                `json:"booking_id"`
-	Title          string               `json:"title"`
-	StartAt        time.Time            `json:"start_at"`
-	EndAt          time.Time            `json:"end_at"`
-	Status         models.BookingStatus `json:"status"`
-	Attendees      int                  `json:"attendees"`
-	Services       []string             `json:"services"`
-	Note           string               `json:"note"`
-	OrganizerName  string               `json:"organizer_name"`
-	OrganizerPhone string               `json:"organizer_phone"`
-	Department     string               `json:"department"`
+	BookingID      int64                 `json:"booking_id"`
+	Title          string                `json:"title"`
+	StartAt        time.Time             `json:"start_at"`
+	EndAt          time.Time             `json:"end_at"`
+	Status         meeting.BookingStatus `json:"status"`
+	Attendees      int                   `json:"attendees"`
+	Services       []string              `json:"services"`
+	Note           string                `json:"note"`
+	OrganizerName  string                `json:"organizer_name"`
+	OrganizerPhone string                `json:"organizer_phone"`
+	Department     string                `json:"department"`
 }
 
 type servicesSheetRoom struct {
@@ -257,18 +258,18 @@ type servicesSheetRoom struct {
 }
 
 type servicesSheet struct {
-	Date  models.Date         `json:"date"`
+	Date  store.Date          `json:"date"`
 	Rooms []servicesSheetRoom `json:"rooms"`
 }
 
 // ServicesSheet is the desk's list of what to prepare on ?date= (default
 // today), room by room (meeting_admin).
-func (a *API) ServicesSheet(c *fiber.Ctx) error {
-	d, err := QueryDate(c, "date", a.Store.Today())
+func (h *Meetings) ServicesSheet(c *fiber.Ctx) error {
+	d, err := QueryDate(c, "date", h.svc.Today())
 	if err != nil {
 		return err
 	}
-	rows, err := a.Store.ServicesSheet(c.UserContext(), d)
+	rows, err := h.svc.ServicesSheet(c.UserContext(), d)
 	if err != nil {
 		return err
 	}
@@ -278,7 +279,7 @@ func (a *API) ServicesSheet(c *fiber.Ctx) error {
 			out.Rooms = append(out.Rooms, servicesSheetRoom{RoomID: b.RoomID, RoomName: b.Room.Name, Building: b.Room.Building, Floor: b.Room.Floor})
 		}
 		r := &out.Rooms[len(out.Rooms)-1]
-		r.Bookings = append(r.Bookings, servicesSheetItem{BookingID: b.ID, Title: b.Title, StartAt: a.siteTime(b.StartAt), EndAt: a.siteTime(b.EndAt),
+		r.Bookings = append(r.Bookings, servicesSheetItem{BookingID: b.ID, Title: b.Title, StartAt: h.siteTime(b.StartAt), EndAt: h.siteTime(b.EndAt),
 			Status: b.Status, Attendees: b.Attendees, Services: b.Services, Note: b.Note, OrganizerName: b.Organizer.Name,
 			OrganizerPhone: b.Organizer.Phone, Department: b.Organizer.Department})
 	}

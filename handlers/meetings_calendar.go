@@ -8,7 +8,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/meeting"
 )
 
 type calendarFeedResponse struct {
@@ -17,8 +17,8 @@ type calendarFeedResponse struct {
 
 // RotateCalendarFeed gives the caller a new private iCalendar URL; the old
 // one stops working.
-func (a *API) RotateCalendarFeed(c *fiber.Ctx) error {
-	token, err := a.Store.RotateCalendarFeed(c.UserContext(), UserFrom(c).ID)
+func (h *Meetings) RotateCalendarFeed(c *fiber.Ctx) error {
+	token, err := h.svc.RotateCalendarFeed(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}
@@ -26,8 +26,8 @@ func (a *API) RotateCalendarFeed(c *fiber.Ctx) error {
 }
 
 // RevokeCalendarFeed turns the caller's calendar URL off.
-func (a *API) RevokeCalendarFeed(c *fiber.Ctx) error {
-	if err := a.Store.RevokeCalendarFeed(c.UserContext(), UserFrom(c).ID); err != nil {
+func (h *Meetings) RevokeCalendarFeed(c *fiber.Ctx) error {
+	if err := h.svc.RevokeCalendarFeed(c.UserContext(), UserFrom(c).ID); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -35,24 +35,24 @@ func (a *API) RevokeCalendarFeed(c *fiber.Ctx) error {
 
 // CalendarFeed serves a user's bookings as iCalendar (RFC 5545). Calendar
 // apps cannot send headers, so the secret token in the path authenticates.
-func (a *API) CalendarFeed(c *fiber.Ctx) error {
-	rows, err := a.Store.CalendarFeedBookings(c.UserContext(), strings.Clone(c.Params("token")))
+func (h *Meetings) CalendarFeed(c *fiber.Ctx) error {
+	rows, err := h.svc.CalendarFeedBookings(c.UserContext(), strings.Clone(c.Params("token")))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
 	// RFC 5545 lines end in CRLF.
-	return c.SendString(a.icalendar(rows).Serialize(ics.WithNewLine("\r\n")))
+	return c.SendString(h.icalendar(rows).Serialize(ics.WithNewLine("\r\n")))
 }
 
-func (a *API) icalendar(rows []models.Booking) *ics.Calendar {
+func (h *Meetings) icalendar(rows []meeting.Booking) *ics.Calendar {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//Houqin//Meeting rooms//ZH")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetCalscale("GREGORIAN")
 	cal.SetXWRCalName("会议室预约")
-	loc := a.Store.Location
+	loc := h.svc.Location
 	tzid, offset, fixed := loc.String(), "", hasFixedOffset(loc)
 	if fixed {
 		// The site zone (Asia/Shanghai) has no daylight saving time, so one
@@ -85,7 +85,7 @@ func (a *API) icalendar(rows []models.Booking) *ics.Calendar {
 		if b.Note != "" {
 			ev.SetDescription(b.Note)
 		}
-		if b.Status == models.BookingApproved {
+		if b.Status == meeting.BookingApproved {
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		} else {
 			ev.SetStatus(ics.ObjectStatusTentative)

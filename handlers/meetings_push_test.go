@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // TestBookingPushesReachPhones follows bookings of a room that needs
@@ -17,7 +17,7 @@ import (
 func TestBookingPushesReachPhones(t *testing.T) {
 	opt, ph := withPhones(t)
 	m := newMeetings(t, opt)
-	desk2 := m.env.NewUser(models.RoleMeetingAdmin)
+	desk2 := m.env.NewUser(store.RoleMeetingAdmin)
 	for tok, u := range map[string]apitest.User{"desk-phone": m.desk, "desk2-phone": desk2, "staff-phone": m.staff, "other-phone": m.other} {
 		m.env.RegisterDevice(u, tok)
 	}
@@ -65,13 +65,13 @@ func TestBookingPushesReachPhones(t *testing.T) {
 	})
 	t.Run("the organiser is reminded 30 minutes before, once, until the start", func(t *testing.T) {
 		m.at(t, meetingAt(1, 13, 30))
-		if n, err := m.env.Store.RemindBookings(context.Background()); err != nil || n != 1 {
+		if n, err := m.env.Server.Meetings.RemindBookings(context.Background()); err != nil || n != 1 {
 			t.Fatalf("reminded %d, %v; want 1", n, err)
 		}
 		remind := with(booking("会议即将开始"), link(b.ID, "approved"), "12月02日 14:00", "30分钟后开始")
 		remind.ttl = "1800s" // "starts in 30 minutes" is wrong once it has started
 		expectPushes(t, ph.deliver(t, m.env), map[string]wantPush{"staff-phone": remind})
-		if n, err := m.env.Store.RemindBookings(context.Background()); err != nil || n != 0 {
+		if n, err := m.env.Server.Meetings.RemindBookings(context.Background()); err != nil || n != 0 {
 			t.Fatalf("reminded again: %d, %v", n, err)
 		}
 		nothing(t)
@@ -80,7 +80,7 @@ func TestBookingPushesReachPhones(t *testing.T) {
 		free := m.room(t, "1号楼一楼西侧会议室", nil)
 		m.mustBook(t, m.other, free.ID, meetingAt(1, 15, 0), meetingAt(1, 16, 0), nil) // approved at once: no push
 		m.at(t, meetingAt(1, 14, 30))
-		if n, err := m.env.Store.RemindBookings(context.Background()); err != nil || n != 1 {
+		if n, err := m.env.Server.Meetings.RemindBookings(context.Background()); err != nil || n != 1 {
 			t.Fatalf("reminded %d, %v; want 1", n, err)
 		}
 		m.at(t, meetingAt(1, 15, 0))

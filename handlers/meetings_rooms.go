@@ -6,7 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/meeting"
+	"houqin/models/store"
 )
 
 type roomResponse struct {
@@ -26,18 +27,18 @@ type roomResponse struct {
 	UpdatedAt        time.Time `json:"updated_at"`
 }
 
-func (a *API) roomOut(r models.Room) roomResponse {
+func (h *Meetings) roomOut(r meeting.Room) roomResponse {
 	return roomResponse{ID: r.ID, Name: r.Name, Building: r.Building, Floor: r.Floor, Capacity: r.Capacity,
 		Equipment: r.Equipment, PhotoURL: r.PhotoURL, RequiresApproval: r.RequiresApproval, RequiresCheckIn: r.RequiresCheckIn,
-		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: a.siteTime(r.UpdatedAt)}
+		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: h.siteTime(r.UpdatedAt)}
 }
 
 // siteTime shows an instant in the site time zone (RFC 3339 with +08:00).
-func (a *API) siteTime(t time.Time) time.Time { return t.In(a.Store.Location) }
+func (h *Meetings) siteTime(t time.Time) time.Time { return t.In(h.svc.Location) }
 
 // ListRooms searches rooms: ?capacity= (at least), ?equipment=a,b (all of),
 // and ?from=&to= (free and open for that whole interval).
-func (a *API) ListRooms(c *fiber.Ctx) error {
+func (h *Meetings) ListRooms(c *fiber.Ctx) error {
 	page, err := PageOf(c)
 	if err != nil {
 		return err
@@ -50,7 +51,7 @@ func (a *API) ListRooms(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.RoomFilter{Capacity: capacity, Inactive: inactive != nil && *inactive}
+	f := meeting.RoomFilter{Capacity: capacity, Inactive: inactive != nil && *inactive}
 	if eq := c.Query("equipment"); eq != "" {
 		f.Equipment = strings.Split(strings.Clone(eq), ",")
 	}
@@ -60,11 +61,11 @@ func (a *API) ListRooms(c *fiber.Ctx) error {
 	if f.To, err = queryInstant(c, "to"); err != nil {
 		return err
 	}
-	rows, next, err := a.Store.ListRooms(c.UserContext(), UserFrom(c), f, page)
+	rows, next, err := h.svc.ListRooms(c.UserContext(), UserFrom(c), f, page)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, a.roomOut))
+	return c.JSON(ListOf(rows, next, h.roomOut))
 }
 
 // queryInstant reads an optional RFC 3339 query parameter. A "+" left
@@ -76,22 +77,22 @@ func queryInstant(c *fiber.Ctx, name string) (*time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, strings.Replace(s, " ", "+", 1))
 	if err != nil {
-		return nil, models.InvalidField(name, "must be an RFC 3339 time such as 2026-12-01T09:00:00+08:00")
+		return nil, store.InvalidField(name, "must be an RFC 3339 time such as 2026-12-01T09:00:00+08:00")
 	}
 	return &t, nil
 }
 
 // GetRoom returns one room.
-func (a *API) GetRoom(c *fiber.Ctx) error {
+func (h *Meetings) GetRoom(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	r, err := a.Store.Room(c.UserContext(), UserFrom(c), id)
+	r, err := h.svc.Room(c.UserContext(), UserFrom(c), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(a.roomOut(*r))
+	return c.JSON(h.roomOut(*r))
 }
 
 type createRoomRequest struct {
@@ -109,18 +110,18 @@ type createRoomRequest struct {
 }
 
 // CreateRoom adds a room (meeting_admin).
-func (a *API) CreateRoom(c *fiber.Ctx) error {
+func (h *Meetings) CreateRoom(c *fiber.Ctx) error {
 	var req createRoomRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	r, err := a.Store.CreateRoom(c.UserContext(), models.RoomInput{Name: req.Name, Building: req.Building, Floor: req.Floor,
+	r, err := h.svc.CreateRoom(c.UserContext(), meeting.RoomInput{Name: req.Name, Building: req.Building, Floor: req.Floor,
 		Capacity: req.Capacity, Equipment: req.Equipment, PhotoURL: req.PhotoURL, RequiresApproval: req.RequiresApproval,
 		RequiresCheckIn: req.RequiresCheckIn, OpenFrom: req.OpenFrom, OpenTo: req.OpenTo, HorizonDays: req.HorizonDays})
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(a.roomOut(*r))
+	return c.Status(fiber.StatusCreated).JSON(h.roomOut(*r))
 }
 
 type updateRoomRequest struct {
@@ -139,7 +140,7 @@ type updateRoomRequest struct {
 }
 
 // UpdateRoom changes a room or takes it out of service (meeting_admin).
-func (a *API) UpdateRoom(c *fiber.Ctx) error {
+func (h *Meetings) UpdateRoom(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -148,30 +149,30 @@ func (a *API) UpdateRoom(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	r, err := a.Store.UpdateRoom(c.UserContext(), id, models.RoomPatch{Name: req.Name, Building: req.Building,
+	r, err := h.svc.UpdateRoom(c.UserContext(), id, meeting.RoomPatch{Name: req.Name, Building: req.Building,
 		PhotoURL: req.PhotoURL, OpenFrom: req.OpenFrom, OpenTo: req.OpenTo, Floor: req.Floor, Capacity: req.Capacity,
 		HorizonDays: req.HorizonDays, Equipment: req.Equipment, RequiresApproval: req.RequiresApproval,
 		RequiresCheckIn: req.RequiresCheckIn, Active: req.Active})
 	if err != nil {
 		return err
 	}
-	return c.JSON(a.roomOut(*r))
+	return c.JSON(h.roomOut(*r))
 }
 
 type slotResponse struct {
-	StartAt   time.Time            `json:"start_at"`
-	EndAt     time.Time            `json:"end_at"`
-	Status    models.BookingStatus `json:"status"`
-	Title     string               `json:"title"`
-	Mine      bool                 `json:"mine"`
-	BookingID *int64               `json:"booking_id,omitempty"`
-	Organizer string               `json:"organizer_name,omitempty"`
+	StartAt   time.Time             `json:"start_at"`
+	EndAt     time.Time             `json:"end_at"`
+	Status    meeting.BookingStatus `json:"status"`
+	Title     string                `json:"title"`
+	Mine      bool                  `json:"mine"`
+	BookingID *int64                `json:"booking_id,omitempty"`
+	Organizer string                `json:"organizer_name,omitempty"`
 }
 
 type scheduleResponse struct {
 	RoomID   int64          `json:"room_id"`
 	RoomName string         `json:"room_name"`
-	Date     models.Date    `json:"date"`
+	Date     store.Date     `json:"date"`
 	OpenFrom string         `json:"open_from"`
 	OpenTo   string         `json:"open_to"`
 	Slots    []slotResponse `json:"slots"`
@@ -182,23 +183,23 @@ const busyTitle = "busy"
 
 // RoomSchedule lists a room's busy slots on ?date= (default today). Only
 // the desk and the organiser see a meeting's title.
-func (a *API) RoomSchedule(c *fiber.Ctx) error {
+func (h *Meetings) RoomSchedule(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	d, err := QueryDate(c, "date", a.Store.Today())
+	d, err := QueryDate(c, "date", h.svc.Today())
 	if err != nil {
 		return err
 	}
-	room, slots, err := a.Store.RoomSchedule(c.UserContext(), UserFrom(c), id, d)
+	room, slots, err := h.svc.RoomSchedule(c.UserContext(), UserFrom(c), id, d)
 	if err != nil {
 		return err
 	}
 	out := scheduleResponse{RoomID: room.ID, RoomName: room.Name, Date: d, OpenFrom: room.OpenFrom, OpenTo: room.OpenTo,
 		Slots: make([]slotResponse, len(slots))}
 	for i, s := range slots {
-		out.Slots[i] = slotResponse{StartAt: a.siteTime(s.StartAt), EndAt: a.siteTime(s.EndAt), Status: s.Status, Title: busyTitle, Mine: s.Mine}
+		out.Slots[i] = slotResponse{StartAt: h.siteTime(s.StartAt), EndAt: h.siteTime(s.EndAt), Status: s.Status, Title: busyTitle, Mine: s.Mine}
 		if s.Title != "" {
 			out.Slots[i].Title, out.Slots[i].Organizer, out.Slots[i].BookingID = s.Title, s.Organizer, &s.BookingID
 		}

@@ -12,7 +12,11 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/demo"
+	"houqin/models/meeting"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 var meetingZone, _ = time.LoadLocation("Asia/Shanghai")
@@ -73,8 +77,8 @@ type meetings struct {
 func newMeetings(t testing.TB, opts ...apitest.Option) *meetings {
 	t.Helper()
 	env := apitest.New(t, opts...)
-	return &meetings{env: env, desk: env.NewUser(models.RoleMeetingAdmin),
-		staff: env.NewUser(models.RoleStaff), other: env.NewUser(models.RoleStaff)}
+	return &meetings{env: env, desk: env.NewUser(store.RoleMeetingAdmin),
+		staff: env.NewUser(store.RoleStaff), other: env.NewUser(store.RoleStaff)}
 }
 
 // room creates a room: 20 seats, projector and whiteboard, 08:00-21:00,
@@ -100,7 +104,7 @@ func (m *meetings) at(t testing.TB, now time.Time) {
 	t.Helper()
 	m.env.Clock.Set(now)
 	for _, u := range []*apitest.User{&m.desk, &m.staff, &m.other} {
-		token, err := m.env.Server.API.Tokens.Issue(u.ID)
+		token, err := m.env.Server.Tokens.Issue(u.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +313,7 @@ func TestBookingRules(t *testing.T) {
 
 func TestApprovalFlow(t *testing.T) {
 	m := newMeetings(t)
-	desk2 := m.env.NewUser(models.RoleMeetingAdmin)
+	desk2 := m.env.NewUser(store.RoleMeetingAdmin)
 	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"requires_approval": true})
 	other := m.room(t, "1号楼三楼第二会议室", map[string]any{"capacity": 30})
 	b := m.mustBook(t, m.staff, r.ID, meetingAt(1, 14, 0), meetingAt(1, 16, 0), map[string]any{"services": []string{"tea", "name_plates", "banner"}, "note": "主席台8人"})
@@ -544,8 +548,8 @@ func TestRecurringBookings(t *testing.T) {
 // addMeetingDevice gives a user a phone, so that notifications also queue pushes.
 func addMeetingDevice(t *testing.T, env *apitest.Env, userID int64) {
 	t.Helper()
-	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		return tx.Create(&models.Device{UserID: userID, Token: fmt.Sprintf("fcm-token-%d", userID), Platform: "android", LastSeenAt: tx.Now}).Error
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		return tx.Create(&notify.Device{UserID: userID, Token: fmt.Sprintf("fcm-token-%d", userID), Platform: "android", LastSeenAt: tx.Now}).Error
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -555,7 +559,7 @@ func addMeetingDevice(t *testing.T, env *apitest.Env, userID int64) {
 func outboxJobsOf(t *testing.T, env *apitest.Env, userID int64) int64 {
 	t.Helper()
 	var n int64
-	err := env.Store.Read(context.Background()).Model(&models.OutboxJob{}).
+	err := env.Store.Read(context.Background()).Model(&notify.OutboxJob{}).
 		Joins("JOIN notifications n ON n.id = outbox_jobs.notification_id").Where("n.user_id = ?", userID).Count(&n).Error
 	if err != nil {
 		t.Fatal(err)
@@ -587,7 +591,7 @@ func TestCheckInAndRelease(t *testing.T) {
 	})
 	t.Run("a checked-in booking is kept", func(t *testing.T) {
 		m.at(t, meetingAt(0, 10, 30))
-		if n, err := m.env.Store.ReleaseNoShows(context.Background()); err != nil || n != 0 {
+		if n, err := m.env.Server.Meetings.ReleaseNoShows(context.Background()); err != nil || n != 0 {
 			t.Fatalf("released %d, %v", n, err)
 		}
 	})
@@ -597,14 +601,14 @@ func TestCheckInAndRelease(t *testing.T) {
 	})
 	t.Run("a no-show is released and both sides are told", func(t *testing.T) {
 		m.at(t, meetingAt(0, 14, 15))
-		if n, _ := m.env.Store.ReleaseNoShows(context.Background()); n != 0 {
+		if n, _ := m.env.Server.Meetings.ReleaseNoShows(context.Background()); n != 0 {
 			t.Fatalf("released %d at exactly 15 minutes", n)
 		}
 		m.at(t, meetingAt(0, 14, 16))
-		if n, err := m.env.Store.ReleaseNoShows(context.Background()); err != nil || n != 1 {
+		if n, err := m.env.Server.Meetings.ReleaseNoShows(context.Background()); err != nil || n != 1 {
 			t.Fatalf("released %d, %v", n, err)
 		}
-		if n, _ := m.env.Store.ReleaseNoShows(context.Background()); n != 0 {
+		if n, _ := m.env.Server.Meetings.ReleaseNoShows(context.Background()); n != 0 {
 			t.Fatalf("released again: %d", n)
 		}
 		var b bookingJSON
@@ -621,7 +625,7 @@ func TestCheckInAndRelease(t *testing.T) {
 		m.at(t, meetingAt(0, 16, 30))
 		m.mustBook(t, m.staff, free.ID, meetingAt(0, 17, 0), meetingAt(0, 18, 0), nil)
 		m.at(t, meetingAt(0, 17, 30))
-		if n, _ := m.env.Store.ReleaseNoShows(context.Background()); n != 0 {
+		if n, _ := m.env.Server.Meetings.ReleaseNoShows(context.Background()); n != 0 {
 			t.Fatalf("released %d", n)
 		}
 	})
@@ -633,11 +637,11 @@ func TestReminderIsSentOnce(t *testing.T) {
 	r := m.room(t, "1号楼一楼西侧会议室", nil)
 	m.mustBook(t, m.staff, r.ID, meetingAt(0, 10, 0), meetingAt(0, 11, 0), nil)
 	m.mustBook(t, m.staff, r.ID, meetingAt(0, 9, 15), meetingAt(0, 9, 45), nil)
-	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
+	if n, _ := m.env.Server.Meetings.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded %d of a meeting booked 15 minutes ahead", n)
 	}
 	m.at(t, meetingAt(0, 9, 29))
-	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
+	if n, _ := m.env.Server.Meetings.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded %d at 31 minutes before", n)
 	}
 	m.at(t, meetingAt(0, 9, 30))
@@ -651,7 +655,7 @@ func TestReminderIsSentOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := m.env.Store.RemindBookings(context.Background())
+			n, err := m.env.Server.Meetings.RemindBookings(context.Background())
 			if err != nil {
 				t.Error(err)
 			}
@@ -672,7 +676,7 @@ func TestReminderIsSentOnce(t *testing.T) {
 		t.Fatalf("outbox jobs for the organiser: %d, want 1", n)
 	}
 	m.at(t, meetingAt(0, 9, 45))
-	if n, _ := m.env.Store.RemindBookings(context.Background()); n != 0 {
+	if n, _ := m.env.Server.Meetings.RemindBookings(context.Background()); n != 0 {
 		t.Fatalf("reminded again: %d", n)
 	}
 }
@@ -684,11 +688,11 @@ func TestUnapprovedBookingExpiresAtItsStart(t *testing.T) {
 	later := m.mustBook(t, m.staff, r.ID, meetingAt(1, 10, 0), meetingAt(1, 11, 0), nil)
 	before := len(m.env.Inbox(m.staff.ID))
 	m.at(t, meetingAt(0, 9, 59))
-	if n, err := m.env.Store.ExpireUnapproved(context.Background()); err != nil || n != 0 {
+	if n, err := m.env.Server.Meetings.ExpireUnapproved(context.Background()); err != nil || n != 0 {
 		t.Fatalf("expired %d before the start (%v)", n, err)
 	}
 	m.at(t, meetingAt(0, 10, 0))
-	if n, err := m.env.Store.ExpireUnapproved(context.Background()); err != nil || n != 1 {
+	if n, err := m.env.Server.Meetings.ExpireUnapproved(context.Background()); err != nil || n != 1 {
 		t.Fatalf("expired %d at the start, want 1 (%v)", n, err)
 	}
 	var got struct {
@@ -707,7 +711,7 @@ func TestUnapprovedBookingExpiresAtItsStart(t *testing.T) {
 		t.Fatalf("inbox: %+v", inbox[0])
 	}
 	apitest.Expect(t, m.env.Post(apitest.Path("/api/v1/bookings/%d/approve", b.ID), m.desk.Token, nil), 409, "invalid_transition")
-	if n, _ := m.env.Store.ExpireUnapproved(context.Background()); n != 0 {
+	if n, _ := m.env.Server.Meetings.ExpireUnapproved(context.Background()); n != 0 {
 		t.Fatalf("expired again: %d", n)
 	}
 }
@@ -803,7 +807,7 @@ func TestConcurrentBookingsNeverOverlap(t *testing.T) {
 	r := m.room(t, "1号楼三楼第一会议室", map[string]any{"capacity": 60})
 	users := make([]apitest.User, 50)
 	for i := range users {
-		users[i] = m.env.NewUser(models.RoleStaff)
+		users[i] = m.env.NewUser(store.RoleStaff)
 	}
 	codes := make([]string, len(users))
 	var wg sync.WaitGroup
@@ -826,7 +830,7 @@ func TestConcurrentBookingsNeverOverlap(t *testing.T) {
 		t.Fatalf("outcomes: %v", count)
 	}
 	var n int64
-	m.env.Store.Read(context.Background()).Model(&models.Booking{}).Where("room_id = ?", r.ID).Count(&n)
+	m.env.Store.Read(context.Background()).Model(&meeting.Booking{}).Where("room_id = ?", r.ID).Count(&n)
 	if n != 1 {
 		t.Fatalf("%d bookings stored, want 1", n)
 	}
@@ -834,14 +838,14 @@ func TestConcurrentBookingsNeverOverlap(t *testing.T) {
 
 func TestMeetingDemoData(t *testing.T) {
 	env := apitest.New(t)
-	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+	if _, err := demo.Load(context.Background(), env.Store, "houqin-demo"); err != nil {
 		t.Fatal(err)
 	}
-	var desk models.User
+	var desk people.User
 	if err := env.Store.Read(context.Background()).Where("username = ?", "meeting_admin").Take(&desk).Error; err != nil {
 		t.Fatal(err)
 	}
-	token, _ := env.Server.API.Tokens.Issue(desk.ID)
+	token, _ := env.Server.Tokens.Issue(desk.ID)
 	resp := env.Get("/api/v1/rooms", token)
 	apitest.Expect(t, resp, 200)
 	var rooms struct{ Items []roomJSON }
@@ -873,7 +877,7 @@ func TestConcurrentMoveAndBookings(t *testing.T) {
 	moved := m.mustBook(t, m.staff, from.ID, meetingAt(1, 10, 0), meetingAt(1, 11, 0), nil)
 	users := make([]apitest.User, 20)
 	for i := range users {
-		users[i] = m.env.NewUser(models.RoleStaff)
+		users[i] = m.env.NewUser(store.RoleStaff)
 	}
 	outcomes := make([]string, len(users)+1)
 	var wg sync.WaitGroup
@@ -900,7 +904,7 @@ func TestConcurrentMoveAndBookings(t *testing.T) {
 		t.Fatalf("outcomes: %v", count)
 	}
 	var n int64
-	m.env.Store.Read(context.Background()).Model(&models.Booking{}).Where("room_id = ? AND status IN ?", to.ID, []string{"pending", "approved"}).Count(&n)
+	m.env.Store.Read(context.Background()).Model(&meeting.Booking{}).Where("room_id = ? AND status IN ?", to.ID, []string{"pending", "approved"}).Count(&n)
 	if n != 1 {
 		t.Fatalf("room holds %d meetings, want 1", n)
 	}

@@ -7,7 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 type deviceRequest struct {
@@ -27,19 +28,19 @@ type deviceOut struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-func deviceOf(d models.Device) deviceOut {
+func deviceOf(d notify.Device) deviceOut {
 	return deviceOut{ID: d.ID, Token: d.Token, Platform: d.Platform, AppVersion: d.AppVersion, Locale: d.Locale,
 		LastSeenAt: d.LastSeenAt, CreatedAt: d.CreatedAt}
 }
 
 // RegisterDevice records the caller's push token (201) or refreshes it (200).
-func (a *API) RegisterDevice(c *fiber.Ctx) error {
+func (h *Notify) RegisterDevice(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	var req deviceRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	d, created, err := a.Store.RegisterDevice(c.UserContext(), u.ID, models.DeviceInput{
+	d, created, err := h.svc.RegisterDevice(c.UserContext(), u.ID, notify.DeviceInput{
 		Token: req.Token, Platform: req.Platform, AppVersion: req.AppVersion, Locale: req.Locale})
 	if err != nil {
 		return err
@@ -52,8 +53,8 @@ func (a *API) RegisterDevice(c *fiber.Ctx) error {
 }
 
 // ListDevices lists the caller's devices.
-func (a *API) ListDevices(c *fiber.Ctx) error {
-	rows, err := a.Store.Devices(c.UserContext(), UserFrom(c).ID)
+func (h *Notify) ListDevices(c *fiber.Ctx) error {
+	rows, err := h.svc.Devices(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}
@@ -61,13 +62,13 @@ func (a *API) ListDevices(c *fiber.Ctx) error {
 }
 
 // DeleteDevice forgets one of the caller's devices.
-func (a *API) DeleteDevice(c *fiber.Ctx) error {
+func (h *Notify) DeleteDevice(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := a.Store.DeleteDevice(c.UserContext(), u.ID, id); err != nil {
+	if err := h.svc.DeleteDevice(c.UserContext(), u.ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -75,7 +76,7 @@ func (a *API) DeleteDevice(c *fiber.Ctx) error {
 
 type notificationOut struct {
 	ID        int64             `json:"id"`
-	Category  models.Category   `json:"category"`
+	Category  notify.Category   `json:"category"`
 	Type      string            `json:"type"`
 	Title     string            `json:"title"`
 	Body      string            `json:"body"`
@@ -85,10 +86,10 @@ type notificationOut struct {
 	CreatedAt time.Time         `json:"created_at"`
 }
 
-func notificationOf(n models.Notification) notificationOut {
+func notificationOf(n notify.Notification) notificationOut {
 	data := n.Data
 	if data == nil {
-		data = models.StringMap{}
+		data = notify.StringMap{}
 	}
 	return notificationOut{ID: n.ID, Category: n.Category, Type: n.Type, Title: n.Title, Body: n.Body,
 		Data: data, Read: n.ReadAt != nil, ReadAt: n.ReadAt, CreatedAt: n.CreatedAt}
@@ -100,20 +101,20 @@ type inboxOut struct {
 }
 
 // queryCategory reads an optional ?category=.
-func queryCategory(c *fiber.Ctx) (models.Category, error) {
-	cat := models.Category(strings.Clone(c.Query("category")))
-	if cat == "" || slices.Contains(models.Categories, cat) {
+func queryCategory(c *fiber.Ctx) (notify.Category, error) {
+	cat := notify.Category(strings.Clone(c.Query("category")))
+	if cat == "" || slices.Contains(notify.Categories, cat) {
 		return cat, nil
 	}
-	names := make([]string, len(models.Categories))
-	for i, k := range models.Categories {
+	names := make([]string, len(notify.Categories))
+	for i, k := range notify.Categories {
 		names[i] = string(k)
 	}
-	return "", models.InvalidField("category", "must be one of: "+strings.Join(names, ", "))
+	return "", store.InvalidField("category", "must be one of: "+strings.Join(names, ", "))
 }
 
 // ListNotifications pages the caller's inbox, newest first.
-func (a *API) ListNotifications(c *fiber.Ctx) error {
+func (h *Notify) ListNotifications(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	page, err := PageOf(c)
 	if err != nil {
@@ -127,8 +128,8 @@ func (a *API) ListNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.InboxFilter{Category: cat, Unread: unread != nil && *unread}
-	rows, next, count, err := a.Store.Inbox(c.UserContext(), u.ID, f, page)
+	f := notify.InboxFilter{Category: cat, Unread: unread != nil && *unread}
+	rows, next, count, err := h.svc.Inbox(c.UserContext(), u.ID, f, page)
 	if err != nil {
 		return err
 	}
@@ -136,13 +137,13 @@ func (a *API) ListNotifications(c *fiber.Ctx) error {
 }
 
 // ReadNotification marks one of the caller's notifications read.
-func (a *API) ReadNotification(c *fiber.Ctx) error {
+func (h *Notify) ReadNotification(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	n, err := a.Store.MarkRead(c.UserContext(), u.ID, id)
+	n, err := h.svc.MarkRead(c.UserContext(), u.ID, id)
 	if err != nil {
 		return err
 	}
@@ -151,13 +152,13 @@ func (a *API) ReadNotification(c *fiber.Ctx) error {
 
 // ReadAllNotifications marks all the caller's notifications read (of one
 // ?category= when given).
-func (a *API) ReadAllNotifications(c *fiber.Ctx) error {
+func (h *Notify) ReadAllNotifications(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	cat, err := queryCategory(c)
 	if err != nil {
 		return err
 	}
-	n, err := a.Store.MarkAllRead(c.UserContext(), u.ID, cat)
+	n, err := h.svc.MarkAllRead(c.UserContext(), u.ID, cat)
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ type preferencesOut struct {
 	Push pushSwitches `json:"push"`
 }
 
-func preferencesOf(p models.Preferences) preferencesOut {
+func preferencesOf(p notify.Preferences) preferencesOut {
 	return preferencesOut{Push: pushSwitches{Repair: p.Repair, Booking: p.Booking, Menu: p.Menu, Shuttle: p.Shuttle,
 		Announcement: p.Announcement}}
 }
@@ -193,8 +194,8 @@ type preferencesRequest struct {
 }
 
 // GetPreferences returns the caller's push switches.
-func (a *API) GetPreferences(c *fiber.Ctx) error {
-	p, err := a.Store.PreferencesOf(c.UserContext(), UserFrom(c).ID)
+func (h *Notify) GetPreferences(c *fiber.Ctx) error {
+	p, err := h.svc.PreferencesOf(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func (a *API) GetPreferences(c *fiber.Ctx) error {
 }
 
 // UpdatePreferences changes the caller's push switches.
-func (a *API) UpdatePreferences(c *fiber.Ctx) error {
+func (h *Notify) UpdatePreferences(c *fiber.Ctx) error {
 	u := UserFrom(c)
 	var req preferencesRequest
 	if err := Decode(c, &req); err != nil {
@@ -214,7 +215,7 @@ func (a *API) UpdatePreferences(c *fiber.Ctx) error {
 		}
 	}
 	in := req.Push
-	p, err := a.Store.UpdatePreferences(c.UserContext(), u.ID, func(p *models.Preferences) {
+	p, err := h.svc.UpdatePreferences(c.UserContext(), u.ID, func(p *notify.Preferences) {
 		set(&p.Repair, in.Repair)
 		set(&p.Booking, in.Booking)
 		set(&p.Menu, in.Menu)
@@ -232,12 +233,12 @@ type testPushRequest struct {
 }
 
 // TestPush sends a test notification to a user (admin).
-func (a *API) TestPush(c *fiber.Ctx) error {
+func (h *Notify) TestPush(c *fiber.Ctx) error {
 	var req testPushRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	n, devices, err := a.Store.SendTestNotice(c.UserContext(), req.UserID)
+	n, devices, err := h.svc.SendTestNotice(c.UserContext(), req.UserID)
 	if err != nil {
 		return err
 	}

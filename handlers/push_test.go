@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 type deviceJSON struct {
@@ -38,16 +39,16 @@ func devicesOf(t *testing.T, env *apitest.Env, u apitest.User) []deviceJSON {
 	return out.Items
 }
 
-func notifyUsers(t *testing.T, env *apitest.Env, n models.Notice, users ...int64) {
+func notifyUsers(t *testing.T, env *apitest.Env, n notify.Notice, users ...int64) {
 	t.Helper()
-	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return models.Notify(tx, n, users...) }); err != nil {
+	if err := env.Store.Tx(context.Background(), func(tx *store.Tx) error { return notify.Notify(tx, n, users...) }); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestDevices(t *testing.T) {
 	env := apitest.New(t)
-	a, b := env.NewUser(models.RoleStaff), env.NewUser(models.RoleStaff)
+	a, b := env.NewUser(store.RoleStaff), env.NewUser(store.RoleStaff)
 	body := map[string]string{"token": "fcm-token-1", "platform": "android", "app_version": "1.4.2", "locale": "zh-CN"}
 
 	t.Run("first registration creates the device", func(t *testing.T) {
@@ -94,12 +95,12 @@ func TestDevices(t *testing.T) {
 		}
 	})
 	t.Run("a user keeps at most 20 devices", func(t *testing.T) {
-		for i := range models.MaxDevicesPerUser + 2 {
+		for i := range notify.MaxDevicesPerUser + 2 {
 			env.Clock.Advance(time.Second)
 			apitest.Expect(t, env.Post("/api/v1/me/devices", a.Token, map[string]string{"token": fmt.Sprint("many-", i), "platform": "ios"}), 201)
 		}
 		ds := devicesOf(t, env, a)
-		if len(ds) != models.MaxDevicesPerUser || ds[len(ds)-1].Token != "many-2" {
+		if len(ds) != notify.MaxDevicesPerUser || ds[len(ds)-1].Token != "many-2" {
 			t.Fatalf("%d devices, oldest %q; want 20, the two least recently seen forgotten", len(ds), ds[len(ds)-1].Token)
 		}
 	})
@@ -112,8 +113,8 @@ func TestDevices(t *testing.T) {
 		login.JSON(t, &s)
 		resp := env.Post("/api/v1/auth/logout", "", map[string]any{"refresh_token": s.RefreshToken, "device_tokens": []string{"many-5", "many-6"}})
 		apitest.Expect(t, resp, 204)
-		if n := len(devicesOf(t, env, a)); n != models.MaxDevicesPerUser-2 {
-			t.Fatalf("%d devices after logout, want %d", n, models.MaxDevicesPerUser-2)
+		if n := len(devicesOf(t, env, a)); n != notify.MaxDevicesPerUser-2 {
+			t.Fatalf("%d devices after logout, want %d", n, notify.MaxDevicesPerUser-2)
 		}
 	})
 	t.Run("devices need a signed-in user", func(t *testing.T) {
@@ -123,12 +124,12 @@ func TestDevices(t *testing.T) {
 
 func TestInbox(t *testing.T) {
 	env := apitest.New(t)
-	u, other := env.NewUser(models.RoleStaff), env.NewUser(models.RoleStaff)
+	u, other := env.NewUser(store.RoleStaff), env.NewUser(store.RoleStaff)
 	for i := range 3 {
-		notifyUsers(t, env, models.Notice{Category: models.CategoryRepair, Type: "repair.assigned", Title: fmt.Sprint("报修", i),
-			Data: models.StringMap{"type": "repair", "id": fmt.Sprint(i), "status": "assigned"}}, u.ID)
+		notifyUsers(t, env, notify.Notice{Category: notify.CategoryRepair, Type: "repair.assigned", Title: fmt.Sprint("报修", i),
+			Data: notify.StringMap{"type": "repair", "id": fmt.Sprint(i), "status": "assigned"}}, u.ID)
 	}
-	notifyUsers(t, env, models.Notice{Category: models.CategoryShuttle, Type: "trip.delayed", Title: "班车延误"}, u.ID, other.ID)
+	notifyUsers(t, env, notify.Notice{Category: notify.CategoryShuttle, Type: "trip.delayed", Title: "班车延误"}, u.ID, other.ID)
 
 	list := func(query string) inboxJSON {
 		t.Helper()
@@ -202,7 +203,7 @@ func TestInbox(t *testing.T) {
 
 func TestPreferencesAPI(t *testing.T) {
 	env := apitest.New(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	type prefs struct {
 		Push map[string]bool `json:"push"`
 	}
@@ -243,7 +244,7 @@ func TestPreferencesAPI(t *testing.T) {
 
 func TestAdminPushTest(t *testing.T) {
 	env := apitest.New(t)
-	admin, staff := env.NewUser(models.RoleAdmin), env.NewUser(models.RoleStaff)
+	admin, staff := env.NewUser(store.RoleAdmin), env.NewUser(store.RoleStaff)
 	apitest.Expect(t, env.Post("/api/v1/me/devices", staff.Token, map[string]string{"token": "t1", "platform": "ios"}), 201)
 
 	apitest.Expect(t, env.Post("/api/v1/admin/push/test", staff.Token, map[string]int64{"user_id": staff.ID}), 403, "forbidden")

@@ -19,7 +19,10 @@ import (
 	"gorm.io/gorm"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/repair"
+	"houqin/models/store"
 )
 
 // These benchmarks run only with -bench, e.g.
@@ -57,23 +60,23 @@ func benchDo(b *testing.B, env *apitest.Env, method, path, token string, body []
 // benchPeople adds n staff (each with a phone) and the desk, straight into
 // the database.
 func benchPeople(b *testing.B, env *apitest.Env, n int) (staff []int64, techs []int64, desk apitest.User) {
-	desk = env.NewUser(models.RoleDispatcher)
-	env.NewUser(models.RoleDispatcher) // a second desk member to notify
+	desk = env.NewUser(store.RoleDispatcher)
+	env.NewUser(store.RoleDispatcher) // a second desk member to notify
 	for range 10 {
-		techs = append(techs, env.NewUser(models.RoleTechnician).ID)
+		techs = append(techs, env.NewUser(store.RoleTechnician).ID)
 	}
-	users := make([]models.User, n)
+	users := make([]people.User, n)
 	for i := range users {
-		users[i] = models.User{Username: fmt.Sprintf("bench%05d", i), Name: "王晓燕", Phone: "86310102",
-			Roles: models.Roles{models.RoleStaff}, Active: true, PasswordHash: "-"}
+		users[i] = people.User{Username: fmt.Sprintf("bench%05d", i), Name: "王晓燕", Phone: "86310102",
+			Roles: store.Roles{store.RoleStaff}, Active: true, PasswordHash: "-"}
 	}
-	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
 		if err := tx.CreateInBatches(&users, 500).Error; err != nil {
 			return err
 		}
-		devices := make([]models.Device, n)
+		devices := make([]notify.Device, n)
 		for i, u := range users {
-			devices[i] = models.Device{UserID: u.ID, Token: fmt.Sprintf("fcm-bench-%d", u.ID), Platform: "android", LastSeenAt: tx.Now}
+			devices[i] = notify.Device{UserID: u.ID, Token: fmt.Sprintf("fcm-bench-%d", u.ID), Platform: "android", LastSeenAt: tx.Now}
 		}
 		return tx.CreateInBatches(&devices, 500).Error
 	})
@@ -94,7 +97,7 @@ func BenchmarkRepairCreate(b *testing.B) {
 	staff, _, _ := benchPeople(b, env, 200)
 	tokens := make([]string, len(staff))
 	for i, id := range staff {
-		tokens[i], _ = env.Server.API.Tokens.Issue(id)
+		tokens[i], _ = env.Server.Tokens.Issue(id)
 	}
 	body, _ := json.Marshal(acRepair)
 	var mu sync.Mutex
@@ -131,10 +134,10 @@ func cpuTime() time.Duration {
 func seedRepairs(b *testing.B, env *apitest.Env, n int, staff, techs []int64, deskID int64) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	now := env.Store.Now()
-	rows := make([]models.Repair, 0, 5000)
-	seq := map[models.Date]int{}
+	rows := make([]repair.Repair, 0, 5000)
+	seq := map[store.Date]int{}
 	flush := func() {
-		err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return tx.CreateInBatches(&rows, 500).Error })
+		err := env.Store.Tx(context.Background(), func(tx *store.Tx) error { return tx.CreateInBatches(&rows, 500).Error })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -143,11 +146,11 @@ func seedRepairs(b *testing.B, env *apitest.Env, n int, staff, techs []int64, de
 	for i := range n {
 		// Older rows first, as they would have been filed.
 		created := now.Add(-time.Duration(n-i) * 5 * time.Minute).Truncate(time.Second)
-		day := models.DateOf(created, env.Store.Location)
+		day := store.DateOf(created, env.Store.Location)
 		seq[day]++
-		r := models.Repair{Ticket: fmt.Sprintf("BX-%04d%02d%02d-%04d", day.Year, day.Month, day.Day, seq[day]),
-			RequesterID: staff[rng.IntN(len(staff))], Category: models.RepairCategories[rng.IntN(len(models.RepairCategories))],
-			Priority: models.RepairPriorities[rng.IntN(3)], Location: "1号楼三楼第一会议室", Description: "空调不制冷，出风口有异响。",
+		r := repair.Repair{Ticket: fmt.Sprintf("BX-%04d%02d%02d-%04d", day.Year, day.Month, day.Day, seq[day]),
+			RequesterID: staff[rng.IntN(len(staff))], Category: repair.RepairCategories[rng.IntN(len(repair.RepairCategories))],
+			Priority: repair.RepairPriorities[rng.IntN(3)], Location: "1号楼三楼第一会议室", Description: "空调不制冷，出风口有异响。",
 			ContactPhone: "86310102", CreatedAt: created, UpdatedAt: created,
 			RespondBy: created.Add(2 * time.Hour), DueAt: created.Add(24 * time.Hour)}
 		r.EnteredByID = r.RequesterID
@@ -160,17 +163,17 @@ func seedRepairs(b *testing.B, env *apitest.Env, n int, staff, techs []int64, de
 		}
 		switch {
 		case p < 3 || i >= n-50: // the newest are still waiting
-			r.Status, r.DeadlineAt = models.RepairSubmitted, &r.RespondBy
+			r.Status, r.DeadlineAt = repair.RepairSubmitted, &r.RespondBy
 		case p < 6:
-			r.Status, r.TechnicianID, r.FirstAssignedAt, r.DeadlineAt = models.RepairAssigned, &tech, &assigned, &r.DueAt
+			r.Status, r.TechnicianID, r.FirstAssignedAt, r.DeadlineAt = repair.RepairAssigned, &tech, &assigned, &r.DueAt
 		case p < 8:
-			r.Status, r.TechnicianID, r.FirstAssignedAt, r.DeadlineAt = models.RepairInProgress, &tech, &assigned, &r.DueAt
+			r.Status, r.TechnicianID, r.FirstAssignedAt, r.DeadlineAt = repair.RepairInProgress, &tech, &assigned, &r.DueAt
 		case p < 10:
-			r.Status, r.TechnicianID, r.FirstAssignedAt, r.ResolvedAt = models.RepairResolved, &tech, &assigned, &resolved
+			r.Status, r.TechnicianID, r.FirstAssignedAt, r.ResolvedAt = repair.RepairResolved, &tech, &assigned, &resolved
 		case p < 12:
-			r.Status = models.RepairCancelled
+			r.Status = repair.RepairCancelled
 		default:
-			r.Status, r.TechnicianID, r.FirstAssignedAt, r.ResolvedAt = models.RepairClosed, &tech, &assigned, &resolved
+			r.Status, r.TechnicianID, r.FirstAssignedAt, r.ResolvedAt = repair.RepairClosed, &tech, &assigned, &resolved
 			r.ClosedAt, r.Attitude, r.Quality, r.Cleanliness, r.FeedbackSource = &resolved, 5, 4, 5, "callback"
 		}
 		rows = append(rows, r)
@@ -208,7 +211,7 @@ func captureListSQL(env *apitest.Env) func() (string, []any) {
 // explain returns the query plan of sql on the store's dialect.
 func explain(b *testing.B, env *apitest.Env, sql string, vars []any) string {
 	prefix := "EXPLAIN QUERY PLAN "
-	if env.Store.Dialect == models.MySQL {
+	if env.Store.Dialect == store.MySQL {
 		prefix = "EXPLAIN "
 	}
 	rows, err := env.Store.Read(context.Background()).Raw(prefix+sql, vars...).Rows()
@@ -253,8 +256,8 @@ func BenchmarkRepairList(b *testing.B) {
 	lastSQL := captureListSQL(env)
 
 	deskToken := desk.Token
-	staffToken, _ := env.Server.API.Tokens.Issue(staff[0])
-	techToken, _ := env.Server.API.Tokens.Issue(techs[0])
+	staffToken, _ := env.Server.Tokens.Issue(staff[0])
+	techToken, _ := env.Server.Tokens.Issue(techs[0])
 	cases := []struct {
 		name, path, token, index string
 	}{

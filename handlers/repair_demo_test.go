@@ -5,27 +5,29 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
+	"houqin/demo"
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/people"
+	"houqin/models/repair"
 )
 
 // TestRepairDemoData loads the demo dataset and checks that the desk sees
 // requests in several states, each with a consistent timeline.
 func TestRepairDemoData(t *testing.T) {
 	env := apitest.New(t)
-	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+	if _, err := demo.Load(context.Background(), env.Store, "houqin-demo"); err != nil {
 		t.Fatal(err)
 	}
-	var desk models.User
+	var desk people.User
 	if err := env.Store.Read(context.Background()).Where("username = ?", "dispatcher").Take(&desk).Error; err != nil {
 		t.Fatal(err)
 	}
-	token, _ := env.Server.API.Tokens.Issue(desk.ID)
+	token, _ := env.Server.Tokens.Issue(desk.ID)
 	resp := env.Get("/api/v1/repairs?limit=100", token)
 	apitest.Expect(t, resp, 200)
 	var page handlers.List[handlers.RepairOut]
 	resp.JSON(t, &page)
-	states := map[models.RepairStatus]bool{}
+	states := map[repair.RepairStatus]bool{}
 	for _, r := range page.Items {
 		states[r.Status] = true
 		resp := env.Get(apitest.Path("/api/v1/repairs/%d", r.ID), token)

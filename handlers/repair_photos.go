@@ -6,7 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/repair"
+	"houqin/models/store"
 )
 
 // MaxPhotoBytes is the largest photo accepted: a phone's full-size JPEG or
@@ -39,15 +40,15 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	if err := h.Store.CheckRepairPhoto(ctx, UserFrom(c), id); err != nil {
+	if err := h.svc.CheckRepairPhoto(ctx, UserFrom(c), id); err != nil {
 		return err
 	}
 	fh, err := c.FormFile("photo")
 	if err != nil {
-		return models.InvalidField("photo", "send the image as multipart/form-data in the field \"photo\"")
+		return store.InvalidField("photo", "send the image as multipart/form-data in the field \"photo\"")
 	}
 	if fh.Size > MaxPhotoBytes {
-		return models.Errorf(models.CodePayloadTooLarge, "a photo may be at most %d MiB", MaxPhotoBytes>>20)
+		return store.Errorf(store.CodePayloadTooLarge, "a photo may be at most %d MiB", MaxPhotoBytes>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -60,14 +61,14 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 	}
 	ct, ext := imageType(data)
 	if ct == "" {
-		return models.InvalidField("photo", "must be a JPEG, PNG or HEIC image")
+		return store.InvalidField("photo", "must be a JPEG, PNG or HEIC image")
 	}
-	p := &models.RepairPhoto{RepairID: id, ContentType: ct, Size: int64(len(data)), StorageKey: NewBlobKey(ext)}
-	if err := h.Blobs.Put(ctx, p.StorageKey, data); err != nil {
+	p := &repair.RepairPhoto{RepairID: id, ContentType: ct, Size: int64(len(data)), StorageKey: NewBlobKey(ext)}
+	if err := h.blobs.Put(ctx, p.StorageKey, data); err != nil {
 		return err
 	}
-	if err := h.Store.AddRepairPhoto(ctx, UserFrom(c), p); err != nil {
-		_ = h.Blobs.Delete(ctx, p.StorageKey)
+	if err := h.svc.AddRepairPhoto(ctx, UserFrom(c), p); err != nil {
+		_ = h.blobs.Delete(ctx, p.StorageKey)
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(photoOut(*p))
@@ -83,11 +84,11 @@ func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Store.RepairPhoto(c.UserContext(), UserFrom(c), id, photoID)
+	p, err := h.svc.RepairPhoto(c.UserContext(), UserFrom(c), id, photoID)
 	if err != nil {
 		return err
 	}
-	data, err := h.Blobs.Get(c.UserContext(), p.StorageKey)
+	data, err := h.blobs.Get(c.UserContext(), p.StorageKey)
 	if err != nil {
 		return err
 	}

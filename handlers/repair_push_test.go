@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/store"
 )
 
 // TestRepairPushesReachPhones follows one urgent request through the real
@@ -16,7 +16,7 @@ func TestRepairPushesReachPhones(t *testing.T) {
 	opt, ph := withPhones(t)
 	d := newRepairDesk(t, opt)
 	env := d.env
-	desk2 := env.NewUser(models.RoleDispatcher)
+	desk2 := env.NewUser(store.RoleDispatcher)
 	for tok, u := range map[string]apitest.User{"staff-phone": d.staff, "desk-phone": d.desk, "desk-pad": d.desk,
 		"desk2-phone": desk2, "tech-phone": d.tech, "tech2-phone": d.tech2, "other-phone": d.other, "admin-phone": d.admin} {
 		env.RegisterDevice(u, tok)

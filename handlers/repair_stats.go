@@ -3,7 +3,8 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/repair"
+	"houqin/models/store"
 )
 
 // DurationsOut summarises durations in minutes.
@@ -35,8 +36,8 @@ type FiguresOut struct {
 	Scores           ScoresOut    `json:"scores"`
 }
 
-func figuresOut(f models.RepairFigures) FiguresOut {
-	d := func(v models.Durations) DurationsOut {
+func figuresOut(f repair.RepairFigures) FiguresOut {
+	d := func(v repair.Durations) DurationsOut {
 		return DurationsOut{Count: v.Count, MedianMinutes: v.Median, P90Minutes: v.P90}
 	}
 	s := f.Scores
@@ -54,9 +55,9 @@ type TechnicianFiguresOut struct {
 
 // RepairStatsOut is the answer of GET /repairs/stats.
 type RepairStatsOut struct {
-	From       models.Date                 `json:"from"`
-	To         models.Date                 `json:"to"`
-	ByStatus   map[models.RepairStatus]int `json:"by_status"`
+	From       store.Date                  `json:"from"`
+	To         store.Date                  `json:"to"`
+	ByStatus   map[repair.RepairStatus]int `json:"by_status"`
 	ByCategory map[string]int              `json:"by_category"`
 	FiguresOut
 	Technicians []TechnicianFiguresOut `json:"technicians"`
@@ -65,7 +66,7 @@ type RepairStatsOut struct {
 // RepairStats reports the desk's figures for requests filed from..to
 // (default: the last 30 days).
 func (h *Repairs) RepairStats(c *fiber.Ctx) error {
-	to, err := QueryDate(c, "to", h.Store.Today())
+	to, err := QueryDate(c, "to", h.svc.Today())
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func (h *Repairs) RepairStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.Store.RepairStats(c.UserContext(), from, to)
+	st, err := h.svc.RepairStats(c.UserContext(), from, to)
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ type repairTargetsBody struct {
 	Targets []RepairTargetOut `json:"targets" validate:"required,min=1,max=3,unique=Priority,dive"`
 }
 
-func targetsOut(ts []models.RepairTarget) repairTargetsBody {
+func targetsOut(ts []repair.RepairTarget) repairTargetsBody {
 	out := repairTargetsBody{Targets: make([]RepairTargetOut, len(ts))}
 	for i, t := range ts {
 		out.Targets[i] = RepairTargetOut{Priority: t.Priority, ResponseMinutes: t.ResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
@@ -106,7 +107,7 @@ func targetsOut(ts []models.RepairTarget) repairTargetsBody {
 
 // RepairTargets lists the response and resolution promise of each priority.
 func (h *Repairs) RepairTargets(c *fiber.Ctx) error {
-	ts, err := h.Store.RepairTargets(c.UserContext())
+	ts, err := h.svc.RepairTargets(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -119,11 +120,11 @@ func (h *Repairs) SetRepairTargets(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := make([]models.RepairTarget, len(req.Targets))
+	in := make([]repair.RepairTarget, len(req.Targets))
 	for i, t := range req.Targets {
-		in[i] = models.RepairTarget{Priority: t.Priority, ResponseMinutes: t.ResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
+		in[i] = repair.RepairTarget{Priority: t.Priority, ResponseMinutes: t.ResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
 	}
-	ts, err := h.Store.SetRepairTargets(c.UserContext(), in)
+	ts, err := h.svc.SetRepairTargets(c.UserContext(), in)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/repair"
 )
 
 func TestRepairStats(t *testing.T) {
@@ -46,8 +46,8 @@ func TestRepairStats(t *testing.T) {
 	if st.FiguresOut != want {
 		t.Errorf("figures\n got %+v\nwant %+v", st.FiguresOut, want)
 	}
-	if st.ByStatus[models.RepairClosed] != 2 || st.ByStatus[models.RepairAssigned] != 1 || st.ByStatus[models.RepairCancelled] != 1 ||
-		st.ByStatus[models.RepairSubmitted] != 0 || st.ByCategory["air_conditioning"] != 4 || st.ByCategory["water"] != 0 {
+	if st.ByStatus[repair.RepairClosed] != 2 || st.ByStatus[repair.RepairAssigned] != 1 || st.ByStatus[repair.RepairCancelled] != 1 ||
+		st.ByStatus[repair.RepairSubmitted] != 0 || st.ByCategory["air_conditioning"] != 4 || st.ByCategory["water"] != 0 {
 		t.Errorf("counts by status %v, by category %v", st.ByStatus, st.ByCategory)
 	}
 	if len(st.Technicians) != 2 {
@@ -130,7 +130,7 @@ func TestRepairRace(t *testing.T) {
 		if len(r.Events) != ok+1 {
 			t.Errorf("round %d: %d events for %d successful calls", round, len(r.Events), ok)
 		}
-		prev := models.RepairStatus("")
+		prev := repair.RepairStatus("")
 		for _, e := range r.Events {
 			if e.FromStatus != prev {
 				t.Errorf("round %d: event %s from %s follows one ending in %s", round, e.Action, e.FromStatus, prev)
@@ -141,11 +141,11 @@ func TestRepairRace(t *testing.T) {
 			t.Errorf("round %d: status %s, timeline ends in %s", round, r.Status, prev)
 		}
 		switch r.Status {
-		case models.RepairAssigned, models.RepairInProgress, models.RepairCancelled:
+		case repair.RepairAssigned, repair.RepairInProgress, repair.RepairCancelled:
 		default:
 			t.Errorf("round %d: ended %s", round, r.Status)
 		}
-		if r.Status != models.RepairCancelled && (r.Technician == nil || r.FirstAssignedAt == nil) {
+		if r.Status != repair.RepairCancelled && (r.Technician == nil || r.FirstAssignedAt == nil) {
 			t.Errorf("round %d: %s without a technician", round, r.Status)
 		}
 	}

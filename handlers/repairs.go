@@ -8,15 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/repair"
+	"houqin/models/store"
 )
-
-// Repairs serves the repair desk: requests, their workflow, photos and
-// statistics. Photos live in Blobs.
-type Repairs struct {
-	*API
-	Blobs BlobStore
-}
 
 // Person names someone involved in a request.
 type Person struct {
@@ -49,7 +43,7 @@ type RepairOut struct {
 	Location        string              `json:"location"`
 	Description     string              `json:"description"`
 	ContactPhone    string              `json:"contact_phone"`
-	Status          models.RepairStatus `json:"status"`
+	Status          repair.RepairStatus `json:"status"`
 	Requester       *Person             `json:"requester"`
 	EnteredBy       *Person             `json:"entered_by"`
 	Technician      *Person             `json:"technician"`
@@ -67,7 +61,7 @@ type RepairOut struct {
 	UpdatedAt       time.Time           `json:"updated_at"`
 }
 
-func repairOut(r *models.Repair, names map[int64]string, now time.Time) RepairOut {
+func repairOut(r *repair.Repair, names map[int64]string, now time.Time) RepairOut {
 	out := RepairOut{ID: r.ID, Ticket: r.Ticket, Category: r.Category, Priority: r.Priority, Location: r.Location,
 		Description: r.Description, ContactPhone: r.ContactPhone, Status: r.Status,
 		Requester: personOf(names, &r.RequesterID), EnteredBy: personOf(names, &r.EnteredByID),
@@ -84,9 +78,9 @@ func repairOut(r *models.Repair, names map[int64]string, now time.Time) RepairOu
 // RepairEventOut is one step of the timeline.
 type RepairEventOut struct {
 	ID         int64               `json:"id"`
-	Action     models.RepairAction `json:"action"`
-	FromStatus models.RepairStatus `json:"from_status"`
-	ToStatus   models.RepairStatus `json:"to_status"`
+	Action     repair.RepairAction `json:"action"`
+	FromStatus repair.RepairStatus `json:"from_status"`
+	ToStatus   repair.RepairStatus `json:"to_status"`
 	Actor      *Person             `json:"actor"`
 	Technician *Person             `json:"technician,omitempty"`
 	Note       string              `json:"note"`
@@ -102,7 +96,7 @@ type RepairPhotoOut struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-func photoOut(p models.RepairPhoto) RepairPhotoOut {
+func photoOut(p repair.RepairPhoto) RepairPhotoOut {
 	return RepairPhotoOut{ID: p.ID, ContentType: p.ContentType, Size: p.Size, CreatedAt: p.CreatedAt,
 		URL: fmt.Sprintf("/api/v1/repairs/%d/photos/%d", p.RepairID, p.ID)}
 }
@@ -116,7 +110,7 @@ type RepairDetailOut struct {
 
 // detail reads a request as the caller may see it and renders it.
 func (h *Repairs) detail(c *fiber.Ctx, status int, id int64) error {
-	d, err := h.Store.Repair(c.UserContext(), UserFrom(c), id)
+	d, err := h.svc.Repair(c.UserContext(), UserFrom(c), id)
 	if err != nil {
 		return err
 	}
@@ -124,8 +118,8 @@ func (h *Repairs) detail(c *fiber.Ctx, status int, id int64) error {
 }
 
 // render writes a request with its timeline and photos.
-func (h *Repairs) render(c *fiber.Ctx, status int, d *models.RepairDetail) error {
-	out := RepairDetailOut{RepairOut: repairOut(&d.Repair, d.Names, h.Store.Now()),
+func (h *Repairs) render(c *fiber.Ctx, status int, d *repair.RepairDetail) error {
+	out := RepairDetailOut{RepairOut: repairOut(&d.Repair, d.Names, h.svc.Now()),
 		Events: make([]RepairEventOut, len(d.Events)), Photos: make([]RepairPhotoOut, len(d.Photos))}
 	for i, e := range d.Events {
 		out.Events[i] = RepairEventOut{ID: e.ID, Action: e.Action, FromStatus: e.FromStatus, ToStatus: e.ToStatus,
@@ -151,7 +145,7 @@ type createRepairRequest struct {
 func requireText(field string, s *string) error {
 	*s = strings.TrimSpace(*s)
 	if *s == "" {
-		return models.InvalidField(field, "is required")
+		return store.InvalidField(field, "is required")
 	}
 	return nil
 }
@@ -173,7 +167,7 @@ func (h *Repairs) CreateRepair(c *fiber.Ctx) error {
 	if req.Priority == "" {
 		req.Priority = "normal"
 	}
-	r, err := h.Store.CreateRepair(c.UserContext(), a, models.NewRepair{Category: req.Category, Location: req.Location,
+	r, err := h.svc.CreateRepair(c.UserContext(), a, repair.NewRepair{Category: req.Category, Location: req.Location,
 		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID})
 	if err != nil {
 		return err
@@ -201,42 +195,42 @@ func (h *Repairs) ListRepairs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := h.Store.ListRepairs(c.UserContext(), a, f, page)
+	rows, next, err := h.svc.ListRepairs(c.UserContext(), a, f, page)
 	if err != nil {
 		return err
 	}
-	names, err := h.Store.RepairNames(c.UserContext(), rows)
+	names, err := h.svc.RepairNames(c.UserContext(), rows)
 	if err != nil {
 		return err
 	}
-	now := h.Store.Now()
-	return c.JSON(ListOf(rows, next, func(r models.Repair) RepairOut { return repairOut(&r, names, now) }))
+	now := h.svc.Now()
+	return c.JSON(ListOf(rows, next, func(r repair.Repair) RepairOut { return repairOut(&r, names, now) }))
 }
 
-func repairFilterOf(c *fiber.Ctx) (models.RepairFilter, error) {
-	var f models.RepairFilter
+func repairFilterOf(c *fiber.Ctx) (repair.RepairFilter, error) {
+	var f repair.RepairFilter
 	var err error
 	if s := strings.Clone(c.Query("status")); s != "" {
 		for _, v := range strings.Split(s, ",") {
-			st := models.RepairStatus(strings.TrimSpace(v))
-			if !slices.Contains(models.RepairStatuses, st) {
-				return f, models.InvalidField("status", "must be a comma-separated list of repair statuses")
+			st := repair.RepairStatus(strings.TrimSpace(v))
+			if !slices.Contains(repair.RepairStatuses, st) {
+				return f, store.InvalidField("status", "must be a comma-separated list of repair statuses")
 			}
 			f.Statuses = append(f.Statuses, st)
 		}
 	}
-	if f.Category = strings.Clone(c.Query("category")); f.Category != "" && !slices.Contains(models.RepairCategories, f.Category) {
-		return f, models.InvalidField("category", "is not a repair category")
+	if f.Category = strings.Clone(c.Query("category")); f.Category != "" && !slices.Contains(repair.RepairCategories, f.Category) {
+		return f, store.InvalidField("category", "is not a repair category")
 	}
 	tech, err := QueryInt(c, "technician_id", 0)
 	if err != nil || tech < 0 {
-		return f, models.InvalidField("technician_id", "must be a user id")
+		return f, store.InvalidField("technician_id", "must be a user id")
 	}
 	f.TechnicianID = int64(tech)
-	if f.From, err = QueryDate(c, "from", models.Date{}); err != nil {
+	if f.From, err = QueryDate(c, "from", store.Date{}); err != nil {
 		return f, err
 	}
-	if f.To, err = QueryDate(c, "to", models.Date{}); err != nil {
+	if f.To, err = QueryDate(c, "to", store.Date{}); err != nil {
 		return f, err
 	}
 	mine, err := QueryBool(c, "mine")
@@ -269,7 +263,7 @@ type scoresRequest struct {
 
 // RepairStep returns the handler of one workflow action: it decodes the
 // action's body, applies it and answers with the updated request.
-func (h *Repairs) RepairStep(act models.RepairAction) fiber.Handler {
+func (h *Repairs) RepairStep(act repair.RepairAction) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := ParamID(c, "id")
 		if err != nil {
@@ -279,7 +273,7 @@ func (h *Repairs) RepairStep(act models.RepairAction) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		d, err := h.Store.ActOnRepair(c.UserContext(), UserFrom(c), id, step)
+		d, err := h.svc.ActOnRepair(c.UserContext(), UserFrom(c), id, step)
 		if err != nil {
 			return err
 		}
@@ -287,28 +281,28 @@ func (h *Repairs) RepairStep(act models.RepairAction) fiber.Handler {
 	}
 }
 
-func decodeStep(c *fiber.Ctx, act models.RepairAction) (models.RepairStep, error) {
-	step := models.RepairStep{Action: act}
+func decodeStep(c *fiber.Ctx, act repair.RepairAction) (repair.RepairStep, error) {
+	step := repair.RepairStep{Action: act}
 	switch act {
-	case models.RepairAssign:
+	case repair.RepairAssign:
 		var req assignRequest
 		err := Decode(c, &req)
 		step.TechnicianID = req.TechnicianID
 		return step, err
-	case models.RepairResolve:
+	case repair.RepairResolve:
 		var req noteRequest
 		if err := Decode(c, &req); err != nil {
 			return step, err
 		}
 		step.Note = req.Note
 		return step, requireText("note", &step.Note)
-	case models.RepairFeedback, models.RepairCallback:
+	case repair.RepairFeedback, repair.RepairCallback:
 		var req scoresRequest
 		err := Decode(c, &req)
-		step.Scores = models.RepairScores{Attitude: req.Attitude, Quality: req.Quality, Cleanliness: req.Cleanliness,
+		step.Scores = repair.RepairScores{Attitude: req.Attitude, Quality: req.Quality, Cleanliness: req.Cleanliness,
 			Comment: strings.TrimSpace(req.Comment)}
 		return step, err
-	case models.RepairCancel, models.RepairReject, models.RepairReopen:
+	case repair.RepairCancel, repair.RepairReject, repair.RepairReopen:
 		var req reasonRequest
 		if err := Decode(c, &req); err != nil {
 			return step, err

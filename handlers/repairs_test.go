@@ -10,7 +10,9 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/handlers"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/repair"
+	"houqin/models/store"
 )
 
 // repairDesk is a running service with the people of one repair.
@@ -24,9 +26,9 @@ func newRepairDesk(t *testing.T, opts ...apitest.Option) *repairDesk {
 	t.Helper()
 	env := apitest.New(t, opts...)
 	return &repairDesk{env: env,
-		staff: env.NewUser(), other: env.NewUser(), desk: env.NewUser(models.RoleDispatcher),
-		tech: env.NewUser(models.RoleTechnician), tech2: env.NewUser(models.RoleTechnician),
-		admin: env.NewUser(models.RoleAdmin)}
+		staff: env.NewUser(), other: env.NewUser(), desk: env.NewUser(store.RoleDispatcher),
+		tech: env.NewUser(store.RoleTechnician), tech2: env.NewUser(store.RoleTechnician),
+		admin: env.NewUser(store.RoleAdmin)}
 }
 
 var acRepair = map[string]any{"category": "air_conditioning", "location": "1号楼三楼第一会议室",
@@ -104,7 +106,7 @@ func (d *repairDesk) reach(t *testing.T, status string) int64 {
 func (d *repairDesk) advance(dur time.Duration) {
 	d.env.Clock.Advance(dur)
 	for _, u := range []*apitest.User{&d.staff, &d.other, &d.desk, &d.tech, &d.tech2, &d.admin} {
-		token, err := d.env.Server.API.Tokens.Issue(u.ID)
+		token, err := d.env.Server.Tokens.Issue(u.ID)
 		if err != nil {
 			d.env.T.Fatal(err)
 		}
@@ -124,8 +126,8 @@ func TestRepairLifecycle(t *testing.T) {
 	d := newRepairDesk(t)
 	env := d.env
 	// A phone for the requester, so pushes are queued in the outbox.
-	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		return tx.Create(&models.Device{UserID: d.staff.ID, Token: "fcm-token-staff", Platform: "android", LastSeenAt: tx.Now}).Error
+	if err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		return tx.Create(&notify.Device{UserID: d.staff.ID, Token: "fcm-token-staff", Platform: "android", LastSeenAt: tx.Now}).Error
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +136,7 @@ func TestRepairLifecycle(t *testing.T) {
 	if !regexp.MustCompile(`^BX-20261201-\d{4}$`).MatchString(r.Ticket) {
 		t.Errorf("ticket %q is not BX-YYYYMMDD-NNNN", r.Ticket)
 	}
-	if r.Status != models.RepairSubmitted || r.Requester.ID != d.staff.ID || r.EnteredBy.ID != d.staff.ID || r.Technician != nil {
+	if r.Status != repair.RepairSubmitted || r.Requester.ID != d.staff.ID || r.EnteredBy.ID != d.staff.ID || r.Technician != nil {
 		t.Errorf("new repair: %+v", r.RepairOut)
 	}
 	if !r.RespondBy.Equal(apitest.Epoch.Add(2*time.Hour)) || !r.DueAt.Equal(apitest.Epoch.Add(24*time.Hour)) {
@@ -154,16 +156,16 @@ func TestRepairLifecycle(t *testing.T) {
 		name   string
 		u      apitest.User
 		action string
-		want   models.RepairStatus
+		want   repair.RepairStatus
 		tech   []string // new notices of the technician
 	}{
-		{"dispatcher assigns", d.desk, "assign", models.RepairAssigned, []string{"repair.assigned"}},
-		{"technician starts", d.tech, "start", models.RepairInProgress, nil},
-		{"technician resolves", d.tech, "resolve", models.RepairResolved, nil},
-		{"requester reopens", d.staff, "reopen", models.RepairAssigned, []string{"repair.reopened"}},
-		{"technician starts again", d.tech, "start", models.RepairInProgress, nil},
-		{"technician resolves again", d.tech, "resolve", models.RepairResolved, nil},
-		{"requester rates", d.staff, "feedback", models.RepairClosed, nil},
+		{"dispatcher assigns", d.desk, "assign", repair.RepairAssigned, []string{"repair.assigned"}},
+		{"technician starts", d.tech, "start", repair.RepairInProgress, nil},
+		{"technician resolves", d.tech, "resolve", repair.RepairResolved, nil},
+		{"requester reopens", d.staff, "reopen", repair.RepairAssigned, []string{"repair.reopened"}},
+		{"technician starts again", d.tech, "start", repair.RepairInProgress, nil},
+		{"technician resolves again", d.tech, "resolve", repair.RepairResolved, nil},
+		{"requester rates", d.staff, "feedback", repair.RepairClosed, nil},
 	}
 	requesterNotices := 0
 	for _, s := range steps {
@@ -197,7 +199,7 @@ func TestRepairLifecycle(t *testing.T) {
 	}
 	wantActions := "create,assign,start,resolve,reopen,start,resolve,feedback"
 	var actions []string
-	prev := models.RepairStatus("")
+	prev := repair.RepairStatus("")
 	for _, e := range final.Events {
 		actions = append(actions, string(e.Action))
 		if e.FromStatus != prev {
@@ -214,13 +216,13 @@ func TestRepairLifecycle(t *testing.T) {
 
 	// Every notice of the requester was queued for their phone, in the same
 	// transaction as the change.
-	var jobs []models.OutboxJob
+	var jobs []notify.OutboxJob
 	env.Store.Read(context.Background()).Where("notification_id IN (SELECT id FROM notifications WHERE user_id = ?)", d.staff.ID).Find(&jobs)
 	if len(jobs) != requesterNotices {
 		t.Errorf("%d outbox jobs for the requester, want %d", len(jobs), requesterNotices)
 	}
 	for _, j := range jobs {
-		if j.Status != models.OutboxPending || j.CollapseKey != fmt.Sprintf("repair-%d", r.ID) || j.TTLSeconds <= 0 {
+		if j.Status != notify.OutboxPending || j.CollapseKey != fmt.Sprintf("repair-%d", r.ID) || j.TTLSeconds <= 0 {
 			t.Errorf("outbox job %+v", j)
 		}
 	}
@@ -276,7 +278,7 @@ func TestRepairEnteredByTheDesk(t *testing.T) {
 // someone allowed to do it: only the workflow table's pairs succeed.
 func TestRepairTransitions(t *testing.T) {
 	d := newRepairDesk(t)
-	allowed := map[string]map[string]models.RepairStatus{
+	allowed := map[string]map[string]repair.RepairStatus{
 		"submitted":   {"assign": "assigned", "cancel": "cancelled", "reject": "rejected"},
 		"assigned":    {"assign": "assigned", "start": "in_progress", "cancel": "cancelled", "reject": "rejected"},
 		"in_progress": {"assign": "assigned", "resolve": "resolved"},
@@ -390,7 +392,7 @@ func TestRepairRoleBoundaries(t *testing.T) {
 		out := d.mustAct(t, d.desk, mine, "assign", map[string]any{"technician_id": d.tech2.ID})
 		// The timeline still names the first technician it was given to.
 		for _, e := range out.Events {
-			if e.Action == models.RepairAssign && (e.Technician == nil || e.Technician.Name == "") {
+			if e.Action == repair.RepairAssign && (e.Technician == nil || e.Technician.Name == "") {
 				t.Errorf("assign step %d names technician %+v", e.ID, e.Technician)
 			}
 		}
@@ -473,7 +475,7 @@ func TestRepairOverdue(t *testing.T) {
 	}
 	flag := func(want int) {
 		t.Helper()
-		n, err := env.Store.FlagOverdueRepairs(context.Background())
+		n, err := env.Server.Repairs.FlagOverdueRepairs(context.Background())
 		if err != nil || n != want {
 			t.Fatalf("flagged %d (%v), want %d", n, err, want)
 		}

@@ -5,22 +5,23 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 // UserOut is a user as the API shows it.
 type UserOut struct {
-	ID         int64         `json:"id"`
-	Username   string        `json:"username"`
-	Name       string        `json:"name"`
-	Phone      string        `json:"phone"`
-	Department string        `json:"department"`
-	Roles      []models.Role `json:"roles"`
-	Active     bool          `json:"active"`
-	CreatedAt  time.Time     `json:"created_at"`
+	ID         int64        `json:"id"`
+	Username   string       `json:"username"`
+	Name       string       `json:"name"`
+	Phone      string       `json:"phone"`
+	Department string       `json:"department"`
+	Roles      []store.Role `json:"roles"`
+	Active     bool         `json:"active"`
+	CreatedAt  time.Time    `json:"created_at"`
 }
 
-func userOut(u models.User) UserOut {
+func userOut(u people.User) UserOut {
 	return UserOut{ID: u.ID, Username: u.Username, Name: u.Name, Phone: u.Phone, Department: u.Department,
 		Roles: u.Roles, Active: u.Active, CreatedAt: u.CreatedAt}
 }
@@ -38,30 +39,30 @@ type sessionOut struct {
 	User         UserOut `json:"user"`
 }
 
-func (a *API) session(c *fiber.Ctx, u *models.User, refresh string) error {
-	access, err := a.Tokens.Issue(u.ID)
+func (h *People) session(c *fiber.Ctx, u *people.User, refresh string) error {
+	access, err := h.tokens.Issue(u.ID)
 	if err != nil {
 		return err
 	}
 	return c.JSON(sessionOut{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
-		ExpiresIn: int(a.Tokens.TTL() / time.Second), User: userOut(*u)})
+		ExpiresIn: int(h.tokens.TTL() / time.Second), User: userOut(*u)})
 }
 
 // Login exchanges a username and password for a token pair.
-func (a *API) Login(c *fiber.Ctx) error {
+func (h *People) Login(c *fiber.Ctx) error {
 	var req loginRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	u, err := a.Store.Authenticate(c.UserContext(), req.Username, req.Password)
+	u, err := h.svc.Authenticate(c.UserContext(), req.Username, req.Password)
 	if err != nil {
 		return err
 	}
-	refresh, err := a.Store.StartSession(c.UserContext(), u.ID)
+	refresh, err := h.svc.StartSession(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
-	return a.session(c, u, refresh)
+	return h.session(c, u, refresh)
 }
 
 type refreshRequest struct {
@@ -69,16 +70,16 @@ type refreshRequest struct {
 }
 
 // Refresh rotates a refresh token into a new pair.
-func (a *API) Refresh(c *fiber.Ctx) error {
+func (h *People) Refresh(c *fiber.Ctx) error {
 	var req refreshRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	u, next, err := a.Store.Refresh(c.UserContext(), req.RefreshToken)
+	u, next, err := h.svc.Refresh(c.UserContext(), req.RefreshToken)
 	if err != nil {
 		return err
 	}
-	return a.session(c, u, next)
+	return h.session(c, u, next)
 }
 
 type logoutRequest struct {
@@ -90,17 +91,17 @@ type logoutRequest struct {
 
 // Logout ends the session the refresh token belongs to and forgets the
 // named device tokens of its user.
-func (a *API) Logout(c *fiber.Ctx) error {
+func (h *People) Logout(c *fiber.Ctx) error {
 	var req logoutRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	userID, err := a.Store.EndSession(c.UserContext(), req.RefreshToken)
+	userID, err := h.svc.EndSession(c.UserContext(), req.RefreshToken)
 	if err != nil {
 		return err
 	}
 	if userID != 0 {
-		if _, err := a.Store.ForgetDeviceTokens(c.UserContext(), userID, req.DeviceTokens); err != nil {
+		if _, err := h.devices.ForgetDeviceTokens(c.UserContext(), userID, req.DeviceTokens); err != nil {
 			return err
 		}
 	}
@@ -108,8 +109,8 @@ func (a *API) Logout(c *fiber.Ctx) error {
 }
 
 // Me returns the caller's profile.
-func (a *API) Me(c *fiber.Ctx) error {
-	u, err := a.Store.ActiveUser(c.UserContext(), UserFrom(c).ID)
+func (h *People) Me(c *fiber.Ctx) error {
+	u, err := h.svc.ActiveUser(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}

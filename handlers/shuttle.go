@@ -5,7 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 type stopOut struct {
@@ -16,7 +17,7 @@ type stopOut struct {
 	Lng  float64 `json:"lng"`
 }
 
-func shuttleStopOut(s models.ShuttleStop) stopOut {
+func shuttleStopOut(s shuttle.ShuttleStop) stopOut {
 	return stopOut{ID: s.ID, Seq: s.Seq, Name: s.Name, Lat: s.Lat, Lng: s.Lng}
 }
 
@@ -28,7 +29,7 @@ type routeOut struct {
 	Stops  []stopOut `json:"stops"`
 }
 
-func shuttleRouteOut(r models.ShuttleRoute) routeOut {
+func shuttleRouteOut(r shuttle.ShuttleRoute) routeOut {
 	out := routeOut{ID: r.ID, Name: r.Name, Color: r.Color, Active: r.Active, Stops: make([]stopOut, len(r.Stops))}
 	for i, s := range r.Stops {
 		out.Stops[i] = shuttleStopOut(s)
@@ -38,8 +39,8 @@ func shuttleRouteOut(r models.ShuttleRoute) routeOut {
 
 // ListShuttleRoutes lists the active routes with their stops (admins also
 // see inactive ones). A short list: always one page.
-func (a *API) ListShuttleRoutes(c *fiber.Ctx) error {
-	rows, err := a.Store.ShuttleRoutes(c.UserContext(), UserFrom(c).Is(models.RoleAdmin))
+func (h *Shuttle) ListShuttleRoutes(c *fiber.Ctx) error {
+	rows, err := h.svc.ShuttleRoutes(c.UserContext(), UserFrom(c).Is(store.RoleAdmin))
 	if err != nil {
 		return err
 	}
@@ -55,13 +56,13 @@ type serviceOut struct {
 
 type routeTimetableOut struct {
 	routeOut
-	Date      models.Date   `json:"date"`
+	Date      store.Date    `json:"date"`
 	Service   serviceOut    `json:"service"`
 	Timetable []scheduleOut `json:"timetable"`
 }
 
 // serviceOfDay explains a date: its plain weekday, a holiday or a moved workday.
-func serviceOfDay(d models.ServiceDay) serviceOut {
+func serviceOfDay(d shuttle.ServiceDay) serviceOut {
 	out := serviceOut{Runs: d.Weekday != 0, Kind: "regular"}
 	if d.Weekday != 0 {
 		out.Weekday = &d.Weekday
@@ -74,16 +75,16 @@ func serviceOfDay(d models.ServiceDay) serviceOut {
 
 // GetShuttleRoute shows a route's stops and its timetable for ?date=
 // (default today), with the service calendar applied.
-func (a *API) GetShuttleRoute(c *fiber.Ctx) error {
+func (h *Shuttle) GetShuttleRoute(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	date, err := QueryDate(c, "date", a.Store.Today())
+	date, err := QueryDate(c, "date", h.svc.Today())
 	if err != nil {
 		return err
 	}
-	tt, err := a.Store.ShuttleRouteTimetable(c.UserContext(), UserFrom(c), id, date)
+	tt, err := h.svc.ShuttleRouteTimetable(c.UserContext(), UserFrom(c), id, date)
 	if err != nil {
 		return err
 	}
@@ -128,7 +129,7 @@ type tripOut struct {
 	RouteName    string        `json:"route_name"`
 	RouteColor   string        `json:"route_color"`
 	ScheduleID   int64         `json:"schedule_id"`
-	ServiceDate  models.Date   `json:"service_date"`
+	ServiceDate  store.Date    `json:"service_date"`
 	DepartureAt  time.Time     `json:"departure_at"`
 	Status       string        `json:"status"`
 	DelayMinutes int           `json:"delay_minutes"`
@@ -141,7 +142,7 @@ type tripOut struct {
 	Stops        []tripStopOut `json:"stops"`
 }
 
-func shuttleTripOut(v models.TripView) tripOut {
+func shuttleTripOut(v shuttle.TripView) tripOut {
 	t := v.ShuttleTrip
 	out := tripOut{ID: t.ID, RouteID: t.RouteID, RouteName: v.RouteName, RouteColor: v.RouteColor, ScheduleID: t.ScheduleID,
 		ServiceDate: t.ServiceDate, DepartureAt: t.DepartureAt, Status: t.Status, DelayMinutes: t.DelayMinutes,
@@ -162,16 +163,16 @@ func shuttleTripOut(v models.TripView) tripOut {
 // ListShuttleTrips lists the trips of ?date= (default today), optionally of
 // one ?route_id=, with live status and estimates. Trips are created from
 // the timetable on the first request for a date. Always one page.
-func (a *API) ListShuttleTrips(c *fiber.Ctx) error {
-	date, err := QueryDate(c, "date", a.Store.Today())
+func (h *Shuttle) ListShuttleTrips(c *fiber.Ctx) error {
+	date, err := QueryDate(c, "date", h.svc.Today())
 	if err != nil {
 		return err
 	}
 	routeID, err := QueryInt(c, "route_id", 0)
 	if err != nil || routeID < 0 {
-		return models.InvalidField("route_id", "must be a route id")
+		return store.InvalidField("route_id", "must be a route id")
 	}
-	rows, err := a.Store.ShuttleTrips(c.UserContext(), date, int64(routeID))
+	rows, err := h.svc.ShuttleTrips(c.UserContext(), date, int64(routeID))
 	if err != nil {
 		return err
 	}
@@ -179,12 +180,12 @@ func (a *API) ListShuttleTrips(c *fiber.Ctx) error {
 }
 
 // GetShuttleTrip shows one trip with its estimates.
-func (a *API) GetShuttleTrip(c *fiber.Ctx) error {
+func (h *Shuttle) GetShuttleTrip(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	v, err := a.Store.ShuttleTrip(c.UserContext(), id)
+	v, err := h.svc.ShuttleTrip(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 type stopRequest struct {
@@ -22,16 +23,16 @@ type createRouteRequest struct {
 }
 
 // CreateShuttleRoute adds a route with its stops in order (admin).
-func (a *API) CreateShuttleRoute(c *fiber.Ctx) error {
+func (h *Shuttle) CreateShuttleRoute(c *fiber.Ctx) error {
 	var req createRouteRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := models.NewShuttleRoute{Name: req.Name, Color: req.Color, Active: req.Active == nil || *req.Active}
+	in := shuttle.NewShuttleRoute{Name: req.Name, Color: req.Color, Active: req.Active == nil || *req.Active}
 	for _, s := range req.Stops {
-		in.Stops = append(in.Stops, models.StopInput{Name: s.Name, Lat: *s.Lat, Lng: *s.Lng})
+		in.Stops = append(in.Stops, shuttle.StopInput{Name: s.Name, Lat: *s.Lat, Lng: *s.Lng})
 	}
-	r, err := a.Store.CreateShuttleRoute(c.UserContext(), in)
+	r, err := h.svc.CreateShuttleRoute(c.UserContext(), in)
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ type updateRouteRequest struct {
 }
 
 // UpdateShuttleRoute renames, recolours or (de)activates a route (admin).
-func (a *API) UpdateShuttleRoute(c *fiber.Ctx) error {
+func (h *Shuttle) UpdateShuttleRoute(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -54,7 +55,7 @@ func (a *API) UpdateShuttleRoute(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	r, err := a.Store.UpdateShuttleRoute(c.UserContext(), id, models.ShuttleRoutePatch{Name: req.Name, Color: req.Color, Active: req.Active})
+	r, err := h.svc.UpdateShuttleRoute(c.UserContext(), id, shuttle.ShuttleRoutePatch{Name: req.Name, Color: req.Color, Active: req.Active})
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ type updateStopRequest struct {
 }
 
 // UpdateShuttleStop corrects a stop's name or place (admin).
-func (a *API) UpdateShuttleStop(c *fiber.Ctx) error {
+func (h *Shuttle) UpdateShuttleStop(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -77,7 +78,7 @@ func (a *API) UpdateShuttleStop(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	s, err := a.Store.UpdateShuttleStop(c.UserContext(), id, models.ShuttleStopPatch{Name: req.Name, Lat: req.Lat, Lng: req.Lng})
+	s, err := h.svc.UpdateShuttleStop(c.UserContext(), id, shuttle.ShuttleStopPatch{Name: req.Name, Lat: req.Lat, Lng: req.Lng})
 	if err != nil {
 		return err
 	}
@@ -96,23 +97,23 @@ type scheduleOut struct {
 	Active      bool       `json:"active"`
 }
 
-func shuttleScheduleOut(s models.ShuttleSchedule) scheduleOut {
+func shuttleScheduleOut(s shuttle.ShuttleSchedule) scheduleOut {
 	out := scheduleOut{ID: s.ID, RouteID: s.RouteID, Departure: s.Clock(), StopMinutes: s.StopMinutes,
 		StopTimes: make([]string, len(s.StopMinutes)), Weekdays: s.Weekdays.List(),
 		Vehicle: vehicleOut{Plate: s.VehiclePlate, Seats: s.VehicleSeats}, DriverID: s.DriverID, Active: s.Active}
 	for i, m := range s.StopMinutes {
-		out.StopTimes[i] = models.ClockOf((s.DepartureMinute + m) % (24 * 60))
+		out.StopTimes[i] = shuttle.ClockOf((s.DepartureMinute + m) % (24 * 60))
 	}
 	return out
 }
 
 // ListShuttleSchedules lists every schedule of a route (admin).
-func (a *API) ListShuttleSchedules(c *fiber.Ctx) error {
+func (h *Shuttle) ListShuttleSchedules(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	rows, err := a.Store.ShuttleSchedules(c.UserContext(), id)
+	rows, err := h.svc.ShuttleSchedules(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -130,7 +131,7 @@ type scheduleRequest struct {
 }
 
 // CreateShuttleSchedule adds a run to a route's timetable (admin).
-func (a *API) CreateShuttleSchedule(c *fiber.Ctx) error {
+func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -139,12 +140,12 @@ func (a *API) CreateShuttleSchedule(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	dep, err := models.ParseClock(req.Departure)
+	dep, err := shuttle.ParseClock(req.Departure)
 	if err != nil {
-		return models.InvalidField("departure", err.Error())
+		return store.InvalidField("departure", err.Error())
 	}
-	sc, err := a.Store.CreateShuttleSchedule(c.UserContext(), id, models.ScheduleInput{DepartureMinute: dep,
-		StopMinutes: req.StopMinutes, Weekdays: models.WeekdaysOf(req.Weekdays...), VehiclePlate: req.VehiclePlate,
+	sc, err := h.svc.CreateShuttleSchedule(c.UserContext(), id, shuttle.ScheduleInput{DepartureMinute: dep,
+		StopMinutes: req.StopMinutes, Weekdays: shuttle.WeekdaysOf(req.Weekdays...), VehiclePlate: req.VehiclePlate,
 		VehicleSeats: req.VehicleSeats, DriverID: req.DriverID, Active: req.Active == nil || *req.Active})
 	if err != nil {
 		return err
@@ -164,7 +165,7 @@ type updateScheduleRequest struct {
 
 // UpdateShuttleSchedule changes a run of the timetable (admin); trips not
 // yet started follow it.
-func (a *API) UpdateShuttleSchedule(c *fiber.Ctx) error {
+func (h *Shuttle) UpdateShuttleSchedule(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -173,23 +174,23 @@ func (a *API) UpdateShuttleSchedule(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	p := models.SchedulePatch{VehiclePlate: req.VehiclePlate, VehicleSeats: req.VehicleSeats, DriverID: req.DriverID, Active: req.Active}
+	p := shuttle.SchedulePatch{VehiclePlate: req.VehiclePlate, VehicleSeats: req.VehicleSeats, DriverID: req.DriverID, Active: req.Active}
 	if req.Departure != nil {
-		dep, err := models.ParseClock(*req.Departure)
+		dep, err := shuttle.ParseClock(*req.Departure)
 		if err != nil {
-			return models.InvalidField("departure", err.Error())
+			return store.InvalidField("departure", err.Error())
 		}
 		p.DepartureMinute = &dep
 	}
 	if req.StopMinutes != nil {
-		m := models.Minutes(req.StopMinutes)
+		m := shuttle.Minutes(req.StopMinutes)
 		p.StopMinutes = &m
 	}
 	if req.Weekdays != nil {
-		w := models.WeekdaysOf(req.Weekdays...)
+		w := shuttle.WeekdaysOf(req.Weekdays...)
 		p.Weekdays = &w
 	}
-	sc, err := a.Store.UpdateShuttleSchedule(c.UserContext(), id, p)
+	sc, err := h.svc.UpdateShuttleSchedule(c.UserContext(), id, p)
 	if err != nil {
 		return err
 	}
@@ -197,20 +198,20 @@ func (a *API) UpdateShuttleSchedule(c *fiber.Ctx) error {
 }
 
 type calendarDayOut struct {
-	Date   models.Date `json:"date"`
-	Kind   string      `json:"kind"`
-	RunsAs *int        `json:"runs_as"`
-	Note   string      `json:"note"`
+	Date   store.Date `json:"date"`
+	Kind   string     `json:"kind"`
+	RunsAs *int       `json:"runs_as"`
+	Note   string     `json:"note"`
 }
 
-func calendarKind(d models.ShuttleCalendarDay) string {
+func calendarKind(d shuttle.ShuttleCalendarDay) string {
 	if d.NoService {
 		return "holiday"
 	}
 	return "workday"
 }
 
-func shuttleCalendarDayOut(d models.ShuttleCalendarDay) calendarDayOut {
+func shuttleCalendarDayOut(d shuttle.ShuttleCalendarDay) calendarDayOut {
 	out := calendarDayOut{Date: d.Date, Kind: calendarKind(d), Note: d.Note}
 	if !d.NoService {
 		out.RunsAs = &d.RunsAs
@@ -220,8 +221,8 @@ func shuttleCalendarDayOut(d models.ShuttleCalendarDay) calendarDayOut {
 
 // ShuttleCalendar lists the calendar exceptions from ?from= (default
 // today) to ?to= (default a year later). Always one page.
-func (a *API) ShuttleCalendar(c *fiber.Ctx) error {
-	from, err := QueryDate(c, "from", a.Store.Today())
+func (h *Shuttle) ShuttleCalendar(c *fiber.Ctx) error {
+	from, err := QueryDate(c, "from", h.svc.Today())
 	if err != nil {
 		return err
 	}
@@ -229,7 +230,7 @@ func (a *API) ShuttleCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := a.Store.ShuttleCalendar(c.UserContext(), from, to)
+	rows, err := h.svc.ShuttleCalendar(c.UserContext(), from, to)
 	if err != nil {
 		return err
 	}
@@ -242,17 +243,17 @@ type calendarDayRequest struct {
 	Note   string `json:"note" validate:"max=100"`
 }
 
-func paramDate(c *fiber.Ctx) (models.Date, error) {
-	d, err := models.ParseDate(strings.Clone(c.Params("date")))
+func paramDate(c *fiber.Ctx) (store.Date, error) {
+	d, err := store.ParseDate(strings.Clone(c.Params("date")))
 	if err != nil {
-		return d, models.InvalidField("date", "must be a date YYYY-MM-DD")
+		return d, store.InvalidField("date", "must be a date YYYY-MM-DD")
 	}
 	return d, nil
 }
 
 // SetShuttleCalendarDay makes a date a holiday (no service) or a moved
 // workday (调休) running the timetable of weekday runs_as (admin).
-func (a *API) SetShuttleCalendarDay(c *fiber.Ctx) error {
+func (h *Shuttle) SetShuttleCalendarDay(c *fiber.Ctx) error {
 	date, err := paramDate(c)
 	if err != nil {
 		return err
@@ -261,23 +262,23 @@ func (a *API) SetShuttleCalendarDay(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	day := models.ShuttleCalendarDay{Date: date, NoService: req.Kind == "holiday", Note: req.Note}
+	day := shuttle.ShuttleCalendarDay{Date: date, NoService: req.Kind == "holiday", Note: req.Note}
 	if req.RunsAs != nil {
 		day.RunsAs = *req.RunsAs
 	}
-	if err := a.Store.SetShuttleCalendarDay(c.UserContext(), day); err != nil {
+	if err := h.svc.SetShuttleCalendarDay(c.UserContext(), day); err != nil {
 		return err
 	}
 	return c.JSON(shuttleCalendarDayOut(day))
 }
 
 // DeleteShuttleCalendarDay returns a date to its plain weekday (admin).
-func (a *API) DeleteShuttleCalendarDay(c *fiber.Ctx) error {
+func (h *Shuttle) DeleteShuttleCalendarDay(c *fiber.Ctx) error {
 	date, err := paramDate(c)
 	if err != nil {
 		return err
 	}
-	if err := a.Store.DeleteShuttleCalendarDay(c.UserContext(), date); err != nil {
+	if err := h.svc.DeleteShuttleCalendarDay(c.UserContext(), date); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -290,7 +291,7 @@ type reassignTripRequest struct {
 }
 
 // ReassignTrip changes the driver or vehicle of one dated trip (admin).
-func (a *API) ReassignTrip(c *fiber.Ctx) error {
+func (h *Shuttle) ReassignTrip(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -299,9 +300,9 @@ func (a *API) ReassignTrip(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	p := models.TripPatch{DriverID: req.DriverID, VehiclePlate: req.VehiclePlate, VehicleSeats: req.VehicleSeats}
-	if err := a.Store.ReassignTrip(c.UserContext(), id, p); err != nil {
+	p := shuttle.TripPatch{DriverID: req.DriverID, VehiclePlate: req.VehiclePlate, VehicleSeats: req.VehicleSeats}
+	if err := h.svc.ReassignTrip(c.UserContext(), id, p); err != nil {
 		return err
 	}
-	return a.GetShuttleTrip(c)
+	return h.GetShuttleTrip(c)
 }

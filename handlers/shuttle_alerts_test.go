@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/shuttle"
 )
 
 func TestShuttleRouteFollowers(t *testing.T) {
@@ -51,12 +52,12 @@ func TestShuttleRouteFollowers(t *testing.T) {
 			t.Fatalf("%d outbox rows, want 3", len(jobs))
 		}
 		for _, j := range jobs {
-			if !j.High || j.CollapseKey != apitest.Path("shuttle-trip-%d", tr.ID) || j.TTLSeconds <= 0 || j.Status != models.OutboxPending {
+			if !j.High || j.CollapseKey != apitest.Path("shuttle-trip-%d", tr.ID) || j.TTLSeconds <= 0 || j.Status != notify.OutboxPending {
 				t.Fatalf("outbox row = %+v", j)
 			}
 		}
 		n := env.Inbox(w.staff.ID)[0]
-		if n.Category != models.CategoryShuttle || n.Data["type"] != "shuttle_trip" || n.Data["status"] != "departed" ||
+		if n.Category != notify.CategoryShuttle || n.Data["type"] != "shuttle_trip" || n.Data["status"] != "departed" ||
 			n.Data["id"] != apitest.Path("%d", tr.ID) || n.Title != "政法班车 09:30 已发车" {
 			t.Fatalf("notification = %+v", n)
 		}
@@ -147,7 +148,7 @@ func TestShuttleStopFollowers(t *testing.T) {
 	t.Run("never twice for the same trip", func(t *testing.T) {
 		w.at(9, 46)
 		w.positions(t, tr.ID, shuttleFix(31.755, env.Clock.Now()))
-		if err := env.Store.SweepShuttleStopAlerts(context.Background()); err != nil {
+		if err := env.Server.Shuttle.SweepShuttleStopAlerts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if approaching() != 1 {
@@ -168,7 +169,7 @@ func TestShuttleStopFollowers(t *testing.T) {
 			t.Fatal("alerted at departure, 20 minutes away")
 		}
 		w.at(10, 17) // timetable 10:20 at the stop, plus 2 minutes late
-		if err := env.Store.SweepShuttleStopAlerts(context.Background()); err != nil {
+		if err := env.Server.Shuttle.SweepShuttleStopAlerts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if approaching() != 2 {
@@ -178,7 +179,7 @@ func TestShuttleStopFollowers(t *testing.T) {
 	t.Run("unfollowing a stop", func(t *testing.T) {
 		apitest.Expect(t, env.Delete(apitest.Path("/api/v1/me/subscriptions/stops/%d", last), w.staff.Token), http.StatusNoContent)
 		var n int64
-		env.Store.Read(context.Background()).Model(&models.ShuttleStopFollow{}).Count(&n)
+		env.Store.Read(context.Background()).Model(&shuttle.ShuttleStopFollow{}).Count(&n)
 		if n != 0 {
 			t.Fatalf("%d stop follows left", n)
 		}

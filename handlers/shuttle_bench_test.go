@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 // shuttleFleet is shuttleBuses buses, each a departed trip with its own
@@ -54,41 +55,41 @@ func newShuttleFleet(tb testing.TB, routes int) *shuttleFleet {
 	// the future".
 	f := &shuttleFleet{env: env, buses: make([]shuttleBus, shuttleBuses), realStart: realStart,
 		at: func(n int64) time.Time { return epoch.Add(-time.Hour + time.Duration(n)*2*time.Second) }}
-	adminUser := env.NewUser(models.RoleAdmin)
+	adminUser := env.NewUser(store.RoleAdmin)
 	admin := adminUser.Actor()
-	stops := []models.StopInput{{Name: "湖塘", Lat: 31.70, Lng: shuttleStopLng}, {Name: "法院", Lat: 31.72, Lng: shuttleStopLng},
+	stops := []shuttle.StopInput{{Name: "湖塘", Lat: 31.70, Lng: shuttleStopLng}, {Name: "法院", Lat: 31.72, Lng: shuttleStopLng},
 		{Name: "检察院", Lat: 31.74, Lng: shuttleStopLng}, {Name: "区行政中心", Lat: 31.76, Lng: shuttleStopLng}}
 	for i := range routes {
-		route, err := env.Store.CreateShuttleRoute(ctx, models.NewShuttleRoute{Name: fmt.Sprintf("政法班车%d号线", i+1), Active: true, Stops: stops})
+		route, err := env.Server.Shuttle.CreateShuttleRoute(ctx, shuttle.NewShuttleRoute{Name: fmt.Sprintf("政法班车%d号线", i+1), Active: true, Stops: stops})
 		if err != nil {
 			tb.Fatal(err)
 		}
 		f.routes = append(f.routes, route.ID)
 		for range 20 {
 			u := env.NewUser()
-			if _, err := env.Store.FollowStop(ctx, u.ID, route.Stops[3].ID, 1); err != nil {
+			if _, err := env.Server.Shuttle.FollowStop(ctx, u.ID, route.Stops[3].ID, 1); err != nil {
 				tb.Fatal(err)
 			}
 		}
 	}
 	byDriver := map[int64]*shuttleBus{}
 	for i := range f.buses {
-		d := env.NewUser(models.RoleDriver)
+		d := env.NewUser(store.RoleDriver)
 		bs := &f.buses[i]
 		bs.route, bs.token, byDriver[d.ID] = f.routes[i%routes], d.Token, bs
-		_, err := env.Store.CreateShuttleSchedule(ctx, bs.route, models.ScheduleInput{DepartureMinute: 8*60 + 30,
-			StopMinutes: models.Minutes{0, 6, 12, 20}, Weekdays: models.WeekdaysOf(1, 2, 3, 4, 5, 6, 7), DriverID: &d.ID, Active: true})
+		_, err := env.Server.Shuttle.CreateShuttleSchedule(ctx, bs.route, shuttle.ScheduleInput{DepartureMinute: 8*60 + 30,
+			StopMinutes: shuttle.Minutes{0, 6, 12, 20}, Weekdays: shuttle.WeekdaysOf(1, 2, 3, 4, 5, 6, 7), DriverID: &d.ID, Active: true})
 		if err != nil {
 			tb.Fatal(err)
 		}
 	}
-	trips, err := env.Store.ShuttleTrips(ctx, env.Store.Today(), 0)
+	trips, err := env.Server.Shuttle.ShuttleTrips(ctx, env.Store.Today(), 0)
 	if err != nil || len(trips) != shuttleBuses {
 		tb.Fatalf("%d trips: %v", len(trips), err)
 	}
 	for _, t := range trips {
 		byDriver[*t.DriverID].trip = t.ID
-		if _, err := env.Store.ChangeTripStatus(ctx, admin, t.ID, models.TripStatusChange{Status: models.TripDeparted}); err != nil {
+		if _, err := env.Server.Shuttle.ChangeTripStatus(ctx, admin, t.ID, shuttle.TripStatusChange{Status: shuttle.TripDeparted}); err != nil {
 			tb.Fatal(err)
 		}
 	}

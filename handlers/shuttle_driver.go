@@ -5,16 +5,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/shuttle"
 )
 
 // DriverTrips lists the caller's trips on ?date= (default today).
-func (a *API) DriverTrips(c *fiber.Ctx) error {
-	date, err := QueryDate(c, "date", a.Store.Today())
+func (h *Shuttle) DriverTrips(c *fiber.Ctx) error {
+	date, err := QueryDate(c, "date", h.svc.Today())
 	if err != nil {
 		return err
 	}
-	rows, err := a.Store.DriverTrips(c.UserContext(), UserFrom(c).ID, date)
+	rows, err := h.svc.DriverTrips(c.UserContext(), UserFrom(c).ID, date)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ type tripStatusRequest struct {
 
 // ChangeTripStatus records a driver's status or delay report (assigned
 // driver or admin).
-func (a *API) ChangeTripStatus(c *fiber.Ctx) error {
+func (h *Shuttle) ChangeTripStatus(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -38,11 +38,11 @@ func (a *API) ChangeTripStatus(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	ch := models.TripStatusChange{Status: req.Status, DelayMinutes: req.DelayMinutes, Reason: req.Reason}
-	if _, err := a.Store.ChangeTripStatus(c.UserContext(), UserFrom(c), id, ch); err != nil {
+	ch := shuttle.TripStatusChange{Status: req.Status, DelayMinutes: req.DelayMinutes, Reason: req.Reason}
+	if _, err := h.svc.ChangeTripStatus(c.UserContext(), UserFrom(c), id, ch); err != nil {
 		return err
 	}
-	return a.GetShuttleTrip(c)
+	return h.GetShuttleTrip(c)
 }
 
 type fixRequest struct {
@@ -58,13 +58,13 @@ type positionsRequest struct {
 }
 
 type positionsOut struct {
-	Accepted   int                  `json:"accepted"`
-	Duplicates int                  `json:"duplicates"`
-	Rejected   []models.RejectedFix `json:"rejected"`
+	Accepted   int                   `json:"accepted"`
+	Duplicates int                   `json:"duplicates"`
+	Rejected   []shuttle.RejectedFix `json:"rejected"`
 }
 
 // RecordPositions takes a batch of GPS fixes from the trip's driver.
-func (a *API) RecordPositions(c *fiber.Ctx) error {
+func (h *Shuttle) RecordPositions(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -73,11 +73,11 @@ func (a *API) RecordPositions(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	fixes := make([]models.Fix, len(req.Positions))
+	fixes := make([]shuttle.Fix, len(req.Positions))
 	for i, p := range req.Positions {
-		fixes[i] = models.Fix{Lat: *p.Lat, Lng: *p.Lng, Speed: p.Speed, Heading: p.Heading, RecordedAt: p.RecordedAt.UTC()}
+		fixes[i] = shuttle.Fix{Lat: *p.Lat, Lng: *p.Lng, Speed: p.Speed, Heading: p.Heading, RecordedAt: p.RecordedAt.UTC()}
 	}
-	res, err := a.Store.RecordPositions(c.UserContext(), UserFrom(c), id, fixes)
+	res, err := h.svc.RecordPositions(c.UserContext(), UserFrom(c), id, fixes)
 	if err != nil {
 		return err
 	}

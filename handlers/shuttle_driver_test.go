@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/shuttle"
 )
 
 func TestShuttleDriverStatusRules(t *testing.T) {
@@ -129,7 +129,7 @@ func TestShuttlePositions(t *testing.T) {
 		if len(evs) != 1 || evs[0].Topic != apitest.Path("route:%d", w.route) || evs[0].Type != "trip.position" {
 			t.Fatalf("events = %+v", evs)
 		}
-		p, ok := evs[0].Data.(models.TripPositionEvent)
+		p, ok := evs[0].Data.(shuttle.TripPositionEvent)
 		if !ok || p.TripID != tr.ID || p.Lat != 31.7040 {
 			t.Fatalf("event data = %#v", evs[0].Data)
 		}
@@ -163,14 +163,14 @@ func TestShuttlePositions(t *testing.T) {
 	})
 	t.Run("old fixes are purged", func(t *testing.T) {
 		count := func() (n int64) {
-			w.env.Store.Read(context.Background()).Model(&models.ShuttlePosition{}).Count(&n)
+			w.env.Store.Read(context.Background()).Model(&shuttle.ShuttlePosition{}).Count(&n)
 			return n
 		}
 		if count() != 5 {
 			t.Fatalf("%d positions stored", count())
 		}
 		w.setClock(w.env.Clock.Now().Add(31 * 24 * time.Hour))
-		if err := w.env.Store.PurgeShuttlePositions(context.Background(), 30*24*time.Hour); err != nil {
+		if err := w.env.Server.Shuttle.PurgeShuttlePositions(context.Background(), 30*24*time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		if count() != 0 {
@@ -189,7 +189,7 @@ func TestShuttleStatusEvents(t *testing.T) {
 	if len(evs) != 1 || evs[0].Type != "trip.status" || evs[0].Topic != apitest.Path("route:%d", w.route) {
 		t.Fatalf("events = %+v", evs)
 	}
-	if d := evs[0].Data.(models.TripStatusEvent); d.TripID != tr.ID || d.Status != "departed" || d.DelayMinutes != 1 {
+	if d := evs[0].Data.(shuttle.TripStatusEvent); d.TripID != tr.ID || d.Status != "departed" || d.DelayMinutes != 1 {
 		t.Fatalf("event data = %+v", d)
 	}
 }

@@ -16,8 +16,8 @@ type followsOut struct {
 }
 
 // ShuttleFollows lists the routes and stops the caller follows.
-func (a *API) ShuttleFollows(c *fiber.Ctx) error {
-	routes, stops, err := a.Store.ShuttleFollows(c.UserContext(), UserFrom(c).ID)
+func (h *Shuttle) ShuttleFollows(c *fiber.Ctx) error {
+	routes, stops, err := h.svc.ShuttleFollows(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}
@@ -33,24 +33,24 @@ func (a *API) ShuttleFollows(c *fiber.Ctx) error {
 
 // FollowRoute subscribes the caller to a route's departures, delays and
 // cancellations (idempotent).
-func (a *API) FollowRoute(c *fiber.Ctx) error {
+func (h *Shuttle) FollowRoute(c *fiber.Ctx) error {
 	id, err := ParamID(c, "route_id")
 	if err != nil {
 		return err
 	}
-	if err := a.Store.FollowRoute(c.UserContext(), UserFrom(c).ID, id); err != nil {
+	if err := h.svc.FollowRoute(c.UserContext(), UserFrom(c).ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // UnfollowRoute ends a route subscription (idempotent).
-func (a *API) UnfollowRoute(c *fiber.Ctx) error {
+func (h *Shuttle) UnfollowRoute(c *fiber.Ctx) error {
 	id, err := ParamID(c, "route_id")
 	if err != nil {
 		return err
 	}
-	if err := a.Store.UnfollowRoute(c.UserContext(), UserFrom(c).ID, id); err != nil {
+	if err := h.svc.UnfollowRoute(c.UserContext(), UserFrom(c).ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -62,7 +62,7 @@ type followStopRequest struct {
 
 // FollowStop asks for a push when the next bus is minutes_before from the
 // stop; repeating it changes the minutes.
-func (a *API) FollowStop(c *fiber.Ctx) error {
+func (h *Shuttle) FollowStop(c *fiber.Ctx) error {
 	id, err := ParamID(c, "stop_id")
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (a *API) FollowStop(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	f, err := a.Store.FollowStop(c.UserContext(), UserFrom(c).ID, id, req.MinutesBefore)
+	f, err := h.svc.FollowStop(c.UserContext(), UserFrom(c).ID, id, req.MinutesBefore)
 	if err != nil {
 		return err
 	}
@@ -79,12 +79,12 @@ func (a *API) FollowStop(c *fiber.Ctx) error {
 }
 
 // UnfollowStop ends a stop subscription (idempotent).
-func (a *API) UnfollowStop(c *fiber.Ctx) error {
+func (h *Shuttle) UnfollowStop(c *fiber.Ctx) error {
 	id, err := ParamID(c, "stop_id")
 	if err != nil {
 		return err
 	}
-	if err := a.Store.UnfollowStop(c.UserContext(), UserFrom(c).ID, id); err != nil {
+	if err := h.svc.UnfollowStop(c.UserContext(), UserFrom(c).ID, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
 	"houqin/push"
 )
 
@@ -142,8 +142,8 @@ func TestShuttleLiveEvents(t *testing.T) {
 		}
 	})
 	t.Run("a stream on another route hears none of it", func(t *testing.T) {
-		notifyUsers(t, env, models.Notice{Category: models.CategoryShuttle, Type: "shuttle.test", Title: "哨兵通知",
-			Data: models.StringMap{"type": "shuttle_trip", "id": "0"}}, bystander.ID)
+		notifyUsers(t, env, notify.Notice{Category: notify.CategoryShuttle, Type: "shuttle.test", Title: "哨兵通知",
+			Data: notify.StringMap{"type": "shuttle_trip", "id": "0"}}, bystander.ID)
 		// Published after every route event above: had any reached this
 		// stream, it would come first.
 		if ev := elsewhere.next(); ev.Event != "notification" || ev.Data.Topic != "me" || !strings.Contains(string(ev.Data.Data), "哨兵通知") {

@@ -23,7 +23,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 const (
@@ -232,13 +233,13 @@ type receipt struct {
 // publishStamps notes when each position is handed to the broker, so that
 // the delay of the broker and the streams can be told from the ingest's.
 type publishStamps struct {
-	next models.Publisher
+	next store.Publisher
 	mu   sync.Mutex
 	at   map[fixKey]int64
 }
 
-func (p *publishStamps) Publish(ev models.Event) {
-	if pos, ok := ev.Data.(models.TripPositionEvent); ok {
+func (p *publishStamps) Publish(ev store.Event) {
+	if pos, ok := ev.Data.(shuttle.TripPositionEvent); ok {
 		now := time.Now().UnixNano()
 		p.mu.Lock()
 		p.at[fixKey{pos.TripID, pos.RecordedAt.UnixMilli()}] = now

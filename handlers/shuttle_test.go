@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 // shuttleWorld is a route of four stops 2.2 km apart going north, with one
@@ -30,7 +31,7 @@ const shuttleStopLng = 119.95
 func newShuttleWorld(t *testing.T, opts ...apitest.Option) *shuttleWorld {
 	t.Helper()
 	env := apitest.New(t, opts...)
-	w := &shuttleWorld{env: env, admin: env.NewUser(models.RoleAdmin), driver: env.NewUser(models.RoleDriver),
+	w := &shuttleWorld{env: env, admin: env.NewUser(store.RoleAdmin), driver: env.NewUser(store.RoleDriver),
 		staff: env.NewUser(), events: &shuttleRecorder{}, loc: env.Store.Location}
 	env.Store.Events = w.events
 	stops := make([]map[string]any, len(shuttleStopLats))
@@ -82,7 +83,7 @@ func (w *shuttleWorld) at(hour, minute int) time.Time {
 func (w *shuttleWorld) setClock(t time.Time) {
 	w.env.Clock.Set(t)
 	for _, u := range []*apitest.User{&w.admin, &w.driver, &w.staff} {
-		token, err := w.env.Server.API.Tokens.Issue(u.ID)
+		token, err := w.env.Server.Tokens.Issue(u.ID)
 		if err != nil {
 			w.env.T.Fatal(err)
 		}
@@ -169,20 +170,20 @@ func (w *shuttleWorld) positions(t *testing.T, trip int64, fixes ...map[string]a
 // announced.
 type shuttleRecorder struct {
 	mu     sync.Mutex
-	events []models.Event
+	events []store.Event
 }
 
-func (r *shuttleRecorder) Publish(ev models.Event) {
+func (r *shuttleRecorder) Publish(ev store.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, ev)
 }
 
 // route returns the events published on route topics, and forgets all.
-func (r *shuttleRecorder) route() []models.Event {
+func (r *shuttleRecorder) route() []store.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []models.Event
+	var out []store.Event
 	for _, ev := range r.events {
 		if strings.HasPrefix(ev.Topic, "route:") {
 			out = append(out, ev)
@@ -196,8 +197,8 @@ func (r *shuttleRecorder) route() []models.Event {
 // notifications also produce push outbox rows.
 func shuttleAddDevice(t *testing.T, env *apitest.Env, userID int64) {
 	t.Helper()
-	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		return tx.Create(&models.Device{UserID: userID, Token: apitest.Path("token-%d", userID), Platform: "android", LastSeenAt: tx.Now}).Error
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		return tx.Create(&notify.Device{UserID: userID, Token: apitest.Path("token-%d", userID), Platform: "android", LastSeenAt: tx.Now}).Error
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -212,9 +213,9 @@ func shuttleInbox(env *apitest.Env, userID int64) []string {
 	return out
 }
 
-func shuttleOutbox(t *testing.T, env *apitest.Env) []models.OutboxJob {
+func shuttleOutbox(t *testing.T, env *apitest.Env) []notify.OutboxJob {
 	t.Helper()
-	var jobs []models.OutboxJob
+	var jobs []notify.OutboxJob
 	if err := env.Store.Read(context.Background()).Order("id").Find(&jobs).Error; err != nil {
 		t.Fatal(err)
 	}

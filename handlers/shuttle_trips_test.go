@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/demo"
+	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 type shuttleTimetableJSON struct {
@@ -160,7 +162,7 @@ func TestShuttleTripsMaterializeOnceUnderConcurrentFirstReads(t *testing.T) {
 		}
 	}
 	var n int64
-	w.env.Store.Read(context.Background()).Model(&models.ShuttleTrip{}).Where("service_date = ?", "2026-12-02").Count(&n)
+	w.env.Store.Read(context.Background()).Model(&shuttle.ShuttleTrip{}).Where("service_date = ?", "2026-12-02").Count(&n)
 	if n != 2 {
 		t.Fatalf("%d trips stored, want 2", n)
 	}
@@ -176,7 +178,7 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 	w := newShuttleWorld(t)
 	env := w.env
 	tr := w.trip(t)
-	otherDriver := env.NewUser(models.RoleDriver)
+	otherDriver := env.NewUser(store.RoleDriver)
 	cases := []struct {
 		name, method, path, token string
 		body                      any
@@ -254,7 +256,7 @@ func TestShuttleRoleBoundaries(t *testing.T) {
 
 func TestShuttleDemoData(t *testing.T) {
 	env := apitest.New(t)
-	if _, err := env.Store.LoadDemo(context.Background(), "houqin-demo"); err != nil {
+	if _, err := demo.Load(context.Background(), env.Store, "houqin-demo"); err != nil {
 		t.Fatal(err)
 	}
 	staff := env.NewUser()

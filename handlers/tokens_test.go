@@ -15,7 +15,7 @@ func TestVerifiedTokensStillExpire(t *testing.T) {
 	u := env.NewUser()
 	apitest.Expect(t, env.Get("/api/v1/me", u.Token), http.StatusOK)
 	apitest.Expect(t, env.Get("/api/v1/me", u.Token), http.StatusOK)
-	env.Clock.Advance(env.Server.API.Tokens.TTL() + time.Minute)
+	env.Clock.Advance(env.Server.Tokens.TTL() + time.Minute)
 	apitest.Expect(t, env.Get("/api/v1/me", u.Token), http.StatusUnauthorized, "unauthorized")
 	apitest.Expect(t, env.Get("/api/v1/me", u.Token[:len(u.Token)-2]+"xx"), http.StatusUnauthorized, "unauthorized")
 }

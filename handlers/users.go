@@ -5,11 +5,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 // ListUsers lists users for admins, filtered by ?role=, ?q= and ?active=.
-func (a *API) ListUsers(c *fiber.Ctx) error {
+func (h *People) ListUsers(c *fiber.Ctx) error {
 	page, err := PageOf(c)
 	if err != nil {
 		return err
@@ -18,13 +19,13 @@ func (a *API) ListUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.UserFilter{Role: models.Role(c.Query("role")), Query: strings.Clone(c.Query("q")), Active: active}
+	f := people.UserFilter{Role: store.Role(c.Query("role")), Query: strings.Clone(c.Query("q")), Active: active}
 	if f.Role != "" {
-		if _, err := models.ParseRoles([]string{string(f.Role)}); err != nil {
-			return models.InvalidField("role", err.Error())
+		if _, err := store.ParseRoles([]string{string(f.Role)}); err != nil {
+			return store.InvalidField("role", err.Error())
 		}
 	}
-	rows, next, err := a.Store.ListUsers(c.UserContext(), f, page)
+	rows, next, err := h.svc.ListUsers(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
@@ -41,16 +42,16 @@ type createUserRequest struct {
 }
 
 // CreateUser adds a user (admin).
-func (a *API) CreateUser(c *fiber.Ctx) error {
+func (h *People) CreateUser(c *fiber.Ctx) error {
 	var req createUserRequest
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	roles, err := models.ParseRoles(req.Roles)
+	roles, err := store.ParseRoles(req.Roles)
 	if err != nil {
-		return models.InvalidField("roles", err.Error())
+		return store.InvalidField("roles", err.Error())
 	}
-	u, err := a.Store.CreateUser(c.UserContext(), models.NewUser{Username: req.Username, Name: req.Name,
+	u, err := h.svc.CreateUser(c.UserContext(), people.NewUser{Username: req.Username, Name: req.Name,
 		Phone: req.Phone, Department: req.Department, Password: req.Password, Roles: roles})
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ type updateUserRequest struct {
 }
 
 // UpdateUser changes a user's profile, roles, active flag or password (admin).
-func (a *API) UpdateUser(c *fiber.Ctx) error {
+func (h *People) UpdateUser(c *fiber.Ctx) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
@@ -77,18 +78,18 @@ func (a *API) UpdateUser(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	p := models.UserPatch{Name: req.Name, Phone: req.Phone, Department: req.Department, Password: req.Password, Active: req.Active}
+	p := people.UserPatch{Name: req.Name, Phone: req.Phone, Department: req.Department, Password: req.Password, Active: req.Active}
 	if req.Roles != nil {
-		roles, err := models.ParseRoles(*req.Roles)
+		roles, err := store.ParseRoles(*req.Roles)
 		if err != nil {
-			return models.InvalidField("roles", err.Error())
+			return store.InvalidField("roles", err.Error())
 		}
 		p.Roles = &roles
 	}
-	if id == UserFrom(c).ID && ((p.Active != nil && !*p.Active) || (p.Roles != nil && !models.Actor{Roles: *p.Roles}.Is(models.RoleAdmin))) {
-		return models.Errorf(models.CodeConflict, "you cannot deactivate yourself or drop your own admin role")
+	if id == UserFrom(c).ID && ((p.Active != nil && !*p.Active) || (p.Roles != nil && !store.Actor{Roles: *p.Roles}.Is(store.RoleAdmin))) {
+		return store.Errorf(store.CodeConflict, "you cannot deactivate yourself or drop your own admin role")
 	}
-	u, err := a.Store.UpdateUser(c.UserContext(), id, p)
+	u, err := h.svc.UpdateUser(c.UserContext(), id, p)
 	if err != nil {
 		return err
 	}

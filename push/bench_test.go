@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/store"
 )
 
 // BenchmarkFanOut10k sends one notice to 10,000 devices (10,000 users with
@@ -35,7 +37,7 @@ func BenchmarkFanOut10k(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		start := time.Now()
-		notify(b, env, repairAssigned, ids...)
+		enqueue(b, env, repairAssigned, ids...)
 		notified += time.Since(start)
 		runtime.GC()
 		b.StartTimer()
@@ -70,20 +72,20 @@ func BenchmarkFanOut10k(b *testing.B) {
 // seedDevices bulk-inserts n users with one device each.
 func seedDevices(b testing.TB, env *apitest.Env, n int) []int64 {
 	b.Helper()
-	roles, _ := models.ParseRoles([]string{"staff"})
-	users := make([]models.User, n)
+	roles, _ := store.ParseRoles([]string{"staff"})
+	users := make([]people.User, n)
 	for i := range users {
-		users[i] = models.User{Username: fmt.Sprintf("bench%05d", i), Name: "压测用户", Roles: roles, Active: true, PasswordHash: "x"}
+		users[i] = people.User{Username: fmt.Sprintf("bench%05d", i), Name: "压测用户", Roles: roles, Active: true, PasswordHash: "x"}
 	}
 	ids := make([]int64, n)
-	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
 		if err := tx.CreateInBatches(&users, 500).Error; err != nil {
 			return err
 		}
-		devs := make([]models.Device, n)
+		devs := make([]notify.Device, n)
 		for i, u := range users {
 			ids[i] = u.ID
-			devs[i] = models.Device{UserID: u.ID, Token: fmt.Sprintf("bench-token-%05d", i), Platform: "android", LastSeenAt: tx.Now}
+			devs[i] = notify.Device{UserID: u.ID, Token: fmt.Sprintf("bench-token-%05d", i), Platform: "android", LastSeenAt: tx.Now}
 		}
 		return tx.CreateInBatches(&devs, 500).Error
 	})

@@ -6,7 +6,8 @@ package push
 import (
 	"sync"
 
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 // Broker fans committed events out to live subscribers. Local does it within
@@ -14,11 +15,11 @@ import (
 // NATS satisfies the same interface: Publish sends to the bus, and a receive
 // loop hands what arrives to a Local.
 type Broker interface {
-	models.Publisher
+	store.Publisher
 	// Subscribe returns a channel of the events of topics and a function that
 	// ends the subscription. The channel is closed when the subscriber falls
 	// too far behind; the client then reconnects and resumes.
-	Subscribe(topics ...string) (<-chan models.Event, func())
+	Subscribe(topics ...string) (<-chan store.Event, func())
 }
 
 // subscriberBuffer is how many events a subscriber may lag behind before it
@@ -32,7 +33,7 @@ type Local struct {
 }
 
 type subscriber struct {
-	ch     chan models.Event
+	ch     chan store.Event
 	topics []string
 	once   sync.Once
 }
@@ -42,7 +43,7 @@ func NewLocal() *Local { return &Local{subs: map[string]map[*subscriber]struct{}
 
 // Publish hands ev to every subscriber of its topic without blocking;
 // subscribers whose buffer is full are dropped.
-func (b *Local) Publish(ev models.Event) {
+func (b *Local) Publish(ev store.Event) {
 	var lagging []*subscriber
 	b.mu.RLock()
 	for s := range b.subs[ev.Topic] {
@@ -59,8 +60,8 @@ func (b *Local) Publish(ev models.Event) {
 }
 
 // Subscribe implements Broker.
-func (b *Local) Subscribe(topics ...string) (<-chan models.Event, func()) {
-	s := &subscriber{ch: make(chan models.Event, subscriberBuffer), topics: topics}
+func (b *Local) Subscribe(topics ...string) (<-chan store.Event, func()) {
+	s := &subscriber{ch: make(chan store.Event, subscriberBuffer), topics: topics}
 	b.mu.Lock()
 	for _, t := range topics {
 		if b.subs[t] == nil {
@@ -101,8 +102,8 @@ type Events struct {
 }
 
 // Publish implements models.Publisher.
-func (e Events) Publish(ev models.Event) {
-	if ev.Topic == models.EventOutbox {
+func (e Events) Publish(ev store.Event) {
+	if ev.Topic == notify.EventOutbox {
 		e.Worker.Wake()
 		return
 	}

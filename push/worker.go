@@ -11,7 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"houqin/models"
+	"houqin/models/notify"
 )
 
 // Options tune the delivery worker; zero values take the defaults.
@@ -65,7 +65,7 @@ func (o Options) withDefaults() Options {
 // share one database. With no Sender (push not configured) rows are closed
 // as skipped so that they never pile up.
 type Worker struct {
-	store  *models.Store
+	svc    *notify.Service
 	sender Sender
 	opt    Options
 	m      *metrics
@@ -74,8 +74,8 @@ type Worker struct {
 }
 
 // NewWorker returns a worker; reg may be nil (no metrics exported).
-func NewWorker(store *models.Store, sender Sender, opt Options, reg prometheus.Registerer, log *slog.Logger) *Worker {
-	return &Worker{store: store, sender: sender, opt: opt.withDefaults(), m: newMetrics(reg), log: log,
+func NewWorker(svc *notify.Service, sender Sender, opt Options, reg prometheus.Registerer, log *slog.Logger) *Worker {
+	return &Worker{svc: svc, sender: sender, opt: opt.withDefaults(), m: newMetrics(reg), log: log,
 		wake: make(chan struct{}, 1)}
 }
 
@@ -140,16 +140,16 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 // deliverBatch claims one batch, sends it and records the results.
 func (w *Worker) deliverBatch(ctx context.Context) (int, error) {
-	claim, err := w.store.ClaimOutbox(ctx, w.opt.Batch, w.opt.Lease)
+	claim, err := w.svc.ClaimOutbox(ctx, w.opt.Batch, w.opt.Lease)
 	if err != nil || len(claim.Deliveries) == 0 {
 		return 0, err
 	}
-	now := w.store.Now()
-	results := make([]models.Result, len(claim.Deliveries))
+	now := w.svc.Now()
+	results := make([]notify.Result, len(claim.Deliveries))
 	var msgs []Message
 	var sendIdx []int
 	for i, d := range claim.Deliveries {
-		results[i] = models.Result{JobID: d.JobID, Status: models.OutboxSkipped}
+		results[i] = notify.Result{JobID: d.JobID, Status: notify.OutboxSkipped}
 		expires := d.CreatedAt.Add(time.Duration(d.TTLSeconds) * time.Second)
 		switch {
 		case w.sender == nil:
@@ -184,12 +184,12 @@ func (w *Worker) deliverBatch(ctx context.Context) (int, error) {
 	// go out again.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	forgot, err := w.store.FinishClaim(fctx, claim.Token, results)
+	forgot, err := w.svc.FinishClaim(fctx, claim.Token, results)
 	w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
 	return len(results), err
 }
 
-func message(d models.Delivery, now, expires time.Time) Message {
+func message(d notify.Delivery, now, expires time.Time) Message {
 	data := make(map[string]string, len(d.Data)+2)
 	for k, v := range d.Data {
 		data[k] = v
@@ -205,14 +205,14 @@ func message(d models.Delivery, now, expires time.Time) Message {
 }
 
 // result maps a provider result onto the outbox row.
-func (w *Worker) result(d models.Delivery, r Result, now time.Time) models.Result {
-	out := models.Result{JobID: d.JobID, Status: models.OutboxFailed}
+func (w *Worker) result(d notify.Delivery, r Result, now time.Time) notify.Result {
+	out := notify.Result{JobID: d.JobID, Status: notify.OutboxFailed}
 	if r.Err != nil {
 		out.Error = r.Err.Error()
 	}
 	switch r.Outcome {
 	case Sent:
-		out.Status = models.OutboxSent
+		out.Status = notify.OutboxSent
 		w.m.sent.Inc()
 	case DeadToken:
 		out.ForgetDevice = d.DeviceID
@@ -225,7 +225,7 @@ func (w *Worker) result(d models.Delivery, r Result, now time.Time) models.Resul
 			w.m.failed.WithLabelValues("too many attempts").Inc()
 			break
 		}
-		out.Status, out.RetryAt = models.OutboxPending, now.Add(w.backoff(d.Attempts, r.RetryAfter))
+		out.Status, out.RetryAt = notify.OutboxPending, now.Add(w.backoff(d.Attempts, r.RetryAfter))
 		w.m.retried.Inc()
 	}
 	return out
@@ -244,7 +244,7 @@ func (w *Worker) backoff(attempts int, retryAfter time.Duration) time.Duration {
 }
 
 func (w *Worker) observeQueue(ctx context.Context) {
-	st, err := w.store.OutboxStatsNow(ctx)
+	st, err := w.svc.OutboxStatsNow(ctx)
 	if err != nil {
 		return
 	}
@@ -254,7 +254,7 @@ func (w *Worker) observeQueue(ctx context.Context) {
 
 // PruneDevices forgets devices not seen for maxAge (a daily job).
 func (w *Worker) PruneDevices(ctx context.Context, maxAge time.Duration) error {
-	n, err := w.store.PruneDevices(ctx, maxAge)
+	n, err := w.svc.PruneDevices(ctx, maxAge)
 	w.m.pruned.WithLabelValues("not seen").Add(float64(n))
 	return err
 }

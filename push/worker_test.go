@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"houqin/api/apitest"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/store"
 	"houqin/push"
 	"houqin/push/fcmfake"
 )
@@ -24,13 +25,13 @@ func setup(t testing.TB) (*apitest.Env, *fcmfake.Server) {
 	return apitest.New(t, apitest.WithFCM(fake)), fake
 }
 
-var repairAssigned = models.Notice{Category: models.CategoryRepair, Type: "repair.assigned", Title: "报修已派单",
-	Body: "赵师傅将上门处理您在3号楼502的报修", Data: models.StringMap{"type": "repair", "id": "12", "status": "assigned"},
+var repairAssigned = notify.Notice{Category: notify.CategoryRepair, Type: "repair.assigned", Title: "报修已派单",
+	Body: "赵师傅将上门处理您在3号楼502的报修", Data: notify.StringMap{"type": "repair", "id": "12", "status": "assigned"},
 	CollapseKey: "repair-12", TTL: time.Hour}
 
-func notify(t testing.TB, env *apitest.Env, n models.Notice, users ...int64) {
+func enqueue(t testing.TB, env *apitest.Env, n notify.Notice, users ...int64) {
 	t.Helper()
-	if err := env.Store.Tx(context.Background(), func(tx *models.Tx) error { return models.Notify(tx, n, users...) }); err != nil {
+	if err := env.Store.Tx(context.Background(), func(tx *store.Tx) error { return notify.Notify(tx, n, users...) }); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -44,16 +45,16 @@ func runOnce(t testing.TB, w *push.Worker) int {
 	return n
 }
 
-func jobs(t testing.TB, env *apitest.Env) []models.OutboxJob {
+func jobs(t testing.TB, env *apitest.Env) []notify.OutboxJob {
 	t.Helper()
-	var rows []models.OutboxJob
+	var rows []notify.OutboxJob
 	if err := env.Store.Read(context.Background()).Order("id").Find(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
 	return rows
 }
 
-func onlyJob(t testing.TB, env *apitest.Env) models.OutboxJob {
+func onlyJob(t testing.TB, env *apitest.Env) notify.OutboxJob {
 	t.Helper()
 	rows := jobs(t, env)
 	if len(rows) != 1 {
@@ -65,7 +66,7 @@ func onlyJob(t testing.TB, env *apitest.Env) models.OutboxJob {
 func deviceCount(t testing.TB, env *apitest.Env, token string) int64 {
 	t.Helper()
 	var n int64
-	if err := env.Store.Read(context.Background()).Model(&models.Device{}).Where("token = ?", token).Count(&n).Error; err != nil {
+	if err := env.Store.Read(context.Background()).Model(&notify.Device{}).Where("token = ?", token).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -73,11 +74,11 @@ func deviceCount(t testing.TB, env *apitest.Env, token string) int64 {
 
 func TestDeliveryCarriesTheNotice(t *testing.T) {
 	env, fake := setup(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	env.RegisterDevice(u, "tok-a")
 	high := repairAssigned
 	high.High = true
-	notify(t, env, high, u.ID)
+	enqueue(t, env, high, u.ID)
 
 	if n := runOnce(t, env.Server.Push); n != 1 {
 		t.Fatalf("delivered %d rows, want 1", n)
@@ -110,7 +111,7 @@ func TestDeliveryCarriesTheNotice(t *testing.T) {
 		}
 	}
 	j := onlyJob(t, env)
-	if j.Status != models.OutboxSent || j.SentAt == nil || j.Attempts != 1 {
+	if j.Status != notify.OutboxSent || j.SentAt == nil || j.Attempts != 1 {
 		t.Errorf("row %+v, want sent after 1 attempt", j)
 	}
 	if n := runOnce(t, env.Server.Push); n != 0 || len(fake.Received()) != 1 {
@@ -132,31 +133,31 @@ func TestProviderErrors(t *testing.T) {
 		want    want
 	}{
 		{"unregistered token is forgotten", []fcmfake.Reply{fcmfake.Unregistered},
-			want{status: models.OutboxFailed, deviceGone: true, errContains: "not found"}},
+			want{status: notify.OutboxFailed, deviceGone: true, errContains: "not found"}},
 		{"sender id mismatch forgets the token", []fcmfake.Reply{fcmfake.SenderIDMismatch},
-			want{status: models.OutboxFailed, deviceGone: true, errContains: "mismatch"}},
+			want{status: notify.OutboxFailed, deviceGone: true, errContains: "mismatch"}},
 		{"invalid token is forgotten", []fcmfake.Reply{fcmfake.InvalidToken},
-			want{status: models.OutboxFailed, deviceGone: true, errContains: "registration token"}},
+			want{status: notify.OutboxFailed, deviceGone: true, errContains: "registration token"}},
 		{"invalid message fails but keeps the token", []fcmfake.Reply{fcmfake.InvalidMessage},
-			want{status: models.OutboxFailed, errContains: "Invalid JSON"}},
+			want{status: notify.OutboxFailed, errContains: "Invalid JSON"}},
 		{"429 honours Retry-After", []fcmfake.Reply{fcmfake.Quota(120), fcmfake.OK},
-			want{status: models.OutboxPending, retryAfter: 120 * time.Second, retryWithin: 121 * time.Second, errContains: "Quota"}},
+			want{status: notify.OutboxPending, retryAfter: 120 * time.Second, retryWithin: 121 * time.Second, errContains: "Quota"}},
 		{"500 backs off", []fcmfake.Reply{fcmfake.Internal, fcmfake.OK},
-			want{status: models.OutboxPending, retryAfter: 5 * time.Second, retryWithin: 10 * time.Second, errContains: "Internal"}},
+			want{status: notify.OutboxPending, retryAfter: 5 * time.Second, retryWithin: 10 * time.Second, errContains: "Internal"}},
 		// The SDK retries 503 itself but gives up at once when Retry-After
 		// is longer than two minutes; the worker then waits as asked.
 		{"503 with a long Retry-After waits", []fcmfake.Reply{fcmfake.Unavailable(300), fcmfake.OK},
-			want{status: models.OutboxPending, retryAfter: 300 * time.Second, retryWithin: 301 * time.Second, errContains: "unavailable"}},
+			want{status: notify.OutboxPending, retryAfter: 300 * time.Second, retryWithin: 301 * time.Second, errContains: "unavailable"}},
 		{"503 once is retried by the SDK", []fcmfake.Reply{fcmfake.Unavailable(0), fcmfake.OK},
-			want{status: models.OutboxSent}},
+			want{status: notify.OutboxSent}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			env, fake := setup(t)
-			u := env.NewUser(models.RoleStaff)
+			u := env.NewUser(store.RoleStaff)
 			env.RegisterDevice(u, "tok")
 			fake.Script("tok", tc.replies...)
-			notify(t, env, repairAssigned, u.ID)
+			enqueue(t, env, repairAssigned, u.ID)
 			runOnce(t, env.Server.Push)
 
 			j := onlyJob(t, env)
@@ -169,7 +170,7 @@ func TestProviderErrors(t *testing.T) {
 			if gone := deviceCount(t, env, "tok") == 0; gone != tc.want.deviceGone {
 				t.Errorf("device gone = %v, want %v", gone, tc.want.deviceGone)
 			}
-			if tc.want.status != models.OutboxPending {
+			if tc.want.status != notify.OutboxPending {
 				return
 			}
 			delay := j.NextAttemptAt.Sub(apitest.Epoch)
@@ -182,7 +183,7 @@ func TestProviderErrors(t *testing.T) {
 			}
 			env.Clock.Set(j.NextAttemptAt)
 			runOnce(t, env.Server.Push)
-			if j := onlyJob(t, env); j.Status != models.OutboxSent || j.Attempts != 2 {
+			if j := onlyJob(t, env); j.Status != notify.OutboxSent || j.Attempts != 2 {
 				t.Errorf("after the retry: status %q after %d attempts, want sent after 2", j.Status, j.Attempts)
 			}
 			if fake.Delivered("tok") != 1 {
@@ -194,24 +195,24 @@ func TestProviderErrors(t *testing.T) {
 
 func TestBackoffGrowsAndGivesUp(t *testing.T) {
 	env, fake := setup(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	env.RegisterDevice(u, "tok")
 	fake.Script("tok", fcmfake.Internal)
-	notify(t, env, repairAssigned, u.ID)
+	enqueue(t, env, repairAssigned, u.ID)
 
 	base := 10 * time.Second
 	for attempt := 1; attempt < 8; attempt++ {
 		runOnce(t, env.Server.Push)
 		j := onlyJob(t, env)
 		full := base << (attempt - 1)
-		if delay := j.NextAttemptAt.Sub(env.Clock.Now()); j.Status != models.OutboxPending || delay < full/2 || delay > full {
+		if delay := j.NextAttemptAt.Sub(env.Clock.Now()); j.Status != notify.OutboxPending || delay < full/2 || delay > full {
 			t.Fatalf("attempt %d: %s, retry in %v, want pending within [%v, %v]", attempt, j.Status, delay, full/2, full)
 		}
 		env.Clock.Set(j.NextAttemptAt)
 	}
 	runOnce(t, env.Server.Push)
 	j := onlyJob(t, env)
-	if j.Status != models.OutboxFailed || !strings.HasPrefix(j.LastError, "gave up after 8 attempts") {
+	if j.Status != notify.OutboxFailed || !strings.HasPrefix(j.LastError, "gave up after 8 attempts") {
 		t.Fatalf("after 8 attempts: %s %q, want failed, gave up", j.Status, j.LastError)
 	}
 	if n := len(fake.Answered("tok")); n != 8 {
@@ -224,12 +225,12 @@ func TestBackoffGrowsAndGivesUp(t *testing.T) {
 
 func TestPreferences(t *testing.T) {
 	env, fake := setup(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	env.RegisterDevice(u, "tok")
 	apitest.Expect(t, env.Put("/api/v1/me/preferences", u.Token, map[string]any{"push": map[string]bool{"repair": false}}), 200)
 
 	t.Run("a switched-off category writes the inbox but queues no push", func(t *testing.T) {
-		notify(t, env, repairAssigned, u.ID)
+		enqueue(t, env, repairAssigned, u.ID)
 		if len(env.Inbox(u.ID)) != 1 {
 			t.Fatal("the inbox entry is missing")
 		}
@@ -238,18 +239,18 @@ func TestPreferences(t *testing.T) {
 		}
 	})
 	t.Run("other categories still push", func(t *testing.T) {
-		notify(t, env, models.Notice{Category: models.CategoryShuttle, Type: "trip.delayed", Title: "班车延误", Body: "1号线晚点10分钟"}, u.ID)
+		enqueue(t, env, notify.Notice{Category: notify.CategoryShuttle, Type: "trip.delayed", Title: "班车延误", Body: "1号线晚点10分钟"}, u.ID)
 		runOnce(t, env.Server.Push)
 		if fake.Delivered("tok") != 1 {
 			t.Fatalf("delivered %d, want 1", fake.Delivered("tok"))
 		}
 	})
 	t.Run("switching off after the notice skips the queued push", func(t *testing.T) {
-		notify(t, env, models.Notice{Category: models.CategoryMenu, Type: "menu.published", Title: "今日菜单已发布"}, u.ID)
+		enqueue(t, env, notify.Notice{Category: notify.CategoryMenu, Type: "menu.published", Title: "今日菜单已发布"}, u.ID)
 		apitest.Expect(t, env.Put("/api/v1/me/preferences", u.Token, map[string]any{"push": map[string]bool{"menu": false}}), 200)
 		runOnce(t, env.Server.Push)
 		last := jobs(t, env)[1]
-		if last.Status != models.OutboxSkipped || fake.Delivered("tok") != 1 {
+		if last.Status != notify.OutboxSkipped || fake.Delivered("tok") != 1 {
 			t.Fatalf("row %s (%s), delivered %d; want skipped and nothing new sent", last.Status, last.LastError, fake.Delivered("tok"))
 		}
 	})
@@ -257,11 +258,11 @@ func TestPreferences(t *testing.T) {
 
 func TestRollbackSendsNothing(t *testing.T) {
 	env, fake := setup(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	env.RegisterDevice(u, "tok")
 	boom := errors.New("domain rule failed")
-	err := env.Store.Tx(context.Background(), func(tx *models.Tx) error {
-		if err := models.Notify(tx, repairAssigned, u.ID); err != nil {
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		if err := notify.Notify(tx, repairAssigned, u.ID); err != nil {
 			return err
 		}
 		return boom
@@ -279,13 +280,13 @@ func TestRollbackSendsNothing(t *testing.T) {
 
 func TestLeaseExpiryAfterCrash(t *testing.T) {
 	env, fake := setup(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	for i := range 3 {
 		env.RegisterDevice(u, fmt.Sprintf("tok-%d", i))
 	}
-	notify(t, env, repairAssigned, u.ID)
+	enqueue(t, env, repairAssigned, u.ID)
 	// A worker claims the rows and dies before recording anything.
-	crashed, err := env.Store.ClaimOutbox(context.Background(), 500, 2*time.Minute)
+	crashed, err := env.Server.Notify.ClaimOutbox(context.Background(), 500, 2*time.Minute)
 	if err != nil || len(crashed.Deliveries) != 3 {
 		t.Fatalf("claim: %v, %d rows", err, len(crashed.Deliveries))
 	}
@@ -298,15 +299,15 @@ func TestLeaseExpiryAfterCrash(t *testing.T) {
 	}
 	// The dead worker comes back and reports failures: they must not
 	// overwrite what the live worker recorded.
-	late := make([]models.Result, len(crashed.Deliveries))
+	late := make([]notify.Result, len(crashed.Deliveries))
 	for i, d := range crashed.Deliveries {
-		late[i] = models.Result{JobID: d.JobID, Status: models.OutboxFailed, Error: "late", ForgetDevice: 0}
+		late[i] = notify.Result{JobID: d.JobID, Status: notify.OutboxFailed, Error: "late", ForgetDevice: 0}
 	}
-	if _, err := env.Store.FinishClaim(context.Background(), crashed.Token, late); err != nil {
+	if _, err := env.Server.Notify.FinishClaim(context.Background(), crashed.Token, late); err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range jobs(t, env) {
-		if j.Status != models.OutboxSent || j.Attempts != 2 {
+		if j.Status != notify.OutboxSent || j.Attempts != 2 {
 			t.Errorf("row %d: %s after %d attempts, want sent after 2", j.ID, j.Status, j.Attempts)
 		}
 	}
@@ -320,33 +321,33 @@ func TestLeaseExpiryAfterCrash(t *testing.T) {
 func TestSkips(t *testing.T) {
 	t.Run("no FCM configured closes rows as skipped", func(t *testing.T) {
 		env := apitest.New(t)
-		u := env.NewUser(models.RoleStaff)
+		u := env.NewUser(store.RoleStaff)
 		env.RegisterDevice(u, "tok")
-		notify(t, env, repairAssigned, u.ID)
+		enqueue(t, env, repairAssigned, u.ID)
 		runOnce(t, env.Server.Push)
-		if j := onlyJob(t, env); j.Status != models.OutboxSkipped || j.LastError != "push is not configured" {
+		if j := onlyJob(t, env); j.Status != notify.OutboxSkipped || j.LastError != "push is not configured" {
 			t.Fatalf("row %s %q, want skipped: push is not configured", j.Status, j.LastError)
 		}
 	})
 	t.Run("a token that moved to another user is not sent the old user's push", func(t *testing.T) {
 		env, fake := setup(t)
-		a, b := env.NewUser(models.RoleStaff), env.NewUser(models.RoleStaff)
+		a, b := env.NewUser(store.RoleStaff), env.NewUser(store.RoleStaff)
 		env.RegisterDevice(a, "shared-phone")
-		notify(t, env, repairAssigned, a.ID)
+		enqueue(t, env, repairAssigned, a.ID)
 		env.RegisterDevice(b, "shared-phone")
 		runOnce(t, env.Server.Push)
-		if j := onlyJob(t, env); j.Status != models.OutboxSkipped || fake.Requests() != 0 {
+		if j := onlyJob(t, env); j.Status != notify.OutboxSkipped || fake.Requests() != 0 {
 			t.Fatalf("row %s, fake saw %d requests; want skipped, nothing sent", j.Status, fake.Requests())
 		}
 	})
 	t.Run("an expired notice is not sent late", func(t *testing.T) {
 		env, fake := setup(t)
-		u := env.NewUser(models.RoleStaff)
+		u := env.NewUser(store.RoleStaff)
 		env.RegisterDevice(u, "tok")
-		notify(t, env, repairAssigned, u.ID)
+		enqueue(t, env, repairAssigned, u.ID)
 		env.Clock.Advance(repairAssigned.TTL)
 		runOnce(t, env.Server.Push)
-		if j := onlyJob(t, env); j.Status != models.OutboxSkipped || fake.Requests() != 0 {
+		if j := onlyJob(t, env); j.Status != notify.OutboxSkipped || fake.Requests() != 0 {
 			t.Fatalf("row %s, fake saw %d requests; want skipped", j.Status, fake.Requests())
 		}
 	})
@@ -354,12 +355,12 @@ func TestSkips(t *testing.T) {
 
 func TestHousekeeping(t *testing.T) {
 	env, _ := setup(t)
-	u := env.NewUser(models.RoleStaff)
+	u := env.NewUser(store.RoleStaff)
 	env.RegisterDevice(u, "old-phone")
 	env.Clock.Advance(59 * 24 * time.Hour)
-	u.Token, _ = env.Server.API.Tokens.Issue(u.ID)
+	u.Token, _ = env.Server.Tokens.Issue(u.ID)
 	env.RegisterDevice(u, "new-phone")
-	notify(t, env, repairAssigned, u.ID)
+	enqueue(t, env, repairAssigned, u.ID)
 	runOnce(t, env.Server.Push)
 	env.Clock.Advance(2 * 24 * time.Hour)
 
@@ -370,12 +371,12 @@ func TestHousekeeping(t *testing.T) {
 		t.Error("prune must forget the device unseen for 61 days and keep the one seen 2 days ago")
 	}
 	env.Clock.Advance(7 * 24 * time.Hour)
-	notify(t, env, repairAssigned, u.ID) // pending: must survive the purge
-	if _, err := env.Store.PurgeOutbox(context.Background(), 7*24*time.Hour); err != nil {
+	enqueue(t, env, repairAssigned, u.ID) // pending: must survive the purge
+	if _, err := env.Server.Notify.PurgeOutbox(context.Background(), 7*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	rows := jobs(t, env)
-	if len(rows) != 1 || rows[0].Status != models.OutboxPending {
+	if len(rows) != 1 || rows[0].Status != notify.OutboxPending {
 		t.Fatalf("after purge: %+v, want only the pending row", rows)
 	}
 	metrics := string(env.Get("/metrics", "").Body)
@@ -398,16 +399,16 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 	const users, perUser = 30, 4
 	ids := make([]int64, users)
 	for i := range ids {
-		u := env.NewUser(models.RoleStaff)
+		u := env.NewUser(store.RoleStaff)
 		ids[i] = u.ID
 		for d := range perUser {
 			env.RegisterDevice(u, fmt.Sprintf("tok-%d-%d", i, d))
 		}
 	}
 	for range 3 {
-		notify(t, env, repairAssigned, ids...)
+		enqueue(t, env, repairAssigned, ids...)
 	}
-	other, err := models.Open(env.DSN, env.Store.Location)
+	other, err := store.Open(env.DSN, env.Store.Location)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,12 +417,12 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	opts := push.Options{Batch: 25, Lanes: 2}
 	workers := make([]*push.Worker, 2)
-	for i, st := range []*models.Store{env.Store, other} {
+	for i, st := range []*store.Store{env.Store, other} {
 		fcm, err := push.NewFCM(context.Background(), push.FCMConfig{ProjectID: fcmfake.Project, Endpoint: fake.Endpoint()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		workers[i] = push.NewWorker(st, fcm, opts, nil, log)
+		workers[i] = push.NewWorker(notify.New(st), fcm, opts, nil, log)
 	}
 	var wg sync.WaitGroup
 	counts := make([]int, 2)
@@ -453,7 +454,7 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 		}
 	}
 	for _, j := range jobs(t, env) {
-		if j.Status != models.OutboxSent || j.Attempts != 1 {
+		if j.Status != notify.OutboxSent || j.Attempts != 1 {
 			t.Fatalf("row %d: %s after %d attempts", j.ID, j.Status, j.Attempts)
 		}
 	}
@@ -466,12 +467,12 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 func TestLargeNoticeMapsEachPushToItsInboxEntry(t *testing.T) {
 	env, fake := setup(t)
 	ids := seedDevices(t, env, 250)
-	notify(t, env, repairAssigned, ids...)
+	enqueue(t, env, repairAssigned, ids...)
 	if n := runOnce(t, env.Server.Push); n != 250 {
 		t.Fatalf("delivered %d, want 250", n)
 	}
 	owner := map[string]int64{} // notification id -> user id
-	var rows []models.Notification
+	var rows []notify.Notification
 	if err := env.Store.Read(context.Background()).Find(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +490,7 @@ func TestLargeNoticeMapsEachPushToItsInboxEntry(t *testing.T) {
 
 func TestAdminTestPushReachesFCM(t *testing.T) {
 	env, fake := setup(t)
-	admin, u := env.NewUser(models.RoleAdmin), env.NewUser(models.RoleStaff)
+	admin, u := env.NewUser(store.RoleAdmin), env.NewUser(store.RoleStaff)
 	env.RegisterDevice(u, "tok")
 	apitest.Expect(t, env.Post("/api/v1/admin/push/test", admin.Token, map[string]int64{"user_id": u.ID}), 202)
 	runOnce(t, env.Server.Push)

@@ -33,7 +33,9 @@ import (
 
 	"houqin/api"
 	"houqin/migrations"
-	"houqin/models"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/store"
 	"houqin/openapi"
 	"houqin/push/fcmfake"
 )
@@ -49,7 +51,7 @@ var Epoch = time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
 type Env struct {
 	T      testing.TB
 	Server *api.Server
-	Store  *models.Store
+	Store  *store.Store
 	Clock  *Clock
 	DSN    string
 }
@@ -69,7 +71,7 @@ func WithFCM(f *fcmfake.Server) Option {
 // test ends.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	dsn := freshDatabase(t)
+	dsn := FreshDatabase(t)
 	cfg, err := api.LoadConfig(func(k string) string {
 		switch k {
 		case "HOUQIN_DB":
@@ -84,10 +86,11 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.EventHeartbeat = 50 * time.Millisecond // live-stream tests see heartbeats at once
 	for _, o := range opts {
 		o(&cfg)
 	}
-	store, err := models.Open(cfg.DB, cfg.Location)
+	store, err := store.Open(cfg.DB, cfg.Location)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,15 +108,26 @@ func New(t testing.TB, opts ...Option) *Env {
 	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: dsn}
 }
 
-// freshDatabase returns the DSN of an empty database for this test: a file
-// in the test's temporary folder, or a new MySQL database dropped at the end.
-func freshDatabase(t testing.TB) string {
+// FreshDatabase returns the DSN of an empty database for this test: a new
+// MySQL database when HOUQIN_TEST_MYSQL_DSN is set, else a SQLite file in
+// the test's temporary folder.
+func FreshDatabase(t testing.TB) string {
+	t.Helper()
+	if dsn, ok := FreshMySQL(t); ok {
+		return dsn
+	}
+	return "sqlite:" + filepath.Join(t.TempDir(), "houqin.db")
+}
+
+// FreshMySQL returns the DSN of a new, empty MySQL database dropped when the
+// test ends, or false when HOUQIN_TEST_MYSQL_DSN is unset.
+func FreshMySQL(t testing.TB) (string, bool) {
 	t.Helper()
 	base := os.Getenv("HOUQIN_TEST_MYSQL_DSN")
 	if base == "" {
-		return "sqlite:" + filepath.Join(t.TempDir(), "houqin.db")
+		return "", false
 	}
-	cfg, err := models.MySQLConfig(base)
+	cfg, err := store.MySQLConfig(base)
 	if err != nil {
 		t.Fatalf("HOUQIN_TEST_MYSQL_DSN: %v", err)
 	}
@@ -134,7 +148,7 @@ func freshDatabase(t testing.TB) string {
 		sqlDB.Close()
 	})
 	cfg.DBName = name
-	return cfg.FormatDSN()
+	return cfg.FormatDSN(), true
 }
 
 // Clock is the injected clock: fixed until a test moves it.
@@ -171,30 +185,30 @@ var (
 
 // User is a user made for a test, with a valid access token.
 type User struct {
-	models.User
+	people.User
 	Token string
 }
 
 // NewUser creates an active user holding roles and returns it signed in.
-func (e *Env) NewUser(roles ...models.Role) User {
+func (e *Env) NewUser(roles ...store.Role) User {
 	e.T.Helper()
-	hashOnce.Do(func() { hash, _ = models.HashPassword(Password) })
+	hashOnce.Do(func() { hash, _ = people.HashPassword(Password) })
 	names := make([]string, len(roles))
 	for i, r := range roles {
 		names[i] = string(r)
 	}
-	rs, err := models.ParseRoles(names)
+	rs, err := store.ParseRoles(names)
 	if err != nil {
 		e.T.Fatal(err)
 	}
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	u := models.User{Username: "u" + hex.EncodeToString(b), Name: "测试用户", Department: "区行政中心",
+	u := people.User{Username: "u" + hex.EncodeToString(b), Name: "测试用户", Department: "区行政中心",
 		Phone: "86310000", Roles: rs, Active: true, PasswordHash: hash}
-	if err := e.Store.Tx(context.Background(), func(tx *models.Tx) error { return tx.Create(&u).Error }); err != nil {
+	if err := e.Store.Tx(context.Background(), func(tx *store.Tx) error { return tx.Create(&u).Error }); err != nil {
 		e.T.Fatal(err)
 	}
-	token, err := e.Server.API.Tokens.Issue(u.ID)
+	token, err := e.Server.Tokens.Issue(u.ID)
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -380,9 +394,9 @@ func Path(format string, args ...any) string { return fmt.Sprintf(format, args..
 
 // Inbox returns a user's notifications, newest first, straight from the
 // database (for checking what a domain change announced).
-func (e *Env) Inbox(userID int64) []models.Notification {
+func (e *Env) Inbox(userID int64) []notify.Notification {
 	e.T.Helper()
-	var rows []models.Notification
+	var rows []notify.Notification
 	if err := e.Store.Read(context.Background()).Where("user_id = ?", userID).Order("id DESC").Find(&rows).Error; err != nil {
 		e.T.Fatal(err)
 	}

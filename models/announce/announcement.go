@@ -1,0 +1,109 @@
+package announce
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/store"
+)
+
+// Announcement is a notice of the centre (信息发布), the kind shown on the
+// lobby display, here on everyone's phone. Pinned ones stay on top.
+type Announcement struct {
+	ID       int64  `gorm:"primaryKey"`
+	Title    string `gorm:"size:200"`
+	Body     string `gorm:"type:text"`
+	Pinned   bool
+	AuthorID int64
+	// PushedAt is when it went to every staff member's inbox and phone.
+	PushedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// NewAnnouncement is what an admin publishes.
+type NewAnnouncement struct {
+	Title, Body  string
+	Pinned, Push bool
+}
+
+// CreateAnnouncement publishes an announcement; with Push every active user
+// gets it in their inbox and, where they allow announcement pushes, on
+// their phone.
+func (s *Service) CreateAnnouncement(ctx context.Context, a store.Actor, in NewAnnouncement) (*Announcement, error) {
+	an := &Announcement{Title: in.Title, Body: in.Body, Pinned: in.Pinned, AuthorID: a.ID}
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if in.Push {
+			an.PushedAt = &tx.Now
+		}
+		if err := tx.Create(an).Error; err != nil || !in.Push {
+			return err
+		}
+		users, err := people.ActiveUserIDs(tx.DB)
+		if err != nil {
+			return err
+		}
+		return notify.Notify(tx, notify.Notice{
+			Category: notify.CategoryAnnouncement, Type: "announcement.published",
+			Title: "通知公告：" + store.Clip(an.Title, 60), Body: store.Clip(an.Body, 120),
+			Data: notify.StringMap{"type": "announcement", "id": strconv.FormatInt(an.ID, 10)},
+			TTL:  72 * time.Hour,
+		}, users...)
+	})
+	return an, err
+}
+
+// AnnouncementPatch edits an announcement; nil fields stay. Editing never
+// pushes again.
+type AnnouncementPatch struct {
+	Title, Body *string
+	Pinned      *bool
+}
+
+// UpdateAnnouncement applies p.
+func (s *Service) UpdateAnnouncement(ctx context.Context, id int64, p AnnouncementPatch) (*Announcement, error) {
+	var an Announcement
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.ForUpdate().Take(&an, id).Error; err != nil {
+			return store.NotFound(err, "announcement")
+		}
+		store.Patch(&an.Title, p.Title)
+		store.Patch(&an.Body, p.Body)
+		store.Patch(&an.Pinned, p.Pinned)
+		return tx.Save(&an).Error
+	})
+	return &an, err
+}
+
+// DeleteAnnouncement removes an announcement; inbox entries already sent stay.
+func (s *Service) DeleteAnnouncement(ctx context.Context, id int64) error {
+	return s.Tx(ctx, func(tx *store.Tx) error {
+		res := tx.Delete(&Announcement{}, id)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return store.ErrNotFound("announcement")
+		}
+		return res.Error
+	})
+}
+
+// Announcement returns one announcement.
+func (s *Service) Announcement(ctx context.Context, id int64) (*Announcement, error) {
+	var an Announcement
+	if err := s.Read(ctx).Take(&an, id).Error; err != nil {
+		return nil, store.NotFound(err, "announcement")
+	}
+	return &an, nil
+}
+
+// ListAnnouncements returns announcements newest first, optionally only the
+// pinned (or unpinned) ones.
+func (s *Service) ListAnnouncements(ctx context.Context, pinned *bool, p store.Page) ([]Announcement, string, error) {
+	q := s.Read(ctx).Model(&Announcement{})
+	if pinned != nil {
+		q = q.Where("pinned = ?", *pinned)
+	}
+	return store.Paginate(q, p, func(a Announcement) int64 { return a.ID })
+}

@@ -1,0 +1,158 @@
+package canteen
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"houqin/models/store"
+)
+
+// MealRegistration is one user's 报餐: they will eat this meal, so the
+// kitchen cooks for them. Name and department are kept as they were when
+// registering, for the kitchen's lists.
+type MealRegistration struct {
+	ID         int64      `gorm:"primaryKey"`
+	CanteenID  int64      `gorm:"uniqueIndex:idx_meal_registrations_slot,priority:1"`
+	Date       store.Date `gorm:"uniqueIndex:idx_meal_registrations_slot,priority:2;index:idx_meal_registrations_user,priority:2"`
+	Meal       Meal       `gorm:"size:10;uniqueIndex:idx_meal_registrations_slot,priority:3"`
+	UserID     int64      `gorm:"uniqueIndex:idx_meal_registrations_slot,priority:4;index:idx_meal_registrations_user,priority:1"`
+	UserName   string     `gorm:"size:100"`
+	Department string     `gorm:"size:100"`
+	CreatedAt  time.Time
+}
+
+// MealRegistrationAheadDays bounds how far ahead one may register.
+const MealRegistrationAheadDays = 31
+
+// mealRegistrationOpen checks that the canteen serves the meal and that its
+// cut-off has not passed; it returns the cut-off.
+func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
+	var c Canteen
+	if err := tx.Take(&c, slot.CanteenID).Error; err != nil {
+		return time.Time{}, store.NotFound(err, "canteen")
+	}
+	sched, ok := c.Meals.Of(slot.Meal)
+	if !ok {
+		return time.Time{}, store.InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
+	}
+	if tx.Today().DaysUntil(slot.Date) > MealRegistrationAheadDays {
+		return time.Time{}, store.InvalidField("date", fmt.Sprintf("registration opens %d days ahead", MealRegistrationAheadDays))
+	}
+	cutoff := sched.Cutoff(slot.Date, tx.Location())
+	if !tx.Now.Before(cutoff) {
+		err := store.Errorf(store.CodeConflict, "registration for this meal closed at %s", cutoff.In(tx.Location()).Format("2006-01-02 15:04"))
+		err.Extra = map[string]any{"cutoff_at": cutoff.In(tx.Location()).Format(time.RFC3339)}
+		return time.Time{}, err
+	}
+	return cutoff, nil
+}
+
+// RegisterMeal signs the caller up for a meal before its cut-off. Registering
+// twice is harmless. It returns the registration and the cut-off.
+func (s *Service) RegisterMeal(ctx context.Context, a store.Actor, slot MenuSlot) (*MealRegistration, time.Time, error) {
+	var (
+		r      MealRegistration
+		cutoff time.Time
+	)
+	err := s.Tx(ctx, func(tx *store.Tx) (err error) {
+		if cutoff, err = mealRegistrationOpen(tx, slot); err != nil {
+			return err
+		}
+		row := MealRegistration{CanteenID: slot.CanteenID, Date: slot.Date, Meal: slot.Meal, UserID: a.ID,
+			UserName: a.Name, Department: a.Department}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return err
+		}
+		// Read back into a fresh row (an ignored insert leaves no id to
+		// trust); a locking read sees a row a concurrent registration just
+		// committed, which MySQL's snapshot would hide.
+		return tx.ForUpdate().Where("canteen_id = ? AND date = ? AND meal = ? AND user_id = ?", slot.CanteenID, slot.Date, slot.Meal, a.ID).
+			Take(&r).Error
+	})
+	return &r, cutoff, err
+}
+
+// UnregisterMeal withdraws the caller from a meal before its cut-off; it is
+// not an error when they were not registered.
+func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSlot) error {
+	return s.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := mealRegistrationOpen(tx, slot); err != nil {
+			return err
+		}
+		return tx.Where("canteen_id = ? AND date = ? AND meal = ? AND user_id = ?", slot.CanteenID, slot.Date, slot.Meal, a.ID).
+			Delete(&MealRegistration{}).Error
+	})
+}
+
+// MyMealRegistrations lists the caller's registrations at a canteen from..to.
+func (s *Service) MyMealRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) ([]MealRegistration, error) {
+	if to.Before(from) || from.DaysUntil(to) > MealRegistrationAheadDays {
+		return nil, store.InvalidField("to", fmt.Sprintf("must be within %d days after from", MealRegistrationAheadDays))
+	}
+	var rows []MealRegistration
+	err := s.Read(ctx).Where("user_id = ? AND canteen_id = ? AND date BETWEEN ? AND ?", a.ID, canteenID, from, to).
+		Order("date, id").Find(&rows).Error
+	return rows, err
+}
+
+// MealRegistrationFilter narrows MealRegistrations.
+type MealRegistrationFilter struct {
+	CanteenID int64
+	Date      store.Date
+	Meal      Meal // "" for all meals
+}
+
+// MealRegistrations lists who registered for a date (and meal), newest first.
+func (s *Service) MealRegistrations(ctx context.Context, f MealRegistrationFilter, p store.Page) ([]MealRegistration, string, error) {
+	q := s.Read(ctx).Model(&MealRegistration{}).Where("canteen_id = ? AND date = ?", f.CanteenID, f.Date)
+	if f.Meal != "" {
+		q = q.Where("meal = ?", f.Meal)
+	}
+	return store.Paginate[MealRegistration](q, p, func(r MealRegistration) int64 { return r.ID })
+}
+
+// MealDepartmentCount is how many of a department registered.
+type MealDepartmentCount struct {
+	Department string
+	Count      int
+}
+
+// MealRegistrationCount is the kitchen's figure for one meal.
+type MealRegistrationCount struct {
+	Meal        Meal
+	Total       int
+	Departments []MealDepartmentCount
+}
+
+// MealRegistrationCounts counts a date's registrations per meal and department.
+func (s *Service) MealRegistrationCounts(ctx context.Context, canteenID int64, d store.Date) ([]MealRegistrationCount, error) {
+	if _, err := s.Canteen(ctx, canteenID); err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Meal       Meal
+		Department string
+		N          int
+	}
+	err := s.Read(ctx).Model(&MealRegistration{}).Select("meal, department, COUNT(*) AS n").
+		Where("canteen_id = ? AND date = ?", canteenID, d).Group("meal, department").
+		Order("meal, n DESC, department").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := []MealRegistrationCount{}
+	for _, m := range Meals {
+		mc := MealRegistrationCount{Meal: m, Departments: []MealDepartmentCount{}}
+		for _, r := range rows {
+			if r.Meal == m {
+				mc.Total += r.N
+				mc.Departments = append(mc.Departments, MealDepartmentCount{Department: r.Department, Count: r.N})
+			}
+		}
+		out = append(out, mc)
+	}
+	return out, nil
+}

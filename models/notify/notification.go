@@ -1,0 +1,185 @@
+package notify
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"houqin/models/store"
+)
+
+// Category groups notifications for the inbox filter and push preferences.
+type Category string
+
+const (
+	CategoryRepair       Category = "repair"
+	CategoryBooking      Category = "booking"
+	CategoryMenu         Category = "menu"
+	CategoryShuttle      Category = "shuttle"
+	CategoryAnnouncement Category = "announcement"
+	CategorySystem       Category = "system"
+)
+
+// StringMap is a small string map stored as JSON text (deep-link data).
+type StringMap map[string]string
+
+func (m StringMap) Value() (driver.Value, error) {
+	b, err := json.Marshal(map[string]string(m))
+	return string(b), err
+}
+
+func (m *StringMap) Scan(src any) error {
+	*m = nil
+	return store.ScanJSON(src, m)
+}
+
+// Notification is one inbox entry of one user.
+type Notification struct {
+	ID        int64     `gorm:"primaryKey"`
+	UserID    int64     `gorm:"index:idx_notifications_user"`
+	Category  Category  `gorm:"size:20"`
+	Type      string    `gorm:"size:50"`
+	Title     string    `gorm:"size:200"`
+	Body      string    `gorm:"size:1000"`
+	Data      StringMap `gorm:"type:text"`
+	ReadAt    *time.Time
+	CreatedAt time.Time
+}
+
+// Device is a phone (or browser) that receives pushes for its user.
+type Device struct {
+	ID         int64  `gorm:"primaryKey"`
+	UserID     int64  `gorm:"index"`
+	Token      string `gorm:"size:255;uniqueIndex"`
+	Platform   string `gorm:"size:10"`
+	AppVersion string `gorm:"size:32"`
+	Locale     string `gorm:"size:16"`
+	LastSeenAt time.Time
+	CreatedAt  time.Time
+}
+
+// Outbox job states.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+	OutboxSkipped = "skipped"
+)
+
+// OutboxJob is one push of one notification to one device, written in the
+// same transaction as the change it announces and delivered after commit.
+type OutboxJob struct {
+	ID             int64     `gorm:"primaryKey"`
+	NotificationID int64     `gorm:"index"`
+	DeviceID       int64     `gorm:"index"`
+	Status         string    `gorm:"size:10;index:idx_outbox_due,priority:1"`
+	NextAttemptAt  time.Time `gorm:"index:idx_outbox_due,priority:2"`
+	LeaseUntil     *time.Time
+	Attempts       int
+	LastError      string `gorm:"size:500"`
+	ClaimToken     string `gorm:"size:32;index:idx_outbox_claim"`
+	High           bool
+	CollapseKey    string `gorm:"size:100"`
+	TTLSeconds     int
+	SentAt         *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Notice is what a domain change tells people: one inbox entry per
+// recipient and one push per allowed device.
+type Notice struct {
+	Category    Category
+	Type        string    // e.g. "repair.assigned"
+	Title, Body string    // Chinese, shown on the phone
+	Data        StringMap // deep link: type, id, status
+	High        bool      // high priority (shuttle alerts)
+	CollapseKey string    // only the latest with this key matters
+	TTL         time.Duration
+}
+
+// TopicUser is the live-stream topic of one user's inbox.
+func TopicUser(id int64) string { return fmt.Sprintf("user:%d", id) }
+
+// EventOutbox wakes the delivery worker when new outbox rows commit.
+const EventOutbox = "outbox"
+
+// Notify records n for each recipient inside the caller's transaction: the
+// inbox entries always, and an outbox row for each device of a recipient who
+// wants pushes of this category. Nothing leaves the process before commit.
+func Notify(tx *store.Tx, n Notice, recipients ...int64) error {
+	slices.Sort(recipients)
+	recipients = slices.Compact(recipients)
+	if len(recipients) == 0 {
+		return nil
+	}
+	rows := make([]Notification, len(recipients))
+	for i, uid := range recipients {
+		rows[i] = Notification{UserID: uid, Category: n.Category, Type: n.Type, Title: n.Title, Body: n.Body, Data: n.Data}
+	}
+	if err := tx.CreateInBatches(&rows, notifyBatch).Error; err != nil {
+		return err
+	}
+	byUser := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		byUser[r.UserID] = r.ID
+		tx.Publish(store.Event{Topic: TopicUser(r.UserID), ID: r.ID, Type: "notification", Data: r})
+	}
+	queued := false
+	for chunk := range slices.Chunk(recipients, notifyBatch) {
+		devices, err := pushDevices(tx, n.Category, chunk)
+		if err != nil {
+			return err
+		}
+		if len(devices) == 0 {
+			continue
+		}
+		jobs := make([]OutboxJob, len(devices))
+		for i, d := range devices {
+			jobs[i] = OutboxJob{NotificationID: byUser[d.UserID], DeviceID: d.ID, Status: OutboxPending,
+				NextAttemptAt: tx.Now, High: n.High, CollapseKey: n.CollapseKey, TTLSeconds: int(n.TTL / time.Second)}
+		}
+		if err := tx.CreateInBatches(&jobs, notifyBatch).Error; err != nil {
+			return err
+		}
+		queued = true
+	}
+	if queued {
+		tx.Publish(store.Event{Topic: EventOutbox, Type: EventOutbox})
+	}
+	return nil
+}
+
+// notifyBatch bounds the rows (and SQL variables) of one statement, so a
+// notice to thousands of people stays within SQLite's and MySQL's limits.
+const notifyBatch = 100
+
+// pushDevices returns the devices of recipients whose preferences allow
+// pushes of category c (no preferences row means everything is on).
+func pushDevices(tx *store.Tx, c Category, recipients []int64) ([]Device, error) {
+	var devices []Device
+	q := tx.Model(&Device{}).Where("user_id IN ?", recipients)
+	if col, ok := preferenceColumn[c]; ok {
+		q = q.Where("NOT EXISTS (SELECT 1 FROM preferences p WHERE p.user_id = devices.user_id AND p."+col+" = ?)", false)
+	}
+	return devices, q.Find(&devices).Error
+}
+
+// Preferences are a user's push switches per category; the inbox is
+// written regardless.
+type Preferences struct {
+	UserID       int64 `gorm:"primaryKey;autoIncrement:false"`
+	Repair       bool
+	Booking      bool
+	Menu         bool
+	Shuttle      bool
+	Announcement bool
+	UpdatedAt    time.Time
+}
+
+var preferenceColumn = map[Category]string{
+	CategoryRepair: "repair", CategoryBooking: "booking", CategoryMenu: "menu",
+	CategoryShuttle: "shuttle", CategoryAnnouncement: "announcement",
+}

@@ -1,0 +1,113 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"houqin/models/people"
+	"houqin/models/store"
+)
+
+// InboxFilter narrows a user's inbox.
+type InboxFilter struct {
+	Category Category // "" for all
+	Unread   bool
+}
+
+// Categories lists the categories a client may filter by.
+var Categories = []Category{CategoryRepair, CategoryBooking, CategoryMenu, CategoryShuttle, CategoryAnnouncement, CategorySystem}
+
+// Inbox returns a page of a user's notifications, newest first, and how many
+// of those matching the category are unread (the badge count).
+func (s *Service) Inbox(ctx context.Context, userID int64, f InboxFilter, p store.Page) ([]Notification, string, int64, error) {
+	scope := func(db *gorm.DB) *gorm.DB {
+		db = db.Where("user_id = ?", userID)
+		if f.Category != "" {
+			db = db.Where("category = ?", f.Category)
+		}
+		return db
+	}
+	q := s.Read(ctx).Model(&Notification{}).Scopes(scope)
+	if f.Unread {
+		q = q.Where("read_at IS NULL")
+	}
+	rows, next, err := store.Paginate(q, p, func(n Notification) int64 { return n.ID })
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var unread int64
+	err = s.Read(ctx).Model(&Notification{}).Scopes(scope).Where("read_at IS NULL").Count(&unread).Error
+	return rows, next, unread, err
+}
+
+// NotificationsAfter returns a user's notifications newer than afterID,
+// oldest first: what a live stream missed while it was disconnected.
+func (s *Service) NotificationsAfter(ctx context.Context, userID, afterID int64, limit int) ([]Notification, error) {
+	var rows []Notification
+	err := s.Read(ctx).Where("user_id = ? AND id > ?", userID, afterID).Order("id").Limit(limit).Find(&rows).Error
+	return rows, err
+}
+
+// MarkRead marks one of the user's notifications read; reading it again
+// keeps the first time. Another user's notification is not found.
+func (s *Service) MarkRead(ctx context.Context, userID, id int64) (*Notification, error) {
+	var n Notification
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		err := tx.Where("user_id = ?", userID).Take(&n, id).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return store.ErrNotFound("notification")
+		}
+		if err != nil || n.ReadAt != nil {
+			return err
+		}
+		n.ReadAt = &tx.Now
+		return tx.Model(&n).Update("read_at", tx.Now).Error
+	})
+	return &n, err
+}
+
+// MarkAllRead marks every unread notification of the user read (of one
+// category when given) and returns how many it changed.
+func (s *Service) MarkAllRead(ctx context.Context, userID int64, c Category) (int64, error) {
+	var n int64
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		q := tx.Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID)
+		if c != "" {
+			q = q.Where("category = ?", c)
+		}
+		res := q.Update("read_at", tx.Now)
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
+}
+
+// SendTestNotice sends a test notification to a user (an operator checking
+// the push path) and returns it with the number of devices it will reach.
+func (s *Service) SendTestNotice(ctx context.Context, userID int64) (Notification, int64, error) {
+	var (
+		n       Notification
+		devices int64
+	)
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.Take(&people.User{}, userID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return store.ErrNotFound("user")
+		} else if err != nil {
+			return err
+		}
+		err := Notify(tx, Notice{Category: CategorySystem, Type: "system.test", Title: "测试通知",
+			Body: "这是一条测试推送，收到即说明推送通道正常。", Data: StringMap{"type": "system", "id": "0", "status": "test"},
+			TTL: time.Hour}, userID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", userID).Order("id DESC").Take(&n).Error; err != nil {
+			return err
+		}
+		return tx.Model(&OutboxJob{}).Where("notification_id = ?", n.ID).Count(&devices).Error
+	})
+	return n, devices, err
+}

@@ -1,0 +1,188 @@
+package notify
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"houqin/models/store"
+)
+
+// Delivery is one claimed outbox row with everything sending it needs.
+type Delivery struct {
+	JobID          int64
+	Attempts       int // including this one
+	NotificationID int64
+	UserID         int64
+	DeviceID       int64
+	Token          string // "" when the device is gone or now belongs to someone else
+	Platform       string
+	Category       Category
+	Type           string
+	Title, Body    string
+	Data           StringMap
+	High           bool
+	CollapseKey    string
+	TTLSeconds     int
+	CreatedAt      time.Time // of the notification: TTLs count from here
+	PushOff        bool      // the user switched this category off after the notice
+}
+
+// Claim is a worker's hold on a set of outbox rows until its lease ends.
+type Claim struct {
+	Token      string
+	Deliveries []Delivery
+}
+
+// ClaimOutbox leases up to limit due outbox rows to the caller. A claimed
+// row is not due again until the lease ends, so a worker that dies
+// mid-batch loses nothing: its rows come back when the lease expires. On
+// MySQL, SKIP LOCKED lets replicas claim side by side without waiting for
+// or taking each other's rows; SQLite's immediate transactions serialize
+// claims anyway.
+func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) (Claim, error) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	c := Claim{Token: hex.EncodeToString(b)}
+	var ids []int64
+	err := s.ClaimTx(ctx, func(tx *store.Tx) error {
+		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
+			Order("next_attempt_at, id").Limit(limit)
+		if s.Dialect == store.MySQL {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Pluck("id", &ids).Error; err != nil || len(ids) == 0 {
+			return err
+		}
+		until := tx.Now.Add(lease)
+		return tx.Model(&OutboxJob{}).Where("id IN ?", ids).Updates(map[string]any{
+			"claim_token": c.Token, "lease_until": until, "next_attempt_at": until,
+			"attempts": gorm.Expr("attempts + 1"), "updated_at": tx.Now,
+		}).Error
+	})
+	if err != nil || len(ids) == 0 {
+		return c, err
+	}
+	err = s.Read(ctx).Table("outbox_jobs o").
+		Select(`o.id AS job_id, o.attempts, o.notification_id, n.user_id, o.device_id,
+			CASE WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token, COALESCE(d.platform, '') AS platform,
+			n.category, n.type, n.title, n.body, n.data, o.high, o.collapse_key, o.ttl_seconds, n.created_at,
+			CASE `+prefOffCases+` ELSE FALSE END AS push_off`).
+		Joins("JOIN notifications n ON n.id = o.notification_id").
+		Joins("LEFT JOIN devices d ON d.id = o.device_id").
+		Joins("LEFT JOIN preferences p ON p.user_id = n.user_id").
+		Where("o.claim_token = ?", c.Token).Scan(&c.Deliveries).Error
+	return c, err
+}
+
+// prefOffCases is the SQL that says whether a notification's category is
+// switched off in the recipient's preferences (no row: everything on).
+var prefOffCases = func() string {
+	s := ""
+	for c, col := range preferenceColumn {
+		s += "WHEN n.category = '" + string(c) + "' THEN COALESCE(p." + col + " = FALSE, FALSE) "
+	}
+	return s
+}()
+
+// Result is what became of one delivery.
+type Result struct {
+	JobID  int64
+	Status string // OutboxSent, OutboxFailed, OutboxSkipped, or OutboxPending to retry at RetryAt
+	// RetryAt is when a pending row is due again.
+	RetryAt time.Time
+	Error   string
+	// ForgetDevice deletes the device: its token is dead.
+	ForgetDevice int64
+}
+
+// FinishClaim records the results of a claim. Rows whose lease has passed to
+// another worker (a different claim token) are left to that worker. It
+// returns how many devices it forgot.
+func (s *Service) FinishClaim(ctx context.Context, token string, results []Result) (int64, error) {
+	var forgot int64
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		var gone []int64
+		mine := func() *gorm.DB { return tx.Model(&OutboxJob{}).Where("claim_token = ?", token) }
+		// Rows that end alike (sent, or skipped/failed with the same reason:
+		// a whole batch when push is off) are closed in one statement each;
+		// only retries, each with its own jittered time, go row by row.
+		type ending struct{ status, err string }
+		alike := map[ending][]int64{}
+		for _, r := range results {
+			if r.ForgetDevice != 0 {
+				gone = append(gone, r.ForgetDevice)
+			}
+			if r.Status != OutboxPending {
+				e := ending{r.Status, store.Clip(r.Error, 500)}
+				alike[e] = append(alike[e], r.JobID)
+				continue
+			}
+			err := mine().Where("id = ?", r.JobID).Updates(map[string]any{"status": r.Status, "last_error": store.Clip(r.Error, 500),
+				"lease_until": nil, "next_attempt_at": r.RetryAt, "updated_at": tx.Now}).Error
+			if err != nil {
+				return err
+			}
+		}
+		for e, ids := range alike {
+			set := map[string]any{"status": e.status, "last_error": e.err, "lease_until": nil, "updated_at": tx.Now}
+			if e.status == OutboxSent {
+				set["sent_at"], set["last_error"] = tx.Now, ""
+			}
+			for chunk := range slices.Chunk(ids, 500) {
+				if err := mine().Where("id IN ?", chunk).Updates(set).Error; err != nil {
+					return err
+				}
+			}
+		}
+		if len(gone) > 0 {
+			res := tx.Delete(&Device{}, gone)
+			forgot = res.RowsAffected
+			return res.Error
+		}
+		return nil
+	})
+	return forgot, err
+}
+
+// PurgeOutbox deletes finished rows last touched before maxAge ago.
+func (s *Service) PurgeOutbox(ctx context.Context, maxAge time.Duration) (int64, error) {
+	var n int64
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		res := tx.Where("status IN ? AND updated_at < ?", []string{OutboxSent, OutboxFailed, OutboxSkipped}, tx.Now.Add(-maxAge)).
+			Delete(&OutboxJob{})
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
+}
+
+// OutboxStats are the delivery queue's health figures.
+type OutboxStats struct {
+	Pending int64 // rows not yet finished, due or waiting for a retry
+	// OldestDue is how long the oldest due row has waited since it was
+	// created; 0 when nothing is due.
+	OldestDue time.Duration
+}
+
+// OutboxStatsNow measures the queue.
+func (s *Service) OutboxStatsNow(ctx context.Context) (OutboxStats, error) {
+	var st OutboxStats
+	db := s.Read(ctx)
+	if err := db.Model(&OutboxJob{}).Where("status = ?", OutboxPending).Count(&st.Pending).Error; err != nil {
+		return st, err
+	}
+	now := s.Now()
+	var oldest OutboxJob
+	err := db.Select("created_at").Where("status = ? AND next_attempt_at <= ?", OutboxPending, now).
+		Order("next_attempt_at, id").Limit(1).Find(&oldest).Error
+	if err == nil && !oldest.CreatedAt.IsZero() {
+		st.OldestDue = now.Sub(oldest.CreatedAt)
+	}
+	return st, err
+}

@@ -1,0 +1,188 @@
+package repair
+
+import (
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"houqin/models/store"
+)
+
+// Durations summarises how long something took, in minutes.
+type Durations struct {
+	Count  int
+	Median float64
+	P90    float64
+}
+
+func summarise(ds []time.Duration) Durations {
+	if len(ds) == 0 {
+		return Durations{}
+	}
+	slices.Sort(ds)
+	return Durations{Count: len(ds), Median: quantile(ds, 0.5), P90: quantile(ds, 0.9)}
+}
+
+// quantile interpolates linearly between the closest ranks of sorted ds.
+func quantile(ds []time.Duration, q float64) float64 {
+	pos := q * float64(len(ds)-1)
+	lo, hi := int(math.Floor(pos)), int(math.Ceil(pos))
+	v := ds[lo].Minutes() + (ds[hi].Minutes()-ds[lo].Minutes())*(pos-float64(lo))
+	return math.Round(v*10) / 10
+}
+
+// Scores are mean ratings over the requests that have them.
+type Scores struct {
+	Count                          int
+	Attitude, Quality, Cleanliness float64
+}
+
+type scoreSum struct {
+	n       int
+	a, q, c int
+}
+
+func (s *scoreSum) add(r *Repair) {
+	if r.Attitude > 0 {
+		s.n++
+		s.a += r.Attitude
+		s.q += r.Quality
+		s.c += r.Cleanliness
+	}
+}
+
+func (s scoreSum) mean() Scores {
+	if s.n == 0 {
+		return Scores{}
+	}
+	m := func(v int) float64 { return math.Round(float64(v)/float64(s.n)*100) / 100 }
+	return Scores{Count: s.n, Attitude: m(s.a), Quality: m(s.q), Cleanliness: m(s.c)}
+}
+
+// RepairFigures are the desk's measures over a set of requests.
+type RepairFigures struct {
+	Total            int
+	Resolved         int // resolved or closed
+	Closed           int
+	ClosedByFeedback int
+	ClosedByCallback int
+	// CallbackRate is closed-with-scores over resolved (the 100% 回访 target).
+	CallbackRate float64
+	Overdue      int // missed a promise at some point, or overdue now
+	TimeToAssign Durations
+	TimeToFinish Durations // creation to resolution
+	Scores       Scores
+}
+
+// RepairStats are the figures of the requests filed in a period, overall
+// and per technician.
+type RepairStats struct {
+	From, To    store.Date
+	ByStatus    map[RepairStatus]int
+	ByCategory  map[string]int
+	All         RepairFigures
+	Technicians []TechnicianFigures
+}
+
+// TechnicianFigures are one technician's figures over the requests
+// currently assigned to them.
+type TechnicianFigures struct {
+	TechnicianID int64
+	Name         string
+	RepairFigures
+}
+
+type figuresAcc struct {
+	f              RepairFigures
+	assign, finish []time.Duration
+	scores         scoreSum
+}
+
+func (acc *figuresAcc) add(r *Repair, now time.Time) {
+	f := &acc.f
+	f.Total++
+	if r.FirstAssignedAt != nil {
+		acc.assign = append(acc.assign, r.FirstAssignedAt.Sub(r.CreatedAt))
+	}
+	if r.ResolvedAt != nil {
+		f.Resolved++
+		acc.finish = append(acc.finish, r.ResolvedAt.Sub(r.CreatedAt))
+	}
+	if r.Status == RepairClosed {
+		f.Closed++
+		if r.FeedbackSource == "callback" {
+			f.ClosedByCallback++
+		} else {
+			f.ClosedByFeedback++
+		}
+	}
+	if r.MissedDeadlines > 0 || r.Overdue(now) {
+		f.Overdue++
+	}
+	acc.scores.add(r)
+}
+
+func (acc *figuresAcc) figures() RepairFigures {
+	f := acc.f
+	f.TimeToAssign, f.TimeToFinish, f.Scores = summarise(acc.assign), summarise(acc.finish), acc.scores.mean()
+	if f.Resolved > 0 {
+		f.CallbackRate = math.Round(float64(f.Closed)/float64(f.Resolved)*1000) / 1000
+	}
+	return f
+}
+
+// RepairStats computes the figures of requests created on local dates
+// from..to (inclusive).
+func (s *Service) RepairStats(ctx context.Context, from, to store.Date) (*RepairStats, error) {
+	if to.Before(from) {
+		return nil, store.InvalidField("to", "must not be before from")
+	}
+	if from.DaysUntil(to) > 366 {
+		return nil, store.InvalidField("to", "the period may span at most a year")
+	}
+	var rows []Repair
+	err := s.Read(ctx).Select("id", "category", "status", "technician_id", "created_at", "first_assigned_at",
+		"resolved_at", "deadline_at", "missed_deadlines", "attitude", "quality", "cleanliness", "feedback_source").
+		Where("created_at >= ? AND created_at < ?", from.At(0, 0, s.Location).UTC(), to.AddDays(1).At(0, 0, s.Location).UTC()).
+		Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	st := &RepairStats{From: from, To: to, ByStatus: map[RepairStatus]int{}, ByCategory: map[string]int{}}
+	for _, v := range RepairStatuses {
+		st.ByStatus[v] = 0
+	}
+	for _, c := range RepairCategories {
+		st.ByCategory[c] = 0
+	}
+	var all figuresAcc
+	techs := map[int64]*figuresAcc{}
+	for i := range rows {
+		r := &rows[i]
+		st.ByStatus[r.Status]++
+		st.ByCategory[r.Category]++
+		all.add(r, now)
+		if r.TechnicianID != nil {
+			if techs[*r.TechnicianID] == nil {
+				techs[*r.TechnicianID] = &figuresAcc{}
+			}
+			techs[*r.TechnicianID].add(r, now)
+		}
+	}
+	st.All = all.figures()
+	ids := make([]int64, 0, len(techs))
+	for id := range techs {
+		ids = append(ids, id)
+	}
+	names, err := userNames(s.Read(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		st.Technicians = append(st.Technicians, TechnicianFigures{TechnicianID: id, Name: names[id], RepairFigures: techs[id].figures()})
+	}
+	return st, nil
+}

@@ -1,0 +1,229 @@
+package shuttle
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"houqin/models/store"
+)
+
+// ShuttleRoute is a bus line (线路) with its stops in order.
+type ShuttleRoute struct {
+	ID        int64         `gorm:"primaryKey"`
+	Name      string        `gorm:"size:100;uniqueIndex:idx_shuttle_routes_name"`
+	Color     string        `gorm:"size:7"`
+	Active    bool          `gorm:"index:idx_shuttle_routes_active"`
+	Stops     []ShuttleStop `gorm:"foreignKey:RouteID"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ShuttleStop is one stop of a route; Seq orders the stops from 0.
+type ShuttleStop struct {
+	ID        int64  `gorm:"primaryKey"`
+	RouteID   int64  `gorm:"uniqueIndex:idx_shuttle_stops_route_seq,priority:1"`
+	Seq       int    `gorm:"uniqueIndex:idx_shuttle_stops_route_seq,priority:2"`
+	Name      string `gorm:"size:100"`
+	Lat       float64
+	Lng       float64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Minutes is a list of small integers stored as "0,8,15" text: a
+// schedule's minutes from departure to each stop.
+type Minutes []int
+
+func (m Minutes) Value() (driver.Value, error) {
+	parts := make([]string, len(m))
+	for i, v := range m {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, ","), nil
+}
+
+func (m *Minutes) Scan(src any) error {
+	if src == nil {
+		*m = nil
+		return nil
+	}
+	s, err := store.ScanText(src)
+	if err != nil {
+		return err
+	}
+	out := Minutes{}
+	for _, p := range strings.Split(s, ",") {
+		if p == "" {
+			continue
+		}
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	*m = out
+	return nil
+}
+
+// Weekdays is a set of ISO weekdays (1 = Monday … 7 = Sunday) kept as a
+// bitmask, so "runs on weekday w" is one `weekdays & (1<<w)` test in SQL.
+type Weekdays int
+
+// WeekdaysOf builds the set from ISO weekday numbers.
+func WeekdaysOf(days ...int) Weekdays {
+	var w Weekdays
+	for _, d := range days {
+		w |= 1 << d
+	}
+	return w
+}
+
+// Has reports whether ISO weekday d is in the set.
+func (w Weekdays) Has(d int) bool { return w&(1<<d) != 0 }
+
+// List returns the ISO weekday numbers in order.
+func (w Weekdays) List() []int {
+	out := []int{}
+	for d := 1; d <= 7; d++ {
+		if w.Has(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// ISOWeekday is d's weekday numbered 1 (Monday) to 7 (Sunday).
+func ISOWeekday(d store.Date) int {
+	w := int(d.Weekday())
+	if w == 0 {
+		return 7
+	}
+	return w
+}
+
+// ShuttleSchedule is one timetabled run of a route: its departure time,
+// the minutes from departure to each stop, the vehicle, the default driver
+// and the weekdays it runs (the service calendar may move those).
+type ShuttleSchedule struct {
+	ID              int64   `gorm:"primaryKey"`
+	RouteID         int64   `gorm:"index:idx_shuttle_schedules_route"`
+	DepartureMinute int     // minutes after local midnight
+	StopMinutes     Minutes `gorm:"type:text"`
+	Weekdays        Weekdays
+	VehiclePlate    string `gorm:"size:20"`
+	VehicleSeats    int
+	DriverID        *int64
+	Active          bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Clock returns the departure as "07:20".
+func (s ShuttleSchedule) Clock() string { return ClockOf(s.DepartureMinute) }
+
+// ClockOf formats minutes after midnight as "hh:mm".
+func ClockOf(minute int) string { return fmt.Sprintf("%02d:%02d", minute/60, minute%60) }
+
+// ParseClock reads "hh:mm" (00:00-23:59) as minutes after midnight.
+func ParseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("must be a time hh:mm")
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// ShuttleCalendarDay is a date exception of the service calendar: a holiday
+// with no service, or a moved workday (调休) that runs the timetable of
+// weekday RunsAs.
+type ShuttleCalendarDay struct {
+	Date      store.Date `gorm:"primaryKey"`
+	NoService bool
+	RunsAs    int    // ISO weekday whose timetable runs; 0 with NoService
+	Note      string `gorm:"size:100"`
+	UpdatedAt time.Time
+}
+
+// Trip statuses, in the order a trip goes through them.
+const (
+	TripScheduled = "scheduled"
+	TripBoarding  = "boarding"
+	TripDeparted  = "departed"
+	TripArrived   = "arrived"
+	TripCancelled = "cancelled"
+)
+
+// ShuttleTrip is one schedule on one service date (a dated trip). It is
+// created from the timetable the first time anyone asks for that date.
+type ShuttleTrip struct {
+	ID           int64      `gorm:"primaryKey"`
+	ScheduleID   int64      `gorm:"uniqueIndex:idx_shuttle_trips_schedule_date,priority:1"`
+	ServiceDate  store.Date `gorm:"uniqueIndex:idx_shuttle_trips_schedule_date,priority:2;index:idx_shuttle_trips_date_route,priority:1;index:idx_shuttle_trips_driver_date,priority:2"`
+	RouteID      int64      `gorm:"index:idx_shuttle_trips_date_route,priority:2"`
+	DepartureAt  time.Time  // timetabled departure from the first stop
+	StopMinutes  Minutes    `gorm:"type:text"`
+	DriverID     *int64     `gorm:"index:idx_shuttle_trips_driver_date,priority:1"`
+	VehiclePlate string     `gorm:"size:20"`
+	VehicleSeats int
+	Status       string `gorm:"size:10"`
+	DelayMinutes int
+	Reason       string `gorm:"size:200"`
+	// AlertedDelay is the delay followers were last told about, so a
+	// growing delay is announced again only after 5 more minutes.
+	AlertedDelay   int
+	DepartedAt     *time.Time
+	ArrivedAt      *time.Time
+	LastLat        *float64
+	LastLng        *float64
+	LastSpeed      *float64
+	LastHeading    *float64
+	LastPositionAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ShuttlePosition is one GPS fix a driver's phone reported for a trip.
+type ShuttlePosition struct {
+	ID         int64     `gorm:"primaryKey"`
+	TripID     int64     `gorm:"uniqueIndex:idx_shuttle_positions_trip_time,priority:1"`
+	RecordedAt time.Time `gorm:"uniqueIndex:idx_shuttle_positions_trip_time,priority:2;index:idx_shuttle_positions_recorded"`
+	Lat        float64
+	Lng        float64
+	Speed      *float64
+	Heading    *float64
+	CreatedAt  time.Time
+}
+
+// ShuttleRouteFollow is a user following a route (delays, cancellations, departures).
+type ShuttleRouteFollow struct {
+	UserID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	RouteID   int64 `gorm:"primaryKey;autoIncrement:false;index:idx_shuttle_route_follows_route"`
+	CreatedAt time.Time
+}
+
+// ShuttleStopFollow is a user waiting at a stop who wants a push when the
+// next bus is MinutesBefore away.
+type ShuttleStopFollow struct {
+	UserID        int64 `gorm:"primaryKey;autoIncrement:false"`
+	StopID        int64 `gorm:"primaryKey;autoIncrement:false"`
+	RouteID       int64 `gorm:"index:idx_shuttle_stop_follows_route"`
+	MinutesBefore int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// ShuttleStopAlert records that a stop follower was told about a trip, so
+// each trip alerts each follower once (the unique key is the claim).
+type ShuttleStopAlert struct {
+	TripID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	UserID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	StopID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	CreatedAt time.Time
+}
+
+// TopicRoute is the live-stream topic of a route's trips.
+func TopicRoute(id int64) string { return fmt.Sprintf("route:%d", id) }

@@ -1,0 +1,236 @@
+package shuttle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"houqin/models/people"
+	"houqin/models/store"
+)
+
+// StopInput is a stop as an admin enters it.
+type StopInput struct {
+	Name     string
+	Lat, Lng float64
+}
+
+// NewShuttleRoute is the input for creating a route with its stops.
+type NewShuttleRoute struct {
+	Name, Color string
+	Active      bool
+	Stops       []StopInput
+}
+
+// CreateShuttleRoute adds a route and its stops in order.
+func (s *Service) CreateShuttleRoute(ctx context.Context, in NewShuttleRoute) (*ShuttleRoute, error) {
+	r := &ShuttleRoute{Name: in.Name, Color: in.Color, Active: in.Active}
+	for i, st := range in.Stops {
+		r.Stops = append(r.Stops, ShuttleStop{Seq: i, Name: st.Name, Lat: st.Lat, Lng: st.Lng})
+	}
+	err := s.Tx(ctx, func(tx *store.Tx) error { return tx.Create(r).Error })
+	if store.ErrorCode(err) == store.CodeConflict {
+		return nil, store.Errorf(store.CodeConflict, "a route named %q exists", in.Name)
+	}
+	return r, err
+}
+
+// ShuttleRoutePatch changes a route; nil fields stay.
+type ShuttleRoutePatch struct {
+	Name, Color *string
+	Active      *bool
+}
+
+// UpdateShuttleRoute applies p. Deactivating a route drops its trips that
+// have not started yet, from today on.
+func (s *Service) UpdateShuttleRoute(ctx context.Context, id int64, p ShuttleRoutePatch) (*ShuttleRoute, error) {
+	var r ShuttleRoute
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
+			return store.NotFound(err, "route")
+		}
+		store.Patch(&r.Name, p.Name)
+		store.Patch(&r.Color, p.Color)
+		store.Patch(&r.Active, p.Active)
+		if err := tx.Omit("Stops").Save(&r).Error; err != nil {
+			return err
+		}
+		if err := resyncTrips(tx, tx.Where("route_id = ?", id), false); err != nil {
+			return err
+		}
+		return tx.Order("seq").Find(&r.Stops, "route_id = ?", id).Error
+	})
+	if store.ErrorCode(err) == store.CodeConflict {
+		return nil, store.Errorf(store.CodeConflict, "another route has this name")
+	}
+	return &r, err
+}
+
+// ShuttleStopPatch corrects a stop's name or place.
+type ShuttleStopPatch struct {
+	Name     *string
+	Lat, Lng *float64
+}
+
+// UpdateShuttleStop applies p.
+func (s *Service) UpdateShuttleStop(ctx context.Context, id int64, p ShuttleStopPatch) (*ShuttleStop, error) {
+	var st ShuttleStop
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
+			return store.NotFound(err, "stop")
+		}
+		store.Patch(&st.Name, p.Name)
+		store.Patch(&st.Lat, p.Lat)
+		store.Patch(&st.Lng, p.Lng)
+		return tx.Save(&st).Error
+	})
+	return &st, err
+}
+
+// ScheduleInput is a timetabled run as an admin enters it.
+type ScheduleInput struct {
+	DepartureMinute int
+	StopMinutes     Minutes
+	Weekdays        Weekdays
+	VehiclePlate    string
+	VehicleSeats    int
+	DriverID        *int64
+	Active          bool
+}
+
+// CreateShuttleSchedule adds a run to a route's timetable.
+func (s *Service) CreateShuttleSchedule(ctx context.Context, routeID int64, in ScheduleInput) (*ShuttleSchedule, error) {
+	sc := &ShuttleSchedule{RouteID: routeID, DepartureMinute: in.DepartureMinute, StopMinutes: in.StopMinutes,
+		Weekdays: in.Weekdays, VehiclePlate: in.VehiclePlate, VehicleSeats: in.VehicleSeats, DriverID: in.DriverID, Active: in.Active}
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if err := checkSchedule(tx, sc); err != nil {
+			return err
+		}
+		return tx.Create(sc).Error
+	})
+	return sc, err
+}
+
+// SchedulePatch changes a schedule; nil fields stay.
+type SchedulePatch struct {
+	DepartureMinute *int
+	StopMinutes     *Minutes
+	Weekdays        *Weekdays
+	VehiclePlate    *string
+	VehicleSeats    *int
+	DriverID        *int64 // 0 clears the default driver
+	Active          *bool
+}
+
+// UpdateShuttleSchedule applies p. Trips of this schedule that have not
+// started yet (today and later) follow the new timetable, which also resets
+// a per-trip driver or vehicle change on them.
+func (s *Service) UpdateShuttleSchedule(ctx context.Context, id int64, p SchedulePatch) (*ShuttleSchedule, error) {
+	var sc ShuttleSchedule
+	err := s.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.ForUpdate().Take(&sc, id).Error; err != nil {
+			return store.NotFound(err, "schedule")
+		}
+		store.Patch(&sc.DepartureMinute, p.DepartureMinute)
+		store.Patch(&sc.StopMinutes, p.StopMinutes)
+		store.Patch(&sc.Weekdays, p.Weekdays)
+		store.Patch(&sc.VehiclePlate, p.VehiclePlate)
+		store.Patch(&sc.VehicleSeats, p.VehicleSeats)
+		store.Patch(&sc.Active, p.Active)
+		if p.DriverID != nil {
+			sc.DriverID = p.DriverID
+			if *p.DriverID == 0 {
+				sc.DriverID = nil
+			}
+		}
+		if err := checkSchedule(tx, &sc); err != nil {
+			return err
+		}
+		if err := tx.Save(&sc).Error; err != nil {
+			return err
+		}
+		return resyncTrips(tx, tx.Where("schedule_id = ?", id), true)
+	})
+	return &sc, err
+}
+
+// checkSchedule validates a schedule against its route's stops and driver.
+func checkSchedule(tx *store.Tx, sc *ShuttleSchedule) error {
+	var stops int64
+	if err := tx.Model(&ShuttleStop{}).Where("route_id = ?", sc.RouteID).Count(&stops).Error; err != nil {
+		return err
+	}
+	if stops == 0 {
+		return store.ErrNotFound("route")
+	}
+	m := sc.StopMinutes
+	if len(m) != int(stops) {
+		return store.InvalidField("stop_minutes", fmt.Sprintf("must give minutes for each of the route's %d stops", stops))
+	}
+	if m[0] != 0 || !slices.IsSorted(m) {
+		return store.InvalidField("stop_minutes", "must start at 0 and never decrease")
+	}
+	if sc.Weekdays == 0 {
+		return store.InvalidField("weekdays", "must name at least one weekday")
+	}
+	if sc.DriverID != nil {
+		return checkDriver(tx, *sc.DriverID, "driver_id")
+	}
+	return nil
+}
+
+// checkDriver requires id to be an active user holding the driver role.
+func checkDriver(tx *store.Tx, id int64, field string) error {
+	var u people.User
+	err := tx.Take(&u, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (!u.Active || !slices.Contains(u.Roles, store.RoleDriver))) {
+		return store.InvalidField(field, "is not an active driver")
+	}
+	return err
+}
+
+// ShuttleSchedules lists all of a route's schedules by departure (admin).
+func (s *Service) ShuttleSchedules(ctx context.Context, routeID int64) ([]ShuttleSchedule, error) {
+	if err := s.Read(ctx).Take(&ShuttleRoute{}, routeID).Error; err != nil {
+		return nil, store.NotFound(err, "route")
+	}
+	var rows []ShuttleSchedule
+	return rows, s.Read(ctx).Where("route_id = ?", routeID).Order("departure_minute, id").Find(&rows).Error
+}
+
+// SetShuttleCalendarDay records a date exception (holiday or moved
+// workday) and drops that date's trips that no longer run.
+func (s *Service) SetShuttleCalendarDay(ctx context.Context, day ShuttleCalendarDay) error {
+	return s.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.Where("date = ?", day.Date).Delete(&ShuttleCalendarDay{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&day).Error; err != nil {
+			return err
+		}
+		return resyncTrips(tx, tx.Where("service_date = ?", day.Date), false)
+	})
+}
+
+// DeleteShuttleCalendarDay returns a date to its plain weekday timetable.
+func (s *Service) DeleteShuttleCalendarDay(ctx context.Context, date store.Date) error {
+	return s.Tx(ctx, func(tx *store.Tx) error {
+		res := tx.Where("date = ?", date).Delete(&ShuttleCalendarDay{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return store.ErrNotFound("calendar exception")
+		}
+		return resyncTrips(tx, tx.Where("service_date = ?", date), false)
+	})
+}
+
+// ShuttleCalendar lists the date exceptions from..to (inclusive).
+func (s *Service) ShuttleCalendar(ctx context.Context, from, to store.Date) ([]ShuttleCalendarDay, error) {
+	var rows []ShuttleCalendarDay
+	return rows, s.Read(ctx).Where("date >= ? AND date <= ?", from, to).Order("date").Find(&rows).Error
+}

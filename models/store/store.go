@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	mathrand "math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL flavour behind a Store.
+type Dialect string
+
+const (
+	SQLite Dialect = "sqlite"
+	MySQL  Dialect = "mysql"
+)
+
+// Store is the database and the domain operations on it. Writes go through
+// Tx; reads use Read, which on SQLite is a separate pool so that readers never
+// queue behind the single writer connection.
+type Store struct {
+	write   *gorm.DB
+	read    *gorm.DB
+	Dialect Dialect
+	// Location is the site time zone: it defines "today" and local dates.
+	Location *time.Location
+	// Clock is injected so time rules (cut-offs, reminders, overdue) are testable.
+	Clock func() time.Time
+	// Events receives what committed transactions announce (live stream,
+	// outbox wake-ups). Nil discards them.
+	Events Publisher
+}
+
+// Publisher receives events after the transaction that raised them commits.
+type Publisher interface {
+	Publish(Event)
+}
+
+// Event is a live update for subscribers of Topic ("user:7", "route:3", …).
+type Event struct {
+	Topic string `json:"-"`
+	// ID orders events within a topic when it is meaningful (inbox ids); 0 otherwise.
+	ID   int64  `json:"id,omitempty"`
+	Type string `json:"type"`
+	Data any    `json:"data"`
+}
+
+// Open connects to dsn ("sqlite:PATH" or a MySQL DSN) and returns a Store.
+// Migrations are not applied here: see package migrations.
+func Open(dsn string, loc *time.Location) (*Store, error) {
+	s := &Store{Location: loc, Clock: func() time.Time { return time.Now().UTC() }}
+	cfg := &gorm.Config{
+		Logger:                                   slowLogger(),
+		TranslateError:                           true,
+		DisableForeignKeyConstraintWhenMigrating: true,
+		NowFunc:                                  func() time.Time { return s.Now() },
+	}
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		if err := s.openSQLite(path, cfg); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	mcfg, err := MySQLConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gorm.Open(mysql.New(mysql.Config{DSNConfig: mcfg}), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open mysql: %w", err)
+	}
+	sqlDB, _ := db.DB()
+	sqlDB.SetMaxOpenConns(32)
+	sqlDB.SetMaxIdleConns(32)
+	sqlDB.SetConnMaxLifetime(5 * time.Minute)
+	s.write, s.read, s.Dialect = db, db, MySQL
+	return s, nil
+}
+
+// MySQLConfig parses a MySQL DSN and forces what the store relies on:
+// utf8mb4, parsed times in UTC and multi-statement migrations. Arguments
+// are interpolated client-side (escaped for utf8mb4), so that a query with
+// arguments is one round trip instead of a prepare, an execute and a close:
+// with the database on another host or a busy one, those round trips
+// dominate a short transaction such as a bus's position report.
+func MySQLConfig(dsn string) (*mysqldriver.Config, error) {
+	c, err := mysqldriver.ParseDSN(strings.TrimPrefix(dsn, "mysql://"))
+	if err != nil {
+		return nil, fmt.Errorf("bad MySQL DSN: %w", err)
+	}
+	c.ParseTime = true
+	c.Loc = time.UTC
+	c.MultiStatements = true
+	if c.Params == nil {
+		c.Params = map[string]string{}
+	}
+	c.Params["charset"] = "utf8mb4"
+	c.Collation = "utf8mb4_unicode_ci"
+	c.InterpolateParams = true
+	c.Params["time_zone"] = "'+00:00'"
+	return c, nil
+}
+
+func (s *Store) openSQLite(path string, cfg *gorm.Config) error {
+	if path == "" {
+		return errors.New("sqlite DSN needs a file path, e.g. sqlite:./data/houqin.db")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("create database folder: %w", err)
+	}
+	// busy_timeout first, so that the WAL switch itself waits for locks.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+	w, err := gorm.Open(sqlite.Open("file:"+path+"?"+pragmas+"&_txlock=immediate"), cfg)
+	if err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	wdb, _ := w.DB()
+	// One writer: SQLite serializes writes anyway, and queueing in the pool
+	// is cheaper and fairer than SQLITE_BUSY retries.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetConnMaxLifetime(0)
+	if err := wdb.Ping(); err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := gorm.Open(sqlite.Open("file:"+path+"?"+pragmas), cfg)
+	if err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	rdb, _ := r.DB()
+	rdb.SetMaxOpenConns(8)
+	rdb.SetMaxIdleConns(8)
+	s.write, s.read, s.Dialect = w, r, SQLite
+	return nil
+}
+
+func slowLogger() logger.Interface {
+	return logger.NewSlogLogger(slog.Default(), logger.Config{
+		SlowThreshold:             200 * time.Millisecond,
+		LogLevel:                  logger.Warn,
+		IgnoreRecordNotFoundError: true,
+		ParameterizedQueries:      true, // never log values: they may be personal data
+	})
+}
+
+// SQL returns the writer's database handle (migrations, health checks).
+func (s *Store) SQL() *sql.DB { db, _ := s.write.DB(); return db }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{s.write, s.read} {
+		if db, err := g.DB(); err == nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.SQL().PingContext(ctx) }
+
+// Now is the store's clock in UTC.
+func (s *Store) Now() time.Time { return s.Clock().UTC() }
+
+// Today is the current local date in the site time zone.
+func (s *Store) Today() Date { return DateOf(s.Now(), s.Location) }
+
+// Read returns a session for queries outside a transaction.
+func (s *Store) Read(ctx context.Context) *gorm.DB { return s.read.WithContext(ctx) }
+
+// Tx is one domain operation's transaction. It carries the operation's fixed
+// "now" and collects events to publish once the transaction has committed.
+type Tx struct {
+	*gorm.DB
+	Now    time.Time
+	store  *Store
+	events []Event
+}
+
+// Location is the site time zone.
+func (tx *Tx) Location() *time.Location { return tx.store.Location }
+
+// Today is the local date of the transaction's "now".
+func (tx *Tx) Today() Date { return DateOf(tx.Now, tx.store.Location) }
+
+// Publish queues ev for delivery after commit; a rolled-back Tx publishes nothing.
+func (tx *Tx) Publish(ev Event) { tx.events = append(tx.events, ev) }
+
+// Tx runs fn in one transaction (immediate on SQLite) and then publishes the
+// events it raised. Returning an error rolls everything back.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.tx(ctx, nil, fn)
+}
+
+// claimTx is Tx for queue claims (SELECT … FOR UPDATE SKIP LOCKED, then
+// UPDATE): on MySQL it runs at READ COMMITTED, which takes no gap locks, so
+// workers claiming side by side lock only the disjoint rows they took and
+// cannot deadlock on the due index they all scan.
+func (s *Store) ClaimTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.Dialect != MySQL {
+		return s.tx(ctx, nil, fn)
+	}
+	return s.tx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
+}
+
+func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) error) error {
+	t := &Tx{Now: s.Now(), store: s}
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+			t.DB = db
+			t.events = t.events[:0]
+			return fn(t)
+		}, opts)
+		// InnoDB resolves lock cycles by killing one transaction; running
+		// it again, after a short random pause, is the documented remedy.
+		if !isDeadlock(err) || attempt == maxTxAttempts {
+			break
+		}
+		time.Sleep(time.Duration(attempt) * time.Duration(1+mathrand.IntN(10)) * time.Millisecond)
+	}
+	if err != nil {
+		return translate(err)
+	}
+	if s.Events != nil {
+		for _, ev := range t.events {
+			s.Events.Publish(ev)
+		}
+	}
+	return nil
+}
+
+const maxTxAttempts = 5
+
+func isDeadlock(err error) bool {
+	var me *mysqldriver.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+}
+
+// ForUpdate adds a row lock where the dialect has one. SQLite needs none:
+// its immediate transactions already hold the database's write lock.
+func (tx *Tx) ForUpdate() *gorm.DB {
+	if tx.store.Dialect == MySQL {
+		return tx.DB.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx.DB
+}
+
+// translate turns database errors a caller can cause into domain errors.
+func translate(err error) error {
+	switch {
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return Errorf(CodeConflict, "a record with these values already exists")
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound("record")
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return Errorf(CodeValidation, "a referenced record does not exist")
+	}
+	return err
+}

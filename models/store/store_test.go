@@ -1,0 +1,90 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"houqin/api/apitest"
+	"houqin/models/notify"
+	"houqin/models/store"
+)
+
+// TestConcurrentWriters runs 50 goroutines that each read and then write in
+// one transaction (the pattern that fails at once with SQLITE_BUSY under
+// deferred transactions), while others read. None may fail.
+func TestConcurrentWriters(t *testing.T) {
+	env := apitest.New(t)
+	ctx := context.Background()
+	u := env.NewUser()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := 0; i < 50; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errs <- env.Store.Tx(ctx, func(tx *store.Tx) error {
+				var n int64
+				if err := tx.Model(&notify.Notification{}).Where("user_id = ?", u.ID).Count(&n).Error; err != nil {
+					return err
+				}
+				return notify.Notify(tx, notify.Notice{Category: notify.CategorySystem, Type: "test",
+					Title: fmt.Sprintf("第%d条", n+1)}, u.ID)
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			var rows []notify.Notification
+			errs <- env.Store.Read(ctx).Where("user_id = ?", u.ID).Find(&rows).Error
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(env.Inbox(u.ID)); got != 50 {
+		t.Fatalf("%d notifications, want 50", got)
+	}
+}
+
+func TestRollbackPublishesNothing(t *testing.T) {
+	env := apitest.New(t)
+	u := env.NewUser()
+	var got []store.Event
+	env.Store.Events = publisherFunc(func(e store.Event) { got = append(got, e) })
+	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+		if err := notify.Notify(tx, notify.Notice{Category: notify.CategorySystem, Type: "test", Title: "x"}, u.ID); err != nil {
+			return err
+		}
+		return store.Errorf(store.CodeConflict, "changed my mind")
+	})
+	if store.ErrorCode(err) != store.CodeConflict {
+		t.Fatalf("err = %v", err)
+	}
+	if len(got) != 0 || len(env.Inbox(u.ID)) != 0 {
+		t.Fatalf("rolled-back notice leaked: events %v", got)
+	}
+}
+
+type publisherFunc func(store.Event)
+
+func (f publisherFunc) Publish(e store.Event) { f(e) }
+
+func TestDates(t *testing.T) {
+	d, err := store.ParseDate("2026-02-28")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.AddDays(1).String() != "2026-03-01" || d.Weekday().String() != "Saturday" || d.DaysUntil(d.AddDays(-3)) != -3 {
+		t.Fatalf("date arithmetic: %v %v", d.AddDays(1), d.Weekday())
+	}
+	for _, bad := range []string{"2026-2-28", "2026-02-30", "", "tomorrow"} {
+		if _, err := store.ParseDate(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

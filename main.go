@@ -264,7 +264,7 @@ func userCmd(e *environment, args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := people.New(st).CreateUser(e.ctx, people.NewUser{Username: *username, Name: *name, Phone: *phone,
+	u, err := people.New(st).CreateUser(e.ctx, people.UserInput{Username: *username, Name: *name, Phone: *phone,
 		Department: *dept, Password: password, Roles: rs})
 	if err != nil {
 		return err

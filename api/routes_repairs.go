@@ -35,7 +35,7 @@ func (s *Server) mountRepairs(r fiber.Router) {
 	r.Get("/repairs/:id/photos/:photo_id", h.RepairPhoto)
 
 	s.jobs = append(s.jobs, Job{Name: "flag overdue repairs", Every: OverdueCheckEvery, Run: func(ctx context.Context) error {
-		_, err := s.Repairs.FlagOverdueRepairs(ctx)
+		_, err := s.Repairs.FlagOverdue(ctx)
 		return err
 	}})
 }

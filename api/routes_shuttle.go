@@ -45,9 +45,9 @@ func (s *Server) mountShuttle(r fiber.Router) {
 
 	keep := s.Config.PositionRetention
 	s.jobs = append(s.jobs,
-		Job{Name: "shuttle stop alerts", Every: 30 * time.Second, Run: s.Shuttle.SweepShuttleStopAlerts},
+		Job{Name: "shuttle stop alerts", Every: 30 * time.Second, Run: s.Shuttle.SweepStopAlerts},
 		Job{Name: "purge shuttle positions", Every: time.Hour, Run: func(ctx context.Context) error {
-			return s.Shuttle.PurgeShuttlePositions(ctx, keep)
+			return s.Shuttle.PurgePositions(ctx, keep)
 		}},
 	)
 }

@@ -34,7 +34,7 @@ func (h *Announcements) ListAnnouncements(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := h.svc.ListAnnouncements(c.UserContext(), pinned, page)
+	rows, next, err := h.svc.List(c.UserContext(), pinned, page)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (h *Announcements) GetAnnouncement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	an, err := h.svc.Announcement(c.UserContext(), id)
+	an, err := h.svc.Get(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -74,8 +74,8 @@ func (h *Announcements) CreateAnnouncement(c *fiber.Ctx) error {
 	if err := requireText("body", &req.Body); err != nil {
 		return err
 	}
-	an, err := h.svc.CreateAnnouncement(c.UserContext(), UserFrom(c),
-		announce.NewAnnouncement{Title: req.Title, Body: req.Body, Pinned: req.Pinned, Push: req.Push})
+	an, err := h.svc.Create(c.UserContext(), UserFrom(c),
+		announce.AnnouncementInput{Title: req.Title, Body: req.Body, Pinned: req.Pinned, Push: req.Push})
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (h *Announcements) UpdateAnnouncement(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	an, err := h.svc.UpdateAnnouncement(c.UserContext(), id,
+	an, err := h.svc.Update(c.UserContext(), id,
 		announce.AnnouncementPatch{Title: req.Title, Body: req.Body, Pinned: req.Pinned})
 	if err != nil {
 		return err
@@ -122,7 +122,7 @@ func (h *Announcements) DeleteAnnouncement(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DeleteAnnouncement(c.UserContext(), id); err != nil {
+	if err := h.svc.Delete(c.UserContext(), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -28,7 +28,7 @@ func (h *Canteen) ListCanteens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := h.svc.Canteens(c.UserContext(), page)
+	rows, next, err := h.svc.ListCanteens(c.UserContext(), page)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (h *Canteen) ListDishes(c *fiber.Ctx) error {
 	if err := validate.Var(f.Category, "omitempty,"+dishCategoryRule); err != nil {
 		return store.InvalidField("category", "must be one of: "+strings.Join(canteen.DishCategories, ", "))
 	}
-	rows, next, err := h.svc.Dishes(c.UserContext(), UserFrom(c), f, page)
+	rows, next, err := h.svc.ListDishes(c.UserContext(), UserFrom(c), f, page)
 	if err != nil {
 		return err
 	}

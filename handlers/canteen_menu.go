@@ -253,7 +253,7 @@ func (h *Canteen) CopyMenus(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := canteen.MenuCopy{CanteenID: id, SourceFrom: req.SourceFrom, TargetFrom: req.TargetFrom,
+	in := canteen.MenuCopyInput{CanteenID: id, SourceFrom: req.SourceFrom, TargetFrom: req.TargetFrom,
 		Replace: req.Replace, Publish: req.Publish}
 	if req.SourceTo != nil {
 		in.SourceTo = *req.SourceTo

@@ -81,7 +81,7 @@ func (h *Canteen) ListRatings(c *fiber.Ctx) error {
 	if f.To, err = QueryDate(c, "to", store.Date{}); err != nil {
 		return err
 	}
-	rows, next, err := h.svc.DishRatings(c.UserContext(), f, page)
+	rows, next, err := h.svc.ListRatings(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (h *Canteen) DishRatingSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.svc.WeeklyDishRatings(c.UserContext(), day)
+	s, err := h.svc.WeeklyRatings(c.UserContext(), day)
 	if err != nil {
 		return err
 	}

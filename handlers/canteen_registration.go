@@ -66,7 +66,7 @@ func (h *Canteen) MyRegistrations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := h.svc.MyMealRegistrations(c.UserContext(), UserFrom(c), id, from, to)
+	rows, err := h.svc.MyRegistrations(c.UserContext(), UserFrom(c), id, from, to)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *Canteen) ListRegistrations(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	rows, next, err := h.svc.MealRegistrations(c.UserContext(), f, page)
+	rows, next, err := h.svc.ListRegistrations(c.UserContext(), f, page)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (h *Canteen) RegistrationSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	counts, err := h.svc.MealRegistrationCounts(c.UserContext(), id, d)
+	counts, err := h.svc.RegistrationCounts(c.UserContext(), id, d)
 	if err != nil {
 		return err
 	}

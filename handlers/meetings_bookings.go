@@ -84,7 +84,7 @@ func (h *Meetings) CreateBooking(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := meeting.NewBooking{RoomID: req.RoomID, Title: req.Title, Note: req.Note, StartAt: req.StartAt, EndAt: req.EndAt,
+	in := meeting.BookingInput{RoomID: req.RoomID, Title: req.Title, Note: req.Note, StartAt: req.StartAt, EndAt: req.EndAt,
 		Attendees: req.Attendees, Services: req.Services}
 	if req.Repeat != nil {
 		in.Repeat = &meeting.Recurrence{Frequency: req.Repeat.Frequency, Until: req.Repeat.Until}
@@ -219,7 +219,7 @@ func (h *Meetings) CancelBooking(c *fiber.Ctx) error {
 // CheckInBooking records that the meeting has started (the organiser or the desk).
 func (h *Meetings) CheckInBooking(c *fiber.Ctx) error {
 	return h.bookingAction(c, nil, func(id int64) (*meeting.Booking, error) {
-		return h.svc.CheckIn(c.UserContext(), UserFrom(c), id)
+		return h.svc.CheckInBooking(c.UserContext(), UserFrom(c), id)
 	})
 }
 

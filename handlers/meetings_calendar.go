@@ -36,7 +36,7 @@ func (h *Meetings) RevokeCalendarFeed(c *fiber.Ctx) error {
 // CalendarFeed serves a user's bookings as iCalendar (RFC 5545). Calendar
 // apps cannot send headers, so the secret token in the path authenticates.
 func (h *Meetings) CalendarFeed(c *fiber.Ctx) error {
-	rows, err := h.svc.CalendarFeedBookings(c.UserContext(), strings.Clone(c.Params("token")))
+	rows, err := h.svc.FeedBookings(c.UserContext(), strings.Clone(c.Params("token")))
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func (h *Notify) RegisterDevice(c *fiber.Ctx) error {
 
 // ListDevices lists the caller's devices.
 func (h *Notify) ListDevices(c *fiber.Ctx) error {
-	rows, err := h.svc.Devices(c.UserContext(), UserFrom(c).ID)
+	rows, err := h.svc.ListDevices(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ type preferencesRequest struct {
 
 // GetPreferences returns the caller's push switches.
 func (h *Notify) GetPreferences(c *fiber.Ctx) error {
-	p, err := h.svc.PreferencesOf(c.UserContext(), UserFrom(c).ID)
+	p, err := h.svc.Preferences(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	if err := h.svc.CheckRepairPhoto(ctx, UserFrom(c), id); err != nil {
+	if err := h.svc.CheckPhoto(ctx, UserFrom(c), id); err != nil {
 		return err
 	}
 	fh, err := c.FormFile("photo")
@@ -67,7 +67,7 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 	if err := h.blobs.Put(ctx, p.StorageKey, data); err != nil {
 		return err
 	}
-	if err := h.svc.AddRepairPhoto(ctx, UserFrom(c), p); err != nil {
+	if err := h.svc.AddPhoto(ctx, UserFrom(c), p); err != nil {
 		_ = h.blobs.Delete(ctx, p.StorageKey)
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.svc.RepairPhoto(c.UserContext(), UserFrom(c), id, photoID)
+	p, err := h.svc.Photo(c.UserContext(), UserFrom(c), id, photoID)
 	if err != nil {
 		return err
 	}

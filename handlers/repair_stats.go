@@ -74,7 +74,7 @@ func (h *Repairs) RepairStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st, err := h.svc.RepairStats(c.UserContext(), from, to)
+	st, err := h.svc.Stats(c.UserContext(), from, to)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func targetsOut(ts []repair.RepairTarget) repairTargetsBody {
 
 // RepairTargets lists the response and resolution promise of each priority.
 func (h *Repairs) RepairTargets(c *fiber.Ctx) error {
-	ts, err := h.svc.RepairTargets(c.UserContext())
+	ts, err := h.svc.Targets(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (h *Repairs) SetRepairTargets(c *fiber.Ctx) error {
 	for i, t := range req.Targets {
 		in[i] = repair.RepairTarget{Priority: t.Priority, ResponseMinutes: t.ResponseMinutes, ResolutionMinutes: t.ResolutionMinutes}
 	}
-	ts, err := h.svc.SetRepairTargets(c.UserContext(), in)
+	ts, err := h.svc.SetTargets(c.UserContext(), in)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,7 @@ type RepairDetailOut struct {
 
 // detail reads a request as the caller may see it and renders it.
 func (h *Repairs) detail(c *fiber.Ctx, status int, id int64) error {
-	d, err := h.svc.Repair(c.UserContext(), UserFrom(c), id)
+	d, err := h.svc.Get(c.UserContext(), UserFrom(c), id)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (h *Repairs) CreateRepair(c *fiber.Ctx) error {
 	if req.Priority == "" {
 		req.Priority = "normal"
 	}
-	r, err := h.svc.CreateRepair(c.UserContext(), a, repair.NewRepair{Category: req.Category, Location: req.Location,
+	r, err := h.svc.Create(c.UserContext(), a, repair.RepairInput{Category: req.Category, Location: req.Location,
 		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID})
 	if err != nil {
 		return err
@@ -195,11 +195,11 @@ func (h *Repairs) ListRepairs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, next, err := h.svc.ListRepairs(c.UserContext(), a, f, page)
+	rows, next, err := h.svc.List(c.UserContext(), a, f, page)
 	if err != nil {
 		return err
 	}
-	names, err := h.svc.RepairNames(c.UserContext(), rows)
+	names, err := h.svc.Names(c.UserContext(), rows)
 	if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func (h *Repairs) RepairStep(act repair.RepairAction) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		d, err := h.svc.ActOnRepair(c.UserContext(), UserFrom(c), id, step)
+		d, err := h.svc.Act(c.UserContext(), UserFrom(c), id, step)
 		if err != nil {
 			return err
 		}
@@ -281,8 +281,8 @@ func (h *Repairs) RepairStep(act repair.RepairAction) fiber.Handler {
 	}
 }
 
-func decodeStep(c *fiber.Ctx, act repair.RepairAction) (repair.RepairStep, error) {
-	step := repair.RepairStep{Action: act}
+func decodeStep(c *fiber.Ctx, act repair.RepairAction) (repair.StepInput, error) {
+	step := repair.StepInput{Action: act}
 	switch act {
 	case repair.RepairAssign:
 		var req assignRequest

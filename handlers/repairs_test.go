@@ -475,7 +475,7 @@ func TestRepairOverdue(t *testing.T) {
 	}
 	flag := func(want int) {
 		t.Helper()
-		n, err := env.Server.Repairs.FlagOverdueRepairs(context.Background())
+		n, err := env.Server.Repairs.FlagOverdue(context.Background())
 		if err != nil || n != want {
 			t.Fatalf("flagged %d (%v), want %d", n, err, want)
 		}

@@ -40,7 +40,7 @@ func shuttleRouteOut(r shuttle.ShuttleRoute) routeOut {
 // ListShuttleRoutes lists the active routes with their stops (admins also
 // see inactive ones). A short list: always one page.
 func (h *Shuttle) ListShuttleRoutes(c *fiber.Ctx) error {
-	rows, err := h.svc.ShuttleRoutes(c.UserContext(), UserFrom(c).Is(store.RoleAdmin))
+	rows, err := h.svc.ListRoutes(c.UserContext(), UserFrom(c).Is(store.RoleAdmin))
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h *Shuttle) GetShuttleRoute(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tt, err := h.svc.ShuttleRouteTimetable(c.UserContext(), UserFrom(c), id, date)
+	tt, err := h.svc.RouteTimetable(c.UserContext(), UserFrom(c), id, date)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (h *Shuttle) ListShuttleTrips(c *fiber.Ctx) error {
 	if err != nil || routeID < 0 {
 		return store.InvalidField("route_id", "must be a route id")
 	}
-	rows, err := h.svc.ShuttleTrips(c.UserContext(), date, int64(routeID))
+	rows, err := h.svc.ListTrips(c.UserContext(), date, int64(routeID))
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (h *Shuttle) GetShuttleTrip(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.svc.ShuttleTrip(c.UserContext(), id)
+	v, err := h.svc.Trip(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

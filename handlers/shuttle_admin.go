@@ -28,11 +28,11 @@ func (h *Shuttle) CreateShuttleRoute(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	in := shuttle.NewShuttleRoute{Name: req.Name, Color: req.Color, Active: req.Active == nil || *req.Active}
+	in := shuttle.RouteInput{Name: req.Name, Color: req.Color, Active: req.Active == nil || *req.Active}
 	for _, s := range req.Stops {
 		in.Stops = append(in.Stops, shuttle.StopInput{Name: s.Name, Lat: *s.Lat, Lng: *s.Lng})
 	}
-	r, err := h.svc.CreateShuttleRoute(c.UserContext(), in)
+	r, err := h.svc.CreateRoute(c.UserContext(), in)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (h *Shuttle) UpdateShuttleRoute(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	r, err := h.svc.UpdateShuttleRoute(c.UserContext(), id, shuttle.ShuttleRoutePatch{Name: req.Name, Color: req.Color, Active: req.Active})
+	r, err := h.svc.UpdateRoute(c.UserContext(), id, shuttle.RoutePatch{Name: req.Name, Color: req.Color, Active: req.Active})
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (h *Shuttle) UpdateShuttleStop(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	s, err := h.svc.UpdateShuttleStop(c.UserContext(), id, shuttle.ShuttleStopPatch{Name: req.Name, Lat: req.Lat, Lng: req.Lng})
+	s, err := h.svc.UpdateStop(c.UserContext(), id, shuttle.StopPatch{Name: req.Name, Lat: req.Lat, Lng: req.Lng})
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (h *Shuttle) ListShuttleSchedules(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := h.svc.ShuttleSchedules(c.UserContext(), id)
+	rows, err := h.svc.ListSchedules(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return store.InvalidField("departure", err.Error())
 	}
-	sc, err := h.svc.CreateShuttleSchedule(c.UserContext(), id, shuttle.ScheduleInput{DepartureMinute: dep,
+	sc, err := h.svc.CreateSchedule(c.UserContext(), id, shuttle.ScheduleInput{DepartureMinute: dep,
 		StopMinutes: req.StopMinutes, Weekdays: shuttle.WeekdaysOf(req.Weekdays...), VehiclePlate: req.VehiclePlate,
 		VehicleSeats: req.VehicleSeats, DriverID: req.DriverID, Active: req.Active == nil || *req.Active})
 	if err != nil {
@@ -190,7 +190,7 @@ func (h *Shuttle) UpdateShuttleSchedule(c *fiber.Ctx) error {
 		w := shuttle.WeekdaysOf(req.Weekdays...)
 		p.Weekdays = &w
 	}
-	sc, err := h.svc.UpdateShuttleSchedule(c.UserContext(), id, p)
+	sc, err := h.svc.UpdateSchedule(c.UserContext(), id, p)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (h *Shuttle) ShuttleCalendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := h.svc.ShuttleCalendar(c.UserContext(), from, to)
+	rows, err := h.svc.Calendar(c.UserContext(), from, to)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (h *Shuttle) SetShuttleCalendarDay(c *fiber.Ctx) error {
 	if req.RunsAs != nil {
 		day.RunsAs = *req.RunsAs
 	}
-	if err := h.svc.SetShuttleCalendarDay(c.UserContext(), day); err != nil {
+	if err := h.svc.SetCalendarDay(c.UserContext(), day); err != nil {
 		return err
 	}
 	return c.JSON(shuttleCalendarDayOut(day))
@@ -278,7 +278,7 @@ func (h *Shuttle) DeleteShuttleCalendarDay(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.DeleteShuttleCalendarDay(c.UserContext(), date); err != nil {
+	if err := h.svc.DeleteCalendarDay(c.UserContext(), date); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

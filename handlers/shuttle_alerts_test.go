@@ -148,7 +148,7 @@ func TestShuttleStopFollowers(t *testing.T) {
 	t.Run("never twice for the same trip", func(t *testing.T) {
 		w.at(9, 46)
 		w.positions(t, tr.ID, shuttleFix(31.755, env.Clock.Now()))
-		if err := env.Server.Shuttle.SweepShuttleStopAlerts(context.Background()); err != nil {
+		if err := env.Server.Shuttle.SweepStopAlerts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if approaching() != 1 {
@@ -169,7 +169,7 @@ func TestShuttleStopFollowers(t *testing.T) {
 			t.Fatal("alerted at departure, 20 minutes away")
 		}
 		w.at(10, 17) // timetable 10:20 at the stop, plus 2 minutes late
-		if err := env.Server.Shuttle.SweepShuttleStopAlerts(context.Background()); err != nil {
+		if err := env.Server.Shuttle.SweepStopAlerts(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if approaching() != 2 {

@@ -60,7 +60,7 @@ func newShuttleFleet(tb testing.TB, routes int) *shuttleFleet {
 	stops := []shuttle.StopInput{{Name: "湖塘", Lat: 31.70, Lng: shuttleStopLng}, {Name: "法院", Lat: 31.72, Lng: shuttleStopLng},
 		{Name: "检察院", Lat: 31.74, Lng: shuttleStopLng}, {Name: "区行政中心", Lat: 31.76, Lng: shuttleStopLng}}
 	for i := range routes {
-		route, err := env.Server.Shuttle.CreateShuttleRoute(ctx, shuttle.NewShuttleRoute{Name: fmt.Sprintf("政法班车%d号线", i+1), Active: true, Stops: stops})
+		route, err := env.Server.Shuttle.CreateRoute(ctx, shuttle.RouteInput{Name: fmt.Sprintf("政法班车%d号线", i+1), Active: true, Stops: stops})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -77,19 +77,19 @@ func newShuttleFleet(tb testing.TB, routes int) *shuttleFleet {
 		d := env.NewUser(store.RoleDriver)
 		bs := &f.buses[i]
 		bs.route, bs.token, byDriver[d.ID] = f.routes[i%routes], d.Token, bs
-		_, err := env.Server.Shuttle.CreateShuttleSchedule(ctx, bs.route, shuttle.ScheduleInput{DepartureMinute: 8*60 + 30,
+		_, err := env.Server.Shuttle.CreateSchedule(ctx, bs.route, shuttle.ScheduleInput{DepartureMinute: 8*60 + 30,
 			StopMinutes: shuttle.Minutes{0, 6, 12, 20}, Weekdays: shuttle.WeekdaysOf(1, 2, 3, 4, 5, 6, 7), DriverID: &d.ID, Active: true})
 		if err != nil {
 			tb.Fatal(err)
 		}
 	}
-	trips, err := env.Server.Shuttle.ShuttleTrips(ctx, env.Store.Today(), 0)
+	trips, err := env.Server.Shuttle.ListTrips(ctx, env.Store.Today(), 0)
 	if err != nil || len(trips) != shuttleBuses {
 		tb.Fatalf("%d trips: %v", len(trips), err)
 	}
 	for _, t := range trips {
 		byDriver[*t.DriverID].trip = t.ID
-		if _, err := env.Server.Shuttle.ChangeTripStatus(ctx, admin, t.ID, shuttle.TripStatusChange{Status: shuttle.TripDeparted}); err != nil {
+		if _, err := env.Server.Shuttle.ChangeTripStatus(ctx, admin, t.ID, shuttle.TripStatusInput{Status: shuttle.TripDeparted}); err != nil {
 			tb.Fatal(err)
 		}
 	}

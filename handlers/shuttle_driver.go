@@ -38,7 +38,7 @@ func (h *Shuttle) ChangeTripStatus(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	ch := shuttle.TripStatusChange{Status: req.Status, DelayMinutes: req.DelayMinutes, Reason: req.Reason}
+	ch := shuttle.TripStatusInput{Status: req.Status, DelayMinutes: req.DelayMinutes, Reason: req.Reason}
 	if _, err := h.svc.ChangeTripStatus(c.UserContext(), UserFrom(c), id, ch); err != nil {
 		return err
 	}

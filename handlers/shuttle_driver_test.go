@@ -170,7 +170,7 @@ func TestShuttlePositions(t *testing.T) {
 			t.Fatalf("%d positions stored", count())
 		}
 		w.setClock(w.env.Clock.Now().Add(31 * 24 * time.Hour))
-		if err := w.env.Server.Shuttle.PurgeShuttlePositions(context.Background(), 30*24*time.Hour); err != nil {
+		if err := w.env.Server.Shuttle.PurgePositions(context.Background(), 30*24*time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		if count() != 0 {

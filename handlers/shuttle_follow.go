@@ -17,7 +17,7 @@ type followsOut struct {
 
 // ShuttleFollows lists the routes and stops the caller follows.
 func (h *Shuttle) ShuttleFollows(c *fiber.Ctx) error {
-	routes, stops, err := h.svc.ShuttleFollows(c.UserContext(), UserFrom(c).ID)
+	routes, stops, err := h.svc.Follows(c.UserContext(), UserFrom(c).ID)
 	if err != nil {
 		return err
 	}

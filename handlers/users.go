@@ -51,7 +51,7 @@ func (h *People) CreateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return store.InvalidField("roles", err.Error())
 	}
-	u, err := h.svc.CreateUser(c.UserContext(), people.NewUser{Username: req.Username, Name: req.Name,
+	u, err := h.svc.CreateUser(c.UserContext(), people.UserInput{Username: req.Username, Name: req.Name,
 		Phone: req.Phone, Department: req.Department, Password: req.Password, Roles: roles})
 	if err != nil {
 		return err

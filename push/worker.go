@@ -244,7 +244,7 @@ func (w *Worker) backoff(attempts int, retryAfter time.Duration) time.Duration {
 }
 
 func (w *Worker) observeQueue(ctx context.Context) {
-	st, err := w.svc.OutboxStatsNow(ctx)
+	st, err := w.svc.OutboxStats(ctx)
 	if err != nil {
 		return
 	}

@@ -24,16 +24,16 @@ type Announcement struct {
 	UpdatedAt time.Time
 }
 
-// NewAnnouncement is what an admin publishes.
-type NewAnnouncement struct {
+// AnnouncementInput is what an admin publishes.
+type AnnouncementInput struct {
 	Title, Body  string
 	Pinned, Push bool
 }
 
-// CreateAnnouncement publishes an announcement; with Push every active user
+// Create publishes an announcement; with Push every active user
 // gets it in their inbox and, where they allow announcement pushes, on
 // their phone.
-func (s *Service) CreateAnnouncement(ctx context.Context, a store.Actor, in NewAnnouncement) (*Announcement, error) {
+func (s *Service) Create(ctx context.Context, a store.Actor, in AnnouncementInput) (*Announcement, error) {
 	an := &Announcement{Title: in.Title, Body: in.Body, Pinned: in.Pinned, AuthorID: a.ID}
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if in.Push {
@@ -63,8 +63,8 @@ type AnnouncementPatch struct {
 	Pinned      *bool
 }
 
-// UpdateAnnouncement applies p.
-func (s *Service) UpdateAnnouncement(ctx context.Context, id int64, p AnnouncementPatch) (*Announcement, error) {
+// Update applies p.
+func (s *Service) Update(ctx context.Context, id int64, p AnnouncementPatch) (*Announcement, error) {
 	var an Announcement
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&an, id).Error; err != nil {
@@ -78,8 +78,8 @@ func (s *Service) UpdateAnnouncement(ctx context.Context, id int64, p Announceme
 	return &an, err
 }
 
-// DeleteAnnouncement removes an announcement; inbox entries already sent stay.
-func (s *Service) DeleteAnnouncement(ctx context.Context, id int64) error {
+// Delete removes an announcement; inbox entries already sent stay.
+func (s *Service) Delete(ctx context.Context, id int64) error {
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Delete(&Announcement{}, id)
 		if res.Error == nil && res.RowsAffected == 0 {
@@ -89,8 +89,8 @@ func (s *Service) DeleteAnnouncement(ctx context.Context, id int64) error {
 	})
 }
 
-// Announcement returns one announcement.
-func (s *Service) Announcement(ctx context.Context, id int64) (*Announcement, error) {
+// Get returns one announcement.
+func (s *Service) Get(ctx context.Context, id int64) (*Announcement, error) {
 	var an Announcement
 	if err := s.Read(ctx).Take(&an, id).Error; err != nil {
 		return nil, store.NotFound(err, "announcement")
@@ -98,9 +98,9 @@ func (s *Service) Announcement(ctx context.Context, id int64) (*Announcement, er
 	return &an, nil
 }
 
-// ListAnnouncements returns announcements newest first, optionally only the
+// List returns announcements newest first, optionally only the
 // pinned (or unpinned) ones.
-func (s *Service) ListAnnouncements(ctx context.Context, pinned *bool, p store.Page) ([]Announcement, string, error) {
+func (s *Service) List(ctx context.Context, pinned *bool, p store.Page) ([]Announcement, string, error) {
 	q := s.Read(ctx).Model(&Announcement{})
 	if pinned != nil {
 		q = q.Where("pinned = ?", *pinned)

@@ -143,8 +143,8 @@ type CanteenInput struct {
 	Meals          MealSchedules // nil: unchanged (create: the defaults)
 }
 
-// Canteens lists canteens, newest first.
-func (s *Service) Canteens(ctx context.Context, p store.Page) ([]Canteen, string, error) {
+// ListCanteens lists canteens, newest first.
+func (s *Service) ListCanteens(ctx context.Context, p store.Page) ([]Canteen, string, error) {
 	return store.Paginate[Canteen](s.Read(ctx).Model(&Canteen{}), p, func(c Canteen) int64 { return c.ID })
 }
 

@@ -89,15 +89,15 @@ func (in DishInput) apply(d *Dish) error {
 	return nil
 }
 
-// DishFilter narrows Dishes. Only canteen admins may list inactive dishes.
+// DishFilter narrows ListDishes. Only canteen admins may list inactive dishes.
 type DishFilter struct {
 	Category string
 	Query    string
 	Active   *bool
 }
 
-// Dishes lists dishes, newest first. Staff see active dishes only.
-func (s *Service) Dishes(ctx context.Context, a store.Actor, f DishFilter, p store.Page) ([]Dish, string, error) {
+// ListDishes lists dishes, newest first. Staff see active dishes only.
+func (s *Service) ListDishes(ctx context.Context, a store.Actor, f DishFilter, p store.Page) ([]Dish, string, error) {
 	q := s.Read(ctx).Model(&Dish{})
 	switch {
 	case !a.Can(store.RoleCanteenAdmin):

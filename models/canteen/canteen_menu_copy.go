@@ -12,11 +12,11 @@ import (
 	"houqin/models/store"
 )
 
-// MenuCopy copies the menus of SourceFrom..SourceTo (at most a week) to the
+// MenuCopyInput copies the menus of SourceFrom..SourceTo (at most a week) to the
 // same meals of the days from TargetFrom on, as drafts. Menus that already
 // exist at the target are kept unless Replace is set; Publish publishes
 // every copied menu at once. Dishes deactivated since are left out.
-type MenuCopy struct {
+type MenuCopyInput struct {
 	CanteenID                        int64
 	SourceFrom, SourceTo, TargetFrom store.Date
 	Replace, Publish                 bool
@@ -31,7 +31,7 @@ type CopiedMenu struct {
 }
 
 // CopyMenus copies a day's or a week's menus in one transaction.
-func (s *Service) CopyMenus(ctx context.Context, in MenuCopy) ([]CopiedMenu, error) {
+func (s *Service) CopyMenus(ctx context.Context, in MenuCopyInput) ([]CopiedMenu, error) {
 	if in.SourceTo.IsZero() {
 		in.SourceTo = in.SourceFrom
 	}
@@ -71,7 +71,7 @@ func (s *Service) CopyMenus(ctx context.Context, in MenuCopy) ([]CopiedMenu, err
 	return out, err
 }
 
-func copyMenu(tx *store.Tx, c *Canteen, src Menu, target store.Date, in MenuCopy) (CopiedMenu, error) {
+func copyMenu(tx *store.Tx, c *Canteen, src Menu, target store.Date, in MenuCopyInput) (CopiedMenu, error) {
 	done := CopiedMenu{Date: target, Meal: src.Meal, Result: "created"}
 	existing := Menu{}
 	err := tx.Where("canteen_id = ? AND date = ? AND meal = ?", c.ID, target, src.Meal).Take(&existing).Error

@@ -122,14 +122,14 @@ type DishRatingRow struct {
 // TableName keeps DishRatingRow on dish_ratings (pagination names its id column).
 func (DishRatingRow) TableName() string { return "dish_ratings" }
 
-// DishRatingFilter narrows DishRatings.
+// DishRatingFilter narrows ListRatings.
 type DishRatingFilter struct {
 	DishID   int64
 	From, To store.Date
 }
 
-// DishRatings lists ratings with their comments, newest first (canteen admins).
-func (s *Service) DishRatings(ctx context.Context, f DishRatingFilter, p store.Page) ([]DishRatingRow, string, error) {
+// ListRatings lists ratings with their comments, newest first (canteen admins).
+func (s *Service) ListRatings(ctx context.Context, f DishRatingFilter, p store.Page) ([]DishRatingRow, string, error) {
 	q := s.Read(ctx).Model(&DishRating{}).Select("dish_ratings.*, d.name AS dish_name").
 		Joins("JOIN dishes d ON d.id = dish_ratings.dish_id")
 	if f.DishID != 0 {
@@ -162,9 +162,9 @@ type DishRatingSummary struct {
 	Dishes   []DishScore
 }
 
-// WeeklyDishRatings summarizes the ratings of dishes served in the week that
+// WeeklyRatings summarizes the ratings of dishes served in the week that
 // contains day, best-rated dishes first.
-func (s *Service) WeeklyDishRatings(ctx context.Context, day store.Date) (*DishRatingSummary, error) {
+func (s *Service) WeeklyRatings(ctx context.Context, day store.Date) (*DishRatingSummary, error) {
 	from := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 	sum := &DishRatingSummary{From: from, To: from.AddDays(6), Dishes: []DishScore{}}
 	var rows []struct {

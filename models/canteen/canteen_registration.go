@@ -87,8 +87,8 @@ func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSl
 	})
 }
 
-// MyMealRegistrations lists the caller's registrations at a canteen from..to.
-func (s *Service) MyMealRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) ([]MealRegistration, error) {
+// MyRegistrations lists the caller's registrations at a canteen from..to.
+func (s *Service) MyRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) ([]MealRegistration, error) {
 	if to.Before(from) || from.DaysUntil(to) > MealRegistrationAheadDays {
 		return nil, store.InvalidField("to", fmt.Sprintf("must be within %d days after from", MealRegistrationAheadDays))
 	}
@@ -98,15 +98,15 @@ func (s *Service) MyMealRegistrations(ctx context.Context, a store.Actor, cantee
 	return rows, err
 }
 
-// MealRegistrationFilter narrows MealRegistrations.
+// MealRegistrationFilter narrows ListRegistrations.
 type MealRegistrationFilter struct {
 	CanteenID int64
 	Date      store.Date
 	Meal      Meal // "" for all meals
 }
 
-// MealRegistrations lists who registered for a date (and meal), newest first.
-func (s *Service) MealRegistrations(ctx context.Context, f MealRegistrationFilter, p store.Page) ([]MealRegistration, string, error) {
+// ListRegistrations lists who registered for a date (and meal), newest first.
+func (s *Service) ListRegistrations(ctx context.Context, f MealRegistrationFilter, p store.Page) ([]MealRegistration, string, error) {
 	q := s.Read(ctx).Model(&MealRegistration{}).Where("canteen_id = ? AND date = ?", f.CanteenID, f.Date)
 	if f.Meal != "" {
 		q = q.Where("meal = ?", f.Meal)
@@ -127,8 +127,8 @@ type MealRegistrationCount struct {
 	Departments []MealDepartmentCount
 }
 
-// MealRegistrationCounts counts a date's registrations per meal and department.
-func (s *Service) MealRegistrationCounts(ctx context.Context, canteenID int64, d store.Date) ([]MealRegistrationCount, error) {
+// RegistrationCounts counts a date's registrations per meal and department.
+func (s *Service) RegistrationCounts(ctx context.Context, canteenID int64, d store.Date) ([]MealRegistrationCount, error) {
 	if _, err := s.Canteen(ctx, canteenID); err != nil {
 		return nil, err
 	}

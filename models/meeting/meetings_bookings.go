@@ -12,8 +12,8 @@ import (
 	"houqin/models/store"
 )
 
-// NewBooking is a booking request; Repeat makes it a series.
-type NewBooking struct {
+// BookingInput is a booking request; Repeat makes it a series.
+type BookingInput struct {
 	RoomID         int64
 	Title, Note    string
 	StartAt, EndAt time.Time
@@ -41,7 +41,7 @@ type bookingSpan struct{ start, end time.Time }
 // CreateBooking books a room, or every occurrence of a series all-or-nothing.
 // The room row is locked first, so concurrent requests for one room are
 // checked and inserted one after the other (DESIGN.md: "serialize per room").
-func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in NewBooking) ([]Booking, error) {
+func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in BookingInput) ([]Booking, error) {
 	in.StartAt, in.EndAt = in.StartAt.UTC(), in.EndAt.UTC()
 	slots, err := s.occurrences(in)
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in NewBookin
 
 // occurrences expands a request into its intervals, keeping the local
 // wall-clock times across dates.
-func (s *Service) occurrences(in NewBooking) ([]bookingSpan, error) {
+func (s *Service) occurrences(in BookingInput) ([]bookingSpan, error) {
 	if !in.EndAt.After(in.StartAt) {
 		return nil, store.InvalidField("end_at", "must be after start_at")
 	}

@@ -40,9 +40,9 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context, userID int64) error {
 	return s.Tx(ctx, func(tx *store.Tx) error { return tx.Where("user_id = ?", userID).Delete(&CalendarFeed{}).Error })
 }
 
-// CalendarFeedBookings returns the bookings behind a feed token: the owner's
+// FeedBookings returns the bookings behind a feed token: the owner's
 // recent and future bookings that hold a room (cancelled ones drop out).
-func (s *Service) CalendarFeedBookings(ctx context.Context, token string) ([]Booking, error) {
+func (s *Service) FeedBookings(ctx context.Context, token string) ([]Booking, error) {
 	db := s.Read(ctx)
 	var feed CalendarFeed
 	if err := db.Where("token_hash = ?", hashFeedToken(token)).Take(&feed).Error; err != nil {

@@ -152,9 +152,9 @@ func bookingReasonSuffix(r string) string {
 	return "，原因：" + r
 }
 
-// CheckIn records that the meeting started, from 10 minutes before to 15
+// CheckInBooking records that the meeting started, from 10 minutes before to 15
 // minutes after its start; rooms that require it release bookings without.
-func (s *Service) CheckIn(ctx context.Context, a store.Actor, id int64) (*Booking, error) {
+func (s *Service) CheckInBooking(ctx context.Context, a store.Actor, id int64) (*Booking, error) {
 	var b Booking
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := lockBooking(tx, a, id, &b); err != nil {

@@ -59,8 +59,8 @@ func trimDevices(tx *store.Tx, userID int64) error {
 	return tx.Delete(&Device{}, stale).Error
 }
 
-// Devices lists the user's devices, most recently seen first.
-func (s *Service) Devices(ctx context.Context, userID int64) ([]Device, error) {
+// ListDevices lists the user's devices, most recently seen first.
+func (s *Service) ListDevices(ctx context.Context, userID int64) ([]Device, error) {
 	var rows []Device
 	err := s.Read(ctx).Where("user_id = ?", userID).Order("last_seen_at DESC, id DESC").Find(&rows).Error
 	return rows, err
@@ -110,8 +110,8 @@ func DefaultPreferences(userID int64) Preferences {
 	return Preferences{UserID: userID, Repair: true, Booking: true, Menu: true, Shuttle: true, Announcement: true}
 }
 
-// PreferencesOf returns the user's push switches.
-func (s *Service) PreferencesOf(ctx context.Context, userID int64) (Preferences, error) {
+// Preferences returns the user's push switches.
+func (s *Service) Preferences(ctx context.Context, userID int64) (Preferences, error) {
 	p := DefaultPreferences(userID)
 	err := s.Read(ctx).Take(&p, userID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {

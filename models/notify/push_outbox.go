@@ -170,8 +170,8 @@ type OutboxStats struct {
 	OldestDue time.Duration
 }
 
-// OutboxStatsNow measures the queue.
-func (s *Service) OutboxStatsNow(ctx context.Context) (OutboxStats, error) {
+// OutboxStats measures the queue.
+func (s *Service) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
 	db := s.Read(ctx)
 	if err := db.Model(&OutboxJob{}).Where("status = ?", OutboxPending).Count(&st.Pending).Error; err != nil {

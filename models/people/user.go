@@ -76,14 +76,14 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 	return &u, nil
 }
 
-// NewUser is the input for creating a user.
-type NewUser struct {
+// UserInput is the input for creating a user.
+type UserInput struct {
 	Username, Name, Phone, Department, Password string
 	Roles                                       store.Roles
 }
 
 // CreateUser adds an active user.
-func (s *Service) CreateUser(ctx context.Context, in NewUser) (*User, error) {
+func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return nil, err

@@ -128,17 +128,17 @@ type RepairCounter struct {
 	Seq int
 }
 
-// NewRepair is the input of CreateRepair.
-type NewRepair struct {
+// RepairInput is the input of Create.
+type RepairInput struct {
 	Category, Location, Description, ContactPhone, Priority string
 	// RequesterID files the request for someone else (dispatchers only);
 	// 0 means the caller.
 	RequesterID int64
 }
 
-// CreateRepair files a request, gives it a ticket number and its time
+// Create files a request, gives it a ticket number and its time
 // promises, and tells the desk.
-func (s *Service) CreateRepair(ctx context.Context, a store.Actor, in NewRepair) (*Repair, error) {
+func (s *Service) Create(ctx context.Context, a store.Actor, in RepairInput) (*Repair, error) {
 	r := &Repair{RequesterID: a.ID, EnteredByID: a.ID, Category: in.Category, Location: in.Location,
 		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted}
 	if in.RequesterID != 0 && in.RequesterID != a.ID {
@@ -185,7 +185,7 @@ func FileTx(tx *store.Tx, a store.Actor, r *Repair) error {
 		ToStatus: RepairSubmitted, CreatedAt: tx.Now}).Error; err != nil {
 		return err
 	}
-	return notifyRepair(tx, a, r, RepairStep{Action: RepairCreate}, nil)
+	return notifyRepair(tx, a, r, StepInput{Action: RepairCreate}, nil)
 }
 
 // Response is the time within which a request should be assigned.
@@ -205,8 +205,8 @@ func repairTarget(tx *store.Tx, priority string) (RepairTarget, error) {
 	return t, err
 }
 
-// RepairTargets lists the time promise of each priority.
-func (s *Service) RepairTargets(ctx context.Context) ([]RepairTarget, error) {
+// Targets lists the time promise of each priority.
+func (s *Service) Targets(ctx context.Context) ([]RepairTarget, error) {
 	var ts []RepairTarget
 	if err := s.Read(ctx).Find(&ts).Error; err != nil {
 		return nil, err
@@ -217,9 +217,9 @@ func (s *Service) RepairTargets(ctx context.Context) ([]RepairTarget, error) {
 	return ts, nil
 }
 
-// SetRepairTargets replaces the time promises of the given priorities. They
+// SetTargets replaces the time promises of the given priorities. They
 // apply to requests filed from now on.
-func (s *Service) SetRepairTargets(ctx context.Context, ts []RepairTarget) ([]RepairTarget, error) {
+func (s *Service) SetTargets(ctx context.Context, ts []RepairTarget) ([]RepairTarget, error) {
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		for _, t := range ts {
 			if t.ResolutionMinutes < t.ResponseMinutes {
@@ -235,7 +235,7 @@ func (s *Service) SetRepairTargets(ctx context.Context, ts []RepairTarget) ([]Re
 	if err != nil {
 		return nil, err
 	}
-	return s.RepairTargets(ctx)
+	return s.Targets(ctx)
 }
 
 // nextTicket returns today's next ticket number, BX-YYYYMMDD-NNNN. The
@@ -298,8 +298,8 @@ type RepairDetail struct {
 	Names map[int64]string
 }
 
-// Repair returns one request the caller may see; others are "not found".
-func (s *Service) Repair(ctx context.Context, a store.Actor, id int64) (*RepairDetail, error) {
+// Get returns one request the caller may see; others are "not found".
+func (s *Service) Get(ctx context.Context, a store.Actor, id int64) (*RepairDetail, error) {
 	db := s.Read(ctx)
 	var d RepairDetail
 	if err := takeVisible(db, a, id, &d.Repair); err != nil {
@@ -333,8 +333,8 @@ func loadRepairDetail(db *gorm.DB, d *RepairDetail) error {
 	return err
 }
 
-// RepairNames returns the names of the people on rows (for lists).
-func (s *Service) RepairNames(ctx context.Context, rows []Repair) (map[int64]string, error) {
+// Names returns the names of the people on rows (for lists).
+func (s *Service) Names(ctx context.Context, rows []Repair) (map[int64]string, error) {
 	ids := make([]int64, 0, 3*len(rows))
 	for _, r := range rows {
 		ids = append(ids, r.RequesterID, r.EnteredByID)
@@ -362,7 +362,7 @@ func userNames(db *gorm.DB, ids []int64) (map[int64]string, error) {
 	return names, nil
 }
 
-// RepairFilter narrows ListRepairs. Zero fields do not filter.
+// RepairFilter narrows List. Zero fields do not filter.
 type RepairFilter struct {
 	Statuses     []RepairStatus
 	Category     string
@@ -372,8 +372,8 @@ type RepairFilter struct {
 	Overdue      *bool
 }
 
-// ListRepairs returns the requests the caller may see, newest first.
-func (s *Service) ListRepairs(ctx context.Context, a store.Actor, f RepairFilter, p store.Page) ([]Repair, string, error) {
+// List returns the requests the caller may see, newest first.
+func (s *Service) List(ctx context.Context, a store.Actor, f RepairFilter, p store.Page) ([]Repair, string, error) {
 	now := s.Now()
 	q := repairVisible(s.Read(ctx).Model(&Repair{}), a)
 	if len(f.Statuses) == 1 {

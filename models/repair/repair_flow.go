@@ -99,22 +99,22 @@ type RepairScores struct {
 
 func (sc RepairScores) low() bool { return min(sc.Attitude, sc.Quality, sc.Cleanliness) <= 2 }
 
-// RepairStep is one action with its input: TechnicianID for assign, Note
+// StepInput is one action with its input: TechnicianID for assign, Note
 // for resolve and the reason of cancel, reject and reopen, Scores for
 // feedback and callback.
-type RepairStep struct {
+type StepInput struct {
 	Action       RepairAction
 	TechnicianID int64
 	Note         string
 	Scores       RepairScores
 }
 
-// ActOnRepair applies one workflow step under a row lock, records it in the
+// Act applies one workflow step under a row lock, records it in the
 // timeline and tells the people concerned, all in one transaction. The
 // detail returned is read in that transaction too: read afterwards, a
 // concurrent reassignment could already hide the request from the caller
 // whose step succeeded.
-func (s *Service) ActOnRepair(ctx context.Context, a store.Actor, id int64, step RepairStep) (*RepairDetail, error) {
+func (s *Service) Act(ctx context.Context, a store.Actor, id int64, step StepInput) (*RepairDetail, error) {
 	var d RepairDetail
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := ActTx(tx, a, id, step, &d.Repair); err != nil {
@@ -129,7 +129,7 @@ func (s *Service) ActOnRepair(ctx context.Context, a store.Actor, id int64, step
 }
 
 // ActTx applies step to repair id inside tx and leaves the result in r.
-func ActTx(tx *store.Tx, a store.Actor, id int64, step RepairStep, r *Repair) error {
+func ActTx(tx *store.Tx, a store.Actor, id int64, step StepInput, r *Repair) error {
 	if err := takeVisible(tx.ForUpdate(), a, id, r); err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func ActTx(tx *store.Tx, a store.Actor, id int64, step RepairStep, r *Repair) er
 }
 
 // applyRepairStep sets what an allowed action changes besides the status.
-func applyRepairStep(tx *store.Tx, r *Repair, step RepairStep) error {
+func applyRepairStep(tx *store.Tx, r *Repair, step StepInput) error {
 	now := tx.Now
 	switch step.Action {
 	case RepairAssign:
@@ -227,10 +227,10 @@ func checkTechnician(tx *store.Tx, id int64) error {
 	return err
 }
 
-// FlagOverdueRepairs tells the desk, once per missed promise, about requests
+// FlagOverdue tells the desk, once per missed promise, about requests
 // that are past their deadline. Each request is claimed with a conditional
 // update, so replicas running this together never announce one twice.
-func (s *Service) FlagOverdueRepairs(ctx context.Context) (int, error) {
+func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
 	now := s.Now()
 	var ids []int64
 	err := s.Read(ctx).Model(&Repair{}).Where("deadline_at < ? AND overdue_notified_at IS NULL", now).

@@ -59,7 +59,7 @@ func userName(tx *store.Tx, id int64) string {
 // notifyRepair tells the requester about every step, the technician about
 // work given, taken back or returned, and the desk about new requests and
 // unhappy requesters.
-func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step RepairStep, prevTech *int64) error {
+func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTech *int64) error {
 	tech := int64(0)
 	if r.TechnicianID != nil {
 		tech = *r.TechnicianID

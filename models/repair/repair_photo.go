@@ -14,10 +14,10 @@ func (r *Repair) repairOpen() bool {
 	return !slices.Contains([]RepairStatus{RepairClosed, RepairCancelled, RepairRejected}, r.Status)
 }
 
-// CheckRepairPhoto tells whether a may add a photo to request id now. The
+// CheckPhoto tells whether a may add a photo to request id now. The
 // upload handler asks before storing any bytes, so strangers and full or
-// finished requests cost no disk writes; AddRepairPhoto checks again.
-func (s *Service) CheckRepairPhoto(ctx context.Context, a store.Actor, id int64) error {
+// finished requests cost no disk writes; AddPhoto checks again.
+func (s *Service) CheckPhoto(ctx context.Context, a store.Actor, id int64) error {
 	var r Repair
 	if err := takeVisible(s.Read(ctx), a, id, &r); err != nil {
 		return err
@@ -35,10 +35,10 @@ func (r *Repair) photoAllowed() error {
 	return nil
 }
 
-// AddRepairPhoto records a stored photo on a request the caller may see.
+// AddPhoto records a stored photo on a request the caller may see.
 // The count is raised with a conditional update, so concurrent uploads
 // never exceed MaxRepairPhotos.
-func (s *Service) AddRepairPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) error {
+func (s *Service) AddPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) error {
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		var r Repair
 		if err := takeVisible(tx.DB, a, p.RepairID, &r); err != nil {
@@ -60,8 +60,8 @@ func (s *Service) AddRepairPhoto(ctx context.Context, a store.Actor, p *RepairPh
 	})
 }
 
-// RepairPhoto returns one photo of a request the caller may see.
-func (s *Service) RepairPhoto(ctx context.Context, a store.Actor, repairID, photoID int64) (*RepairPhoto, error) {
+// Photo returns one photo of a request the caller may see.
+func (s *Service) Photo(ctx context.Context, a store.Actor, repairID, photoID int64) (*RepairPhoto, error) {
 	db := s.Read(ctx)
 	var r Repair
 	if err := takeVisible(db.Select("id", "requester_id", "technician_id"), a, repairID, &r); err != nil {

@@ -132,9 +132,9 @@ func (acc *figuresAcc) figures() RepairFigures {
 	return f
 }
 
-// RepairStats computes the figures of requests created on local dates
+// Stats computes the figures of requests created on local dates
 // from..to (inclusive).
-func (s *Service) RepairStats(ctx context.Context, from, to store.Date) (*RepairStats, error) {
+func (s *Service) Stats(ctx context.Context, from, to store.Date) (*RepairStats, error) {
 	if to.Before(from) {
 		return nil, store.InvalidField("to", "must not be before from")
 	}

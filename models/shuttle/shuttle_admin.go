@@ -18,15 +18,15 @@ type StopInput struct {
 	Lat, Lng float64
 }
 
-// NewShuttleRoute is the input for creating a route with its stops.
-type NewShuttleRoute struct {
+// RouteInput is the input for creating a route with its stops.
+type RouteInput struct {
 	Name, Color string
 	Active      bool
 	Stops       []StopInput
 }
 
-// CreateShuttleRoute adds a route and its stops in order.
-func (s *Service) CreateShuttleRoute(ctx context.Context, in NewShuttleRoute) (*ShuttleRoute, error) {
+// CreateRoute adds a route and its stops in order.
+func (s *Service) CreateRoute(ctx context.Context, in RouteInput) (*ShuttleRoute, error) {
 	r := &ShuttleRoute{Name: in.Name, Color: in.Color, Active: in.Active}
 	for i, st := range in.Stops {
 		r.Stops = append(r.Stops, ShuttleStop{Seq: i, Name: st.Name, Lat: st.Lat, Lng: st.Lng})
@@ -38,15 +38,15 @@ func (s *Service) CreateShuttleRoute(ctx context.Context, in NewShuttleRoute) (*
 	return r, err
 }
 
-// ShuttleRoutePatch changes a route; nil fields stay.
-type ShuttleRoutePatch struct {
+// RoutePatch changes a route; nil fields stay.
+type RoutePatch struct {
 	Name, Color *string
 	Active      *bool
 }
 
-// UpdateShuttleRoute applies p. Deactivating a route drops its trips that
+// UpdateRoute applies p. Deactivating a route drops its trips that
 // have not started yet, from today on.
-func (s *Service) UpdateShuttleRoute(ctx context.Context, id int64, p ShuttleRoutePatch) (*ShuttleRoute, error) {
+func (s *Service) UpdateRoute(ctx context.Context, id int64, p RoutePatch) (*ShuttleRoute, error) {
 	var r ShuttleRoute
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
@@ -69,14 +69,14 @@ func (s *Service) UpdateShuttleRoute(ctx context.Context, id int64, p ShuttleRou
 	return &r, err
 }
 
-// ShuttleStopPatch corrects a stop's name or place.
-type ShuttleStopPatch struct {
+// StopPatch corrects a stop's name or place.
+type StopPatch struct {
 	Name     *string
 	Lat, Lng *float64
 }
 
-// UpdateShuttleStop applies p.
-func (s *Service) UpdateShuttleStop(ctx context.Context, id int64, p ShuttleStopPatch) (*ShuttleStop, error) {
+// UpdateStop applies p.
+func (s *Service) UpdateStop(ctx context.Context, id int64, p StopPatch) (*ShuttleStop, error) {
 	var st ShuttleStop
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
@@ -101,8 +101,8 @@ type ScheduleInput struct {
 	Active          bool
 }
 
-// CreateShuttleSchedule adds a run to a route's timetable.
-func (s *Service) CreateShuttleSchedule(ctx context.Context, routeID int64, in ScheduleInput) (*ShuttleSchedule, error) {
+// CreateSchedule adds a run to a route's timetable.
+func (s *Service) CreateSchedule(ctx context.Context, routeID int64, in ScheduleInput) (*ShuttleSchedule, error) {
 	sc := &ShuttleSchedule{RouteID: routeID, DepartureMinute: in.DepartureMinute, StopMinutes: in.StopMinutes,
 		Weekdays: in.Weekdays, VehiclePlate: in.VehiclePlate, VehicleSeats: in.VehicleSeats, DriverID: in.DriverID, Active: in.Active}
 	err := s.Tx(ctx, func(tx *store.Tx) error {
@@ -125,10 +125,10 @@ type SchedulePatch struct {
 	Active          *bool
 }
 
-// UpdateShuttleSchedule applies p. Trips of this schedule that have not
+// UpdateSchedule applies p. Trips of this schedule that have not
 // started yet (today and later) follow the new timetable, which also resets
 // a per-trip driver or vehicle change on them.
-func (s *Service) UpdateShuttleSchedule(ctx context.Context, id int64, p SchedulePatch) (*ShuttleSchedule, error) {
+func (s *Service) UpdateSchedule(ctx context.Context, id int64, p SchedulePatch) (*ShuttleSchedule, error) {
 	var sc ShuttleSchedule
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&sc, id).Error; err != nil {
@@ -192,8 +192,8 @@ func checkDriver(tx *store.Tx, id int64, field string) error {
 	return err
 }
 
-// ShuttleSchedules lists all of a route's schedules by departure (admin).
-func (s *Service) ShuttleSchedules(ctx context.Context, routeID int64) ([]ShuttleSchedule, error) {
+// ListSchedules lists all of a route's schedules by departure (admin).
+func (s *Service) ListSchedules(ctx context.Context, routeID int64) ([]ShuttleSchedule, error) {
 	if err := s.Read(ctx).Take(&ShuttleRoute{}, routeID).Error; err != nil {
 		return nil, store.NotFound(err, "route")
 	}
@@ -201,9 +201,9 @@ func (s *Service) ShuttleSchedules(ctx context.Context, routeID int64) ([]Shuttl
 	return rows, s.Read(ctx).Where("route_id = ?", routeID).Order("departure_minute, id").Find(&rows).Error
 }
 
-// SetShuttleCalendarDay records a date exception (holiday or moved
+// SetCalendarDay records a date exception (holiday or moved
 // workday) and drops that date's trips that no longer run.
-func (s *Service) SetShuttleCalendarDay(ctx context.Context, day ShuttleCalendarDay) error {
+func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) error {
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.Where("date = ?", day.Date).Delete(&ShuttleCalendarDay{}).Error; err != nil {
 			return err
@@ -215,8 +215,8 @@ func (s *Service) SetShuttleCalendarDay(ctx context.Context, day ShuttleCalendar
 	})
 }
 
-// DeleteShuttleCalendarDay returns a date to its plain weekday timetable.
-func (s *Service) DeleteShuttleCalendarDay(ctx context.Context, date store.Date) error {
+// DeleteCalendarDay returns a date to its plain weekday timetable.
+func (s *Service) DeleteCalendarDay(ctx context.Context, date store.Date) error {
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Where("date = ?", date).Delete(&ShuttleCalendarDay{})
 		if res.Error != nil {
@@ -229,8 +229,8 @@ func (s *Service) DeleteShuttleCalendarDay(ctx context.Context, date store.Date)
 	})
 }
 
-// ShuttleCalendar lists the date exceptions from..to (inclusive).
-func (s *Service) ShuttleCalendar(ctx context.Context, from, to store.Date) ([]ShuttleCalendarDay, error) {
+// Calendar lists the date exceptions from..to (inclusive).
+func (s *Service) Calendar(ctx context.Context, from, to store.Date) ([]ShuttleCalendarDay, error) {
 	var rows []ShuttleCalendarDay
 	return rows, s.Read(ctx).Where("date >= ? AND date <= ?", from, to).Order("date").Find(&rows).Error
 }

@@ -140,10 +140,10 @@ func stopAlertsWith(tx *store.Tx, t *ShuttleTrip, stops []ShuttleStop) error {
 	return nil
 }
 
-// SweepShuttleStopAlerts checks today's running trips against stop
+// SweepStopAlerts checks today's running trips against stop
 // followers, so that a bus whose phone sends no positions still alerts
 // from the timetable, the delay and its departure time.
-func (s *Service) SweepShuttleStopAlerts(ctx context.Context) error {
+func (s *Service) SweepStopAlerts(ctx context.Context) error {
 	var ids []int64
 	err := s.Read(ctx).Model(&ShuttleTrip{}).
 		Where("service_date = ? AND status IN ?", s.Today(), []string{TripBoarding, TripDeparted}).
@@ -225,8 +225,8 @@ func (s *Service) UnfollowStop(ctx context.Context, userID, stopID int64) error 
 	})
 }
 
-// ShuttleFollows returns what a user follows.
-func (s *Service) ShuttleFollows(ctx context.Context, userID int64) ([]ShuttleRouteFollow, []ShuttleStopFollow, error) {
+// Follows returns what a user follows.
+func (s *Service) Follows(ctx context.Context, userID int64) ([]ShuttleRouteFollow, []ShuttleStopFollow, error) {
 	var routes []ShuttleRouteFollow
 	var stops []ShuttleStopFollow
 	db := s.Read(ctx)

@@ -9,9 +9,9 @@ import (
 	"houqin/models/store"
 )
 
-// TripStatusChange is a driver's report: a new status, and/or the current
+// TripStatusInput is a driver's report: a new status, and/or the current
 // delay, with a reason (required to cancel).
-type TripStatusChange struct {
+type TripStatusInput struct {
 	Status       string
 	DelayMinutes *int
 	Reason       string
@@ -38,7 +38,7 @@ type TripStatusEvent struct {
 // reported on the service day; a delay can be reported until arrival; a
 // cancellation needs a reason. Followers hear about departures, delays of 5
 // minutes or more (again each time it grows by 5) and cancellations.
-func (s *Service) ChangeTripStatus(ctx context.Context, a store.Actor, id int64, ch TripStatusChange) (*ShuttleTrip, error) {
+func (s *Service) ChangeTripStatus(ctx context.Context, a store.Actor, id int64, ch TripStatusInput) (*ShuttleTrip, error) {
 	var t ShuttleTrip
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
@@ -82,7 +82,7 @@ func (s *Service) ChangeTripStatus(ctx context.Context, a store.Actor, id int64,
 	return &t, err
 }
 
-func checkStatusChange(t *ShuttleTrip, ch TripStatusChange, today store.Date) error {
+func checkStatusChange(t *ShuttleTrip, ch TripStatusInput, today store.Date) error {
 	if t.ServiceDate.Before(today) {
 		return store.Errorf(store.CodeInvalidTransition, "this trip's service day is over")
 	}
@@ -283,9 +283,9 @@ func routeStops(tx *store.Tx, routeID int64) ([]ShuttleStop, error) {
 	return stops, tx.Where("route_id = ?", routeID).Order("seq").Find(&stops).Error
 }
 
-// PurgeShuttlePositions deletes fixes older than keep; the trips keep their
+// PurgePositions deletes fixes older than keep; the trips keep their
 // latest position.
-func (s *Service) PurgeShuttlePositions(ctx context.Context, keep time.Duration) error {
+func (s *Service) PurgePositions(ctx context.Context, keep time.Duration) error {
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		return tx.Where("recorded_at < ?", tx.Now.Add(-keep)).Delete(&ShuttlePosition{}).Error
 	})

@@ -12,9 +12,9 @@ func withStops(q *gorm.DB) *gorm.DB {
 	return q.Preload("Stops", func(q *gorm.DB) *gorm.DB { return q.Order("seq") })
 }
 
-// ShuttleRoutes lists routes with their stops by name; inactive ones only
+// ListRoutes lists routes with their stops by name; inactive ones only
 // when asked (admins).
-func (s *Service) ShuttleRoutes(ctx context.Context, withInactive bool) ([]ShuttleRoute, error) {
+func (s *Service) ListRoutes(ctx context.Context, withInactive bool) ([]ShuttleRoute, error) {
 	q := withStops(s.Read(ctx))
 	if !withInactive {
 		q = q.Where("active = ?", true)
@@ -30,9 +30,9 @@ type RouteTimetable struct {
 	Schedules []ShuttleSchedule
 }
 
-// ShuttleRouteTimetable returns a route with its timetable for date, the
+// RouteTimetable returns a route with its timetable for date, the
 // service calendar applied. Inactive routes are visible to admins only.
-func (s *Service) ShuttleRouteTimetable(ctx context.Context, a store.Actor, id int64, date store.Date) (*RouteTimetable, error) {
+func (s *Service) RouteTimetable(ctx context.Context, a store.Actor, id int64, date store.Date) (*RouteTimetable, error) {
 	var tt RouteTimetable
 	db := s.Read(ctx)
 	if err := withStops(db).Take(&tt.Route, id).Error; err != nil {

@@ -154,9 +154,9 @@ type TripView struct {
 	Stops      []StopETA
 }
 
-// ShuttleTrips lists date's trips (of one route when routeID is not 0) by
+// ListTrips lists date's trips (of one route when routeID is not 0) by
 // departure, creating them from the timetable on first request.
-func (s *Service) ShuttleTrips(ctx context.Context, date store.Date, routeID int64) ([]TripView, error) {
+func (s *Service) ListTrips(ctx context.Context, date store.Date, routeID int64) ([]TripView, error) {
 	return s.tripViews(ctx, date, func(q *gorm.DB) *gorm.DB {
 		if routeID != 0 {
 			q = q.Where("route_id = ?", routeID)
@@ -182,8 +182,8 @@ func (s *Service) tripViews(ctx context.Context, date store.Date, scope func(*go
 	return s.viewTrips(ctx, trips)
 }
 
-// ShuttleTrip returns one trip with its estimates.
-func (s *Service) ShuttleTrip(ctx context.Context, id int64) (*TripView, error) {
+// Trip returns one trip with its estimates.
+func (s *Service) Trip(ctx context.Context, id int64) (*TripView, error) {
 	var t ShuttleTrip
 	if err := s.Read(ctx).Take(&t, id).Error; err != nil {
 		return nil, store.NotFound(err, "trip")

@@ -8,10 +8,11 @@ import (
 )
 
 type demoDish struct {
-	name, category string
-	price, spicy   int
-	vegetarian     bool
-	allergens      []string
+	name         string
+	category     canteen.DishCategory
+	price, spicy int
+	vegetarian   bool
+	allergens    []string
 }
 
 // demoDishes is a government canteen's usual repertoire (荤菜, 素菜, 汤,
@@ -70,7 +71,7 @@ func seedCanteen(tx *store.Tx, _ Users) error {
 	if err := tx.Create(&c).Error; err != nil {
 		return err
 	}
-	byCat := map[string][]int64{}
+	byCat := map[canteen.DishCategory][]int64{}
 	byName := map[string]int64{}
 	for _, dd := range demoDishes {
 		d := canteen.Dish{Name: dd.name, Category: dd.category, PriceCents: dd.price, SpicyLevel: dd.spicy,
@@ -84,7 +85,7 @@ func seedCanteen(tx *store.Tx, _ Users) error {
 		byCat[d.Category] = append(byCat[d.Category], d.ID)
 		byName[d.Name] = d.ID
 	}
-	pick := func(cat string, day, n, stride int) []int64 {
+	pick := func(cat canteen.DishCategory, day, n, stride int) []int64 {
 		all := byCat[cat]
 		out := make([]int64, 0, n)
 		for k := 0; k < n; k++ {

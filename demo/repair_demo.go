@@ -56,7 +56,7 @@ func seedRepairs(tx *store.Tx, users Users) error {
 	defer func() { tx.Now = now }()
 	for _, d := range demos {
 		tx.Now = now.Add(-d.ago)
-		r := &repair.Repair{RequesterID: d.by.ID, EnteredByID: d.by.ID, Category: d.category, Priority: d.priority,
+		r := &repair.Repair{RequesterID: d.by.ID, EnteredByID: d.by.ID, Category: repair.Category(d.category), Priority: repair.Priority(d.priority),
 			Location: d.loc, Description: d.descr, Status: repair.RepairSubmitted}
 		if d.forID != 0 {
 			r.RequesterID = d.forID

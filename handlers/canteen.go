@@ -36,11 +36,11 @@ func (h *Canteen) ListCanteens(c *fiber.Ctx) error {
 }
 
 type mealScheduleIn struct {
-	Meal             string `json:"meal" validate:"required,oneof=breakfast lunch dinner"`
-	Opens            string `json:"opens" validate:"required,len=5"`
-	Closes           string `json:"closes" validate:"required,len=5"`
-	CutoffDaysBefore int    `json:"cutoff_days_before" validate:"gte=0,lte=7"`
-	CutoffTime       string `json:"cutoff_time" validate:"required,len=5"`
+	Meal             canteen.Meal `json:"meal" validate:"required,enum"`
+	Opens            string       `json:"opens" validate:"required,len=5"`
+	Closes           string       `json:"closes" validate:"required,len=5"`
+	CutoffDaysBefore int          `json:"cutoff_days_before" validate:"gte=0,lte=7"`
+	CutoffTime       string       `json:"cutoff_time" validate:"required,len=5"`
 }
 
 type canteenRequest struct {
@@ -54,7 +54,7 @@ func (r canteenRequest) input() canteen.CanteenInput {
 	if r.Meals != nil {
 		in.Meals = canteen.MealSchedules{}
 		for _, m := range r.Meals {
-			in.Meals = append(in.Meals, canteen.MealSchedule{Meal: canteen.Meal(m.Meal), Opens: m.Opens, Closes: m.Closes,
+			in.Meals = append(in.Meals, canteen.MealSchedule{Meal: m.Meal, Opens: m.Opens, Closes: m.Closes,
 				CutoffDaysBefore: m.CutoffDaysBefore, CutoffTime: m.CutoffTime})
 		}
 	}
@@ -98,19 +98,19 @@ func (h *Canteen) UpdateCanteen(c *fiber.Ctx) error {
 
 // DishOut is a dish as the API shows it, with its rating.
 type DishOut struct {
-	ID          int64     `json:"id"`
-	Name        string    `json:"name"`
-	Category    string    `json:"category"`
-	PriceCents  int       `json:"price_cents"`
-	Allergens   []string  `json:"allergens"`
-	SpicyLevel  int       `json:"spicy_level"`
-	Vegetarian  bool      `json:"vegetarian"`
-	Calories    *int      `json:"calories"`
-	ImageURL    string    `json:"image_url"`
-	Active      bool      `json:"active"`
-	RatingAvg   float64   `json:"rating_avg"`
-	RatingCount int       `json:"rating_count"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64                `json:"id"`
+	Name        string               `json:"name"`
+	Category    canteen.DishCategory `json:"category"`
+	PriceCents  int                  `json:"price_cents"`
+	Allergens   []string             `json:"allergens"`
+	SpicyLevel  int                  `json:"spicy_level"`
+	Vegetarian  bool                 `json:"vegetarian"`
+	Calories    *int                 `json:"calories"`
+	ImageURL    string               `json:"image_url"`
+	Active      bool                 `json:"active"`
+	RatingAvg   float64              `json:"rating_avg"`
+	RatingCount int                  `json:"rating_count"`
+	UpdatedAt   time.Time            `json:"updated_at"`
 }
 
 func dishOut(d canteen.Dish) DishOut {
@@ -123,8 +123,6 @@ func dishOut(d canteen.Dish) DishOut {
 		Active: d.Active, RatingAvg: d.RatingAverage(), RatingCount: d.RatingCount, UpdatedAt: d.UpdatedAt}
 }
 
-const dishCategoryRule = "oneof=meat vegetable soup staple pastry fruit drink"
-
 // ListDishes lists dishes by ?category=, ?q= and (canteen admins) ?active=.
 func (h *Canteen) ListDishes(c *fiber.Ctx) error {
 	page, err := PageOf(c)
@@ -135,10 +133,11 @@ func (h *Canteen) ListDishes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := canteen.DishFilter{Category: strings.Clone(c.Query("category")), Query: strings.Clone(c.Query("q")), Active: active}
-	if err := validate.Var(f.Category, "omitempty,"+dishCategoryRule); err != nil {
-		return store.InvalidField("category", "must be one of: "+strings.Join(canteen.DishCategories, ", "))
+	category, err := QueryEnum[canteen.DishCategory](c, "category")
+	if err != nil {
+		return err
 	}
+	f := canteen.DishFilter{Category: category, Query: strings.Clone(c.Query("q")), Active: active}
 	rows, next, err := h.svc.ListDishes(c.UserContext(), UserFrom(c), f, page)
 	if err != nil {
 		return err
@@ -160,15 +159,15 @@ func (h *Canteen) GetDish(c *fiber.Ctx) error {
 }
 
 type dishRequest struct {
-	Name       *string   `json:"name" validate:"omitempty,min=1,max=100"`
-	Category   *string   `json:"category" validate:"omitempty,oneof=meat vegetable soup staple pastry fruit drink"`
-	PriceCents *int      `json:"price_cents" validate:"omitempty,gte=0,lte=1000000"`
-	Allergens  *[]string `json:"allergens" validate:"omitempty,max=10,dive,min=1,max=20,excludesall=0x2C"`
-	SpicyLevel *int      `json:"spicy_level" validate:"omitempty,gte=0,lte=3"`
-	Vegetarian *bool     `json:"vegetarian"`
-	Calories   *int      `json:"calories" validate:"omitempty,gte=0,lte=10000"`
-	ImageURL   *string   `json:"image_url" validate:"omitempty,max=500,http_url"`
-	Active     *bool     `json:"active"`
+	Name       *string               `json:"name" validate:"omitempty,min=1,max=100"`
+	Category   *canteen.DishCategory `json:"category" validate:"omitempty,enum"`
+	PriceCents *int                  `json:"price_cents" validate:"omitempty,gte=0,lte=1000000"`
+	Allergens  *[]string             `json:"allergens" validate:"omitempty,max=10,dive,min=1,max=20,excludesall=0x2C"`
+	SpicyLevel *int                  `json:"spicy_level" validate:"omitempty,gte=0,lte=3"`
+	Vegetarian *bool                 `json:"vegetarian"`
+	Calories   *int                  `json:"calories" validate:"omitempty,gte=0,lte=10000"`
+	ImageURL   *string               `json:"image_url" validate:"omitempty,max=500,http_url"`
+	Active     *bool                 `json:"active"`
 }
 
 func (r dishRequest) input() canteen.DishInput {

@@ -9,16 +9,16 @@ import (
 
 // MenuItemOut is one dish of a meal's menu.
 type MenuItemOut struct {
-	DishID     int64    `json:"dish_id"`
-	Name       string   `json:"name"`
-	Category   string   `json:"category"`
-	PriceCents int      `json:"price_cents"`
-	SoldOut    bool     `json:"sold_out"`
-	Vegetarian bool     `json:"vegetarian"`
-	SpicyLevel int      `json:"spicy_level"`
-	Allergens  []string `json:"allergens"`
-	Calories   *int     `json:"calories"`
-	ImageURL   string   `json:"image_url"`
+	DishID     int64                `json:"dish_id"`
+	Name       string               `json:"name"`
+	Category   canteen.DishCategory `json:"category"`
+	PriceCents int                  `json:"price_cents"`
+	SoldOut    bool                 `json:"sold_out"`
+	Vegetarian bool                 `json:"vegetarian"`
+	SpicyLevel int                  `json:"spicy_level"`
+	Allergens  []string             `json:"allergens"`
+	Calories   *int                 `json:"calories"`
+	ImageURL   string               `json:"image_url"`
 }
 
 // MealMenuOut is one meal's menu.

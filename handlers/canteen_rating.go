@@ -92,12 +92,12 @@ func (h *Canteen) ListRatings(c *fiber.Ctx) error {
 }
 
 type dishScoreOut struct {
-	DishID    int64   `json:"dish_id"`
-	Name      string  `json:"name"`
-	Category  string  `json:"category"`
-	Count     int     `json:"count"`
-	Average   float64 `json:"average"`
-	LowScores int     `json:"low_scores"`
+	DishID    int64                `json:"dish_id"`
+	Name      string               `json:"name"`
+	Category  canteen.DishCategory `json:"category"`
+	Count     int                  `json:"count"`
+	Average   float64              `json:"average"`
+	LowScores int                  `json:"low_scores"`
 }
 
 type dishRatingSummaryOut struct {

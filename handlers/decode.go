@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,11 @@ var validate = newValidator()
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// enum accepts the values an enumerated type lists (store.Enumerated).
+	_ = v.RegisterValidation("enum", func(fl validator.FieldLevel) bool {
+		e, ok := fl.Field().Interface().(store.Enumerated)
+		return ok && slices.Contains(e.Enum(), fl.Field().String())
+	})
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -122,6 +128,11 @@ func ruleMessage(fe validator.FieldError) string {
 		return "is required"
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
+	case "enum":
+		if e, ok := fe.Value().(store.Enumerated); ok {
+			return "must be one of: " + strings.Join(e.Enum(), ", ")
+		}
+		return "is not an allowed value"
 	case "min":
 		if isString {
 			return "must be at least " + p + " characters"
@@ -170,6 +181,18 @@ func ParamID(c *fiber.Ctx, name string) (int64, error) {
 }
 
 // QueryInt reads an optional integer query parameter.
+// QueryEnum reads an optional ?name= that must be one of T's values.
+func QueryEnum[T interface {
+	~string
+	store.Enumerated
+}](c *fiber.Ctx, name string) (T, error) {
+	v := T(strings.Clone(c.Query(name)))
+	if v == "" || slices.Contains(v.Enum(), string(v)) {
+		return v, nil
+	}
+	return "", store.InvalidField(name, "must be one of: "+strings.Join(v.Enum(), ", "))
+}
+
 func QueryInt(c *fiber.Ctx, name string, def int) (int, error) {
 	s := c.Query(name)
 	if s == "" {

@@ -1,14 +1,11 @@
 package handlers
 
 import (
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/models/notify"
-	"houqin/models/store"
 )
 
 type deviceRequest struct {
@@ -100,19 +97,6 @@ type inboxOut struct {
 	UnreadCount int64 `json:"unread_count"`
 }
 
-// queryCategory reads an optional ?category=.
-func queryCategory(c *fiber.Ctx) (notify.Category, error) {
-	cat := notify.Category(strings.Clone(c.Query("category")))
-	if cat == "" || slices.Contains(notify.Categories, cat) {
-		return cat, nil
-	}
-	names := make([]string, len(notify.Categories))
-	for i, k := range notify.Categories {
-		names[i] = string(k)
-	}
-	return "", store.InvalidField("category", "must be one of: "+strings.Join(names, ", "))
-}
-
 // ListNotifications pages the caller's inbox, newest first.
 func (h *Notify) ListNotifications(c *fiber.Ctx) error {
 	u := UserFrom(c)
@@ -120,7 +104,7 @@ func (h *Notify) ListNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cat, err := queryCategory(c)
+	cat, err := QueryEnum[notify.Category](c, "category")
 	if err != nil {
 		return err
 	}
@@ -154,7 +138,7 @@ func (h *Notify) ReadNotification(c *fiber.Ctx) error {
 // ?category= when given).
 func (h *Notify) ReadAllNotifications(c *fiber.Ctx) error {
 	u := UserFrom(c)
-	cat, err := queryCategory(c)
+	cat, err := QueryEnum[notify.Category](c, "category")
 	if err != nil {
 		return err
 	}

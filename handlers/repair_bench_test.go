@@ -149,8 +149,8 @@ func seedRepairs(b *testing.B, env *apitest.Env, n int, staff, techs []int64, de
 		day := store.DateOf(created, env.Store.Location)
 		seq[day]++
 		r := repair.Repair{Ticket: fmt.Sprintf("BX-%04d%02d%02d-%04d", day.Year, day.Month, day.Day, seq[day]),
-			RequesterID: staff[rng.IntN(len(staff))], Category: repair.RepairCategories[rng.IntN(len(repair.RepairCategories))],
-			Priority: repair.RepairPriorities[rng.IntN(3)], Location: "1号楼三楼第一会议室", Description: "空调不制冷，出风口有异响。",
+			RequesterID: staff[rng.IntN(len(staff))], Category: repair.Categories[rng.IntN(len(repair.Categories))],
+			Priority: repair.Priorities[rng.IntN(3)], Location: "1号楼三楼第一会议室", Description: "空调不制冷，出风口有异响。",
 			ContactPhone: "86310102", CreatedAt: created, UpdatedAt: created,
 			RespondBy: created.Add(2 * time.Hour), DueAt: created.Add(24 * time.Hour)}
 		r.EnteredByID = r.RequesterID

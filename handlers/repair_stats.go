@@ -58,7 +58,7 @@ type RepairStatsOut struct {
 	From       store.Date                  `json:"from"`
 	To         store.Date                  `json:"to"`
 	ByStatus   map[repair.RepairStatus]int `json:"by_status"`
-	ByCategory map[string]int              `json:"by_category"`
+	ByCategory map[repair.Category]int     `json:"by_category"`
 	FiguresOut
 	Technicians []TechnicianFiguresOut `json:"technicians"`
 }
@@ -88,9 +88,9 @@ func (h *Repairs) RepairStats(c *fiber.Ctx) error {
 
 // RepairTargetOut is the time promise of one priority.
 type RepairTargetOut struct {
-	Priority          string `json:"priority" validate:"required,oneof=low normal urgent"`
-	ResponseMinutes   int    `json:"response_minutes" validate:"required,min=1,max=10080"`
-	ResolutionMinutes int    `json:"resolution_minutes" validate:"required,min=1,max=43200"`
+	Priority          repair.Priority `json:"priority" validate:"required,enum"`
+	ResponseMinutes   int             `json:"response_minutes" validate:"required,min=1,max=10080"`
+	ResolutionMinutes int             `json:"resolution_minutes" validate:"required,min=1,max=43200"`
 }
 
 type repairTargetsBody struct {

@@ -38,8 +38,8 @@ type FeedbackOut struct {
 type RepairOut struct {
 	ID              int64               `json:"id"`
 	Ticket          string              `json:"ticket"`
-	Category        string              `json:"category"`
-	Priority        string              `json:"priority"`
+	Category        repair.Category     `json:"category"`
+	Priority        repair.Priority     `json:"priority"`
 	Location        string              `json:"location"`
 	Description     string              `json:"description"`
 	ContactPhone    string              `json:"contact_phone"`
@@ -132,11 +132,11 @@ func (h *Repairs) render(c *fiber.Ctx, status int, d *repair.RepairDetail) error
 }
 
 type createRepairRequest struct {
-	Category     string `json:"category" validate:"required,oneof=water power air_conditioning lift fire_safety telecom network door_window other"`
-	Location     string `json:"location" validate:"required,max=200"`
-	Description  string `json:"description" validate:"required,max=2000"`
-	ContactPhone string `json:"contact_phone" validate:"omitempty,max=32,numeric"`
-	Priority     string `json:"priority" validate:"omitempty,oneof=low normal urgent"`
+	Category     repair.Category `json:"category" validate:"required,enum"`
+	Location     string          `json:"location" validate:"required,max=200"`
+	Description  string          `json:"description" validate:"required,max=2000"`
+	ContactPhone string          `json:"contact_phone" validate:"omitempty,max=32,numeric"`
+	Priority     repair.Priority `json:"priority" validate:"omitempty,enum"`
 	// RequesterID lets the hotline desk file for a caller.
 	RequesterID int64 `json:"requester_id" validate:"omitempty,gt=0"`
 }
@@ -165,7 +165,7 @@ func (h *Repairs) CreateRepair(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Priority == "" {
-		req.Priority = "normal"
+		req.Priority = repair.PriorityNormal
 	}
 	r, err := h.svc.Create(c.UserContext(), a, repair.RepairInput{Category: req.Category, Location: req.Location,
 		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID})
@@ -219,8 +219,8 @@ func repairFilterOf(c *fiber.Ctx) (repair.RepairFilter, error) {
 			f.Statuses = append(f.Statuses, st)
 		}
 	}
-	if f.Category = strings.Clone(c.Query("category")); f.Category != "" && !slices.Contains(repair.RepairCategories, f.Category) {
-		return f, store.InvalidField("category", "is not a repair category")
+	if f.Category, err = QueryEnum[repair.Category](c, "category"); err != nil {
+		return f, err
 	}
 	tech, err := QueryInt(c, "technician_id", 0)
 	if err != nil || tech < 0 {

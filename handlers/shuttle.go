@@ -124,22 +124,22 @@ type tripStopOut struct {
 }
 
 type tripOut struct {
-	ID           int64         `json:"id"`
-	RouteID      int64         `json:"route_id"`
-	RouteName    string        `json:"route_name"`
-	RouteColor   string        `json:"route_color"`
-	ScheduleID   int64         `json:"schedule_id"`
-	ServiceDate  store.Date    `json:"service_date"`
-	DepartureAt  time.Time     `json:"departure_at"`
-	Status       string        `json:"status"`
-	DelayMinutes int           `json:"delay_minutes"`
-	Reason       string        `json:"reason"`
-	Driver       *personOut    `json:"driver"`
-	Vehicle      vehicleOut    `json:"vehicle"`
-	DepartedAt   *time.Time    `json:"departed_at"`
-	ArrivedAt    *time.Time    `json:"arrived_at"`
-	LastPosition *positionOut  `json:"last_position"`
-	Stops        []tripStopOut `json:"stops"`
+	ID           int64              `json:"id"`
+	RouteID      int64              `json:"route_id"`
+	RouteName    string             `json:"route_name"`
+	RouteColor   string             `json:"route_color"`
+	ScheduleID   int64              `json:"schedule_id"`
+	ServiceDate  store.Date         `json:"service_date"`
+	DepartureAt  time.Time          `json:"departure_at"`
+	Status       shuttle.TripStatus `json:"status"`
+	DelayMinutes int                `json:"delay_minutes"`
+	Reason       string             `json:"reason"`
+	Driver       *personOut         `json:"driver"`
+	Vehicle      vehicleOut         `json:"vehicle"`
+	DepartedAt   *time.Time         `json:"departed_at"`
+	ArrivedAt    *time.Time         `json:"arrived_at"`
+	LastPosition *positionOut       `json:"last_position"`
+	Stops        []tripStopOut      `json:"stops"`
 }
 
 func shuttleTripOut(v shuttle.TripView) tripOut {

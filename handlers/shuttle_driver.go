@@ -22,9 +22,9 @@ func (h *Shuttle) DriverTrips(c *fiber.Ctx) error {
 }
 
 type tripStatusRequest struct {
-	Status       string `json:"status" validate:"required,oneof=scheduled boarding departed arrived cancelled"`
-	DelayMinutes *int   `json:"delay_minutes" validate:"omitempty,gte=0,lte=600"`
-	Reason       string `json:"reason" validate:"max=200"`
+	Status       shuttle.TripStatus `json:"status" validate:"required,enum"`
+	DelayMinutes *int               `json:"delay_minutes" validate:"omitempty,gte=0,lte=600"`
+	Reason       string             `json:"reason" validate:"max=200"`
 }
 
 // ChangeTripStatus records a driver's status or delay report (assigned

@@ -33,12 +33,12 @@ func (h *People) ListUsers(c *fiber.Ctx) error {
 }
 
 type createUserRequest struct {
-	Username   string   `json:"username" validate:"required,min=2,max=64,excludesall= /\\"`
-	Name       string   `json:"name" validate:"required,max=100"`
-	Password   string   `json:"password" validate:"required,min=8,max=256"`
-	Phone      string   `json:"phone" validate:"omitempty,max=32,numeric"`
-	Department string   `json:"department" validate:"max=100"`
-	Roles      []string `json:"roles" validate:"max=7,dive,oneof=staff driver canteen_admin meeting_admin dispatcher technician admin"`
+	Username   string       `json:"username" validate:"required,min=2,max=64,excludesall= /\\"`
+	Name       string       `json:"name" validate:"required,max=100"`
+	Password   string       `json:"password" validate:"required,min=8,max=256"`
+	Phone      string       `json:"phone" validate:"omitempty,max=32,numeric"`
+	Department string       `json:"department" validate:"max=100"`
+	Roles      []store.Role `json:"roles" validate:"max=7,dive,enum"`
 }
 
 // CreateUser adds a user (admin).
@@ -60,12 +60,12 @@ func (h *People) CreateUser(c *fiber.Ctx) error {
 }
 
 type updateUserRequest struct {
-	Name       *string   `json:"name" validate:"omitempty,min=1,max=100"`
-	Phone      *string   `json:"phone" validate:"omitempty,max=32,numeric"`
-	Department *string   `json:"department" validate:"omitempty,max=100"`
-	Password   *string   `json:"password" validate:"omitempty,min=8,max=256"`
-	Roles      *[]string `json:"roles" validate:"omitempty,max=7,dive,oneof=staff driver canteen_admin meeting_admin dispatcher technician admin"`
-	Active     *bool     `json:"active"`
+	Name       *string       `json:"name" validate:"omitempty,min=1,max=100"`
+	Phone      *string       `json:"phone" validate:"omitempty,max=32,numeric"`
+	Department *string       `json:"department" validate:"omitempty,max=100"`
+	Password   *string       `json:"password" validate:"omitempty,min=8,max=256"`
+	Roles      *[]store.Role `json:"roles" validate:"omitempty,max=7,dive,enum"`
+	Active     *bool         `json:"active"`
 }
 
 // UpdateUser changes a user's profile, roles, active flag or password (admin).

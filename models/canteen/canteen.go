@@ -25,6 +25,9 @@ const (
 // Meals lists the meals in the order of the day.
 var Meals = []Meal{Breakfast, Lunch, Dinner}
 
+// Enum lists the meals (store.Enumerated).
+func (Meal) Enum() []string { return store.Strings(Meals) }
+
 // ParseMeal validates a meal name.
 func ParseMeal(s string) (Meal, error) {
 	i := slices.Index(Meals, Meal(s))

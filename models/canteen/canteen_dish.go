@@ -9,9 +9,15 @@ import (
 	"houqin/models/store"
 )
 
-// DishCategories are the kinds of dish a menu groups by (荤菜, 素菜, 汤, 主食,
-// 面点, 水果, 饮品).
-var DishCategories = []string{"meat", "vegetable", "soup", "staple", "pastry", "fruit", "drink"}
+// DishCategory is the kind of dish a menu groups by.
+type DishCategory string
+
+// DishCategories are the kinds of dish (荤菜, 素菜, 汤, 主食, 面点, 水果, 饮品),
+// in menu order.
+var DishCategories = []DishCategory{"meat", "vegetable", "soup", "staple", "pastry", "fruit", "drink"}
+
+// Enum lists the dish categories (store.Enumerated).
+func (DishCategory) Enum() []string { return store.Strings(DishCategories) }
 
 // CommaList is a short list of words stored comma-separated (allergens).
 type CommaList []string
@@ -33,9 +39,9 @@ func (t *CommaList) Scan(src any) error {
 // Dish is something the kitchen cooks. A dish that a menu or a rating
 // refers to is never deleted, only deactivated.
 type Dish struct {
-	ID          int64  `gorm:"primaryKey"`
-	Name        string `gorm:"size:100"`
-	Category    string `gorm:"size:20;index:idx_dishes_active_category,priority:2"`
+	ID          int64        `gorm:"primaryKey"`
+	Name        string       `gorm:"size:100"`
+	Category    DishCategory `gorm:"size:20;index:idx_dishes_active_category,priority:2"`
 	PriceCents  int
 	Allergens   CommaList `gorm:"size:200"`
 	SpicyLevel  int
@@ -59,11 +65,12 @@ func (d Dish) RatingAverage() float64 {
 
 // DishInput creates or changes a dish; nil fields stay as they are.
 type DishInput struct {
-	Name, Category, ImageURL *string
-	PriceCents, SpicyLevel   *int
-	Allergens                *[]string
-	Vegetarian, Active       *bool
-	Calories                 *int
+	Name, ImageURL         *string
+	Category               *DishCategory
+	PriceCents, SpicyLevel *int
+	Allergens              *[]string
+	Vegetarian, Active     *bool
+	Calories               *int
 }
 
 func (in DishInput) apply(d *Dish) error {
@@ -73,7 +80,7 @@ func (in DishInput) apply(d *Dish) error {
 		}
 	}
 	set(&d.Name, in.Name)
-	set(&d.Category, in.Category)
+	store.Patch(&d.Category, in.Category)
 	set(&d.ImageURL, in.ImageURL)
 	store.Patch(&d.PriceCents, in.PriceCents)
 	store.Patch(&d.SpicyLevel, in.SpicyLevel)
@@ -91,7 +98,7 @@ func (in DishInput) apply(d *Dish) error {
 
 // DishFilter narrows ListDishes. Only canteen admins may list inactive dishes.
 type DishFilter struct {
-	Category string
+	Category DishCategory
 	Query    string
 	Active   *bool
 }

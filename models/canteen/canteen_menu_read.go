@@ -14,7 +14,7 @@ import (
 type MenuLine struct {
 	DishID     int64
 	Name       string
-	Category   string
+	Category   DishCategory
 	PriceCents int
 	SoldOut    bool
 	Vegetarian bool

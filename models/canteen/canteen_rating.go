@@ -148,7 +148,7 @@ func (s *Service) ListRatings(ctx context.Context, f DishRatingFilter, p store.P
 type DishScore struct {
 	DishID   int64
 	Name     string
-	Category string
+	Category DishCategory
 	Count    int
 	Average  float64
 	Low      int // scores of 1 or 2: what the kitchen should look at
@@ -170,7 +170,7 @@ func (s *Service) WeeklyRatings(ctx context.Context, day store.Date) (*DishRatin
 	var rows []struct {
 		DishID   int64
 		Name     string
-		Category string
+		Category DishCategory
 		N, Total int
 		Low      int
 	}

@@ -20,6 +20,9 @@ type InboxFilter struct {
 // Categories lists the categories a client may filter by.
 var Categories = []Category{CategoryRepair, CategoryBooking, CategoryMenu, CategoryShuttle, CategoryAnnouncement, CategorySystem}
 
+// Enum lists the categories (store.Enumerated).
+func (Category) Enum() []string { return store.Strings(Categories) }
+
 // Inbox returns a page of a user's notifications, newest first, and how many
 // of those matching the category are unread (the badge count).
 func (s *Service) Inbox(ctx context.Context, userID int64, f InboxFilter, p store.Page) ([]Notification, string, int64, error) {

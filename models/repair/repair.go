@@ -31,18 +31,39 @@ const (
 var RepairStatuses = []RepairStatus{RepairSubmitted, RepairAssigned, RepairInProgress, RepairResolved,
 	RepairClosed, RepairCancelled, RepairRejected}
 
-// RepairCategories is the fixed list of trades the desk dispatches to.
-var RepairCategories = []string{"water", "power", "air_conditioning", "lift", "fire_safety", "telecom",
+// Enum lists the statuses (store.Enumerated).
+func (RepairStatus) Enum() []string { return store.Strings(RepairStatuses) }
+
+// Category is the trade the desk dispatches a request to.
+type Category string
+
+// Categories is the fixed list of trades, in the order the app offers them.
+var Categories = []Category{"water", "power", "air_conditioning", "lift", "fire_safety", "telecom",
 	"network", "door_window", "other"}
 
-// repairCategoryNames are the Chinese names used in notifications.
-var repairCategoryNames = map[string]string{
+// Enum lists the categories (store.Enumerated).
+func (Category) Enum() []string { return store.Strings(Categories) }
+
+// categoryNames are the Chinese names used in notifications.
+var categoryNames = map[Category]string{
 	"water": "水路", "power": "电路", "air_conditioning": "空调", "lift": "电梯", "fire_safety": "消防",
 	"telecom": "通信", "network": "网络", "door_window": "门窗", "other": "其他",
 }
 
-// RepairPriorities are the urgency levels, each with its own time targets.
-var RepairPriorities = []string{"low", "normal", "urgent"}
+// Priority is a request's urgency; each has its own time promises.
+type Priority string
+
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Priorities lists the urgency levels, least urgent first.
+var Priorities = []Priority{PriorityLow, PriorityNormal, PriorityUrgent}
+
+// Enum lists the priorities (store.Enumerated).
+func (Priority) Enum() []string { return store.Strings(Priorities) }
 
 // MaxRepairPhotos is how many photos one request may carry.
 const MaxRepairPhotos = 6
@@ -55,8 +76,8 @@ type Repair struct {
 	// hotline desk when it files a request for a caller).
 	RequesterID  int64        `gorm:"index:idx_repairs_requester,priority:1"`
 	EnteredByID  int64        `gorm:"index"`
-	Category     string       `gorm:"size:20;index:idx_repairs_category,priority:1"`
-	Priority     string       `gorm:"size:10"`
+	Category     Category     `gorm:"size:20;index:idx_repairs_category,priority:1"`
+	Priority     Priority     `gorm:"size:10"`
 	Location     string       `gorm:"size:200"`
 	Description  string       `gorm:"size:2000"`
 	ContactPhone string       `gorm:"size:32"`
@@ -116,7 +137,7 @@ type RepairPhoto struct {
 // RepairTarget is the time promise for one priority. The table is the
 // configuration: admins change it through the API, every replica sees it.
 type RepairTarget struct {
-	Priority          string `gorm:"primaryKey;size:10"`
+	Priority          Priority `gorm:"primaryKey;size:10"`
 	ResponseMinutes   int
 	ResolutionMinutes int
 	UpdatedAt         time.Time
@@ -130,7 +151,9 @@ type RepairCounter struct {
 
 // RepairInput is the input of Create.
 type RepairInput struct {
-	Category, Location, Description, ContactPhone, Priority string
+	Category                            Category
+	Priority                            Priority
+	Location, Description, ContactPhone string
 	// RequesterID files the request for someone else (dispatchers only);
 	// 0 means the caller.
 	RequesterID int64
@@ -196,7 +219,7 @@ func (t RepairTarget) Resolution() time.Duration {
 	return time.Duration(t.ResolutionMinutes) * time.Minute
 }
 
-func repairTarget(tx *store.Tx, priority string) (RepairTarget, error) {
+func repairTarget(tx *store.Tx, priority Priority) (RepairTarget, error) {
 	var t RepairTarget
 	err := tx.Take(&t, "priority = ?", priority).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -212,7 +235,7 @@ func (s *Service) Targets(ctx context.Context) ([]RepairTarget, error) {
 		return nil, err
 	}
 	slices.SortFunc(ts, func(a, b RepairTarget) int {
-		return slices.Index(RepairPriorities, a.Priority) - slices.Index(RepairPriorities, b.Priority)
+		return slices.Index(Priorities, a.Priority) - slices.Index(Priorities, b.Priority)
 	})
 	return ts, nil
 }
@@ -223,7 +246,7 @@ func (s *Service) SetTargets(ctx context.Context, ts []RepairTarget) ([]RepairTa
 	err := s.Tx(ctx, func(tx *store.Tx) error {
 		for _, t := range ts {
 			if t.ResolutionMinutes < t.ResponseMinutes {
-				return store.InvalidField("resolution_minutes", "must not be shorter than the response time of "+t.Priority)
+				return store.InvalidField("resolution_minutes", "must not be shorter than the response time of "+string(t.Priority))
 			}
 			t.UpdatedAt = tx.Now
 			if err := tx.Save(&t).Error; err != nil {
@@ -365,7 +388,7 @@ func userNames(db *gorm.DB, ids []int64) (map[int64]string, error) {
 // RepairFilter narrows List. Zero fields do not filter.
 type RepairFilter struct {
 	Statuses     []RepairStatus
-	Category     string
+	Category     Category
 	TechnicianID int64
 	From, To     store.Date // local creation dates, inclusive
 	Mine         bool       // requested by or assigned to the caller

@@ -14,7 +14,7 @@ import (
 // repairNoticeTTL is how long a repair push is worth delivering.
 const repairNoticeTTL = 24 * time.Hour
 
-var priorityNames = map[string]string{"low": "一般", "normal": "普通", "urgent": "紧急"}
+var priorityNames = map[Priority]string{PriorityLow: "一般", PriorityNormal: "普通", PriorityUrgent: "紧急"}
 
 // repairNotice builds one notice about r; requester-facing ones collapse,
 // so a phone that was offline shows only the latest status.
@@ -34,7 +34,7 @@ func sentence(note string, n int) string {
 }
 
 // what describes the fault in a few words: "【空调】1号楼302室".
-func (r *Repair) what() string { return "【" + repairCategoryNames[r.Category] + "】" + r.Location }
+func (r *Repair) what() string { return "【" + categoryNames[r.Category] + "】" + r.Location }
 
 // send notifies recipients other than the actor: people are not told what
 // they have just done themselves.
@@ -80,7 +80,7 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 	case RepairCreate:
 		n := repairNotice(r, "created", "新报修 "+t,
 			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, userName(tx, r.RequesterID), store.Clip(r.Description, 60)), false)
-		n.High = r.Priority == "urgent"
+		n.High = r.Priority == PriorityUrgent
 		if err := toDesk(n); err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 			}
 		}
 		n := repairNotice(r, "assigned", "新派工单 "+t, fmt.Sprintf("%s%s：%s", priorityNames[r.Priority], w, store.Clip(r.Description, 60)), false)
-		n.High = r.Priority == "urgent"
+		n.High = r.Priority == PriorityUrgent
 		return send(tx, a, n, tech)
 	case RepairStart:
 		return toRequester("started", "维修已开始", fmt.Sprintf("%s已开始处理您的报修 %s%s。", userName(tx, tech), t, w))
@@ -135,7 +135,7 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 			return err
 		}
 		n := repairNotice(r, "reopened", "工单被退回 "+t, body, false)
-		n.High = r.Priority == "urgent"
+		n.High = r.Priority == PriorityUrgent
 		return send(tx, a, n, tech)
 	}
 	return nil
@@ -149,6 +149,6 @@ func notifyOverdue(tx *store.Tx, r *Repair, desk []int64) error {
 	}
 	n := repairNotice(r, "overdue", "报修超时 "+r.Ticket, fmt.Sprintf("%s%s%s已超过%s（%s），请尽快跟进。",
 		priorityNames[r.Priority], r.Ticket, r.what(), promise, r.DeadlineAt.In(tx.Location()).Format("01-02 15:04")), false)
-	n.High = r.Priority == "urgent"
+	n.High = r.Priority == PriorityUrgent
 	return notify.Notify(tx, n, desk...)
 }

@@ -80,7 +80,7 @@ type RepairFigures struct {
 type RepairStats struct {
 	From, To    store.Date
 	ByStatus    map[RepairStatus]int
-	ByCategory  map[string]int
+	ByCategory  map[Category]int
 	All         RepairFigures
 	Technicians []TechnicianFigures
 }
@@ -150,11 +150,11 @@ func (s *Service) Stats(ctx context.Context, from, to store.Date) (*RepairStats,
 		return nil, err
 	}
 	now := s.Now()
-	st := &RepairStats{From: from, To: to, ByStatus: map[RepairStatus]int{}, ByCategory: map[string]int{}}
+	st := &RepairStats{From: from, To: to, ByStatus: map[RepairStatus]int{}, ByCategory: map[Category]int{}}
 	for _, v := range RepairStatuses {
 		st.ByStatus[v] = 0
 	}
-	for _, c := range RepairCategories {
+	for _, c := range Categories {
 		st.ByCategory[c] = 0
 	}
 	var all figuresAcc

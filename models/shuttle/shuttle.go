@@ -148,14 +148,23 @@ type ShuttleCalendarDay struct {
 	UpdatedAt time.Time
 }
 
+// TripStatus is where a dated trip stands.
+type TripStatus string
+
 // Trip statuses, in the order a trip goes through them.
 const (
-	TripScheduled = "scheduled"
-	TripBoarding  = "boarding"
-	TripDeparted  = "departed"
-	TripArrived   = "arrived"
-	TripCancelled = "cancelled"
+	TripScheduled TripStatus = "scheduled"
+	TripBoarding  TripStatus = "boarding"
+	TripDeparted  TripStatus = "departed"
+	TripArrived   TripStatus = "arrived"
+	TripCancelled TripStatus = "cancelled"
 )
+
+// TripStatuses lists the statuses in order.
+var TripStatuses = []TripStatus{TripScheduled, TripBoarding, TripDeparted, TripArrived, TripCancelled}
+
+// Enum lists the trip statuses (store.Enumerated).
+func (TripStatus) Enum() []string { return store.Strings(TripStatuses) }
 
 // ShuttleTrip is one schedule on one service date (a dated trip). It is
 // created from the timetable the first time anyone asks for that date.
@@ -169,7 +178,7 @@ type ShuttleTrip struct {
 	DriverID     *int64     `gorm:"index:idx_shuttle_trips_driver_date,priority:1"`
 	VehiclePlate string     `gorm:"size:20"`
 	VehicleSeats int
-	Status       string `gorm:"size:10"`
+	Status       TripStatus `gorm:"size:10"`
 	DelayMinutes int
 	Reason       string `gorm:"size:200"`
 	// AlertedDelay is the delay followers were last told about, so a

@@ -23,7 +23,7 @@ func tripLabel(t *ShuttleTrip, r *ShuttleRoute, loc *time.Location) string {
 
 // tripData is the deep link of a trip's notifications.
 func tripData(t *ShuttleTrip) notify.StringMap {
-	return notify.StringMap{"type": "shuttle_trip", "id": strconv.FormatInt(t.ID, 10), "status": t.Status,
+	return notify.StringMap{"type": "shuttle_trip", "id": strconv.FormatInt(t.ID, 10), "status": string(t.Status),
 		"route_id": strconv.FormatInt(t.RouteID, 10)}
 }
 
@@ -146,7 +146,7 @@ func stopAlertsWith(tx *store.Tx, t *ShuttleTrip, stops []ShuttleStop) error {
 func (s *Service) SweepStopAlerts(ctx context.Context) error {
 	var ids []int64
 	err := s.Read(ctx).Model(&ShuttleTrip{}).
-		Where("service_date = ? AND status IN ?", s.Today(), []string{TripBoarding, TripDeparted}).
+		Where("service_date = ? AND status IN ?", s.Today(), []TripStatus{TripBoarding, TripDeparted}).
 		Where("EXISTS (SELECT 1 FROM shuttle_stop_follows f WHERE f.route_id = shuttle_trips.route_id)").
 		Pluck("id", &ids).Error
 	if err != nil {

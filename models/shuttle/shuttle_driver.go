@@ -12,13 +12,13 @@ import (
 // TripStatusInput is a driver's report: a new status, and/or the current
 // delay, with a reason (required to cancel).
 type TripStatusInput struct {
-	Status       string
+	Status       TripStatus
 	DelayMinutes *int
 	Reason       string
 }
 
 // nextStatuses lists where each status may go; boarding may be skipped.
-var nextStatuses = map[string][]string{
+var nextStatuses = map[TripStatus][]TripStatus{
 	TripScheduled: {TripBoarding, TripDeparted, TripCancelled},
 	TripBoarding:  {TripDeparted, TripCancelled},
 	TripDeparted:  {TripArrived, TripCancelled},
@@ -27,10 +27,10 @@ var nextStatuses = map[string][]string{
 // TripStatusEvent is the live event of a status or delay change: small, as
 // it fans out to every rider watching the route.
 type TripStatusEvent struct {
-	TripID       int64  `json:"trip_id"`
-	Status       string `json:"status"`
-	DelayMinutes int    `json:"delay_minutes"`
-	Reason       string `json:"reason,omitempty"`
+	TripID       int64      `json:"trip_id"`
+	Status       TripStatus `json:"status"`
+	DelayMinutes int        `json:"delay_minutes"`
+	Reason       string     `json:"reason,omitempty"`
 }
 
 // ChangeTripStatus applies a driver's report for the assigned driver or an

@@ -23,15 +23,18 @@ const (
 // AllRoles lists every role in display order.
 var AllRoles = []Role{RoleStaff, RoleDriver, RoleCanteenAdmin, RoleMeetingAdmin, RoleDispatcher, RoleTechnician, RoleAdmin}
 
+// Enum lists the roles (Enumerated).
+func (Role) Enum() []string { return Strings(AllRoles) }
+
 // Roles is a user's set of roles, stored as "staff,dispatcher". Every user
 // is staff.
 type Roles []Role
 
 // ParseRoles validates names and returns a normalized set that includes staff.
-func ParseRoles(names []string) (Roles, error) {
+func ParseRoles[T ~string](names []T) (Roles, error) {
 	rs := Roles{RoleStaff}
 	for _, n := range names {
-		r := Role(strings.TrimSpace(n))
+		r := Role(strings.TrimSpace(string(n)))
 		if r == "" {
 			continue
 		}

@@ -41,14 +41,14 @@ func (t *CommaList) Scan(src any) error {
 type Dish struct {
 	ID          int64        `gorm:"primaryKey"`
 	Name        string       `gorm:"size:100"`
-	Category    DishCategory `gorm:"size:20;index:idx_dishes_active_category,priority:2"`
+	Category    DishCategory `gorm:"size:20"`
 	PriceCents  int
 	Allergens   CommaList `gorm:"size:200"`
 	SpicyLevel  int
 	Vegetarian  bool
 	Calories    *int
 	ImageURL    string `gorm:"size:500"`
-	Active      bool   `gorm:"index:idx_dishes_active_category,priority:1"`
+	Active      bool
 	RatingCount int
 	RatingSum   int
 	CreatedAt   time.Time

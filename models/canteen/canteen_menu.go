@@ -24,11 +24,11 @@ const (
 
 // Menu is what one canteen serves at one meal of one date.
 type Menu struct {
-	ID          int64      `gorm:"primaryKey"`
-	CanteenID   int64      `gorm:"uniqueIndex:idx_menus_slot,priority:1"`
-	Date        store.Date `gorm:"uniqueIndex:idx_menus_slot,priority:2"`
-	Meal        Meal       `gorm:"size:10;uniqueIndex:idx_menus_slot,priority:3"`
-	Status      string     `gorm:"size:10"`
+	ID          int64 `gorm:"primaryKey"`
+	CanteenID   int64
+	Date        store.Date
+	Meal        Meal   `gorm:"size:10"`
+	Status      string `gorm:"size:10"`
 	PublishedAt *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -37,7 +37,7 @@ type Menu struct {
 // MenuItem is a dish on a menu, with an optional price for this menu only.
 type MenuItem struct {
 	MenuID     int64 `gorm:"primaryKey;autoIncrement:false"`
-	DishID     int64 `gorm:"primaryKey;autoIncrement:false;index"`
+	DishID     int64 `gorm:"primaryKey;autoIncrement:false"`
 	Position   int
 	PriceCents *int
 	SoldOut    bool

@@ -18,10 +18,10 @@ const DishRatingWindowDays = 7
 // DishRating is one user's score of a dish as served on one date; rating
 // the same dish and date again replaces it.
 type DishRating struct {
-	ID        int64      `gorm:"primaryKey"`
-	DishID    int64      `gorm:"uniqueIndex:idx_dish_ratings_once,priority:1"`
-	UserID    int64      `gorm:"uniqueIndex:idx_dish_ratings_once,priority:2"`
-	ServedOn  store.Date `gorm:"uniqueIndex:idx_dish_ratings_once,priority:3;index:idx_dish_ratings_served_on"`
+	ID        int64 `gorm:"primaryKey"`
+	DishID    int64
+	UserID    int64
+	ServedOn  store.Date
 	Score     int
 	Comment   string `gorm:"size:500"`
 	CreatedAt time.Time

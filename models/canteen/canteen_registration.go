@@ -14,13 +14,13 @@ import (
 // kitchen cooks for them. Name and department are kept as they were when
 // registering, for the kitchen's lists.
 type MealRegistration struct {
-	ID         int64      `gorm:"primaryKey"`
-	CanteenID  int64      `gorm:"uniqueIndex:idx_meal_registrations_slot,priority:1"`
-	Date       store.Date `gorm:"uniqueIndex:idx_meal_registrations_slot,priority:2;index:idx_meal_registrations_user,priority:2"`
-	Meal       Meal       `gorm:"size:10;uniqueIndex:idx_meal_registrations_slot,priority:3"`
-	UserID     int64      `gorm:"uniqueIndex:idx_meal_registrations_slot,priority:4;index:idx_meal_registrations_user,priority:1"`
-	UserName   string     `gorm:"size:100"`
-	Department string     `gorm:"size:100"`
+	ID         int64 `gorm:"primaryKey"`
+	CanteenID  int64
+	Date       store.Date
+	Meal       Meal `gorm:"size:10"`
+	UserID     int64
+	UserName   string `gorm:"size:100"`
+	Department string `gorm:"size:100"`
 	CreatedAt  time.Time
 }
 

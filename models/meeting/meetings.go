@@ -26,7 +26,7 @@ import (
 // Room is a bookable meeting room (会议室).
 type Room struct {
 	ID               int64  `gorm:"primaryKey"`
-	Name             string `gorm:"size:100;uniqueIndex:idx_rooms_name"`
+	Name             string `gorm:"size:100"`
 	Building         string `gorm:"size:50"`
 	Floor            int
 	Capacity         int
@@ -59,18 +59,18 @@ var holdsRoom = []BookingStatus{BookingPending, BookingApproved}
 
 // Booking is one reservation of a room for a half-open interval [StartAt, EndAt).
 type Booking struct {
-	ID              int64     `gorm:"primaryKey"`
-	RoomID          int64     `gorm:"index:idx_bookings_room_start,priority:1"`
-	OrganizerID     int64     `gorm:"index:idx_bookings_organizer"`
-	SeriesID        *int64    `gorm:"index:idx_bookings_series"`
-	Title           string    `gorm:"size:200"`
-	StartAt         time.Time `gorm:"index:idx_bookings_room_start,priority:2;index:idx_bookings_start;index:idx_bookings_status_start,priority:2"`
+	ID              int64 `gorm:"primaryKey"`
+	RoomID          int64
+	OrganizerID     int64
+	SeriesID        *int64
+	Title           string `gorm:"size:200"`
+	StartAt         time.Time
 	EndAt           time.Time
 	Attendees       int
 	Services        NameList      `gorm:"type:text"`
 	Note            string        `gorm:"size:500"`
-	Status          BookingStatus `gorm:"size:10;index:idx_bookings_status_start,priority:1"` // the sweeps' index: few rows are pending
-	Reason          string        `gorm:"size:500"`                                           // why it was rejected, cancelled or released
+	Status          BookingStatus `gorm:"size:10"` // indexed with start_at for the sweeps: few rows are pending
+	Reason          string        `gorm:"size:500"` // why it was rejected, cancelled or released
 	CheckInRequired bool          // copied from the room when booked or moved
 	CheckedInAt     *time.Time
 	RemindedAt      *time.Time // set once by whichever replica sends the reminder
@@ -85,7 +85,7 @@ type Booking struct {
 // BookingSeries groups the occurrences of a recurring meeting.
 type BookingSeries struct {
 	ID          int64 `gorm:"primaryKey"`
-	OrganizerID int64 `gorm:"index:idx_booking_series_organizer"`
+	OrganizerID int64
 	RoomID      int64
 	Frequency   string     `gorm:"size:10"` // daily or weekly
 	LastDate    store.Date // the series ends on or before this local date
@@ -97,7 +97,7 @@ type BookingSeries struct {
 // hashed. Rotating it replaces the hash, which revokes the old URL.
 type CalendarFeed struct {
 	UserID    int64  `gorm:"primaryKey;autoIncrement:false"`
-	TokenHash string `gorm:"size:64;uniqueIndex:idx_calendar_feeds_token"`
+	TokenHash string `gorm:"size:64"`
 	CreatedAt time.Time
 }
 

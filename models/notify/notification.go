@@ -37,8 +37,8 @@ func (m *StringMap) Scan(src any) error {
 
 // Notification is one inbox entry of one user.
 type Notification struct {
-	ID        int64     `gorm:"primaryKey"`
-	UserID    int64     `gorm:"index:idx_notifications_user"`
+	ID        int64 `gorm:"primaryKey"`
+	UserID    int64
 	Category  Category  `gorm:"size:20"`
 	Type      string    `gorm:"size:50"`
 	Title     string    `gorm:"size:200"`
@@ -50,9 +50,9 @@ type Notification struct {
 
 // Device is a phone (or browser) that receives pushes for its user.
 type Device struct {
-	ID         int64  `gorm:"primaryKey"`
-	UserID     int64  `gorm:"index"`
-	Token      string `gorm:"size:255;uniqueIndex"`
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	Token      string `gorm:"size:255"`
 	Platform   string `gorm:"size:10"`
 	AppVersion string `gorm:"size:32"`
 	Locale     string `gorm:"size:16"`
@@ -71,15 +71,15 @@ const (
 // OutboxJob is one push of one notification to one device, written in the
 // same transaction as the change it announces and delivered after commit.
 type OutboxJob struct {
-	ID             int64     `gorm:"primaryKey"`
-	NotificationID int64     `gorm:"index"`
-	DeviceID       int64     `gorm:"index"`
-	Status         string    `gorm:"size:10;index:idx_outbox_due,priority:1"`
-	NextAttemptAt  time.Time `gorm:"index:idx_outbox_due,priority:2"`
+	ID             int64 `gorm:"primaryKey"`
+	NotificationID int64
+	DeviceID       int64
+	Status         string `gorm:"size:10"`
+	NextAttemptAt  time.Time
 	LeaseUntil     *time.Time
 	Attempts       int
 	LastError      string `gorm:"size:500"`
-	ClaimToken     string `gorm:"size:32;index:idx_outbox_claim"`
+	ClaimToken     string `gorm:"size:32"`
 	High           bool
 	CollapseKey    string `gorm:"size:100"`
 	TTLSeconds     int

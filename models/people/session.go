@@ -20,10 +20,10 @@ const RefreshTTL = 30 * 24 * time.Hour
 // RefreshToken is one link in a login's rotation chain (its family). Only
 // the hash is stored; each token works once.
 type RefreshToken struct {
-	ID        int64  `gorm:"primaryKey"`
-	UserID    int64  `gorm:"index"`
-	FamilyID  string `gorm:"size:32;index"`
-	TokenHash string `gorm:"size:64;uniqueIndex"`
+	ID        int64 `gorm:"primaryKey"`
+	UserID    int64
+	FamilyID  string `gorm:"size:32"`
+	TokenHash string `gorm:"size:64"`
 	ExpiresAt time.Time
 	UsedAt    *time.Time
 	RevokedAt *time.Time

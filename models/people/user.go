@@ -16,7 +16,7 @@ import (
 // User is a staff member with a login.
 type User struct {
 	ID           int64       `gorm:"primaryKey"`
-	Username     string      `gorm:"size:64;uniqueIndex"`
+	Username     string      `gorm:"size:64"`
 	Name         string      `gorm:"size:100"`
 	Phone        string      `gorm:"size:32"`
 	Department   string      `gorm:"size:100"`

@@ -71,25 +71,25 @@ const MaxRepairPhotos = 6
 // Repair is one repair request (报修单).
 type Repair struct {
 	ID     int64  `gorm:"primaryKey"`
-	Ticket string `gorm:"size:20;uniqueIndex"`
+	Ticket string `gorm:"size:20"`
 	// RequesterID is who has the fault; EnteredByID who typed it in (the
 	// hotline desk when it files a request for a caller).
-	RequesterID  int64        `gorm:"index:idx_repairs_requester,priority:1"`
-	EnteredByID  int64        `gorm:"index"`
-	Category     Category     `gorm:"size:20;index:idx_repairs_category,priority:1"`
+	RequesterID  int64
+	EnteredByID  int64
+	Category     Category     `gorm:"size:20"`
 	Priority     Priority     `gorm:"size:10"`
 	Location     string       `gorm:"size:200"`
 	Description  string       `gorm:"size:2000"`
 	ContactPhone string       `gorm:"size:32"`
-	Status       RepairStatus `gorm:"size:20;index:idx_repairs_status,priority:1"`
-	TechnicianID *int64       `gorm:"index:idx_repairs_technician,priority:1"`
+	Status       RepairStatus `gorm:"size:20"`
+	TechnicianID *int64
 	// RespondBy and DueAt are the response (assignment) and resolution
 	// promises. DeadlineAt is whichever of them the current status is
 	// racing against (NULL once resolved or finished), so "overdue" is one
 	// indexed comparison.
 	RespondBy         time.Time
 	DueAt             time.Time
-	DeadlineAt        *time.Time `gorm:"index:idx_repairs_deadline"`
+	DeadlineAt        *time.Time
 	OverdueNotifiedAt *time.Time
 	// MissedDeadlines counts promises missed, for the statistics.
 	MissedDeadlines int
@@ -104,14 +104,14 @@ type Repair struct {
 	// FeedbackSource is "requester" (feedback) or "callback" (the desk's 回访).
 	FeedbackSource string `gorm:"size:10"`
 	PhotoCount     int
-	CreatedAt      time.Time `gorm:"index:idx_repairs_created"`
+	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
 
 // RepairEvent is one step of a request's timeline.
 type RepairEvent struct {
 	ID         int64 `gorm:"primaryKey"`
-	RepairID   int64 `gorm:"index:idx_repair_events_repair,priority:1"`
+	RepairID   int64
 	ActorID    int64
 	Action     RepairAction `gorm:"size:20"`
 	FromStatus RepairStatus `gorm:"size:20"`
@@ -126,7 +126,7 @@ type RepairEvent struct {
 // under StorageKey.
 type RepairPhoto struct {
 	ID          int64 `gorm:"primaryKey"`
-	RepairID    int64 `gorm:"index:idx_repair_photos_repair"`
+	RepairID    int64
 	UploaderID  int64
 	ContentType string `gorm:"size:50"`
 	Size        int64

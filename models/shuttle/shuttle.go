@@ -12,10 +12,10 @@ import (
 
 // ShuttleRoute is a bus line (线路) with its stops in order.
 type ShuttleRoute struct {
-	ID        int64         `gorm:"primaryKey"`
-	Name      string        `gorm:"size:100;uniqueIndex:idx_shuttle_routes_name"`
-	Color     string        `gorm:"size:7"`
-	Active    bool          `gorm:"index:idx_shuttle_routes_active"`
+	ID        int64  `gorm:"primaryKey"`
+	Name      string `gorm:"size:100"`
+	Color     string `gorm:"size:7"`
+	Active    bool
 	Stops     []ShuttleStop `gorm:"foreignKey:RouteID"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -23,9 +23,9 @@ type ShuttleRoute struct {
 
 // ShuttleStop is one stop of a route; Seq orders the stops from 0.
 type ShuttleStop struct {
-	ID        int64  `gorm:"primaryKey"`
-	RouteID   int64  `gorm:"uniqueIndex:idx_shuttle_stops_route_seq,priority:1"`
-	Seq       int    `gorm:"uniqueIndex:idx_shuttle_stops_route_seq,priority:2"`
+	ID        int64 `gorm:"primaryKey"`
+	RouteID   int64
+	Seq       int
 	Name      string `gorm:"size:100"`
 	Lat       float64
 	Lng       float64
@@ -109,8 +109,8 @@ func ISOWeekday(d store.Date) int {
 // the minutes from departure to each stop, the vehicle, the default driver
 // and the weekdays it runs (the service calendar may move those).
 type ShuttleSchedule struct {
-	ID              int64   `gorm:"primaryKey"`
-	RouteID         int64   `gorm:"index:idx_shuttle_schedules_route"`
+	ID              int64 `gorm:"primaryKey"`
+	RouteID         int64
 	DepartureMinute int     // minutes after local midnight
 	StopMinutes     Minutes `gorm:"type:text"`
 	Weekdays        Weekdays
@@ -169,14 +169,14 @@ func (TripStatus) Enum() []string { return store.Strings(TripStatuses) }
 // ShuttleTrip is one schedule on one service date (a dated trip). It is
 // created from the timetable the first time anyone asks for that date.
 type ShuttleTrip struct {
-	ID           int64      `gorm:"primaryKey"`
-	ScheduleID   int64      `gorm:"uniqueIndex:idx_shuttle_trips_schedule_date,priority:1"`
-	ServiceDate  store.Date `gorm:"uniqueIndex:idx_shuttle_trips_schedule_date,priority:2;index:idx_shuttle_trips_date_route,priority:1;index:idx_shuttle_trips_driver_date,priority:2"`
-	RouteID      int64      `gorm:"index:idx_shuttle_trips_date_route,priority:2"`
-	DepartureAt  time.Time  // timetabled departure from the first stop
-	StopMinutes  Minutes    `gorm:"type:text"`
-	DriverID     *int64     `gorm:"index:idx_shuttle_trips_driver_date,priority:1"`
-	VehiclePlate string     `gorm:"size:20"`
+	ID           int64 `gorm:"primaryKey"`
+	ScheduleID   int64
+	ServiceDate  store.Date
+	RouteID      int64
+	DepartureAt  time.Time // timetabled departure from the first stop
+	StopMinutes  Minutes   `gorm:"type:text"`
+	DriverID     *int64
+	VehiclePlate string `gorm:"size:20"`
 	VehicleSeats int
 	Status       TripStatus `gorm:"size:10"`
 	DelayMinutes int
@@ -197,9 +197,9 @@ type ShuttleTrip struct {
 
 // ShuttlePosition is one GPS fix a driver's phone reported for a trip.
 type ShuttlePosition struct {
-	ID         int64     `gorm:"primaryKey"`
-	TripID     int64     `gorm:"uniqueIndex:idx_shuttle_positions_trip_time,priority:1"`
-	RecordedAt time.Time `gorm:"uniqueIndex:idx_shuttle_positions_trip_time,priority:2;index:idx_shuttle_positions_recorded"`
+	ID         int64 `gorm:"primaryKey"`
+	TripID     int64
+	RecordedAt time.Time
 	Lat        float64
 	Lng        float64
 	Speed      *float64
@@ -210,7 +210,7 @@ type ShuttlePosition struct {
 // ShuttleRouteFollow is a user following a route (delays, cancellations, departures).
 type ShuttleRouteFollow struct {
 	UserID    int64 `gorm:"primaryKey;autoIncrement:false"`
-	RouteID   int64 `gorm:"primaryKey;autoIncrement:false;index:idx_shuttle_route_follows_route"`
+	RouteID   int64 `gorm:"primaryKey;autoIncrement:false"`
 	CreatedAt time.Time
 }
 
@@ -219,7 +219,7 @@ type ShuttleRouteFollow struct {
 type ShuttleStopFollow struct {
 	UserID        int64 `gorm:"primaryKey;autoIncrement:false"`
 	StopID        int64 `gorm:"primaryKey;autoIncrement:false"`
-	RouteID       int64 `gorm:"index:idx_shuttle_stop_follows_route"`
+	RouteID       int64
 	MinutesBefore int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

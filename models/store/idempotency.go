@@ -12,15 +12,15 @@ import (
 // client retrying with the same Idempotency-Key gets it again instead of a
 // second repair or booking.
 type IdempotencyKey struct {
-	ID          int64  `gorm:"primaryKey"`
-	UserID      int64  `gorm:"uniqueIndex:idx_idempotency_user_key"`
-	Key         string `gorm:"size:200;uniqueIndex:idx_idempotency_user_key"`
+	ID          int64 `gorm:"primaryKey"`
+	UserID      int64
+	Key         string `gorm:"size:200"`
 	RequestHash string `gorm:"size:64"`
 	// Status is 0 while the first request is still being handled.
 	Status      int
 	ContentType string `gorm:"size:100"`
 	Body        []byte
-	CreatedAt   time.Time `gorm:"index"`
+	CreatedAt   time.Time
 }
 
 // IdempotencyTTL is how long a key is remembered.

@@ -70,7 +70,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
 	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)
-	st.Events = push.Events{Broker: s.Broker, Worker: s.Push}
+	// Committed changes reach the live stream and wake the push worker.
+	store.On(st, func(ev store.Live) { s.Broker.Publish(ev.Live()) })
+	store.On(st, func(notify.Queued) { s.Push.Wake() })
 	s.Tokens = people.NewTokens(cfg.JWTSecret, cfg.AccessTTL, st.Now)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",

@@ -14,6 +14,7 @@ import (
 	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 // People serves sign-in, sessions, the caller's profile and user admin.
@@ -84,5 +85,10 @@ type Canteen struct {
 	menus *menuCache
 }
 
-// NewCanteen returns the canteen handlers with an empty menu cache.
-func NewCanteen(svc *canteen.Service) *Canteen { return &Canteen{svc: svc, menus: newMenuCache(svc)} }
+// NewCanteen returns the canteen handlers with an empty menu cache, which
+// every committed menu change empties.
+func NewCanteen(svc *canteen.Service) *Canteen {
+	menus := newMenuCache(svc)
+	store.On(svc.Store, func(canteen.MenuChanged) { menus.invalidate() })
+	return &Canteen{svc: svc, menus: menus}
+}

@@ -88,7 +88,6 @@ func (h *Canteen) UpdateCanteen(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	defer h.menus.invalidate()
 	ct, err := h.svc.UpdateCanteen(c.UserContext(), id, req.input())
 	if err != nil {
 		return err
@@ -211,7 +210,6 @@ func (h *Canteen) UpdateDish(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	defer h.menus.invalidate()
 	d, err := h.svc.UpdateDish(c.UserContext(), id, req.input())
 	if err != nil {
 		return err

@@ -19,9 +19,10 @@ import (
 //
 // Correctness:
 //   - In this process every change invalidates the cache at once: each
-//     write handler calls invalidate, which bumps gen and drops every
-//     entry; an entry filled from a read that started before the bump
-//     carries the old gen and is never served.
+//     committed menu version bump raises canteen.MenuChanged, on which
+//     invalidate bumps gen and drops every entry; an entry filled from a
+//     read that started before the bump carries the old gen and is never
+//     served.
 //   - The ETag is not a property of this cache: it is derived from the
 //     canteen's menu_version, a counter in the database that every menu,
 //     item, sold-out, dish or hours change increments in its own
@@ -64,7 +65,7 @@ func newMenuCache(svc *canteen.Service) *menuCache {
 	return &menuCache{svc: svc, entries: map[menuKey]*menuEntry{}}
 }
 
-// invalidate forgets every cached menu: called after every change.
+// invalidate forgets every cached menu: called on every committed change.
 func (mc *menuCache) invalidate() {
 	mc.gen.Add(1)
 	mc.mu.Lock()

@@ -176,7 +176,6 @@ func (h *Canteen) SaveMenu(c *fiber.Ctx) error {
 	for i, it := range req.Items {
 		items[i] = canteen.MenuItemInput{DishID: it.DishID, PriceCents: it.PriceCents}
 	}
-	defer h.menus.invalidate()
 	m, err := h.svc.SaveMenu(c.UserContext(), slot, items)
 	if err != nil {
 		return err
@@ -190,7 +189,6 @@ func (h *Canteen) PublishMenu(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer h.menus.invalidate()
 	m, err := h.svc.PublishMenu(c.UserContext(), slot)
 	if err != nil {
 		return err
@@ -216,7 +214,6 @@ func (h *Canteen) SetSoldOut(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	defer h.menus.invalidate()
 	l, err := h.svc.SetSoldOut(c.UserContext(), slot, dishID, *req.SoldOut)
 	if err != nil {
 		return err
@@ -258,7 +255,6 @@ func (h *Canteen) CopyMenus(c *fiber.Ctx) error {
 	if req.SourceTo != nil {
 		in.SourceTo = *req.SourceTo
 	}
-	defer h.menus.invalidate()
 	done, err := h.svc.CopyMenus(c.UserContext(), in)
 	if err != nil {
 		return err

@@ -191,34 +191,9 @@ func TestCanteenMenuNotifiesAllStaff(t *testing.T) {
 	}
 }
 
-// canteenEvents records what committed transactions publish.
-type canteenEvents struct {
-	mu   sync.Mutex
-	list []store.Event
-}
-
-func (r *canteenEvents) Publish(ev store.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.list = append(r.list, ev)
-}
-
-func (r *canteenEvents) of(topic, typ string) []store.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []store.Event
-	for _, ev := range r.list {
-		if ev.Topic == topic && ev.Type == typ {
-			out = append(out, ev)
-		}
-	}
-	return out
-}
-
 func TestCanteenSoldOut(t *testing.T) {
 	e := newCanteenEnv(t)
-	rec := &canteenEvents{}
-	e.Store.Events = rec
+	rec := e.RecordLive()
 	e.publish(t, "2026-12-01", "lunch", e.dishes...)
 	item := apitest.Path("%s/items/%d", e.menuPath("2026-12-01", "lunch"), e.dishes[1])
 
@@ -232,11 +207,11 @@ func TestCanteenSoldOut(t *testing.T) {
 	if got := e.day(t, e.staff, "2026-12-01").Meals[0].Items[1]; !got.SoldOut {
 		t.Fatalf("staff do not see the sold-out mark: %+v", got)
 	}
-	evs := rec.of(canteen.TopicCanteen(e.canteen), "menu.sold_out")
+	evs := rec.Of(canteen.TopicCanteen(e.canteen), "menu.sold_out")
 	if len(evs) != 1 {
-		t.Fatalf("want one live event on canteen:%d, got %+v", e.canteen, rec.list)
+		t.Fatalf("want one live event on canteen:%d, got %+v", e.canteen, evs)
 	}
-	if data := evs[0].Data.(map[string]any); data["dish_id"] != e.dishes[1] || data["sold_out"] != true {
+	if data := evs[0].Data.(canteen.SoldOut); data.DishID != e.dishes[1] || !data.SoldOut {
 		t.Fatalf("event data: %+v", data)
 	}
 
@@ -261,7 +236,7 @@ func TestCanteenSoldOut(t *testing.T) {
 	})
 	t.Run("a draft's mark is not announced to the canteen's followers", func(t *testing.T) {
 		e.saveMenu(t, "2026-12-02", "lunch", e.dishes[0])
-		before := len(rec.of(canteen.TopicCanteen(e.canteen), "menu.sold_out"))
+		before := len(rec.Of(canteen.TopicCanteen(e.canteen), "menu.sold_out"))
 		resp := e.Patch(apitest.Path("%s/items/%d", e.menuPath("2026-12-02", "lunch"), e.dishes[0]), e.admin.Token, map[string]any{"sold_out": true})
 		apitest.Expect(t, resp, http.StatusOK)
 		var it canteenItemJSON
@@ -269,7 +244,7 @@ func TestCanteenSoldOut(t *testing.T) {
 		if !it.SoldOut {
 			t.Fatalf("item: %+v", it)
 		}
-		if got := len(rec.of(canteen.TopicCanteen(e.canteen), "menu.sold_out")); got != before {
+		if got := len(rec.Of(canteen.TopicCanteen(e.canteen), "menu.sold_out")); got != before {
 			t.Fatalf("%d sold-out events after marking a draft, want %d", got, before)
 		}
 	})
@@ -522,4 +497,23 @@ func TestCanteenMenuETag(t *testing.T) {
 			t.Fatalf("replica answered %d to a current ETag", resp.StatusCode)
 		}
 	})
+}
+
+// TestCanteenMenuCacheFollowsEvents changes a menu through the canteen
+// service, not an HTTP handler: the cached menu is dropped all the same,
+// because the cache follows the committed canteen.MenuChanged events rather
+// than the write handlers.
+func TestCanteenMenuCacheFollowsEvents(t *testing.T) {
+	e := newCanteenEnv(t)
+	e.publish(t, "2026-12-01", "lunch", e.dishes...)
+	if d := e.day(t, e.staff, "2026-12-01"); d.Meals[0].Items[0].SoldOut {
+		t.Fatalf("sold out before the change: %+v", d)
+	}
+	slot := canteen.MenuSlot{CanteenID: e.canteen, Date: store.Date{Year: 2026, Month: 12, Day: 1}, Meal: canteen.Lunch}
+	if _, err := e.Server.Canteen.SetSoldOut(context.Background(), slot, e.dishes[0], true); err != nil {
+		t.Fatal(err)
+	}
+	if d := e.day(t, e.staff, "2026-12-01"); !d.Meals[0].Items[0].SoldOut {
+		t.Fatalf("cached menu served after the change: %+v", d)
+	}
 }

@@ -18,7 +18,7 @@ import (
 // The channel closes when the subscriber falls behind; the client then
 // reconnects with Last-Event-ID.
 type Subscriber interface {
-	Subscribe(topics ...string) (<-chan store.Event, func())
+	Subscribe(topics ...string) (<-chan store.LiveEvent, func())
 }
 
 const (
@@ -116,7 +116,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 		// sent is new, not a repeat.
 		replayed := make(map[int64]bool, len(missed))
 		for _, n := range missed {
-			writeEvent(w, "me", n.ID, "notification", notificationOf(n))
+			writeEvent(w, "me", n.ID, "notification", n.Entry())
 			replayed[n.ID] = true
 		}
 		if w.Flush() != nil {
@@ -135,15 +135,11 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 				if ev.Topic == me && replayed[ev.ID] {
 					continue
 				}
-				data := ev.Data
-				if n, ok := data.(notify.Notification); ok {
-					data = notificationOf(n)
-				}
 				id := int64(0)
 				if ev.Topic == me {
 					id = ev.ID
 				}
-				writeEvent(w, topics[ev.Topic], id, ev.Type, data)
+				writeEvent(w, topics[ev.Topic], id, ev.Type, ev.Data)
 			case <-tick.C:
 				fmt.Fprint(w, ": heartbeat\n\n")
 			case <-shutdown:

@@ -136,7 +136,7 @@ func TestEvents(t *testing.T) {
 		sa := open(t, base, a.Token, "me", "")
 		sb := open(t, base, b.Token, "me,route:3", "")
 		notifyUsers(t, env, notice("报修已派单"), a.ID)
-		env.Store.Events.Publish(store.Event{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9, "status": "departed"}})
+		env.Server.Broker.Publish(store.LiveEvent{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9, "status": "departed"}})
 
 		ev := sa.next()
 		var n struct {
@@ -181,7 +181,8 @@ func TestEvents(t *testing.T) {
 	t.Run("an entry committed after a newer id still arrives", func(t *testing.T) {
 		s := open(t, base, a.Token, "me", "")
 		for _, n := range []notify.Notification{{ID: 1_000_002, Title: "先提交"}, {ID: 1_000_001, Title: "后提交"}} {
-			env.Store.Events.Publish(store.Event{Topic: notify.TopicUser(a.ID), ID: n.ID, Type: "notification", Data: n})
+			n.UserID = a.ID
+			env.Server.Broker.Publish(notify.Inboxed{Notification: n}.Live())
 		}
 		first, second := s.next(), s.next()
 		if first.ID != "1000002" || second.ID != "1000001" || !strings.Contains(string(second.Data.Data), "后提交") {

@@ -71,29 +71,8 @@ func (h *Notify) DeleteDevice(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-type notificationOut struct {
-	ID        int64             `json:"id"`
-	Category  notify.Category   `json:"category"`
-	Type      string            `json:"type"`
-	Title     string            `json:"title"`
-	Body      string            `json:"body"`
-	Data      map[string]string `json:"data"`
-	Read      bool              `json:"read"`
-	ReadAt    *time.Time        `json:"read_at"`
-	CreatedAt time.Time         `json:"created_at"`
-}
-
-func notificationOf(n notify.Notification) notificationOut {
-	data := n.Data
-	if data == nil {
-		data = notify.StringMap{}
-	}
-	return notificationOut{ID: n.ID, Category: n.Category, Type: n.Type, Title: n.Title, Body: n.Body,
-		Data: data, Read: n.ReadAt != nil, ReadAt: n.ReadAt, CreatedAt: n.CreatedAt}
-}
-
 type inboxOut struct {
-	List[notificationOut]
+	List[notify.Entry]
 	UnreadCount int64 `json:"unread_count"`
 }
 
@@ -117,7 +96,7 @@ func (h *Notify) ListNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(inboxOut{List: ListOf(rows, next, notificationOf), UnreadCount: count})
+	return c.JSON(inboxOut{List: ListOf(rows, next, notify.Notification.Entry), UnreadCount: count})
 }
 
 // ReadNotification marks one of the caller's notifications read.
@@ -131,7 +110,7 @@ func (h *Notify) ReadNotification(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(notificationOf(*n))
+	return c.JSON(n.Entry())
 }
 
 // ReadAllNotifications marks all the caller's notifications read (of one

@@ -77,7 +77,7 @@ func TestShuttlePositions(t *testing.T) {
 	tr := w.trip(t)
 	start := w.at(9, 30)
 	apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, map[string]any{"status": "departed"}), 200)
-	w.events.route()
+	w.events.Take("route:")
 	w.at(9, 40)
 	s := func(n int) time.Time { return start.Add(time.Duration(n) * time.Second) }
 
@@ -125,7 +125,7 @@ func TestShuttlePositions(t *testing.T) {
 		}
 	})
 	t.Run("each new latest position is published small, older ones are not", func(t *testing.T) {
-		evs := w.events.route()
+		evs := w.events.Take("route:")
 		if len(evs) != 1 || evs[0].Topic != apitest.Path("route:%d", w.route) || evs[0].Type != "trip.position" {
 			t.Fatalf("events = %+v", evs)
 		}
@@ -185,7 +185,7 @@ func TestShuttleStatusEvents(t *testing.T) {
 	w.at(9, 31)
 	apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, map[string]any{"status": "departed", "delay_minutes": 1}), 200)
 	apitest.Expect(t, w.status(t, w.driver.Token, tr.ID, map[string]any{"status": "boarding"}), 409, "invalid_transition")
-	evs := w.events.route()
+	evs := w.events.Take("route:")
 	if len(evs) != 1 || evs[0].Type != "trip.status" || evs[0].Topic != apitest.Path("route:%d", w.route) {
 		t.Fatalf("events = %+v", evs)
 	}

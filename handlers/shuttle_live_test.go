@@ -11,7 +11,6 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/notify"
-	"houqin/push"
 )
 
 // shuttleCall sends a JSON request through the real listener at base.
@@ -71,7 +70,6 @@ func routeEvent(t *testing.T, s *stream, route int64, typ string, v any) {
 func TestShuttleLiveEvents(t *testing.T) {
 	w := newShuttleWorld(t)
 	env := w.env
-	env.Store.Events = push.Events{Broker: env.Server.Broker, Worker: env.Server.Push} // the world records; here the real broker delivers
 	base := serve(t, env)
 	resp := env.Post("/api/v1/shuttle/routes", w.admin.Token, map[string]any{"name": "科创中心班车", "stops": []map[string]any{
 		{"name": "湖塘", "lat": 31.70, "lng": shuttleStopLng}, {"name": "科创中心", "lat": 31.80, "lng": shuttleStopLng}}})

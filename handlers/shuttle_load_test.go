@@ -67,8 +67,8 @@ func TestShuttleLiveLoad(t *testing.T) {
 	// Each fix is stamped with the time it is sent, so the clients can
 	// tell how long it took to reach them.
 	f.at = func(int64) time.Time { return f.env.Store.Now() }
-	published := &publishStamps{next: f.env.Store.Events, at: map[fixKey]int64{}}
-	f.env.Store.Events = published
+	published := &publishStamps{at: map[fixKey]int64{}}
+	store.On(f.env.Store, published.stamp)
 	cfg := liveClientsConfig{Base: f.base, RealStart: f.realStart}
 	for i := range liveClients {
 		cfg.Tokens = append(cfg.Tokens, f.env.NewUser().Token)
@@ -230,22 +230,19 @@ type receipt struct {
 	Received int64 // Unix ns
 }
 
-// publishStamps notes when each position is handed to the broker, so that
-// the delay of the broker and the streams can be told from the ingest's.
+// publishStamps notes when each position is committed and handed to the
+// broker, so that the delay of the broker and the streams can be told from
+// the ingest's.
 type publishStamps struct {
-	next store.Publisher
-	mu   sync.Mutex
-	at   map[fixKey]int64
+	mu sync.Mutex
+	at map[fixKey]int64
 }
 
-func (p *publishStamps) Publish(ev store.Event) {
-	if pos, ok := ev.Data.(shuttle.TripPositionEvent); ok {
-		now := time.Now().UnixNano()
-		p.mu.Lock()
-		p.at[fixKey{pos.TripID, pos.RecordedAt.UnixMilli()}] = now
-		p.mu.Unlock()
-	}
-	p.next.Publish(ev)
+func (p *publishStamps) stamp(pos shuttle.TripPositionEvent) {
+	now := time.Now().UnixNano()
+	p.mu.Lock()
+	p.at[fixKey{pos.TripID, pos.RecordedAt.UnixMilli()}] = now
+	p.mu.Unlock()
 }
 
 // delays returns the sorted publish→receive delays of the receipts.

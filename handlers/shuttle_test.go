@@ -3,8 +3,6 @@ package handlers_test
 import (
 	"context"
 	"net/http"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +18,7 @@ type shuttleWorld struct {
 	admin, driver, staff apitest.User
 	route, schedule      int64
 	stops                []int64
-	events               *shuttleRecorder
+	events               *apitest.LiveRecorder
 	loc                  *time.Location
 }
 
@@ -32,8 +30,8 @@ func newShuttleWorld(t *testing.T, opts ...apitest.Option) *shuttleWorld {
 	t.Helper()
 	env := apitest.New(t, opts...)
 	w := &shuttleWorld{env: env, admin: env.NewUser(store.RoleAdmin), driver: env.NewUser(store.RoleDriver),
-		staff: env.NewUser(), events: &shuttleRecorder{}, loc: env.Store.Location}
-	env.Store.Events = w.events
+		staff: env.NewUser(), loc: env.Store.Location}
+	w.events = env.RecordLive()
 	stops := make([]map[string]any, len(shuttleStopLats))
 	for i, lat := range shuttleStopLats {
 		stops[i] = map[string]any{"name": []string{"湖塘", "法院", "检察院", "区行政中心"}[i], "lat": lat, "lng": shuttleStopLng}
@@ -164,33 +162,6 @@ func (w *shuttleWorld) positions(t *testing.T, trip int64, fixes ...map[string]a
 	var res shuttlePositionsResult
 	resp.JSON(t, &res)
 	return res
-}
-
-// shuttleRecorder is a models.Publisher that keeps what committed transactions
-// announced.
-type shuttleRecorder struct {
-	mu     sync.Mutex
-	events []store.Event
-}
-
-func (r *shuttleRecorder) Publish(ev store.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, ev)
-}
-
-// route returns the events published on route topics, and forgets all.
-func (r *shuttleRecorder) route() []store.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []store.Event
-	for _, ev := range r.events {
-		if strings.HasPrefix(ev.Topic, "route:") {
-			out = append(out, ev)
-		}
-	}
-	r.events = nil
-	return out
 }
 
 // shuttleAddDevice registers a phone for u straight in the database, so that

@@ -6,7 +6,6 @@ package push
 import (
 	"sync"
 
-	"houqin/models/notify"
 	"houqin/models/store"
 )
 
@@ -15,11 +14,12 @@ import (
 // NATS satisfies the same interface: Publish sends to the bus, and a receive
 // loop hands what arrives to a Local.
 type Broker interface {
-	store.Publisher
+	// Publish hands a committed live event to the subscribers of its topic.
+	Publish(store.LiveEvent)
 	// Subscribe returns a channel of the events of topics and a function that
 	// ends the subscription. The channel is closed when the subscriber falls
 	// too far behind; the client then reconnects and resumes.
-	Subscribe(topics ...string) (<-chan store.Event, func())
+	Subscribe(topics ...string) (<-chan store.LiveEvent, func())
 }
 
 // subscriberBuffer is how many events a subscriber may lag behind before it
@@ -33,7 +33,7 @@ type Local struct {
 }
 
 type subscriber struct {
-	ch     chan store.Event
+	ch     chan store.LiveEvent
 	topics []string
 	once   sync.Once
 }
@@ -43,7 +43,7 @@ func NewLocal() *Local { return &Local{subs: map[string]map[*subscriber]struct{}
 
 // Publish hands ev to every subscriber of its topic without blocking;
 // subscribers whose buffer is full are dropped.
-func (b *Local) Publish(ev store.Event) {
+func (b *Local) Publish(ev store.LiveEvent) {
 	var lagging []*subscriber
 	b.mu.RLock()
 	for s := range b.subs[ev.Topic] {
@@ -60,8 +60,8 @@ func (b *Local) Publish(ev store.Event) {
 }
 
 // Subscribe implements Broker.
-func (b *Local) Subscribe(topics ...string) (<-chan store.Event, func()) {
-	s := &subscriber{ch: make(chan store.Event, subscriberBuffer), topics: topics}
+func (b *Local) Subscribe(topics ...string) (<-chan store.LiveEvent, func()) {
+	s := &subscriber{ch: make(chan store.LiveEvent, subscriberBuffer), topics: topics}
 	b.mu.Lock()
 	for _, t := range topics {
 		if b.subs[t] == nil {
@@ -92,20 +92,4 @@ func (b *Local) Subscribers(topic string) int {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return len(b.subs[topic])
-}
-
-// Events is the store's Publisher: outbox wake-ups go to the local worker,
-// everything else to the broker.
-type Events struct {
-	Broker Broker
-	Worker *Worker
-}
-
-// Publish implements models.Publisher.
-func (e Events) Publish(ev store.Event) {
-	if ev.Topic == notify.EventOutbox {
-		e.Worker.Wake()
-		return
-	}
-	e.Broker.Publish(ev)
 }

@@ -13,7 +13,7 @@ func TestLocalBroker(t *testing.T) {
 	user, _ := b.Subscribe("user:7")
 
 	t.Run("events reach only their topic's subscribers", func(t *testing.T) {
-		b.Publish(store.Event{Topic: "route:3", Type: "trip.status"})
+		b.Publish(store.LiveEvent{Topic: "route:3", Type: "trip.status"})
 		if ev := <-route; ev.Type != "trip.status" {
 			t.Fatalf("got %+v", ev)
 		}
@@ -23,7 +23,7 @@ func TestLocalBroker(t *testing.T) {
 	})
 	t.Run("a subscriber that falls behind is dropped, not waited for", func(t *testing.T) {
 		for range 1000 {
-			b.Publish(store.Event{Topic: "user:7", Type: "notification"})
+			b.Publish(store.LiveEvent{Topic: "user:7", Type: "notification"})
 		}
 		n := 0
 		for range user {

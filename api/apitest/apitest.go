@@ -402,3 +402,48 @@ func (e *Env) Inbox(userID int64) []notify.Notification {
 	}
 	return rows
 }
+
+// LiveRecorder keeps the live events that committed transactions raise.
+type LiveRecorder struct {
+	mu     sync.Mutex
+	events []store.LiveEvent
+}
+
+// RecordLive starts recording the live events of e's store.
+func (e *Env) RecordLive() *LiveRecorder {
+	r := &LiveRecorder{}
+	store.On(e.Store, func(ev store.Live) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.events = append(r.events, ev.Live())
+	})
+	return r
+}
+
+// Of returns the recorded events of topic and type typ.
+func (r *LiveRecorder) Of(topic, typ string) []store.LiveEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []store.LiveEvent
+	for _, ev := range r.events {
+		if ev.Topic == topic && ev.Type == typ {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// Take returns the recorded events whose topic starts with prefix, and
+// forgets every recorded event.
+func (r *LiveRecorder) Take(prefix string) []store.LiveEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []store.LiveEvent
+	for _, ev := range r.events {
+		if strings.HasPrefix(ev.Topic, prefix) {
+			out = append(out, ev)
+		}
+	}
+	r.events = nil
+	return out
+}

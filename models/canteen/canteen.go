@@ -180,6 +180,7 @@ func (s *Service) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) 
 			return err
 		}
 		c.MenuVersion++
+		tx.Publish(MenuChanged{CanteenID: c.ID})
 		return tx.Save(&c).Error
 	})
 	return &c, err
@@ -207,12 +208,19 @@ func lockCanteen(tx *store.Tx, id int64) (*Canteen, error) {
 		return nil, store.NotFound(err, "canteen")
 	}
 	c.MenuVersion++
+	tx.Publish(MenuChanged{CanteenID: id})
 	return &c, tx.Model(&c).UpdateColumn("menu_version", c.MenuVersion).Error
 }
 
 // bumpAllMenuVersions marks every canteen's menus changed (a dish they may
 // show was edited).
 func bumpAllMenuVersions(tx *store.Tx) error {
+	tx.Publish(MenuChanged{})
 	return tx.Session(&gorm.Session{AllowGlobalUpdate: true}).Model(&Canteen{}).
 		UpdateColumn("menu_version", gorm.Expr("menu_version + 1")).Error
 }
+
+// MenuChanged is raised with every menu version bump: what a canteen's
+// menus show has changed (CanteenID 0: every canteen's). Caches of
+// rendered menus subscribe to it.
+type MenuChanged struct{ CanteenID int64 }

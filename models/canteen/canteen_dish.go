@@ -177,7 +177,7 @@ func (s *Service) DeleteDish(ctx context.Context, id int64) (*Dish, error) {
 			return err
 		}
 		if deactivated = used > 0; deactivated {
-			d.Active = false
+			d.Active = false // menus that show it stay as they are
 			return tx.Save(&d).Error
 		}
 		return tx.Delete(&d).Error

@@ -201,9 +201,36 @@ func publishMenu(tx *store.Tx, c *Canteen, m *Menu) error {
 	if err := tx.Model(m).Updates(map[string]any{"status": m.Status, "published_at": now}).Error; err != nil {
 		return err
 	}
-	tx.Publish(store.Event{Topic: TopicCanteen(c.ID), Type: "menu.published",
-		Data: map[string]any{"date": m.Date, "meal": m.Meal}})
+	tx.Publish(Published{CanteenID: c.ID, Date: m.Date, Meal: m.Meal})
 	return announceMenu(tx, c, m.Date)
+}
+
+// Published is raised when a menu is published; live-stream followers of
+// the canteen hear of it.
+type Published struct {
+	CanteenID int64      `json:"-"`
+	Date      store.Date `json:"date"`
+	Meal      Meal       `json:"meal"`
+}
+
+// Live implements store.Live.
+func (e Published) Live() store.LiveEvent {
+	return store.LiveEvent{Topic: TopicCanteen(e.CanteenID), Type: "menu.published", Data: e}
+}
+
+// SoldOut is raised when a published menu's dish runs out (or is back).
+type SoldOut struct {
+	CanteenID int64      `json:"-"`
+	Date      store.Date `json:"date"`
+	Meal      Meal       `json:"meal"`
+	DishID    int64      `json:"dish_id"`
+	Name      string     `json:"name"`
+	SoldOut   bool       `json:"sold_out"`
+}
+
+// Live implements store.Live.
+func (e SoldOut) Live() store.LiveEvent {
+	return store.LiveEvent{Topic: TopicCanteen(e.CanteenID), Type: "menu.sold_out", Data: e}
 }
 
 // TopicCanteen is the live topic of a canteen's menus (sold-out marks,
@@ -269,8 +296,8 @@ func (s *Service) SetSoldOut(ctx context.Context, slot MenuSlot, dishID int64, s
 		if m.Status != MenuPublished {
 			return nil // anyone may follow the canteen's topic: a draft stays unseen
 		}
-		tx.Publish(store.Event{Topic: TopicCanteen(slot.CanteenID), Type: "menu.sold_out", Data: map[string]any{
-			"date": slot.Date, "meal": slot.Meal, "dish_id": dishID, "name": out.Name, "sold_out": soldOut}})
+		tx.Publish(SoldOut{CanteenID: slot.CanteenID, Date: slot.Date, Meal: slot.Meal, DishID: dishID, Name: out.Name,
+			SoldOut: soldOut})
 		return nil
 	})
 	return out, err

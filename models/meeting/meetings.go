@@ -69,7 +69,7 @@ type Booking struct {
 	Attendees       int
 	Services        NameList      `gorm:"type:text"`
 	Note            string        `gorm:"size:500"`
-	Status          BookingStatus `gorm:"size:10"` // indexed with start_at for the sweeps: few rows are pending
+	Status          BookingStatus `gorm:"size:10"`  // indexed with start_at for the sweeps: few rows are pending
 	Reason          string        `gorm:"size:500"` // why it was rejected, cancelled or released
 	CheckInRequired bool          // copied from the room when booked or moved
 	CheckedInAt     *time.Time

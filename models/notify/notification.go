@@ -103,8 +103,42 @@ type Notice struct {
 // TopicUser is the live-stream topic of one user's inbox.
 func TopicUser(id int64) string { return fmt.Sprintf("user:%d", id) }
 
-// EventOutbox wakes the delivery worker when new outbox rows commit.
-const EventOutbox = "outbox"
+// Inboxed is raised for each new inbox entry; the live stream sends it to
+// the recipient's topic.
+type Inboxed struct{ Notification }
+
+// Live implements store.Live.
+func (e Inboxed) Live() store.LiveEvent {
+	return store.LiveEvent{Topic: TopicUser(e.UserID), ID: e.ID, Type: "notification", Data: e.Entry()}
+}
+
+// Queued is raised when a transaction adds pushes to the outbox; the
+// delivery worker wakes up for it instead of waiting for its next poll.
+type Queued struct{}
+
+// Entry is an inbox entry as clients see it, in responses and on the live
+// stream.
+type Entry struct {
+	ID        int64             `json:"id"`
+	Category  Category          `json:"category"`
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Body      string            `json:"body"`
+	Data      map[string]string `json:"data"`
+	Read      bool              `json:"read"`
+	ReadAt    *time.Time        `json:"read_at"`
+	CreatedAt time.Time         `json:"created_at"`
+}
+
+// Entry returns n as clients see it.
+func (n Notification) Entry() Entry {
+	data := n.Data
+	if data == nil {
+		data = StringMap{}
+	}
+	return Entry{ID: n.ID, Category: n.Category, Type: n.Type, Title: n.Title, Body: n.Body,
+		Data: data, Read: n.ReadAt != nil, ReadAt: n.ReadAt, CreatedAt: n.CreatedAt}
+}
 
 // Notify records n for each recipient inside the caller's transaction: the
 // inbox entries always, and an outbox row for each device of a recipient who
@@ -125,7 +159,7 @@ func Notify(tx *store.Tx, n Notice, recipients ...int64) error {
 	byUser := make(map[int64]int64, len(rows))
 	for _, r := range rows {
 		byUser[r.UserID] = r.ID
-		tx.Publish(store.Event{Topic: TopicUser(r.UserID), ID: r.ID, Type: "notification", Data: r})
+		tx.Publish(Inboxed{r})
 	}
 	queued := false
 	for chunk := range slices.Chunk(recipients, notifyBatch) {
@@ -147,7 +181,7 @@ func Notify(tx *store.Tx, n Notice, recipients ...int64) error {
 		queued = true
 	}
 	if queued {
-		tx.Publish(store.Event{Topic: EventOutbox, Type: EventOutbox})
+		tx.Publish(Queued{})
 	}
 	return nil
 }

@@ -27,10 +27,16 @@ var nextStatuses = map[TripStatus][]TripStatus{
 // TripStatusEvent is the live event of a status or delay change: small, as
 // it fans out to every rider watching the route.
 type TripStatusEvent struct {
+	RouteID      int64      `json:"-"`
 	TripID       int64      `json:"trip_id"`
 	Status       TripStatus `json:"status"`
 	DelayMinutes int        `json:"delay_minutes"`
 	Reason       string     `json:"reason,omitempty"`
+}
+
+// Live implements store.Live.
+func (e TripStatusEvent) Live() store.LiveEvent {
+	return store.LiveEvent{Topic: TopicRoute(e.RouteID), Type: "trip.status", Data: e}
 }
 
 // ChangeTripStatus applies a driver's report for the assigned driver or an
@@ -72,8 +78,8 @@ func (s *Service) ChangeTripStatus(ctx context.Context, a store.Actor, id int64,
 		if err := tx.Save(&t).Error; err != nil {
 			return err
 		}
-		tx.Publish(store.Event{Topic: TopicRoute(t.RouteID), Type: "trip.status",
-			Data: TripStatusEvent{TripID: t.ID, Status: t.Status, DelayMinutes: t.DelayMinutes, Reason: t.Reason}})
+		tx.Publish(TripStatusEvent{RouteID: t.RouteID, TripID: t.ID, Status: t.Status, DelayMinutes: t.DelayMinutes,
+			Reason: t.Reason})
 		if err := alertFollowers(tx, &t, from != t.Status, delayAlert); err != nil {
 			return err
 		}
@@ -130,12 +136,18 @@ type FixResult struct {
 
 // TripPositionEvent is the live event of a new latest position.
 type TripPositionEvent struct {
+	RouteID    int64     `json:"-"`
 	TripID     int64     `json:"trip_id"`
 	Lat        float64   `json:"lat"`
 	Lng        float64   `json:"lng"`
 	Speed      *float64  `json:"speed,omitempty"`
 	Heading    *float64  `json:"heading,omitempty"`
 	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Live implements store.Live.
+func (e TripPositionEvent) Live() store.LiveEvent {
+	return store.LiveEvent{Topic: TopicRoute(e.RouteID), Type: "trip.position", Data: e}
 }
 
 // Limits of a plausible fix.
@@ -188,8 +200,8 @@ func (s *Service) RecordPositions(ctx context.Context, a store.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		tx.Publish(store.Event{Topic: TopicRoute(t.RouteID), Type: "trip.position", Data: TripPositionEvent{TripID: t.ID,
-			Lat: last.Lat, Lng: last.Lng, Speed: last.Speed, Heading: last.Heading, RecordedAt: last.RecordedAt}})
+		tx.Publish(TripPositionEvent{RouteID: t.RouteID, TripID: t.ID, Lat: last.Lat, Lng: last.Lng, Speed: last.Speed,
+			Heading: last.Heading, RecordedAt: last.RecordedAt})
 		return stopAlertsWith(tx, &t, stops)
 	})
 	return res, err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -39,23 +40,9 @@ type Store struct {
 	Location *time.Location
 	// Clock is injected so time rules (cut-offs, reminders, overdue) are testable.
 	Clock func() time.Time
-	// Events receives what committed transactions announce (live stream,
-	// outbox wake-ups). Nil discards them.
-	Events Publisher
-}
 
-// Publisher receives events after the transaction that raised them commits.
-type Publisher interface {
-	Publish(Event)
-}
-
-// Event is a live update for subscribers of Topic ("user:7", "route:3", …).
-type Event struct {
-	Topic string `json:"-"`
-	// ID orders events within a topic when it is meaningful (inbox ids); 0 otherwise.
-	ID   int64  `json:"id,omitempty"`
-	Type string `json:"type"`
-	Data any    `json:"data"`
+	subsMu sync.RWMutex
+	subs   []func(any) // see Subscribe
 }
 
 // Open connects to dsn ("sqlite:PATH" or a MySQL DSN) and returns a Store.
@@ -187,7 +174,7 @@ type Tx struct {
 	*gorm.DB
 	Now    time.Time
 	store  *Store
-	events []Event
+	events []any
 }
 
 // Location is the site time zone.
@@ -196,8 +183,9 @@ func (tx *Tx) Location() *time.Location { return tx.store.Location }
 // Today is the local date of the transaction's "now".
 func (tx *Tx) Today() Date { return DateOf(tx.Now, tx.store.Location) }
 
-// Publish queues ev for delivery after commit; a rolled-back Tx publishes nothing.
-func (tx *Tx) Publish(ev Event) { tx.events = append(tx.events, ev) }
+// Publish queues a domain event for the subscribers, delivered after
+// commit; a rolled-back Tx publishes nothing.
+func (tx *Tx) Publish(ev any) { tx.events = append(tx.events, ev) }
 
 // Tx runs fn in one transaction (immediate on SQLite) and then publishes the
 // events it raised. Returning an error rolls everything back.
@@ -235,11 +223,7 @@ func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) err
 	if err != nil {
 		return translate(err)
 	}
-	if s.Events != nil {
-		for _, ev := range t.events {
-			s.Events.Publish(ev)
-		}
-	}
+	s.deliver(t.events)
 	return nil
 }
 

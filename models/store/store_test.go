@@ -54,8 +54,8 @@ func TestConcurrentWriters(t *testing.T) {
 func TestRollbackPublishesNothing(t *testing.T) {
 	env := apitest.New(t)
 	u := env.NewUser()
-	var got []store.Event
-	env.Store.Events = publisherFunc(func(e store.Event) { got = append(got, e) })
+	var got []any
+	env.Store.Subscribe(func(ev any) { got = append(got, ev) })
 	err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
 		if err := notify.Notify(tx, notify.Notice{Category: notify.CategorySystem, Type: "test", Title: "x"}, u.ID); err != nil {
 			return err
@@ -69,10 +69,6 @@ func TestRollbackPublishesNothing(t *testing.T) {
 		t.Fatalf("rolled-back notice leaked: events %v", got)
 	}
 }
-
-type publisherFunc func(store.Event)
-
-func (f publisherFunc) Publish(e store.Event) { f(e) }
 
 func TestDates(t *testing.T) {
 	d, err := store.ParseDate("2026-02-28")

@@ -36,18 +36,15 @@ type bookingTransition struct {
 var (
 	approveBooking = bookingTransition{verb: "approve", from: []BookingStatus{BookingPending}, to: BookingApproved, deskOnly: true,
 		notify: func(tx *store.Tx, a store.Actor, b *Booking, n int) error {
-			return tellOrganizer(tx, b, n, "booking.approved", "会议室预约已通过", "已通过审批")
+			return tellOrganizer(tx, a, b, n, "booking.approved", "会议室预约已通过", "已通过审批")
 		}}
 	rejectBooking = bookingTransition{verb: "reject", from: []BookingStatus{BookingPending}, to: BookingRejected, deskOnly: true,
 		notify: func(tx *store.Tx, a store.Actor, b *Booking, n int) error {
-			return tellOrganizer(tx, b, n, "booking.rejected", "会议室预约未通过", "未通过审批，原因："+b.Reason)
+			return tellOrganizer(tx, a, b, n, "booking.rejected", "会议室预约未通过", "未通过审批，原因："+b.Reason)
 		}}
 	cancelBooking = bookingTransition{verb: "cancel", from: holdsRoom, to: BookingCancelled,
 		notify: func(tx *store.Tx, a store.Actor, b *Booking, n int) error {
-			if a.ID == b.OrganizerID {
-				return nil
-			}
-			return tellOrganizer(tx, b, n, "booking.cancelled", "会议室预约已被取消", "已被会务服务台取消"+bookingReasonSuffix(b.Reason))
+			return tellOrganizer(tx, a, b, n, "booking.cancelled", "会议室预约已被取消", "已被会务服务台取消"+bookingReasonSuffix(b.Reason))
 		}}
 )
 
@@ -127,9 +124,11 @@ func loadBookingPeople(db *gorm.DB, b *Booking) error {
 	return db.Take(b.Organizer, b.OrganizerID).Error
 }
 
-// tellOrganizer notifies b's organiser: "<room> <time>「<title>」<what>".
-func tellOrganizer(tx *store.Tx, b *Booking, count int, typ, title, what string) error {
-	return notify.Notify(tx, organizerNotice(tx, b, count, typ, title, what), b.OrganizerID)
+// tellOrganizer notifies b's organiser of what a did: "<room> <time>「<title>」<what>".
+func tellOrganizer(tx *store.Tx, a store.Actor, b *Booking, count int, typ, title, what string) error {
+	n := organizerNotice(tx, b, count, typ, title, what)
+	n.By = a.ID
+	return notify.Notify(tx, n, b.OrganizerID)
 }
 
 func organizerNotice(tx *store.Tx, b *Booking, count int, typ, title, what string) notify.Notice {
@@ -231,7 +230,7 @@ func (s *Service) MoveBooking(ctx context.Context, a store.Actor, id, roomID int
 		if err != nil {
 			return err
 		}
-		return tellOrganizer(tx, &b, 1, "booking.moved", "会议室已调整", "改在"+to.Name+"（原"+from+"）")
+		return tellOrganizer(tx, a, &b, 1, "booking.moved", "会议室已调整", "改在"+to.Name+"（原"+from+"）")
 	})
 	if err != nil {
 		return nil, err

@@ -98,6 +98,9 @@ type Notice struct {
 	High        bool      // high priority (shuttle alerts)
 	CollapseKey string    // only the latest with this key matters
 	TTL         time.Duration
+	// By is who acted (0: the system). People are not told what they have
+	// just done themselves: Notify leaves them out, for every domain.
+	By int64
 }
 
 // TopicUser is the live-stream topic of one user's inbox.
@@ -143,7 +146,10 @@ func (n Notification) Entry() Entry {
 // Notify records n for each recipient inside the caller's transaction: the
 // inbox entries always, and an outbox row for each device of a recipient who
 // wants pushes of this category. Nothing leaves the process before commit.
+// The actor (n.By) and ids 0 (nobody, such as an unassigned technician) are
+// left out.
 func Notify(tx *store.Tx, n Notice, recipients ...int64) error {
+	recipients = slices.DeleteFunc(slices.Clone(recipients), func(id int64) bool { return id == 0 || id == n.By })
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
 	if len(recipients) == 0 {

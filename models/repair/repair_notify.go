@@ -36,18 +36,6 @@ func sentence(note string, n int) string {
 // what describes the fault in a few words: "【空调】1号楼302室".
 func (r *Repair) what() string { return "【" + categoryNames[r.Category] + "】" + r.Location }
 
-// send notifies recipients other than the actor: people are not told what
-// they have just done themselves.
-func send(tx *store.Tx, actor store.Actor, n notify.Notice, recipients ...int64) error {
-	out := recipients[:0:0]
-	for _, id := range recipients {
-		if id != actor.ID && id != 0 {
-			out = append(out, id)
-		}
-	}
-	return notify.Notify(tx, n, out...)
-}
-
 func userName(tx *store.Tx, id int64) string {
 	var u people.User
 	if tx.Select("name").Take(&u, id).Error != nil {
@@ -65,8 +53,13 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 		tech = *r.TechnicianID
 	}
 	t, w := r.Ticket, r.what()
+	notice := func(typ, title, body string, collapse bool) notify.Notice {
+		n := repairNotice(r, typ, title, body, collapse)
+		n.By = a.ID
+		return n
+	}
 	toRequester := func(typ, title, body string) error {
-		return send(tx, a, repairNotice(r, typ, title, body, true), r.RequesterID)
+		return notify.Notify(tx, notice(typ, title, body, true), r.RequesterID)
 	}
 	// Only new requests and low scores go to the desk: look it up then.
 	toDesk := func(n notify.Notice) error {
@@ -74,11 +67,11 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 		if err != nil {
 			return err
 		}
-		return send(tx, a, n, desk...)
+		return notify.Notify(tx, n, desk...)
 	}
 	switch act := step.Action; act {
 	case RepairCreate:
-		n := repairNotice(r, "created", "新报修 "+t,
+		n := notice("created", "新报修 "+t,
 			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, userName(tx, r.RequesterID), store.Clip(r.Description, 60)), false)
 		n.High = r.Priority == PriorityUrgent
 		if err := toDesk(n); err != nil {
@@ -91,14 +84,14 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 			return err
 		}
 		if prevTech != nil && *prevTech != tech {
-			if err := send(tx, a, repairNotice(r, "unassigned", "工单已改派 "+t,
+			if err := notify.Notify(tx, notice("unassigned", "工单已改派 "+t,
 				fmt.Sprintf("%s%s已改派给其他维修人员，您无需再处理。", t, w), false), *prevTech); err != nil {
 				return err
 			}
 		}
-		n := repairNotice(r, "assigned", "新派工单 "+t, fmt.Sprintf("%s%s：%s", priorityNames[r.Priority], w, store.Clip(r.Description, 60)), false)
+		n := notice("assigned", "新派工单 "+t, fmt.Sprintf("%s%s：%s", priorityNames[r.Priority], w, store.Clip(r.Description, 60)), false)
 		n.High = r.Priority == PriorityUrgent
-		return send(tx, a, n, tech)
+		return notify.Notify(tx, n, tech)
 	case RepairStart:
 		return toRequester("started", "维修已开始", fmt.Sprintf("%s已开始处理您的报修 %s%s。", userName(tx, tech), t, w))
 	case RepairResolve:
@@ -115,7 +108,7 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 		if c := sentence(sc.Comment, 40); c != "" {
 			comment = "留言：" + c + "。"
 		}
-		n := repairNotice(r, "low_score", "差评提醒 "+t, fmt.Sprintf("%s%s评价：态度%d分、质量%d分、卫生%d分。%s请优先回访。",
+		n := notice("low_score", "差评提醒 "+t, fmt.Sprintf("%s%s评价：态度%d分、质量%d分、卫生%d分。%s请优先回访。",
 			t, w, sc.Attitude, sc.Quality, sc.Cleanliness, comment), false)
 		n.High = true
 		return toDesk(n)
@@ -128,15 +121,15 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 		if err := toRequester(string(r.Status), title, body); err != nil {
 			return err
 		}
-		return send(tx, a, repairNotice(r, string(r.Status), "工单"+verb+" "+t, body, false), tech)
+		return notify.Notify(tx, notice(string(r.Status), "工单"+verb+" "+t, body, false), tech)
 	case RepairReopen:
 		body := fmt.Sprintf("报修 %s%s已退回重新处理：%s", t, w, store.Clip(step.Note, 60))
 		if err := toRequester("reopened", "报修已重新处理", body); err != nil {
 			return err
 		}
-		n := repairNotice(r, "reopened", "工单被退回 "+t, body, false)
+		n := notice("reopened", "工单被退回 "+t, body, false)
 		n.High = r.Priority == PriorityUrgent
-		return send(tx, a, n, tech)
+		return notify.Notify(tx, n, tech)
 	}
 	return nil
 }

@@ -33,9 +33,10 @@ type AnnouncementInput struct {
 // Create publishes an announcement; with Push every active user
 // gets it in their inbox and, where they allow announcement pushes, on
 // their phone.
-func (s *Service) Create(ctx context.Context, a store.Actor, in AnnouncementInput) (*Announcement, error) {
+func (s *Service) Create(ctx context.Context, a store.Actor, in AnnouncementInput) (_ *Announcement, err error) {
+	defer store.Wrap(&err, "announce create")
 	an := &Announcement{Title: in.Title, Body: in.Body, Pinned: in.Pinned, AuthorID: a.ID}
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if in.Push {
 			an.PushedAt = &tx.Now
 		}
@@ -64,9 +65,10 @@ type AnnouncementPatch struct {
 }
 
 // Update applies p.
-func (s *Service) Update(ctx context.Context, id int64, p AnnouncementPatch) (*Announcement, error) {
+func (s *Service) Update(ctx context.Context, id int64, p AnnouncementPatch) (_ *Announcement, err error) {
+	defer store.Wrap(&err, "announce update")
 	var an Announcement
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&an, id).Error; err != nil {
 			return store.NotFound(err, "announcement")
 		}
@@ -79,7 +81,8 @@ func (s *Service) Update(ctx context.Context, id int64, p AnnouncementPatch) (*A
 }
 
 // Delete removes an announcement; inbox entries already sent stay.
-func (s *Service) Delete(ctx context.Context, id int64) error {
+func (s *Service) Delete(ctx context.Context, id int64) (err error) {
+	defer store.Wrap(&err, "announce delete")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Delete(&Announcement{}, id)
 		if res.Error == nil && res.RowsAffected == 0 {
@@ -90,7 +93,8 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 }
 
 // Get returns one announcement.
-func (s *Service) Get(ctx context.Context, id int64) (*Announcement, error) {
+func (s *Service) Get(ctx context.Context, id int64) (_ *Announcement, err error) {
+	defer store.Wrap(&err, "announce get")
 	var an Announcement
 	if err := s.Read(ctx).Take(&an, id).Error; err != nil {
 		return nil, store.NotFound(err, "announcement")
@@ -100,7 +104,8 @@ func (s *Service) Get(ctx context.Context, id int64) (*Announcement, error) {
 
 // List returns announcements newest first, optionally only the
 // pinned (or unpinned) ones.
-func (s *Service) List(ctx context.Context, pinned *bool, p store.Page) ([]Announcement, string, error) {
+func (s *Service) List(ctx context.Context, pinned *bool, p store.Page) (_ []Announcement, _ string, err error) {
+	defer store.Wrap(&err, "announce list")
 	q := s.Read(ctx).Model(&Announcement{})
 	if pinned != nil {
 		q = q.Where("pinned = ?", *pinned)

@@ -147,12 +147,14 @@ type CanteenInput struct {
 }
 
 // ListCanteens lists canteens, newest first.
-func (s *Service) ListCanteens(ctx context.Context, p store.Page) ([]Canteen, string, error) {
+func (s *Service) ListCanteens(ctx context.Context, p store.Page) (_ []Canteen, _ string, err error) {
+	defer store.Wrap(&err, "canteen list canteens")
 	return store.Paginate[Canteen](s.Read(ctx).Model(&Canteen{}), p, func(c Canteen) int64 { return c.ID })
 }
 
 // Canteen returns one canteen.
-func (s *Service) Canteen(ctx context.Context, id int64) (*Canteen, error) {
+func (s *Service) Canteen(ctx context.Context, id int64) (_ *Canteen, err error) {
+	defer store.Wrap(&err, "canteen canteen")
 	var c Canteen
 	if err := s.Read(ctx).Take(&c, id).Error; err != nil {
 		return nil, store.NotFound(err, "canteen")
@@ -161,7 +163,8 @@ func (s *Service) Canteen(ctx context.Context, id int64) (*Canteen, error) {
 }
 
 // CreateCanteen adds a canteen.
-func (s *Service) CreateCanteen(ctx context.Context, in CanteenInput) (*Canteen, error) {
+func (s *Service) CreateCanteen(ctx context.Context, in CanteenInput) (_ *Canteen, err error) {
+	defer store.Wrap(&err, "canteen create canteen")
 	c := &Canteen{Meals: DefaultMealSchedules}
 	if err := in.apply(c); err != nil {
 		return nil, err
@@ -170,9 +173,10 @@ func (s *Service) CreateCanteen(ctx context.Context, in CanteenInput) (*Canteen,
 }
 
 // UpdateCanteen changes a canteen's name, location or meal hours.
-func (s *Service) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) (*Canteen, error) {
+func (s *Service) UpdateCanteen(ctx context.Context, id int64, in CanteenInput) (_ *Canteen, err error) {
+	defer store.Wrap(&err, "canteen update canteen")
 	var c Canteen
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&c, id).Error; err != nil {
 			return store.NotFound(err, "canteen")
 		}

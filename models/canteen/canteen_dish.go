@@ -104,7 +104,8 @@ type DishFilter struct {
 }
 
 // ListDishes lists dishes, newest first. Staff see active dishes only.
-func (s *Service) ListDishes(ctx context.Context, a store.Actor, f DishFilter, p store.Page) ([]Dish, string, error) {
+func (s *Service) ListDishes(ctx context.Context, a store.Actor, f DishFilter, p store.Page) (_ []Dish, _ string, err error) {
+	defer store.Wrap(&err, "canteen list dishes")
 	q := s.Read(ctx).Model(&Dish{})
 	switch {
 	case !a.Can(store.RoleCanteenAdmin):
@@ -122,7 +123,8 @@ func (s *Service) ListDishes(ctx context.Context, a store.Actor, f DishFilter, p
 }
 
 // Dish returns one dish; an inactive one only to canteen admins.
-func (s *Service) Dish(ctx context.Context, a store.Actor, id int64) (*Dish, error) {
+func (s *Service) Dish(ctx context.Context, a store.Actor, id int64) (_ *Dish, err error) {
+	defer store.Wrap(&err, "canteen dish")
 	var d Dish
 	if err := s.Read(ctx).Take(&d, id).Error; err != nil {
 		return nil, store.NotFound(err, "dish")
@@ -134,7 +136,8 @@ func (s *Service) Dish(ctx context.Context, a store.Actor, id int64) (*Dish, err
 }
 
 // CreateDish adds an active dish.
-func (s *Service) CreateDish(ctx context.Context, in DishInput) (*Dish, error) {
+func (s *Service) CreateDish(ctx context.Context, in DishInput) (_ *Dish, err error) {
+	defer store.Wrap(&err, "canteen create dish")
 	d := &Dish{Active: true, Allergens: CommaList{}}
 	if err := in.apply(d); err != nil {
 		return nil, err
@@ -144,9 +147,10 @@ func (s *Service) CreateDish(ctx context.Context, in DishInput) (*Dish, error) {
 
 // UpdateDish changes a dish. Menus show dish details, so every canteen's
 // menu version moves.
-func (s *Service) UpdateDish(ctx context.Context, id int64, in DishInput) (*Dish, error) {
+func (s *Service) UpdateDish(ctx context.Context, id int64, in DishInput) (_ *Dish, err error) {
+	defer store.Wrap(&err, "canteen update dish")
 	var d Dish
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
 			return store.NotFound(err, "dish")
 		}
@@ -164,10 +168,11 @@ func (s *Service) UpdateDish(ctx context.Context, id int64, in DishInput) (*Dish
 // DeleteDish removes a dish nobody has used, and deactivates one that a
 // menu or a rating refers to (history must keep its name). It returns the
 // deactivated dish, or nil when the dish was deleted.
-func (s *Service) DeleteDish(ctx context.Context, id int64) (*Dish, error) {
+func (s *Service) DeleteDish(ctx context.Context, id int64) (_ *Dish, err error) {
+	defer store.Wrap(&err, "canteen delete dish")
 	var d Dish
 	deactivated := false
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&d, id).Error; err != nil {
 			return store.NotFound(err, "dish")
 		}

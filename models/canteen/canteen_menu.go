@@ -66,9 +66,10 @@ type MenuItemInput struct {
 
 // SaveMenu replaces the dishes of a meal's menu, creating it as a draft.
 // A published menu stays published; items kept keep their sold-out mark.
-func (s *Service) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemInput) (*MealMenu, error) {
+func (s *Service) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemInput) (_ *MealMenu, err error) {
+	defer store.Wrap(&err, "canteen save menu")
 	var out *MealMenu
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		c, err := lockCanteen(tx, slot.CanteenID)
 		if err != nil {
 			return err
@@ -159,9 +160,10 @@ func mealMenu(tx *store.Tx, m *Menu) (*MealMenu, error) {
 // PublishMenu makes a menu visible to staff and, the first time a date of
 // this canteen is published, tells every active user (the inbox always,
 // a push where their preferences allow menu pushes).
-func (s *Service) PublishMenu(ctx context.Context, slot MenuSlot) (*MealMenu, error) {
+func (s *Service) PublishMenu(ctx context.Context, slot MenuSlot) (_ *MealMenu, err error) {
+	defer store.Wrap(&err, "canteen publish menu")
 	var out *MealMenu
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		c, err := lockCanteen(tx, slot.CanteenID)
 		if err != nil {
 			return err
@@ -269,9 +271,10 @@ var menuWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四",
 
 // SetSoldOut marks a menu's dish sold out or back in stock and tells the
 // canteen's live subscribers at once.
-func (s *Service) SetSoldOut(ctx context.Context, slot MenuSlot, dishID int64, soldOut bool) (*MenuLine, error) {
+func (s *Service) SetSoldOut(ctx context.Context, slot MenuSlot, dishID int64, soldOut bool) (_ *MenuLine, err error) {
+	defer store.Wrap(&err, "canteen set sold out")
 	var out *MenuLine
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := lockCanteen(tx, slot.CanteenID); err != nil {
 			return err
 		}

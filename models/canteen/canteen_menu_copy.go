@@ -31,7 +31,8 @@ type CopiedMenu struct {
 }
 
 // CopyMenus copies a day's or a week's menus in one transaction.
-func (s *Service) CopyMenus(ctx context.Context, in MenuCopyInput) ([]CopiedMenu, error) {
+func (s *Service) CopyMenus(ctx context.Context, in MenuCopyInput) (_ []CopiedMenu, err error) {
+	defer store.Wrap(&err, "canteen copy menus")
 	if in.SourceTo.IsZero() {
 		in.SourceTo = in.SourceFrom
 	}
@@ -46,7 +47,7 @@ func (s *Service) CopyMenus(ctx context.Context, in MenuCopyInput) ([]CopiedMenu
 	}
 	shift := in.SourceFrom.DaysUntil(in.TargetFrom)
 	out := []CopiedMenu{}
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		c, err := lockCanteen(tx, in.CanteenID)
 		if err != nil {
 			return err

@@ -41,7 +41,8 @@ type MenuDay struct {
 const MaxMenuRange = 14
 
 // MenuVersion is the canteen's current menu version (see Canteen).
-func (s *Service) MenuVersion(ctx context.Context, canteenID int64) (int64, error) {
+func (s *Service) MenuVersion(ctx context.Context, canteenID int64) (_ int64, err error) {
+	defer store.Wrap(&err, "canteen menu version")
 	return menuVersion(s.Read(ctx), canteenID)
 }
 
@@ -60,6 +61,7 @@ func menuVersion(db *gorm.DB, canteenID int64) (int64, error) {
 // menu version they are at (read in one snapshot). Drafts are included
 // only when withDrafts is set (canteen admins).
 func (s *Service) Menus(ctx context.Context, canteenID int64, from, to store.Date, withDrafts bool) (days []MenuDay, version int64, err error) {
+	defer store.Wrap(&err, "canteen menus")
 	if to.Before(from) {
 		return nil, 0, store.InvalidField("to", "must not be before from")
 	}

@@ -39,13 +39,14 @@ type DishRatingInput struct {
 // RateDish records the caller's rating of a dish they could have eaten: it
 // was on a published menu within the last DishRatingWindowDays days and that
 // meal has begun. It reports whether an earlier rating was replaced.
-func (s *Service) RateDish(ctx context.Context, a store.Actor, dishID int64, in DishRatingInput) (*DishRating, *Dish, bool, error) {
+func (s *Service) RateDish(ctx context.Context, a store.Actor, dishID int64, in DishRatingInput) (_ *DishRating, _ *Dish, _ bool, err error) {
+	defer store.Wrap(&err, "canteen rate dish")
 	var (
 		r        DishRating
 		d        Dish
 		replaced bool
 	)
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&d, dishID).Error; err != nil {
 			return store.NotFound(err, "dish")
 		}
@@ -129,7 +130,8 @@ type DishRatingFilter struct {
 }
 
 // ListRatings lists ratings with their comments, newest first (canteen admins).
-func (s *Service) ListRatings(ctx context.Context, f DishRatingFilter, p store.Page) ([]DishRatingRow, string, error) {
+func (s *Service) ListRatings(ctx context.Context, f DishRatingFilter, p store.Page) (_ []DishRatingRow, _ string, err error) {
+	defer store.Wrap(&err, "canteen list ratings")
 	q := s.Read(ctx).Model(&DishRating{}).Select("dish_ratings.*, d.name AS dish_name").
 		Joins("JOIN dishes d ON d.id = dish_ratings.dish_id")
 	if f.DishID != 0 {
@@ -164,7 +166,8 @@ type DishRatingSummary struct {
 
 // WeeklyRatings summarizes the ratings of dishes served in the week that
 // contains day, best-rated dishes first.
-func (s *Service) WeeklyRatings(ctx context.Context, day store.Date) (*DishRatingSummary, error) {
+func (s *Service) WeeklyRatings(ctx context.Context, day store.Date) (_ *DishRatingSummary, err error) {
+	defer store.Wrap(&err, "canteen weekly ratings")
 	from := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 	sum := &DishRatingSummary{From: from, To: from.AddDays(6), Dishes: []DishScore{}}
 	var rows []struct {
@@ -174,7 +177,7 @@ func (s *Service) WeeklyRatings(ctx context.Context, day store.Date) (*DishRatin
 		N, Total int
 		Low      int
 	}
-	err := s.Read(ctx).Table("dish_ratings r").
+	err = s.Read(ctx).Table("dish_ratings r").
 		Select("r.dish_id, d.name, d.category, COUNT(*) AS n, SUM(r.score) AS total, SUM(CASE WHEN r.score <= 2 THEN 1 ELSE 0 END) AS low").
 		Joins("JOIN dishes d ON d.id = r.dish_id").
 		Where("r.served_on BETWEEN ? AND ?", sum.From, sum.To).

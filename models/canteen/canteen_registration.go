@@ -52,12 +52,13 @@ func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
 
 // RegisterMeal signs the caller up for a meal before its cut-off. Registering
 // twice is harmless. It returns the registration and the cut-off.
-func (s *Service) RegisterMeal(ctx context.Context, a store.Actor, slot MenuSlot) (*MealRegistration, time.Time, error) {
+func (s *Service) RegisterMeal(ctx context.Context, a store.Actor, slot MenuSlot) (_ *MealRegistration, _ time.Time, err error) {
+	defer store.Wrap(&err, "canteen register meal")
 	var (
 		r      MealRegistration
 		cutoff time.Time
 	)
-	err := s.Tx(ctx, func(tx *store.Tx) (err error) {
+	err = s.Tx(ctx, func(tx *store.Tx) (err error) {
 		if cutoff, err = mealRegistrationOpen(tx, slot); err != nil {
 			return err
 		}
@@ -77,7 +78,8 @@ func (s *Service) RegisterMeal(ctx context.Context, a store.Actor, slot MenuSlot
 
 // UnregisterMeal withdraws the caller from a meal before its cut-off; it is
 // not an error when they were not registered.
-func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSlot) error {
+func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSlot) (err error) {
+	defer store.Wrap(&err, "canteen unregister meal")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := mealRegistrationOpen(tx, slot); err != nil {
 			return err
@@ -88,12 +90,13 @@ func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSl
 }
 
 // MyRegistrations lists the caller's registrations at a canteen from..to.
-func (s *Service) MyRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) ([]MealRegistration, error) {
+func (s *Service) MyRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) (_ []MealRegistration, err error) {
+	defer store.Wrap(&err, "canteen my registrations")
 	if to.Before(from) || from.DaysUntil(to) > MealRegistrationAheadDays {
 		return nil, store.InvalidField("to", fmt.Sprintf("must be within %d days after from", MealRegistrationAheadDays))
 	}
 	var rows []MealRegistration
-	err := s.Read(ctx).Where("user_id = ? AND canteen_id = ? AND date BETWEEN ? AND ?", a.ID, canteenID, from, to).
+	err = s.Read(ctx).Where("user_id = ? AND canteen_id = ? AND date BETWEEN ? AND ?", a.ID, canteenID, from, to).
 		Order("date, id").Find(&rows).Error
 	return rows, err
 }
@@ -106,7 +109,8 @@ type MealRegistrationFilter struct {
 }
 
 // ListRegistrations lists who registered for a date (and meal), newest first.
-func (s *Service) ListRegistrations(ctx context.Context, f MealRegistrationFilter, p store.Page) ([]MealRegistration, string, error) {
+func (s *Service) ListRegistrations(ctx context.Context, f MealRegistrationFilter, p store.Page) (_ []MealRegistration, _ string, err error) {
+	defer store.Wrap(&err, "canteen list registrations")
 	q := s.Read(ctx).Model(&MealRegistration{}).Where("canteen_id = ? AND date = ?", f.CanteenID, f.Date)
 	if f.Meal != "" {
 		q = q.Where("meal = ?", f.Meal)
@@ -128,7 +132,8 @@ type MealRegistrationCount struct {
 }
 
 // RegistrationCounts counts a date's registrations per meal and department.
-func (s *Service) RegistrationCounts(ctx context.Context, canteenID int64, d store.Date) ([]MealRegistrationCount, error) {
+func (s *Service) RegistrationCounts(ctx context.Context, canteenID int64, d store.Date) (_ []MealRegistrationCount, err error) {
+	defer store.Wrap(&err, "canteen registration counts")
 	if _, err := s.Canteen(ctx, canteenID); err != nil {
 		return nil, err
 	}
@@ -137,7 +142,7 @@ func (s *Service) RegistrationCounts(ctx context.Context, canteenID int64, d sto
 		Department string
 		N          int
 	}
-	err := s.Read(ctx).Model(&MealRegistration{}).Select("meal, department, COUNT(*) AS n").
+	err = s.Read(ctx).Model(&MealRegistration{}).Select("meal, department, COUNT(*) AS n").
 		Where("canteen_id = ? AND date = ?", canteenID, d).Group("meal, department").
 		Order("meal, n DESC, department").Scan(&rows).Error
 	if err != nil {

@@ -41,7 +41,8 @@ type bookingSpan struct{ start, end time.Time }
 // CreateBooking books a room, or every occurrence of a series all-or-nothing.
 // The room row is locked first, so concurrent requests for one room are
 // checked and inserted one after the other (DESIGN.md: "serialize per room").
-func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in BookingInput) ([]Booking, error) {
+func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in BookingInput) (_ []Booking, err error) {
+	defer store.Wrap(&err, "meeting create booking")
 	in.StartAt, in.EndAt = in.StartAt.UTC(), in.EndAt.UTC()
 	slots, err := s.occurrences(in)
 	if err != nil {

@@ -50,15 +50,18 @@ var (
 
 // ApproveBooking, RejectBooking and CancelBooking move a booking (or the
 // rest of its series) to approved, rejected or cancelled.
-func (s *Service) ApproveBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope) (*Booking, error) {
+func (s *Service) ApproveBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope) (_ *Booking, err error) {
+	defer store.Wrap(&err, "meeting approve booking")
 	return s.bookingTransition(ctx, a, id, scope, "", approveBooking)
 }
 
-func (s *Service) RejectBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope, reason string) (*Booking, error) {
+func (s *Service) RejectBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope, reason string) (_ *Booking, err error) {
+	defer store.Wrap(&err, "meeting reject booking")
 	return s.bookingTransition(ctx, a, id, scope, reason, rejectBooking)
 }
 
-func (s *Service) CancelBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope, reason string) (*Booking, error) {
+func (s *Service) CancelBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope, reason string) (_ *Booking, err error) {
+	defer store.Wrap(&err, "meeting cancel booking")
 	return s.bookingTransition(ctx, a, id, scope, reason, cancelBooking)
 }
 
@@ -153,9 +156,10 @@ func bookingReasonSuffix(r string) string {
 
 // CheckInBooking records that the meeting started, from 10 minutes before to 15
 // minutes after its start; rooms that require it release bookings without.
-func (s *Service) CheckInBooking(ctx context.Context, a store.Actor, id int64) (*Booking, error) {
+func (s *Service) CheckInBooking(ctx context.Context, a store.Actor, id int64) (_ *Booking, err error) {
+	defer store.Wrap(&err, "meeting check in booking")
 	var b Booking
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := lockBooking(tx, a, id, &b); err != nil {
 			return err
 		}
@@ -179,7 +183,8 @@ func (s *Service) CheckInBooking(ctx context.Context, a store.Actor, id int64) (
 
 // MoveBooking moves a booking to another room (desk). Both rooms are locked
 // in id order, so two moves and new bookings cannot deadlock or double-book.
-func (s *Service) MoveBooking(ctx context.Context, a store.Actor, id, roomID int64) (*Booking, error) {
+func (s *Service) MoveBooking(ctx context.Context, a store.Actor, id, roomID int64) (_ *Booking, err error) {
+	defer store.Wrap(&err, "meeting move booking")
 	if !a.Can(store.RoleMeetingAdmin) {
 		return nil, store.ErrForbidden
 	}
@@ -194,7 +199,7 @@ func (s *Service) MoveBooking(ctx context.Context, a store.Actor, id, roomID int
 		return nil, store.InvalidField("room_id", "the booking is already in this room")
 	}
 	var b Booking
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var rooms []Room
 		if err := tx.ForUpdate().Where("id IN ?", []int64{cur.RoomID, roomID}).Order("id").Find(&rooms).Error; err != nil {
 			return err
@@ -239,7 +244,8 @@ func (s *Service) MoveBooking(ctx context.Context, a store.Actor, id, roomID int
 }
 
 // Booking returns one booking the caller may see.
-func (s *Service) Booking(ctx context.Context, a store.Actor, id int64) (*Booking, error) {
+func (s *Service) Booking(ctx context.Context, a store.Actor, id int64) (_ *Booking, err error) {
+	defer store.Wrap(&err, "meeting booking")
 	var b Booking
 	db := s.Read(ctx)
 	if err := db.Take(&b, id).Error; err != nil {
@@ -261,7 +267,8 @@ type BookingFilter struct {
 }
 
 // ListBookings returns bookings, newest first.
-func (s *Service) ListBookings(ctx context.Context, a store.Actor, f BookingFilter, p store.Page) ([]Booking, string, error) {
+func (s *Service) ListBookings(ctx context.Context, a store.Actor, f BookingFilter, p store.Page) (_ []Booking, _ string, err error) {
+	defer store.Wrap(&err, "meeting list bookings")
 	q := s.Read(ctx).Model(&Booking{}).Preload("Room").Preload("Organizer")
 	if f.Mine || !a.Can(store.RoleMeetingAdmin) {
 		q = q.Where("organizer_id = ?", a.ID)
@@ -280,9 +287,10 @@ func (s *Service) ListBookings(ctx context.Context, a store.Actor, f BookingFilt
 
 // ServicesSheet lists the day's bookings that hold a room, by room and
 // start: what the desk prepares (tea, name plates, banner, …).
-func (s *Service) ServicesSheet(ctx context.Context, d store.Date) ([]Booking, error) {
+func (s *Service) ServicesSheet(ctx context.Context, d store.Date) (_ []Booking, err error) {
+	defer store.Wrap(&err, "meeting services sheet")
 	var rows []Booking
-	err := s.Read(ctx).Preload("Room").Preload("Organizer").
+	err = s.Read(ctx).Preload("Room").Preload("Organizer").
 		Where("status IN ? AND start_at >= ? AND start_at < ?", holdsRoom, d.At(0, 0, s.Location).UTC(), d.AddDays(1).At(0, 0, s.Location).UTC()).
 		Order("room_id, start_at").Find(&rows).Error
 	return rows, err

@@ -15,7 +15,8 @@ import (
 // RemindBookings tells organisers of approved meetings that start within
 // 30 minutes. Each reminder is claimed with a conditional UPDATE on
 // reminded_at, so with several replicas sweeping at once it is sent once.
-func (s *Service) RemindBookings(ctx context.Context) (int, error) {
+func (s *Service) RemindBookings(ctx context.Context) (_ int, err error) {
+	defer store.Wrap(&err, "meeting remind bookings")
 	now := s.Now()
 	return s.sweepBookings(ctx,
 		s.Read(ctx).Model(&Booking{}).Where("status = ? AND reminded_at IS NULL AND start_at > ? AND start_at <= ?",
@@ -46,7 +47,8 @@ func checkInHint(b *Booking) string {
 // ReleaseNoShows releases approved bookings of rooms requiring check-in
 // that nobody checked in to within 15 minutes of the start, so the rest of
 // the slot can be booked; the organiser and the desk are told.
-func (s *Service) ReleaseNoShows(ctx context.Context) (int, error) {
+func (s *Service) ReleaseNoShows(ctx context.Context) (_ int, err error) {
+	defer store.Wrap(&err, "meeting release no shows")
 	now := s.Now()
 	return s.sweepBookings(ctx,
 		s.Read(ctx).Model(&Booking{}).Where("status = ? AND check_in_required = ? AND checked_in_at IS NULL AND start_at < ? AND start_at > ? AND end_at > ?",
@@ -70,7 +72,8 @@ func (s *Service) ReleaseNoShows(ctx context.Context) (int, error) {
 // ExpireUnapproved rejects pending bookings whose start has passed with no
 // decision: the slot is gone, and a booking left pending would sit in the
 // desk's queue for good. The organiser is told.
-func (s *Service) ExpireUnapproved(ctx context.Context) (int, error) {
+func (s *Service) ExpireUnapproved(ctx context.Context) (_ int, err error) {
+	defer store.Wrap(&err, "meeting expire unapproved")
 	return s.sweepBookings(ctx,
 		s.Read(ctx).Model(&Booking{}).Where("status = ? AND start_at <= ?", BookingPending, s.Now()),
 		func(tx *store.Tx, id int64) (bool, error) {

@@ -48,22 +48,24 @@ func (r *Room) validate() error {
 }
 
 // CreateRoom adds a room in service.
-func (s *Service) CreateRoom(ctx context.Context, in RoomInput) (*Room, error) {
+func (s *Service) CreateRoom(ctx context.Context, in RoomInput) (_ *Room, err error) {
+	defer store.Wrap(&err, "meeting create room")
 	r := &Room{Name: in.Name, Building: in.Building, Floor: in.Floor, Capacity: in.Capacity, Equipment: in.Equipment,
 		PhotoURL: in.PhotoURL, RequiresApproval: in.RequiresApproval, RequiresCheckIn: in.RequiresCheckIn,
 		OpenFrom: in.OpenFrom, OpenTo: in.OpenTo, HorizonDays: in.HorizonDays, Active: true}
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	err := s.Tx(ctx, func(tx *store.Tx) error { return tx.Create(r).Error })
+	err = s.Tx(ctx, func(tx *store.Tx) error { return tx.Create(r).Error })
 	return r, roomNameTaken(err, r.Name)
 }
 
 // UpdateRoom applies p. Existing bookings keep their slots; a room taken out
 // of service just cannot be booked any more.
-func (s *Service) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (*Room, error) {
+func (s *Service) UpdateRoom(ctx context.Context, id int64, p RoomPatch) (_ *Room, err error) {
+	defer store.Wrap(&err, "meeting update room")
 	var r Room
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
 			return store.NotFound(err, "room")
 		}
@@ -95,7 +97,8 @@ func roomNameTaken(err error, name string) error {
 }
 
 // Room returns one room. Rooms out of service are visible to the desk only.
-func (s *Service) Room(ctx context.Context, a store.Actor, id int64) (*Room, error) {
+func (s *Service) Room(ctx context.Context, a store.Actor, id int64) (_ *Room, err error) {
+	defer store.Wrap(&err, "meeting room")
 	var r Room
 	if err := s.Read(ctx).Take(&r, id).Error; err != nil {
 		return nil, store.NotFound(err, "room")
@@ -117,7 +120,8 @@ type RoomFilter struct {
 }
 
 // ListRooms searches rooms, newest first.
-func (s *Service) ListRooms(ctx context.Context, a store.Actor, f RoomFilter, p store.Page) ([]Room, string, error) {
+func (s *Service) ListRooms(ctx context.Context, a store.Actor, f RoomFilter, p store.Page) (_ []Room, _ string, err error) {
+	defer store.Wrap(&err, "meeting list rooms")
 	q := s.Read(ctx).Model(&Room{})
 	if !f.Inactive || !a.Can(store.RoleMeetingAdmin) {
 		q = q.Where("active = ?", true)
@@ -181,7 +185,8 @@ type BusySlot struct {
 }
 
 // RoomSchedule lists the busy slots of a room on a local date.
-func (s *Service) RoomSchedule(ctx context.Context, a store.Actor, roomID int64, d store.Date) (*Room, []BusySlot, error) {
+func (s *Service) RoomSchedule(ctx context.Context, a store.Actor, roomID int64, d store.Date) (_ *Room, _ []BusySlot, err error) {
+	defer store.Wrap(&err, "meeting room schedule")
 	room, err := s.Room(ctx, a, roomID)
 	if err != nil {
 		return nil, nil, err

@@ -25,6 +25,7 @@ type DeviceInput struct {
 // token is known. A token registered by someone else moves to this user:
 // phones are shared, and only the latest sign-in should get pushes.
 func (s *Service) RegisterDevice(ctx context.Context, userID int64, in DeviceInput) (d Device, created bool, err error) {
+	defer store.Wrap(&err, "notify register device")
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		err := tx.Where("token = ?", in.Token).Take(&Device{}).Error
 		created = errors.Is(err, gorm.ErrRecordNotFound)
@@ -60,15 +61,17 @@ func trimDevices(tx *store.Tx, userID int64) error {
 }
 
 // ListDevices lists the user's devices, most recently seen first.
-func (s *Service) ListDevices(ctx context.Context, userID int64) ([]Device, error) {
+func (s *Service) ListDevices(ctx context.Context, userID int64) (_ []Device, err error) {
+	defer store.Wrap(&err, "notify list devices")
 	var rows []Device
-	err := s.Read(ctx).Where("user_id = ?", userID).Order("last_seen_at DESC, id DESC").Find(&rows).Error
+	err = s.Read(ctx).Where("user_id = ?", userID).Order("last_seen_at DESC, id DESC").Find(&rows).Error
 	return rows, err
 }
 
 // DeleteDevice forgets one of the user's devices; another user's device is
 // not found.
-func (s *Service) DeleteDevice(ctx context.Context, userID, id int64) error {
+func (s *Service) DeleteDevice(ctx context.Context, userID, id int64) (err error) {
+	defer store.Wrap(&err, "notify delete device")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Where("user_id = ?", userID).Delete(&Device{}, id)
 		if res.Error == nil && res.RowsAffected == 0 {
@@ -80,12 +83,13 @@ func (s *Service) DeleteDevice(ctx context.Context, userID, id int64) error {
 
 // ForgetDeviceTokens removes the user's devices with these tokens (on
 // logout); tokens of other users are left alone.
-func (s *Service) ForgetDeviceTokens(ctx context.Context, userID int64, tokens []string) (int64, error) {
+func (s *Service) ForgetDeviceTokens(ctx context.Context, userID int64, tokens []string) (_ int64, err error) {
+	defer store.Wrap(&err, "notify forget device tokens")
 	if len(tokens) == 0 {
 		return 0, nil
 	}
 	var n int64
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Where("user_id = ? AND token IN ?", userID, tokens).Delete(&Device{})
 		n = res.RowsAffected
 		return res.Error
@@ -95,9 +99,10 @@ func (s *Service) ForgetDeviceTokens(ctx context.Context, userID int64, tokens [
 
 // PruneDevices forgets devices not seen for maxAge: their apps were removed
 // or never started again, and their tokens have most likely expired.
-func (s *Service) PruneDevices(ctx context.Context, maxAge time.Duration) (int64, error) {
+func (s *Service) PruneDevices(ctx context.Context, maxAge time.Duration) (_ int64, err error) {
+	defer store.Wrap(&err, "notify prune devices")
 	var n int64
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Where("last_seen_at < ?", tx.Now.Add(-maxAge)).Delete(&Device{})
 		n = res.RowsAffected
 		return res.Error
@@ -111,9 +116,10 @@ func DefaultPreferences(userID int64) Preferences {
 }
 
 // Preferences returns the user's push switches.
-func (s *Service) Preferences(ctx context.Context, userID int64) (Preferences, error) {
+func (s *Service) Preferences(ctx context.Context, userID int64) (_ Preferences, err error) {
+	defer store.Wrap(&err, "notify preferences")
 	p := DefaultPreferences(userID)
-	err := s.Read(ctx).Take(&p, userID).Error
+	err = s.Read(ctx).Take(&p, userID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return DefaultPreferences(userID), nil
 	}
@@ -121,9 +127,10 @@ func (s *Service) Preferences(ctx context.Context, userID int64) (Preferences, e
 }
 
 // UpdatePreferences applies change to the user's push switches and stores them.
-func (s *Service) UpdatePreferences(ctx context.Context, userID int64, change func(*Preferences)) (Preferences, error) {
+func (s *Service) UpdatePreferences(ctx context.Context, userID int64, change func(*Preferences)) (_ Preferences, err error) {
+	defer store.Wrap(&err, "notify update preferences")
 	p := DefaultPreferences(userID)
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		err := tx.ForUpdate().Take(&p, userID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			p = DefaultPreferences(userID)

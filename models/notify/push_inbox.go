@@ -25,7 +25,8 @@ func (Category) Enum() []string { return store.Strings(Categories) }
 
 // Inbox returns a page of a user's notifications, newest first, and how many
 // of those matching the category are unread (the badge count).
-func (s *Service) Inbox(ctx context.Context, userID int64, f InboxFilter, p store.Page) ([]Notification, string, int64, error) {
+func (s *Service) Inbox(ctx context.Context, userID int64, f InboxFilter, p store.Page) (_ []Notification, _ string, _ int64, err error) {
+	defer store.Wrap(&err, "notify inbox")
 	scope := func(db *gorm.DB) *gorm.DB {
 		db = db.Where("user_id = ?", userID)
 		if f.Category != "" {
@@ -48,17 +49,19 @@ func (s *Service) Inbox(ctx context.Context, userID int64, f InboxFilter, p stor
 
 // NotificationsAfter returns a user's notifications newer than afterID,
 // oldest first: what a live stream missed while it was disconnected.
-func (s *Service) NotificationsAfter(ctx context.Context, userID, afterID int64, limit int) ([]Notification, error) {
+func (s *Service) NotificationsAfter(ctx context.Context, userID, afterID int64, limit int) (_ []Notification, err error) {
+	defer store.Wrap(&err, "notify notifications after")
 	var rows []Notification
-	err := s.Read(ctx).Where("user_id = ? AND id > ?", userID, afterID).Order("id").Limit(limit).Find(&rows).Error
+	err = s.Read(ctx).Where("user_id = ? AND id > ?", userID, afterID).Order("id").Limit(limit).Find(&rows).Error
 	return rows, err
 }
 
 // MarkRead marks one of the user's notifications read; reading it again
 // keeps the first time. Another user's notification is not found.
-func (s *Service) MarkRead(ctx context.Context, userID, id int64) (*Notification, error) {
+func (s *Service) MarkRead(ctx context.Context, userID, id int64) (_ *Notification, err error) {
+	defer store.Wrap(&err, "notify mark read")
 	var n Notification
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		err := tx.Where("user_id = ?", userID).Take(&n, id).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return store.ErrNotFound("notification")
@@ -74,9 +77,10 @@ func (s *Service) MarkRead(ctx context.Context, userID, id int64) (*Notification
 
 // MarkAllRead marks every unread notification of the user read (of one
 // category when given) and returns how many it changed.
-func (s *Service) MarkAllRead(ctx context.Context, userID int64, c Category) (int64, error) {
+func (s *Service) MarkAllRead(ctx context.Context, userID int64, c Category) (_ int64, err error) {
+	defer store.Wrap(&err, "notify mark all read")
 	var n int64
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		q := tx.Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", userID)
 		if c != "" {
 			q = q.Where("category = ?", c)
@@ -90,12 +94,13 @@ func (s *Service) MarkAllRead(ctx context.Context, userID int64, c Category) (in
 
 // SendTestNotice sends a test notification to a user (an operator checking
 // the push path) and returns it with the number of devices it will reach.
-func (s *Service) SendTestNotice(ctx context.Context, userID int64) (Notification, int64, error) {
+func (s *Service) SendTestNotice(ctx context.Context, userID int64) (_ Notification, _ int64, err error) {
+	defer store.Wrap(&err, "notify send test notice")
 	var (
 		n       Notification
 		devices int64
 	)
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.Take(&people.User{}, userID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return store.ErrNotFound("user")
 		} else if err != nil {

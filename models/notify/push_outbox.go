@@ -45,12 +45,13 @@ type Claim struct {
 // MySQL, SKIP LOCKED lets replicas claim side by side without waiting for
 // or taking each other's rows; SQLite's immediate transactions serialize
 // claims anyway.
-func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) (Claim, error) {
+func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) (_ Claim, err error) {
+	defer store.Wrap(&err, "notify claim outbox")
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	c := Claim{Token: hex.EncodeToString(b)}
 	var ids []int64
-	err := s.ClaimTx(ctx, func(tx *store.Tx) error {
+	err = s.ClaimTx(ctx, func(tx *store.Tx) error {
 		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
 			Order("next_attempt_at, id").Limit(limit)
 		if s.Dialect == store.MySQL {
@@ -104,9 +105,10 @@ type Result struct {
 // FinishClaim records the results of a claim. Rows whose lease has passed to
 // another worker (a different claim token) are left to that worker. It
 // returns how many devices it forgot.
-func (s *Service) FinishClaim(ctx context.Context, token string, results []Result) (int64, error) {
+func (s *Service) FinishClaim(ctx context.Context, token string, results []Result) (_ int64, err error) {
+	defer store.Wrap(&err, "notify finish claim")
 	var forgot int64
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var gone []int64
 		mine := func() *gorm.DB { return tx.Model(&OutboxJob{}).Where("claim_token = ?", token) }
 		// Rows that end alike (sent, or skipped/failed with the same reason:
@@ -151,9 +153,10 @@ func (s *Service) FinishClaim(ctx context.Context, token string, results []Resul
 }
 
 // PurgeOutbox deletes finished rows last touched before maxAge ago.
-func (s *Service) PurgeOutbox(ctx context.Context, maxAge time.Duration) (int64, error) {
+func (s *Service) PurgeOutbox(ctx context.Context, maxAge time.Duration) (_ int64, err error) {
+	defer store.Wrap(&err, "notify purge outbox")
 	var n int64
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Where("status IN ? AND updated_at < ?", []string{OutboxSent, OutboxFailed, OutboxSkipped}, tx.Now.Add(-maxAge)).
 			Delete(&OutboxJob{})
 		n = res.RowsAffected
@@ -171,7 +174,8 @@ type OutboxStats struct {
 }
 
 // OutboxStats measures the queue.
-func (s *Service) OutboxStats(ctx context.Context) (OutboxStats, error) {
+func (s *Service) OutboxStats(ctx context.Context) (_ OutboxStats, err error) {
+	defer store.Wrap(&err, "notify outbox stats")
 	var st OutboxStats
 	db := s.Read(ctx)
 	if err := db.Model(&OutboxJob{}).Where("status = ?", OutboxPending).Count(&st.Pending).Error; err != nil {
@@ -179,7 +183,7 @@ func (s *Service) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	}
 	now := s.Now()
 	var oldest OutboxJob
-	err := db.Select("created_at").Where("status = ? AND next_attempt_at <= ?", OutboxPending, now).
+	err = db.Select("created_at").Where("status = ? AND next_attempt_at <= ?", OutboxPending, now).
 		Order("next_attempt_at, id").Limit(1).Find(&oldest).Error
 	if err == nil && !oldest.CreatedAt.IsZero() {
 		st.OldestDue = now.Sub(oldest.CreatedAt)

@@ -45,9 +45,10 @@ func hashToken(t string) string {
 
 // StartSession opens a new refresh-token family for a user who just logged in
 // and returns its first token.
-func (s *Service) StartSession(ctx context.Context, userID int64) (string, error) {
+func (s *Service) StartSession(ctx context.Context, userID int64) (_ string, err error) {
+	defer store.Wrap(&err, "people start session")
 	var token string
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var err error
 		token, err = issueRefresh(tx, userID, randomToken()[:32])
 		return err
@@ -64,13 +65,14 @@ func issueRefresh(tx *store.Tx, userID int64, family string) (string, error) {
 // Refresh spends a refresh token and returns the user and the next token of
 // its family. A token presented twice means it leaked: the whole family is
 // revoked and both holders must log in again.
-func (s *Service) Refresh(ctx context.Context, token string) (*User, string, error) {
+func (s *Service) Refresh(ctx context.Context, token string) (_ *User, _ string, err error) {
+	defer store.Wrap(&err, "people refresh")
 	var (
 		u      User
 		next   string
 		reused bool
 	)
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var rt RefreshToken
 		err := tx.ForUpdate().Where("token_hash = ?", hashToken(token)).Take(&rt).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -109,9 +111,10 @@ func (s *Service) Refresh(ctx context.Context, token string) (*User, string, err
 
 // EndSession revokes the family of token (logout). It returns the owner's id,
 // or 0 when the token is unknown: logging out twice is not an error.
-func (s *Service) EndSession(ctx context.Context, token string) (int64, error) {
+func (s *Service) EndSession(ctx context.Context, token string) (_ int64, err error) {
+	defer store.Wrap(&err, "people end session")
 	var rt RefreshToken
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		err := tx.Where("token_hash = ?", hashToken(token)).Take(&rt).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil

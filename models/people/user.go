@@ -59,9 +59,10 @@ var dummyHash, _ = argon2id.CreateHash("houqin-no-such-user", PasswordParams)
 var ErrBadCredentials = &store.Error{Code: store.CodeUnauthorized, Message: "wrong username or password"}
 
 // Authenticate checks a username and password and returns the active user.
-func (s *Service) Authenticate(ctx context.Context, username, password string) (*User, error) {
+func (s *Service) Authenticate(ctx context.Context, username, password string) (_ *User, err error) {
+	defer store.Wrap(&err, "people authenticate")
 	var u User
-	err := s.Read(ctx).Where("username = ?", username).Take(&u).Error
+	err = s.Read(ctx).Where("username = ?", username).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
 		return nil, ErrBadCredentials
@@ -83,7 +84,8 @@ type UserInput struct {
 }
 
 // CreateUser adds an active user.
-func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
+func (s *Service) CreateUser(ctx context.Context, in UserInput) (_ *User, err error) {
+	defer store.Wrap(&err, "people create user")
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return nil, err
@@ -108,9 +110,10 @@ type UserPatch struct {
 }
 
 // UpdateUser applies p. Deactivating a user revokes their sessions at once.
-func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*User, error) {
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *User, err error) {
+	defer store.Wrap(&err, "people update user")
 	var u User
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&u, id).Error; err != nil {
 			return store.NotFound(err, "user")
 		}
@@ -149,7 +152,8 @@ type UserFilter struct {
 }
 
 // ListUsers returns users by id, newest first.
-func (s *Service) ListUsers(ctx context.Context, f UserFilter, p store.Page) ([]User, string, error) {
+func (s *Service) ListUsers(ctx context.Context, f UserFilter, p store.Page) (_ []User, _ string, err error) {
+	defer store.Wrap(&err, "people list users")
 	q := s.Read(ctx).Model(&User{})
 	if f.Role != "" {
 		q = q.Where(hasRole(f.Role))
@@ -167,13 +171,14 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, p store.Page) ([]
 // ActiveUser returns the user behind a verified token, or unauthorized if
 // the user is gone or deactivated. It is on every request's path, so it is
 // served from a short-lived cache (without the password hash).
-func (s *Service) ActiveUser(ctx context.Context, id int64) (User, error) {
+func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) {
+	defer store.Wrap(&err, "people active user")
 	now := time.Now()
 	if u, ok := s.users.get(id, now); ok {
 		return u, nil
 	}
 	var u User
-	err := s.Read(ctx).Take(&u, id).Error
+	err = s.Read(ctx).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !u.Active) {
 		return User{}, store.Errorf(store.CodeUnauthorized, "this account is not active")
 	}

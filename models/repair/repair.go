@@ -161,7 +161,8 @@ type RepairInput struct {
 
 // Create files a request, gives it a ticket number and its time
 // promises, and tells the desk.
-func (s *Service) Create(ctx context.Context, a store.Actor, in RepairInput) (*Repair, error) {
+func (s *Service) Create(ctx context.Context, a store.Actor, in RepairInput) (_ *Repair, err error) {
+	defer store.Wrap(&err, "repair create")
 	r := &Repair{RequesterID: a.ID, EnteredByID: a.ID, Category: in.Category, Location: in.Location,
 		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted}
 	if in.RequesterID != 0 && in.RequesterID != a.ID {
@@ -229,7 +230,8 @@ func repairTarget(tx *store.Tx, priority Priority) (RepairTarget, error) {
 }
 
 // Targets lists the time promise of each priority.
-func (s *Service) Targets(ctx context.Context) ([]RepairTarget, error) {
+func (s *Service) Targets(ctx context.Context) (_ []RepairTarget, err error) {
+	defer store.Wrap(&err, "repair targets")
 	var ts []RepairTarget
 	if err := s.Read(ctx).Find(&ts).Error; err != nil {
 		return nil, err
@@ -242,8 +244,9 @@ func (s *Service) Targets(ctx context.Context) ([]RepairTarget, error) {
 
 // SetTargets replaces the time promises of the given priorities. They
 // apply to requests filed from now on.
-func (s *Service) SetTargets(ctx context.Context, ts []RepairTarget) ([]RepairTarget, error) {
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+func (s *Service) SetTargets(ctx context.Context, ts []RepairTarget) (_ []RepairTarget, err error) {
+	defer store.Wrap(&err, "repair set targets")
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		for _, t := range ts {
 			if t.ResolutionMinutes < t.ResponseMinutes {
 				return store.InvalidField("resolution_minutes", "must not be shorter than the response time of "+string(t.Priority))
@@ -322,7 +325,8 @@ type RepairDetail struct {
 }
 
 // Get returns one request the caller may see; others are "not found".
-func (s *Service) Get(ctx context.Context, a store.Actor, id int64) (*RepairDetail, error) {
+func (s *Service) Get(ctx context.Context, a store.Actor, id int64) (_ *RepairDetail, err error) {
+	defer store.Wrap(&err, "repair get")
 	db := s.Read(ctx)
 	var d RepairDetail
 	if err := takeVisible(db, a, id, &d.Repair); err != nil {
@@ -357,7 +361,8 @@ func loadRepairDetail(db *gorm.DB, d *RepairDetail) error {
 }
 
 // Names returns the names of the people on rows (for lists).
-func (s *Service) Names(ctx context.Context, rows []Repair) (map[int64]string, error) {
+func (s *Service) Names(ctx context.Context, rows []Repair) (_ map[int64]string, err error) {
+	defer store.Wrap(&err, "repair names")
 	ids := make([]int64, 0, 3*len(rows))
 	for _, r := range rows {
 		ids = append(ids, r.RequesterID, r.EnteredByID)
@@ -396,7 +401,8 @@ type RepairFilter struct {
 }
 
 // List returns the requests the caller may see, newest first.
-func (s *Service) List(ctx context.Context, a store.Actor, f RepairFilter, p store.Page) ([]Repair, string, error) {
+func (s *Service) List(ctx context.Context, a store.Actor, f RepairFilter, p store.Page) (_ []Repair, _ string, err error) {
+	defer store.Wrap(&err, "repair list")
 	now := s.Now()
 	q := repairVisible(s.Read(ctx).Model(&Repair{}), a)
 	if len(f.Statuses) == 1 {

@@ -114,9 +114,10 @@ type StepInput struct {
 // detail returned is read in that transaction too: read afterwards, a
 // concurrent reassignment could already hide the request from the caller
 // whose step succeeded.
-func (s *Service) Act(ctx context.Context, a store.Actor, id int64, step StepInput) (*RepairDetail, error) {
+func (s *Service) Act(ctx context.Context, a store.Actor, id int64, step StepInput) (_ *RepairDetail, err error) {
+	defer store.Wrap(&err, "repair act")
 	var d RepairDetail
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := ActTx(tx, a, id, step, &d.Repair); err != nil {
 			return err
 		}
@@ -230,10 +231,11 @@ func checkTechnician(tx *store.Tx, id int64) error {
 // FlagOverdue tells the desk, once per missed promise, about requests
 // that are past their deadline. Each request is claimed with a conditional
 // update, so replicas running this together never announce one twice.
-func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
+func (s *Service) FlagOverdue(ctx context.Context) (_ int, err error) {
+	defer store.Wrap(&err, "repair flag overdue")
 	now := s.Now()
 	var ids []int64
-	err := s.Read(ctx).Model(&Repair{}).Where("deadline_at < ? AND overdue_notified_at IS NULL", now).
+	err = s.Read(ctx).Model(&Repair{}).Where("deadline_at < ? AND overdue_notified_at IS NULL", now).
 		Order("deadline_at").Limit(500).Pluck("id", &ids).Error
 	if err != nil || len(ids) == 0 {
 		return 0, err

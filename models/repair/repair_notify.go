@@ -36,12 +36,14 @@ func sentence(note string, n int) string {
 // what describes the fault in a few words: "【空调】1号楼302室".
 func (r *Repair) what() string { return "【" + categoryNames[r.Category] + "】" + r.Location }
 
-func userName(tx *store.Tx, id int64) string {
+// userName is the name notices give a person; a failed lookup fails the
+// transaction rather than sending a notice with a blank name.
+func userName(tx *store.Tx, id int64) (string, error) {
 	var u people.User
-	if tx.Select("name").Take(&u, id).Error != nil {
-		return ""
+	if err := tx.Select("name").Take(&u, id).Error; err != nil {
+		return "", fmt.Errorf("name of user %d: %w", id, err)
 	}
-	return u.Name
+	return u.Name, nil
 }
 
 // notifyRepair tells the requester about every step, the technician about
@@ -71,15 +73,22 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 	}
 	switch act := step.Action; act {
 	case RepairCreate:
+		requester, err := userName(tx, r.RequesterID)
+		if err != nil {
+			return err
+		}
 		n := notice("created", "新报修 "+t,
-			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, userName(tx, r.RequesterID), store.Clip(r.Description, 60)), false)
+			fmt.Sprintf("%s%s %s：%s", priorityNames[r.Priority], w, requester, store.Clip(r.Description, 60)), false)
 		n.High = r.Priority == PriorityUrgent
 		if err := toDesk(n); err != nil {
 			return err
 		}
 		return toRequester("created", "报修已受理", fmt.Sprintf("报修服务台已为您登记报修 %s%s，我们会尽快派工。", t, w))
 	case RepairAssign:
-		name := userName(tx, tech)
+		name, err := userName(tx, tech)
+		if err != nil {
+			return err
+		}
 		if err := toRequester("assigned", "报修已派工", fmt.Sprintf("您的报修 %s%s已派给%s处理。", t, w, name)); err != nil {
 			return err
 		}
@@ -93,7 +102,11 @@ func notifyRepair(tx *store.Tx, a store.Actor, r *Repair, step StepInput, prevTe
 		n.High = r.Priority == PriorityUrgent
 		return notify.Notify(tx, n, tech)
 	case RepairStart:
-		return toRequester("started", "维修已开始", fmt.Sprintf("%s已开始处理您的报修 %s%s。", userName(tx, tech), t, w))
+		name, err := userName(tx, tech)
+		if err != nil {
+			return err
+		}
+		return toRequester("started", "维修已开始", fmt.Sprintf("%s已开始处理您的报修 %s%s。", name, t, w))
 	case RepairResolve:
 		return toRequester("resolved", "维修已完成", fmt.Sprintf("您的报修 %s%s已处理完毕：%s。请对本次服务进行评价。", t, w, sentence(r.ResolutionNote, 60)))
 	case RepairFeedback, RepairCallback:

@@ -17,7 +17,8 @@ func (r *Repair) repairOpen() bool {
 // CheckPhoto tells whether a may add a photo to request id now. The
 // upload handler asks before storing any bytes, so strangers and full or
 // finished requests cost no disk writes; AddPhoto checks again.
-func (s *Service) CheckPhoto(ctx context.Context, a store.Actor, id int64) error {
+func (s *Service) CheckPhoto(ctx context.Context, a store.Actor, id int64) (err error) {
+	defer store.Wrap(&err, "repair check photo")
 	var r Repair
 	if err := takeVisible(s.Read(ctx), a, id, &r); err != nil {
 		return err
@@ -38,7 +39,8 @@ func (r *Repair) photoAllowed() error {
 // AddPhoto records a stored photo on a request the caller may see.
 // The count is raised with a conditional update, so concurrent uploads
 // never exceed MaxRepairPhotos.
-func (s *Service) AddPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) error {
+func (s *Service) AddPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) (err error) {
+	defer store.Wrap(&err, "repair add photo")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		var r Repair
 		if err := takeVisible(tx.DB, a, p.RepairID, &r); err != nil {
@@ -61,7 +63,8 @@ func (s *Service) AddPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) e
 }
 
 // Photo returns one photo of a request the caller may see.
-func (s *Service) Photo(ctx context.Context, a store.Actor, repairID, photoID int64) (*RepairPhoto, error) {
+func (s *Service) Photo(ctx context.Context, a store.Actor, repairID, photoID int64) (_ *RepairPhoto, err error) {
+	defer store.Wrap(&err, "repair photo")
 	db := s.Read(ctx)
 	var r Repair
 	if err := takeVisible(db.Select("id", "requester_id", "technician_id"), a, repairID, &r); err != nil {

@@ -134,7 +134,8 @@ func (acc *figuresAcc) figures() RepairFigures {
 
 // Stats computes the figures of requests created on local dates
 // from..to (inclusive).
-func (s *Service) Stats(ctx context.Context, from, to store.Date) (*RepairStats, error) {
+func (s *Service) Stats(ctx context.Context, from, to store.Date) (_ *RepairStats, err error) {
+	defer store.Wrap(&err, "repair stats")
 	if to.Before(from) {
 		return nil, store.InvalidField("to", "must not be before from")
 	}
@@ -142,7 +143,7 @@ func (s *Service) Stats(ctx context.Context, from, to store.Date) (*RepairStats,
 		return nil, store.InvalidField("to", "the period may span at most a year")
 	}
 	var rows []Repair
-	err := s.Read(ctx).Select("id", "category", "status", "technician_id", "created_at", "first_assigned_at",
+	err = s.Read(ctx).Select("id", "category", "status", "technician_id", "created_at", "first_assigned_at",
 		"resolved_at", "deadline_at", "missed_deadlines", "attitude", "quality", "cleanliness", "feedback_source").
 		Where("created_at >= ? AND created_at < ?", from.At(0, 0, s.Location).UTC(), to.AddDays(1).At(0, 0, s.Location).UTC()).
 		Find(&rows).Error

@@ -26,12 +26,13 @@ type RouteInput struct {
 }
 
 // CreateRoute adds a route and its stops in order.
-func (s *Service) CreateRoute(ctx context.Context, in RouteInput) (*ShuttleRoute, error) {
+func (s *Service) CreateRoute(ctx context.Context, in RouteInput) (_ *ShuttleRoute, err error) {
+	defer store.Wrap(&err, "shuttle create route")
 	r := &ShuttleRoute{Name: in.Name, Color: in.Color, Active: in.Active}
 	for i, st := range in.Stops {
 		r.Stops = append(r.Stops, ShuttleStop{Seq: i, Name: st.Name, Lat: st.Lat, Lng: st.Lng})
 	}
-	err := s.Tx(ctx, func(tx *store.Tx) error { return tx.Create(r).Error })
+	err = s.Tx(ctx, func(tx *store.Tx) error { return tx.Create(r).Error })
 	if store.ErrorCode(err) == store.CodeConflict {
 		return nil, store.Errorf(store.CodeConflict, "a route named %q exists", in.Name)
 	}
@@ -46,9 +47,10 @@ type RoutePatch struct {
 
 // UpdateRoute applies p. Deactivating a route drops its trips that
 // have not started yet, from today on.
-func (s *Service) UpdateRoute(ctx context.Context, id int64, p RoutePatch) (*ShuttleRoute, error) {
+func (s *Service) UpdateRoute(ctx context.Context, id int64, p RoutePatch) (_ *ShuttleRoute, err error) {
+	defer store.Wrap(&err, "shuttle update route")
 	var r ShuttleRoute
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
 			return store.NotFound(err, "route")
 		}
@@ -76,9 +78,10 @@ type StopPatch struct {
 }
 
 // UpdateStop applies p.
-func (s *Service) UpdateStop(ctx context.Context, id int64, p StopPatch) (*ShuttleStop, error) {
+func (s *Service) UpdateStop(ctx context.Context, id int64, p StopPatch) (_ *ShuttleStop, err error) {
+	defer store.Wrap(&err, "shuttle update stop")
 	var st ShuttleStop
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
 			return store.NotFound(err, "stop")
 		}
@@ -102,10 +105,11 @@ type ScheduleInput struct {
 }
 
 // CreateSchedule adds a run to a route's timetable.
-func (s *Service) CreateSchedule(ctx context.Context, routeID int64, in ScheduleInput) (*ShuttleSchedule, error) {
+func (s *Service) CreateSchedule(ctx context.Context, routeID int64, in ScheduleInput) (_ *ShuttleSchedule, err error) {
+	defer store.Wrap(&err, "shuttle create schedule")
 	sc := &ShuttleSchedule{RouteID: routeID, DepartureMinute: in.DepartureMinute, StopMinutes: in.StopMinutes,
 		Weekdays: in.Weekdays, VehiclePlate: in.VehiclePlate, VehicleSeats: in.VehicleSeats, DriverID: in.DriverID, Active: in.Active}
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := checkSchedule(tx, sc); err != nil {
 			return err
 		}
@@ -128,9 +132,10 @@ type SchedulePatch struct {
 // UpdateSchedule applies p. Trips of this schedule that have not
 // started yet (today and later) follow the new timetable, which also resets
 // a per-trip driver or vehicle change on them.
-func (s *Service) UpdateSchedule(ctx context.Context, id int64, p SchedulePatch) (*ShuttleSchedule, error) {
+func (s *Service) UpdateSchedule(ctx context.Context, id int64, p SchedulePatch) (_ *ShuttleSchedule, err error) {
+	defer store.Wrap(&err, "shuttle update schedule")
 	var sc ShuttleSchedule
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&sc, id).Error; err != nil {
 			return store.NotFound(err, "schedule")
 		}
@@ -193,7 +198,8 @@ func checkDriver(tx *store.Tx, id int64, field string) error {
 }
 
 // ListSchedules lists all of a route's schedules by departure (admin).
-func (s *Service) ListSchedules(ctx context.Context, routeID int64) ([]ShuttleSchedule, error) {
+func (s *Service) ListSchedules(ctx context.Context, routeID int64) (_ []ShuttleSchedule, err error) {
+	defer store.Wrap(&err, "shuttle list schedules")
 	if err := s.Read(ctx).Take(&ShuttleRoute{}, routeID).Error; err != nil {
 		return nil, store.NotFound(err, "route")
 	}
@@ -203,7 +209,8 @@ func (s *Service) ListSchedules(ctx context.Context, routeID int64) ([]ShuttleSc
 
 // SetCalendarDay records a date exception (holiday or moved
 // workday) and drops that date's trips that no longer run.
-func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) error {
+func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) (err error) {
+	defer store.Wrap(&err, "shuttle set calendar day")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.Where("date = ?", day.Date).Delete(&ShuttleCalendarDay{}).Error; err != nil {
 			return err
@@ -216,7 +223,8 @@ func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) er
 }
 
 // DeleteCalendarDay returns a date to its plain weekday timetable.
-func (s *Service) DeleteCalendarDay(ctx context.Context, date store.Date) error {
+func (s *Service) DeleteCalendarDay(ctx context.Context, date store.Date) (err error) {
+	defer store.Wrap(&err, "shuttle delete calendar day")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		res := tx.Where("date = ?", date).Delete(&ShuttleCalendarDay{})
 		if res.Error != nil {
@@ -230,7 +238,8 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, date store.Date) error 
 }
 
 // Calendar lists the date exceptions from..to (inclusive).
-func (s *Service) Calendar(ctx context.Context, from, to store.Date) ([]ShuttleCalendarDay, error) {
+func (s *Service) Calendar(ctx context.Context, from, to store.Date) (_ []ShuttleCalendarDay, err error) {
+	defer store.Wrap(&err, "shuttle calendar")
 	var rows []ShuttleCalendarDay
 	return rows, s.Read(ctx).Where("date >= ? AND date <= ?", from, to).Order("date").Find(&rows).Error
 }

@@ -143,9 +143,10 @@ func stopAlertsWith(tx *store.Tx, t *ShuttleTrip, stops []ShuttleStop) error {
 // SweepStopAlerts checks today's running trips against stop
 // followers, so that a bus whose phone sends no positions still alerts
 // from the timetable, the delay and its departure time.
-func (s *Service) SweepStopAlerts(ctx context.Context) error {
+func (s *Service) SweepStopAlerts(ctx context.Context) (err error) {
+	defer store.Wrap(&err, "shuttle sweep stop alerts")
 	var ids []int64
-	err := s.Read(ctx).Model(&ShuttleTrip{}).
+	err = s.Read(ctx).Model(&ShuttleTrip{}).
 		Where("service_date = ? AND status IN ?", s.Today(), []TripStatus{TripBoarding, TripDeparted}).
 		Where("EXISTS (SELECT 1 FROM shuttle_stop_follows f WHERE f.route_id = shuttle_trips.route_id)").
 		Pluck("id", &ids).Error
@@ -181,7 +182,8 @@ func activeRoute(tx *store.Tx, id int64) error {
 }
 
 // FollowRoute subscribes a user to an active route's alerts (idempotent).
-func (s *Service) FollowRoute(ctx context.Context, userID, routeID int64) error {
+func (s *Service) FollowRoute(ctx context.Context, userID, routeID int64) (err error) {
+	defer store.Wrap(&err, "shuttle follow route")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		if err := activeRoute(tx, routeID); err != nil {
 			return err
@@ -191,7 +193,8 @@ func (s *Service) FollowRoute(ctx context.Context, userID, routeID int64) error 
 }
 
 // UnfollowRoute ends a route subscription; it is no error if there was none.
-func (s *Service) UnfollowRoute(ctx context.Context, userID, routeID int64) error {
+func (s *Service) UnfollowRoute(ctx context.Context, userID, routeID int64) (err error) {
+	defer store.Wrap(&err, "shuttle unfollow route")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		return tx.Where("user_id = ? AND route_id = ?", userID, routeID).Delete(&ShuttleRouteFollow{}).Error
 	})
@@ -199,9 +202,10 @@ func (s *Service) UnfollowRoute(ctx context.Context, userID, routeID int64) erro
 
 // FollowStop subscribes a user to "the next bus is minutesBefore from my
 // stop" (of an active route), or changes the minutes of an existing subscription.
-func (s *Service) FollowStop(ctx context.Context, userID, stopID int64, minutesBefore int) (*ShuttleStopFollow, error) {
+func (s *Service) FollowStop(ctx context.Context, userID, stopID int64, minutesBefore int) (_ *ShuttleStopFollow, err error) {
+	defer store.Wrap(&err, "shuttle follow stop")
 	f := &ShuttleStopFollow{UserID: userID, StopID: stopID, MinutesBefore: minutesBefore}
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var st ShuttleStop
 		if err := tx.Take(&st, stopID).Error; err != nil {
 			return store.NotFound(err, "stop")
@@ -219,14 +223,16 @@ func (s *Service) FollowStop(ctx context.Context, userID, stopID int64, minutesB
 }
 
 // UnfollowStop ends a stop subscription; it is no error if there was none.
-func (s *Service) UnfollowStop(ctx context.Context, userID, stopID int64) error {
+func (s *Service) UnfollowStop(ctx context.Context, userID, stopID int64) (err error) {
+	defer store.Wrap(&err, "shuttle unfollow stop")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		return tx.Where("user_id = ? AND stop_id = ?", userID, stopID).Delete(&ShuttleStopFollow{}).Error
 	})
 }
 
 // Follows returns what a user follows.
-func (s *Service) Follows(ctx context.Context, userID int64) ([]ShuttleRouteFollow, []ShuttleStopFollow, error) {
+func (s *Service) Follows(ctx context.Context, userID int64) (_ []ShuttleRouteFollow, _ []ShuttleStopFollow, err error) {
+	defer store.Wrap(&err, "shuttle follows")
 	var routes []ShuttleRouteFollow
 	var stops []ShuttleStopFollow
 	db := s.Read(ctx)

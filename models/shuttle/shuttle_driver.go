@@ -44,9 +44,10 @@ func (e TripStatusEvent) Live() store.LiveEvent {
 // reported on the service day; a delay can be reported until arrival; a
 // cancellation needs a reason. Followers hear about departures, delays of 5
 // minutes or more (again each time it grows by 5) and cancellations.
-func (s *Service) ChangeTripStatus(ctx context.Context, a store.Actor, id int64, ch TripStatusInput) (*ShuttleTrip, error) {
+func (s *Service) ChangeTripStatus(ctx context.Context, a store.Actor, id int64, ch TripStatusInput) (_ *ShuttleTrip, err error) {
+	defer store.Wrap(&err, "shuttle change trip status")
 	var t ShuttleTrip
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
 			return store.NotFound(err, "trip")
 		}
@@ -166,9 +167,10 @@ const (
 // then published live and checked against stop followers. Implausible fixes
 // (null island, far from the route, from the future or long before the
 // trip, or an impossible jump from the previous fix) are rejected one by one.
-func (s *Service) RecordPositions(ctx context.Context, a store.Actor, id int64, fixes []Fix) (*FixResult, error) {
+func (s *Service) RecordPositions(ctx context.Context, a store.Actor, id int64, fixes []Fix) (_ *FixResult, err error) {
+	defer store.Wrap(&err, "shuttle record positions")
 	res := &FixResult{Rejected: []RejectedFix{}}
-	err := s.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
 			return store.NotFound(err, "trip")
@@ -297,7 +299,8 @@ func routeStops(tx *store.Tx, routeID int64) ([]ShuttleStop, error) {
 
 // PurgePositions deletes fixes older than keep; the trips keep their
 // latest position.
-func (s *Service) PurgePositions(ctx context.Context, keep time.Duration) error {
+func (s *Service) PurgePositions(ctx context.Context, keep time.Duration) (err error) {
+	defer store.Wrap(&err, "shuttle purge positions")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		return tx.Where("recorded_at < ?", tx.Now.Add(-keep)).Delete(&ShuttlePosition{}).Error
 	})

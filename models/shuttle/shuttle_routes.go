@@ -14,7 +14,8 @@ func withStops(q *gorm.DB) *gorm.DB {
 
 // ListRoutes lists routes with their stops by name; inactive ones only
 // when asked (admins).
-func (s *Service) ListRoutes(ctx context.Context, withInactive bool) ([]ShuttleRoute, error) {
+func (s *Service) ListRoutes(ctx context.Context, withInactive bool) (_ []ShuttleRoute, err error) {
+	defer store.Wrap(&err, "shuttle list routes")
 	q := withStops(s.Read(ctx))
 	if !withInactive {
 		q = q.Where("active = ?", true)
@@ -32,7 +33,8 @@ type RouteTimetable struct {
 
 // RouteTimetable returns a route with its timetable for date, the
 // service calendar applied. Inactive routes are visible to admins only.
-func (s *Service) RouteTimetable(ctx context.Context, a store.Actor, id int64, date store.Date) (*RouteTimetable, error) {
+func (s *Service) RouteTimetable(ctx context.Context, a store.Actor, id int64, date store.Date) (_ *RouteTimetable, err error) {
+	defer store.Wrap(&err, "shuttle route timetable")
 	var tt RouteTimetable
 	db := s.Read(ctx)
 	if err := withStops(db).Take(&tt.Route, id).Error; err != nil {
@@ -41,7 +43,6 @@ func (s *Service) RouteTimetable(ctx context.Context, a store.Actor, id int64, d
 	if !tt.Route.Active && !a.Is(store.RoleAdmin) {
 		return nil, store.ErrNotFound("route")
 	}
-	var err error
 	if tt.Day, err = serviceDay(db, date); err != nil {
 		return nil, err
 	}

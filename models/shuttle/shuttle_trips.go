@@ -156,7 +156,8 @@ type TripView struct {
 
 // ListTrips lists date's trips (of one route when routeID is not 0) by
 // departure, creating them from the timetable on first request.
-func (s *Service) ListTrips(ctx context.Context, date store.Date, routeID int64) ([]TripView, error) {
+func (s *Service) ListTrips(ctx context.Context, date store.Date, routeID int64) (_ []TripView, err error) {
+	defer store.Wrap(&err, "shuttle list trips")
 	return s.tripViews(ctx, date, func(q *gorm.DB) *gorm.DB {
 		if routeID != 0 {
 			q = q.Where("route_id = ?", routeID)
@@ -166,7 +167,8 @@ func (s *Service) ListTrips(ctx context.Context, date store.Date, routeID int64)
 }
 
 // DriverTrips lists the trips a driver is assigned on date.
-func (s *Service) DriverTrips(ctx context.Context, driverID int64, date store.Date) ([]TripView, error) {
+func (s *Service) DriverTrips(ctx context.Context, driverID int64, date store.Date) (_ []TripView, err error) {
+	defer store.Wrap(&err, "shuttle driver trips")
 	return s.tripViews(ctx, date, func(q *gorm.DB) *gorm.DB { return q.Where("driver_id = ?", driverID) })
 }
 
@@ -183,7 +185,8 @@ func (s *Service) tripViews(ctx context.Context, date store.Date, scope func(*go
 }
 
 // Trip returns one trip with its estimates.
-func (s *Service) Trip(ctx context.Context, id int64) (*TripView, error) {
+func (s *Service) Trip(ctx context.Context, id int64) (_ *TripView, err error) {
+	defer store.Wrap(&err, "shuttle trip")
 	var t ShuttleTrip
 	if err := s.Read(ctx).Take(&t, id).Error; err != nil {
 		return nil, store.NotFound(err, "trip")
@@ -241,7 +244,8 @@ type TripPatch struct {
 
 // ReassignTrip changes one trip's driver or vehicle, before it arrives or
 // is cancelled, and tells a newly assigned driver.
-func (s *Service) ReassignTrip(ctx context.Context, id int64, p TripPatch) error {
+func (s *Service) ReassignTrip(ctx context.Context, id int64, p TripPatch) (err error) {
+	defer store.Wrap(&err, "shuttle reassign trip")
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {

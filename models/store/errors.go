@@ -90,3 +90,16 @@ func ErrorCode(err error) Code {
 	}
 	return CodeInternal
 }
+
+// Wrap prefixes a failure with the operation it happened in, so that a 500
+// logged at the HTTP edge names where it came from ("repair act: …"). It
+// is deferred at the top of each service method that can fail:
+//
+//	defer store.Wrap(&err, "repair act")
+//
+// Domain errors keep their code and message (the client sees no prefix).
+func Wrap(errp *error, op string) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", op, *errp)
+	}
+}

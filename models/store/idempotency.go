@@ -30,6 +30,7 @@ const IdempotencyTTL = 24 * time.Hour
 // hash to reqHash. It returns the stored response when the same request was
 // already answered (replay), or a fresh claim to Finish.
 func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, reqHash string) (k *IdempotencyKey, replay bool, err error) {
+	defer Wrap(&err, "claim idempotency key")
 	k = &IdempotencyKey{UserID: userID, Key: key, RequestHash: reqHash}
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var old IdempotencyKey
@@ -61,7 +62,8 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, reqH
 
 // FinishIdempotencyKey stores the response for replay. Server errors are
 // not remembered: the client should be able to retry them.
-func (s *Store) FinishIdempotencyKey(ctx context.Context, k *IdempotencyKey, status int, contentType string, body []byte) error {
+func (s *Store) FinishIdempotencyKey(ctx context.Context, k *IdempotencyKey, status int, contentType string, body []byte) (err error) {
+	defer Wrap(&err, "finish idempotency key")
 	return s.Tx(ctx, func(tx *Tx) error {
 		if status >= 500 {
 			return tx.Delete(k).Error
@@ -71,7 +73,8 @@ func (s *Store) FinishIdempotencyKey(ctx context.Context, k *IdempotencyKey, sta
 }
 
 // PurgeIdempotencyKeys deletes keys past their TTL.
-func (s *Store) PurgeIdempotencyKeys(ctx context.Context) error {
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context) (err error) {
+	defer Wrap(&err, "purge idempotency keys")
 	return s.Tx(ctx, func(tx *Tx) error {
 		return tx.Where("created_at < ?", tx.Now.Add(-IdempotencyTTL)).Delete(&IdempotencyKey{}).Error
 	})

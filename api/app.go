@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,15 +59,15 @@ type Services struct {
 	Announcements *announce.Service
 }
 
-// NewServices builds every domain service on st.
-func NewServices(st *store.Store) Services {
-	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st), Meetings: meeting.New(st),
+// newServices builds every domain service on st, with uploads in blobs.
+func newServices(st *store.Store, blobs store.Blobs) Services {
+	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st)}
 }
 
 // New assembles the service on an open, migrated store.
 func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
-	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: NewServices(st)}
+	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, store.DiskBlobs{Dir: filepath.Join(cfg.DataDir, "photos")})}
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
 	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)

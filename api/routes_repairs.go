@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,7 +16,7 @@ const OverdueCheckEvery = time.Minute
 
 // mountRepairs registers the repair desk's routes and its overdue check.
 func (s *Server) mountRepairs(r fiber.Router) {
-	h := handlers.NewRepairs(s.Repairs, handlers.DiskBlobs{Dir: filepath.Join(s.Config.DataDir, "photos")})
+	h := handlers.NewRepairs(s.Repairs)
 	desk := handlers.Require(store.RoleDispatcher)
 
 	// Fixed paths first: "stats" and "targets" are not ids.

@@ -50,15 +50,10 @@ func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *E
 
 // Repairs serves the repair desk: requests, their workflow, photos and
 // statistics.
-type Repairs struct {
-	svc   *repair.Service
-	blobs BlobStore // photo bytes; the rows live in the database
-}
+type Repairs struct{ svc *repair.Service }
 
-// NewRepairs returns the repair handlers, keeping photos in blobs.
-func NewRepairs(svc *repair.Service, blobs BlobStore) *Repairs {
-	return &Repairs{svc: svc, blobs: blobs}
-}
+// NewRepairs returns the repair handlers.
+func NewRepairs(svc *repair.Service) *Repairs { return &Repairs{svc: svc} }
 
 // Meetings serves rooms, bookings and calendar feeds.
 type Meetings struct{ svc *meeting.Service }

@@ -1,6 +1,7 @@
 package repair
 
 import (
+	"bytes"
 	"context"
 	"slices"
 
@@ -36,12 +37,47 @@ func (r *Repair) photoAllowed() error {
 	return nil
 }
 
-// AddPhoto records a stored photo on a request the caller may see.
-// The count is raised with a conditional update, so concurrent uploads
-// never exceed MaxRepairPhotos.
-func (s *Service) AddPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) (err error) {
+// MaxPhotoBytes is the largest photo accepted: a phone's full-size JPEG or
+// HEIC fits.
+const MaxPhotoBytes = 8 << 20
+
+// imageType names the image format by its leading bytes (the declared
+// content type is not trusted) and returns its content type and extension.
+func imageType(b []byte) (contentType, ext string) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg", ".jpg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png", ".png"
+	case len(b) >= 12 && string(b[4:8]) == "ftyp":
+		// ISO-BMFF: HEIC/HEIF photos name their brand after "ftyp".
+		switch string(b[8:12]) {
+		case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1":
+			return "image/heic", ".heic"
+		}
+	}
+	return "", ""
+}
+
+// AddPhoto stores an image on a request the caller may see: the bytes go
+// to the blob store first and the row is recorded after, so a row never
+// names missing bytes; if recording fails the bytes are removed again. The
+// count is raised with a conditional update, so concurrent uploads never
+// exceed MaxRepairPhotos.
+func (s *Service) AddPhoto(ctx context.Context, a store.Actor, repairID int64, data []byte) (_ *RepairPhoto, err error) {
 	defer store.Wrap(&err, "repair add photo")
-	return s.Tx(ctx, func(tx *store.Tx) error {
+	if len(data) > MaxPhotoBytes {
+		return nil, store.Errorf(store.CodePayloadTooLarge, "a photo may be at most %d MiB", MaxPhotoBytes>>20)
+	}
+	ct, ext := imageType(data)
+	if ct == "" {
+		return nil, store.InvalidField("photo", "must be a JPEG, PNG or HEIC image")
+	}
+	p := &RepairPhoto{RepairID: repairID, ContentType: ct, Size: int64(len(data)), StorageKey: store.NewBlobKey(ext)}
+	if err := s.photos.Put(ctx, p.StorageKey, data); err != nil {
+		return nil, err
+	}
+	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var r Repair
 		if err := takeVisible(tx.DB, a, p.RepairID, &r); err != nil {
 			return err
@@ -60,19 +96,29 @@ func (s *Service) AddPhoto(ctx context.Context, a store.Actor, p *RepairPhoto) (
 		p.UploaderID, p.CreatedAt = a.ID, tx.Now
 		return tx.Create(p).Error
 	})
+	if err != nil {
+		// Best effort: an orphaned file costs disk, never correctness.
+		_ = s.photos.Delete(context.WithoutCancel(ctx), p.StorageKey)
+		return nil, err
+	}
+	return p, nil
 }
 
-// Photo returns one photo of a request the caller may see.
-func (s *Service) Photo(ctx context.Context, a store.Actor, repairID, photoID int64) (_ *RepairPhoto, err error) {
+// Photo returns one photo of a request the caller may see, with its bytes.
+func (s *Service) Photo(ctx context.Context, a store.Actor, repairID, photoID int64) (_ *RepairPhoto, _ []byte, err error) {
 	defer store.Wrap(&err, "repair photo")
 	db := s.Read(ctx)
 	var r Repair
 	if err := takeVisible(db.Select("id", "requester_id", "technician_id"), a, repairID, &r); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var p RepairPhoto
 	if err := db.Where("repair_id = ?", repairID).Take(&p, photoID).Error; err != nil {
-		return nil, store.NotFound(err, "photo")
+		return nil, nil, store.NotFound(err, "photo")
 	}
-	return &p, nil
+	data, err := s.photos.Get(ctx, p.StorageKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &p, data, nil
 }

@@ -1,4 +1,4 @@
-package handlers
+package store
 
 import (
 	"context"
@@ -11,9 +11,10 @@ import (
 	"regexp"
 )
 
-// BlobStore keeps uploaded files (repair photos) by key. Local disk is the
-// default; an object store can stand in behind the same three methods.
-type BlobStore interface {
+// Blobs keeps uploaded files (repair photos) by key, beside the database
+// that records them. Local disk is the default; an object store can stand
+// in behind the same three methods.
+type Blobs interface {
 	Put(ctx context.Context, key string, data []byte) error
 	Get(ctx context.Context, key string) ([]byte, error)
 	Delete(ctx context.Context, key string) error

@@ -75,9 +75,9 @@ func seedCanteen(tx *store.Tx, _ Users) error {
 	byName := map[string]int64{}
 	for _, dd := range demoDishes {
 		d := canteen.Dish{Name: dd.name, Category: dd.category, PriceCents: dd.price, SpicyLevel: dd.spicy,
-			Vegetarian: dd.vegetarian, Allergens: canteen.CommaList(dd.allergens), Active: true}
+			Vegetarian: dd.vegetarian, Allergens: store.Words(dd.allergens), Active: true}
 		if d.Allergens == nil {
-			d.Allergens = canteen.CommaList{}
+			d.Allergens = store.Words{}
 		}
 		if err := tx.Create(&d).Error; err != nil {
 			return err

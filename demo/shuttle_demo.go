@@ -32,8 +32,8 @@ func seedShuttle(tx *store.Tx, users Users) error {
 			{Name: "武进公安分局", Lat: 31.7079, Lng: 119.9512},
 			{Name: "区行政中心", Lat: 31.7022, Lng: 119.9583},
 		}}, []shuttle.ScheduleInput{
-			{DepartureMinute: 7*60 + 20, StopMinutes: shuttle.Minutes{0, 8, 13, 18, 25}, VehiclePlate: "苏D·A3721", VehicleSeats: 33},
-			{DepartureMinute: 7*60 + 50, StopMinutes: shuttle.Minutes{0, 8, 13, 18, 25}, VehiclePlate: "苏D·A3721", VehicleSeats: 33},
+			{DepartureMinute: 7*60 + 20, StopMinutes: store.Ints{0, 8, 13, 18, 25}, VehiclePlate: "苏D·A3721", VehicleSeats: 33},
+			{DepartureMinute: 7*60 + 50, StopMinutes: store.Ints{0, 8, 13, 18, 25}, VehiclePlate: "苏D·A3721", VehicleSeats: 33},
 		}, users["driver"]},
 		{shuttle.ShuttleRoute{Name: "科创中心专线", Color: "#1677ff", Active: true, Stops: []shuttle.ShuttleStop{
 			{Name: "区行政中心", Lat: 31.7022, Lng: 119.9583},
@@ -41,8 +41,8 @@ func seedShuttle(tx *store.Tx, users Users) error {
 			{Name: "常州科教城", Lat: 31.6790, Lng: 119.9560},
 			{Name: "科创中心", Lat: 31.6702, Lng: 119.9620},
 		}}, []shuttle.ScheduleInput{
-			{DepartureMinute: 8*60 + 30, StopMinutes: shuttle.Minutes{0, 12, 18, 25}, VehiclePlate: "苏D·B6058", VehicleSeats: 19},
-			{DepartureMinute: 13*60 + 30, StopMinutes: shuttle.Minutes{0, 12, 18, 25}, VehiclePlate: "苏D·B6058", VehicleSeats: 19},
+			{DepartureMinute: 8*60 + 30, StopMinutes: store.Ints{0, 12, 18, 25}, VehiclePlate: "苏D·B6058", VehicleSeats: 19},
+			{DepartureMinute: 13*60 + 30, StopMinutes: store.Ints{0, 12, 18, 25}, VehiclePlate: "苏D·B6058", VehicleSeats: 19},
 		}, driver2.ID},
 	}
 	for _, l := range lines {

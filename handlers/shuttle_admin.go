@@ -183,7 +183,7 @@ func (h *Shuttle) UpdateShuttleSchedule(c *fiber.Ctx) error {
 		p.DepartureMinute = &dep
 	}
 	if req.StopMinutes != nil {
-		m := shuttle.Minutes(req.StopMinutes)
+		m := store.Ints(req.StopMinutes)
 		p.StopMinutes = &m
 	}
 	if req.Weekdays != nil {

@@ -78,7 +78,7 @@ func newShuttleFleet(tb testing.TB, routes int) *shuttleFleet {
 		bs := &f.buses[i]
 		bs.route, bs.token, byDriver[d.ID] = f.routes[i%routes], d.Token, bs
 		_, err := env.Server.Shuttle.CreateSchedule(ctx, bs.route, shuttle.ScheduleInput{DepartureMinute: 8*60 + 30,
-			StopMinutes: shuttle.Minutes{0, 6, 12, 20}, Weekdays: shuttle.WeekdaysOf(1, 2, 3, 4, 5, 6, 7), DriverID: &d.ID, Active: true})
+			StopMinutes: store.Ints{0, 6, 12, 20}, Weekdays: shuttle.WeekdaysOf(1, 2, 3, 4, 5, 6, 7), DriverID: &d.ID, Active: true})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package canteen
 
 import (
 	"context"
-	"database/sql/driver"
 	"strings"
 	"time"
 
@@ -19,23 +18,6 @@ var DishCategories = []DishCategory{"meat", "vegetable", "soup", "staple", "past
 // Enum lists the dish categories (store.Enumerated).
 func (DishCategory) Enum() []string { return store.Strings(DishCategories) }
 
-// CommaList is a short list of words stored comma-separated (allergens).
-type CommaList []string
-
-func (t CommaList) Value() (driver.Value, error) { return strings.Join(t, ","), nil }
-
-func (t *CommaList) Scan(src any) error {
-	s, err := store.ScanText(src)
-	if err != nil {
-		return err
-	}
-	*t = CommaList{}
-	if s != "" {
-		*t = strings.Split(s, ",")
-	}
-	return nil
-}
-
 // Dish is something the kitchen cooks. A dish that a menu or a rating
 // refers to is never deleted, only deactivated.
 type Dish struct {
@@ -43,7 +25,7 @@ type Dish struct {
 	Name        string       `gorm:"size:100"`
 	Category    DishCategory `gorm:"size:20"`
 	PriceCents  int
-	Allergens   CommaList `gorm:"size:200"`
+	Allergens   store.Words `gorm:"size:200"`
 	SpicyLevel  int
 	Vegetarian  bool
 	Calories    *int
@@ -138,7 +120,7 @@ func (s *Service) Dish(ctx context.Context, a store.Actor, id int64) (_ *Dish, e
 // CreateDish adds an active dish.
 func (s *Service) CreateDish(ctx context.Context, in DishInput) (_ *Dish, err error) {
 	defer store.Wrap(&err, "canteen create dish")
-	d := &Dish{Active: true, Allergens: CommaList{}}
+	d := &Dish{Active: true, Allergens: store.Words{}}
 	if err := in.apply(d); err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ type MenuLine struct {
 	SoldOut    bool
 	Vegetarian bool
 	SpicyLevel int
-	Allergens  CommaList
+	Allergens  store.Words
 	Calories   *int
 	ImageURL   string
 }
@@ -137,7 +137,7 @@ func menuLines(db *gorm.DB, menus []Menu) (map[int64][]MenuLine, error) {
 		}
 		allergens := r.Dish.Allergens
 		if allergens == nil {
-			allergens = CommaList{}
+			allergens = store.Words{}
 		}
 		out[r.MenuID] = append(out[r.MenuID], MenuLine{DishID: r.Dish.ID, Name: r.Dish.Name, Category: r.Dish.Category,
 			PriceCents: price, SoldOut: r.SoldOut, Vegetarian: r.Dish.Vegetarian, SpicyLevel: r.Dish.SpicyLevel,

@@ -1,10 +1,7 @@
 package shuttle
 
 import (
-	"database/sql/driver"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"houqin/models/store"
@@ -31,42 +28,6 @@ type ShuttleStop struct {
 	Lng       float64
 	CreatedAt time.Time
 	UpdatedAt time.Time
-}
-
-// Minutes is a list of small integers stored as "0,8,15" text: a
-// schedule's minutes from departure to each stop.
-type Minutes []int
-
-func (m Minutes) Value() (driver.Value, error) {
-	parts := make([]string, len(m))
-	for i, v := range m {
-		parts[i] = strconv.Itoa(v)
-	}
-	return strings.Join(parts, ","), nil
-}
-
-func (m *Minutes) Scan(src any) error {
-	if src == nil {
-		*m = nil
-		return nil
-	}
-	s, err := store.ScanText(src)
-	if err != nil {
-		return err
-	}
-	out := Minutes{}
-	for _, p := range strings.Split(s, ",") {
-		if p == "" {
-			continue
-		}
-		v, err := strconv.Atoi(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, v)
-	}
-	*m = out
-	return nil
 }
 
 // Weekdays is a set of ISO weekdays (1 = Monday … 7 = Sunday) kept as a
@@ -96,23 +57,14 @@ func (w Weekdays) List() []int {
 	return out
 }
 
-// ISOWeekday is d's weekday numbered 1 (Monday) to 7 (Sunday).
-func ISOWeekday(d store.Date) int {
-	w := int(d.Weekday())
-	if w == 0 {
-		return 7
-	}
-	return w
-}
-
 // ShuttleSchedule is one timetabled run of a route: its departure time,
 // the minutes from departure to each stop, the vehicle, the default driver
 // and the weekdays it runs (the service calendar may move those).
 type ShuttleSchedule struct {
 	ID              int64 `gorm:"primaryKey"`
 	RouteID         int64
-	DepartureMinute int     // minutes after local midnight
-	StopMinutes     Minutes `gorm:"type:text"`
+	DepartureMinute int        // minutes after local midnight
+	StopMinutes     store.Ints `gorm:"type:text"`
 	Weekdays        Weekdays
 	VehiclePlate    string `gorm:"size:20"`
 	VehicleSeats    int
@@ -173,8 +125,8 @@ type ShuttleTrip struct {
 	ScheduleID   int64
 	ServiceDate  store.Date
 	RouteID      int64
-	DepartureAt  time.Time // timetabled departure from the first stop
-	StopMinutes  Minutes   `gorm:"type:text"`
+	DepartureAt  time.Time  // timetabled departure from the first stop
+	StopMinutes  store.Ints `gorm:"type:text"`
 	DriverID     *int64
 	VehiclePlate string `gorm:"size:20"`
 	VehicleSeats int

@@ -96,7 +96,7 @@ func (s *Service) UpdateStop(ctx context.Context, id int64, p StopPatch) (_ *Shu
 // ScheduleInput is a timetabled run as an admin enters it.
 type ScheduleInput struct {
 	DepartureMinute int
-	StopMinutes     Minutes
+	StopMinutes     store.Ints
 	Weekdays        Weekdays
 	VehiclePlate    string
 	VehicleSeats    int
@@ -121,7 +121,7 @@ func (s *Service) CreateSchedule(ctx context.Context, routeID int64, in Schedule
 // SchedulePatch changes a schedule; nil fields stay.
 type SchedulePatch struct {
 	DepartureMinute *int
-	StopMinutes     *Minutes
+	StopMinutes     *store.Ints
 	Weekdays        *Weekdays
 	VehiclePlate    *string
 	VehicleSeats    *int

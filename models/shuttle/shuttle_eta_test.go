@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"houqin/models/shuttle"
+	"houqin/models/store"
 )
 
 func TestEstimateTrip(t *testing.T) {
@@ -39,7 +40,7 @@ func TestEstimateTrip(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			c.trip.DepartureAt, c.trip.StopMinutes = dep, shuttle.Minutes{0, 10, 20}
+			c.trip.DepartureAt, c.trip.StopMinutes = dep, store.Ints{0, 10, 20}
 			got := shuttle.EstimateTrip(&c.trip, stops, c.now)
 			for i, w := range c.want {
 				g := got[i].ETA

@@ -28,7 +28,7 @@ type ServiceDay struct {
 
 // serviceDay resolves date against the calendar exceptions.
 func serviceDay(db *gorm.DB, date store.Date) (ServiceDay, error) {
-	day := ServiceDay{Date: date, Weekday: ISOWeekday(date)}
+	day := ServiceDay{Date: date, Weekday: date.ISOWeekday()}
 	var ex ShuttleCalendarDay
 	err := db.Where("date = ?", date).Limit(1).Find(&ex).Error
 	if err != nil || ex.Date.IsZero() {

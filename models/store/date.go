@@ -88,3 +88,12 @@ func (d *Date) Scan(src any) error {
 
 // GormDataType makes GORM's schema treat Date as a date column.
 func (Date) GormDataType() string { return "date" }
+
+// ISOWeekday is d's weekday numbered 1 (Monday) to 7 (Sunday).
+func (d Date) ISOWeekday() int {
+	w := int(d.Weekday())
+	if w == 0 {
+		return 7
+	}
+	return w
+}

@@ -1,12 +1,15 @@
 package store
 
 import (
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
-// scanText reads a text column as the drivers deliver it: string on SQLite,
+// ScanText reads a text column as the drivers deliver it: string on SQLite,
 // []byte on MySQL; NULL reads as "".
 func ScanText(src any) (string, error) {
 	switch v := src.(type) {
@@ -20,7 +23,7 @@ func ScanText(src any) (string, error) {
 	return "", fmt.Errorf("cannot scan %T as text", src)
 }
 
-// scanJSON decodes a JSON text column into dst; NULL leaves dst as it is.
+// ScanJSON decodes a JSON text column into dst; NULL leaves dst as it is.
 func ScanJSON(src, dst any) error {
 	s, err := ScanText(src)
 	if err != nil || s == "" {
@@ -29,7 +32,7 @@ func ScanJSON(src, dst any) error {
 	return json.Unmarshal([]byte(s), dst)
 }
 
-// clip shortens s to at most n characters (runes, as VARCHAR counts them),
+// Clip shortens s to at most n characters (runes, as VARCHAR counts them),
 // the last being an ellipsis that marks the cut.
 func Clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -38,9 +41,62 @@ func Clip(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// patch sets *dst to *src when the caller sent a value (PATCH semantics).
+// Patch sets *dst to *src when the caller sent a value (PATCH semantics).
 func Patch[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}
+}
+
+// Words is a short list of words stored comma-separated (a dish's allergens).
+type Words []string
+
+func (w Words) Value() (driver.Value, error) { return strings.Join(w, ","), nil }
+
+func (w *Words) Scan(src any) error {
+	s, err := ScanText(src)
+	if err != nil {
+		return err
+	}
+	*w = Words{}
+	if s != "" {
+		*w = strings.Split(s, ",")
+	}
+	return nil
+}
+
+// Ints is a list of small integers stored as "0,8,15" text (a shuttle
+// schedule's minutes from departure to each stop); NULL reads as nil.
+type Ints []int
+
+func (m Ints) Value() (driver.Value, error) {
+	parts := make([]string, len(m))
+	for i, v := range m {
+		parts[i] = strconv.Itoa(v)
+	}
+	return strings.Join(parts, ","), nil
+}
+
+func (m *Ints) Scan(src any) error {
+	if src == nil {
+		*m = nil
+		return nil
+	}
+	s, err := ScanText(src)
+	if err != nil {
+		return err
+	}
+	out := Ints{}
+	for _, p := range strings.Split(s, ",") {
+		if p == "" {
+			continue
+		}
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	*m = out
+	return nil
 }

@@ -22,8 +22,9 @@ type Options struct {
 	// most the requests it had in flight. At ~20 ms per request, 400 in
 	// flight carry ~20,000 messages/s, under FCM's default quota.
 	InFlight int
-	// Claim is how many rows one claim takes at most: small portions, so
-	// that replicas share a large fan-out and a dead worker strands few.
+	// Claim is how many rows one claim takes at most (default 100): small
+	// portions, so that replicas share a large fan-out and a dead worker
+	// strands few.
 	Claim int
 	// Lease is how long a claim holds its rows without renewal. A live
 	// worker renews its leases every Lease/4; a dead one loses its rows to
@@ -53,7 +54,7 @@ func (o Options) withDefaults() Options {
 		}
 	}
 	def(&o.InFlight, 400)
-	def(&o.Claim, 50)
+	def(&o.Claim, 100)
 	def(&o.MaxAttempts, 8)
 	defDur(&o.Lease, 8*time.Second)
 	defDur(&o.Drain, 10*time.Second)
@@ -100,17 +101,14 @@ func (w *Worker) Run(ctx context.Context) error {
 	t := time.NewTicker(w.opt.Poll)
 	defer t.Stop()
 	for ctx.Err() == nil {
-		more, err := r.fill(ctx)
-		if err != nil && ctx.Err() == nil {
+		if err := r.drain(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("push delivery", "err", err)
 		}
-		if !more || err != nil {
-			w.observeQueue(ctx)
-			select {
-			case <-ctx.Done():
-			case <-w.wake:
-			case <-t.C:
-			}
+		w.observeQueue(ctx)
+		select {
+		case <-ctx.Done():
+		case <-w.wake:
+		case <-t.C:
 		}
 	}
 	return errors.Join(ctx.Err(), r.stop())
@@ -120,11 +118,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // recorded, how many rows it finished or rescheduled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	r := w.start()
-	var err error
-	for more := true; more && err == nil; {
-		more, err = r.fill(ctx)
-	}
-	err = errors.Join(err, r.stop())
+	err := errors.Join(r.drain(ctx), r.stop())
 	w.observeQueue(ctx)
 	return int(r.finished.Load()), err
 }
@@ -160,6 +154,36 @@ func (w *Worker) start() *run {
 	go r.record()
 	r.leases.Go(r.renew)
 	return r
+}
+
+// claimers is how many claims run side by side: a claim is a database
+// round trip or two, and one at a time could not keep 400 slots busy.
+const claimers = 4
+
+// drain claims and starts sending until nothing more is due (or ctx ends).
+func (r *run) drain(ctx context.Context) error {
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for range claimers {
+		wg.Go(func() {
+			for {
+				more, err := r.fill(ctx)
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+				if !more || err != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // fill claims due rows for the free send slots and starts sending them. It
@@ -220,9 +244,10 @@ func (r *run) stop() error {
 }
 
 // resultGroup bounds how many results one transaction records, and
-// resultDelay how long a result may wait for others to share it.
+// resultDelay how long a result may wait for others to share it: under
+// load the groups grow, so recording keeps up with 400 sends at once.
 const (
-	resultGroup = 100
+	resultGroup = 500
 	resultDelay = 10 * time.Millisecond
 )
 

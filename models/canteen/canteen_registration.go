@@ -44,7 +44,7 @@ func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
 	cutoff := sched.Cutoff(slot.Date, tx.Location())
 	if !tx.Now.Before(cutoff) {
 		err := store.Errorf(store.CodeConflict, "registration for this meal closed at %s", cutoff.In(tx.Location()).Format("2006-01-02 15:04"))
-		err.Extra = map[string]any{"cutoff_at": cutoff.In(tx.Location()).Format(time.RFC3339)}
+		err.Extra = map[string]any{"cutoff_at": cutoff}
 		return time.Time{}, err
 	}
 	return cutoff, nil

@@ -30,14 +30,19 @@ func TestHostileDates(t *testing.T) {
 			"/api/v1/canteens/1/registrations/summary?date=", "/api/v1/canteens/1/registrations/mine?from=",
 			"/api/v1/dish-ratings?from=", "/api/v1/dish-ratings/summary?week=", "/api/v1/rooms/1/schedule?date=",
 			"/api/v1/bookings?date=", "/api/v1/shuttle/routes/1?date=", "/api/v1/shuttle/trips?date=",
-			"/api/v1/driver/trips?date=", "/api/v1/shuttle/calendar?to=", "/api/v1/repairs?from=",
+			"/api/v1/driver/trips?date=", "/api/v1/shuttle/calendar?to=", "/api/v1/repairs?from=", "/api/v1/bookings/services?date=",
 			"/api/v1/repairs/stats?from=",
 		} {
 			get(p + d)
 		}
 		reqs = append(reqs,
 			apitest.Request{Method: http.MethodPut, Path: "/api/v1/canteens/1/menus/" + d + "/lunch", Body: map[string]any{"items": []any{}}},
+			apitest.Request{Method: http.MethodPost, Path: "/api/v1/canteens/1/menus/" + d + "/lunch/publish"},
+			apitest.Request{Method: http.MethodPatch, Path: "/api/v1/canteens/1/menus/" + d + "/lunch/items/1", Body: map[string]any{"sold_out": true}},
+			apitest.Request{Method: http.MethodPut, Path: "/api/v1/canteens/1/registrations/" + d + "/lunch"},
+			apitest.Request{Method: http.MethodDelete, Path: "/api/v1/canteens/1/registrations/" + d + "/lunch"},
 			apitest.Request{Method: http.MethodPut, Path: "/api/v1/shuttle/calendar/" + d, Body: map[string]any{"kind": "holiday"}},
+			apitest.Request{Method: http.MethodDelete, Path: "/api/v1/shuttle/calendar/" + d},
 			apitest.Request{Method: http.MethodPost, Path: "/api/v1/canteens/1/menus/copy", Body: map[string]any{"source_from": "2026-12-01", "target_from": d}},
 			apitest.Request{Method: http.MethodPost, Path: "/api/v1/bookings", Body: map[string]any{"room_id": 1, "title": "例会", "attendees": 2,
 				"start_at": "2026-12-02T09:00:00+08:00", "end_at": "2026-12-02T10:00:00+08:00", "repeat": map[string]any{"frequency": "daily", "until": d}}},

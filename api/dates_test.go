@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -60,6 +61,26 @@ func TestHostileDates(t *testing.T) {
 	for _, r := range reqs {
 		r.Token = admin.Token
 		apitest.Expect(t, within(t, 2*time.Second, env, r), http.StatusBadRequest, "validation_failed")
+	}
+
+	// Far instants in bodies and date-time parameters: refused or answered,
+	// never a 5xx (MySQL's DATETIME stops at years 1000 and 9999).
+	for _, at := range []string{"9999-12-31T20:00:00+08:00", "0001-01-01T09:00:00+08:00", "1000-01-01T09:00:00Z"} {
+		start, _ := time.Parse(time.RFC3339, at)
+		end := start.Add(time.Hour).Format(time.RFC3339)
+		book := apitest.Request{Method: http.MethodPost, Path: "/api/v1/bookings", Token: admin.Token,
+			Body: map[string]any{"room_id": 1, "title": "例会", "attendees": 2, "start_at": at, "end_at": end}}
+		apitest.Expect(t, within(t, 2*time.Second, env, book), http.StatusBadRequest, "validation_failed")
+		search := apitest.Request{Method: http.MethodGet, Token: admin.Token,
+			Path: "/api/v1/rooms?" + url.Values{"from": {at}, "to": {end}}.Encode()}
+		if resp := within(t, 2*time.Second, env, search); resp.Status >= 500 {
+			t.Errorf("rooms free %s..%s: %d", at, end, resp.Status)
+		}
+		fix := apitest.Request{Method: http.MethodPost, Path: "/api/v1/shuttle/trips/1/positions", Token: admin.Token,
+			Body: map[string]any{"positions": []any{map[string]any{"lat": 31.7, "lng": 119.9, "recorded_at": at}}}}
+		if resp := within(t, 2*time.Second, env, fix); resp.Status >= 500 {
+			t.Errorf("position at %s: %d", at, resp.Status)
+		}
 	}
 
 	// The edges of the window still work.

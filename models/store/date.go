@@ -28,11 +28,14 @@ var ErrDate = fmt.Errorf("must be a date YYYY-MM-DD from %d-01-01 to %d-12-31", 
 // MaxYear.
 func ParseDate(s string) (Date, error) {
 	d, err := parseDate(s)
-	if err != nil || d.Year < MinYear || d.Year > MaxYear {
+	if err != nil || !d.InWindow() {
 		return Date{}, ErrDate
 	}
 	return d, nil
 }
+
+// InWindow reports whether d lies in the years MinYear to MaxYear.
+func (d Date) InWindow() bool { return d.Year >= MinYear && d.Year <= MaxYear }
 
 // parseDate parses YYYY-MM-DD with any four-digit year (stored dates).
 func parseDate(s string) (Date, error) {

@@ -58,7 +58,8 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
-		body, _ := json.Marshal(p)
+		encode := c.App().Config().JSONEncoder
+		body, _ := encode(p)
 		if len(extra) > 0 {
 			var merged map[string]any
 			_ = json.Unmarshal(body, &merged)
@@ -67,7 +68,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 					merged[k] = v
 				}
 			}
-			body, _ = json.Marshal(merged)
+			body, _ = encode(merged)
 		}
 		return c.Send(body)
 	}

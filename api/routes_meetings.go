@@ -41,7 +41,7 @@ func (s *Server) mountMeetings(r fiber.Router) {
 	r.Post("/bookings/:id/check-in", h.CheckInBooking)
 	r.Post("/bookings/:id/move", desk, h.MoveBooking)
 
-	r.Post("/me/calendar-feed", h.RotateCalendarFeed)
+	r.Post("/me/calendar-feed", carriesSecret, h.RotateCalendarFeed)
 	r.Delete("/me/calendar-feed", h.RevokeCalendarFeed)
 
 	s.jobs = append(s.jobs,

@@ -43,6 +43,30 @@ func TestIdempotencyNeverStoresSecrets(t *testing.T) {
 	_, first := rotate()
 	noSecretStored(path.Base(first))
 
+	// Sign-in and token rotation hand out tokens: never replayable either.
+	login := env.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/auth/login",
+		Body:    map[string]any{"username": user.Username, "password": apitest.Password},
+		Headers: map[string]string{"Idempotency-Key": "login-1"}})
+	apitest.Expect(t, login, http.StatusOK)
+	var pair struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+	}
+	login.JSON(t, &pair)
+	refresh := env.Do(apitest.Request{Method: http.MethodPost, Path: "/api/v1/auth/refresh",
+		Body: map[string]any{"refresh_token": pair.RefreshToken}, Headers: map[string]string{"Idempotency-Key": "refresh-1"}})
+	apitest.Expect(t, refresh, http.StatusOK)
+	var rotated struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	refresh.JSON(t, &rotated)
+	for _, secret := range []string{pair.AccessToken, pair.RefreshToken, rotated.RefreshToken} {
+		if secret == "" {
+			t.Fatalf("no token in %s", login.Body)
+		}
+		noSecretStored(secret)
+	}
+
 	// The retry runs again: a new URL, the only one that works.
 	resp, second := rotate()
 	if resp.Header.Get("Idempotent-Replayed") != "" || second == first {

@@ -258,6 +258,10 @@ func TestImageBinaryOnFreshVolume(t *testing.T) {
 			if waitErr != nil {
 				t.Errorf("serve: %v\n%s", waitErr, stderr.String())
 			}
+			// Without HOUQIN_PUBLIC_URL the operator is told which URL links get.
+			if want := `"public_url":"http://` + addr + `"`; !strings.Contains(stderr.String(), want) {
+				t.Errorf("no warning with %s in the log:\n%s", want, stderr.String())
+			}
 		}()
 		if err := waitReady(t.Context(), "http://"+addr+"/readyz", exited); err != nil {
 			t.Fatalf("%v\n%s", err, stderr.String())

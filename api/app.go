@@ -83,8 +83,13 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Forwarding headers count only from the configured proxies.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
 	})
 	s.App.Use(
+		forwardedFor(cfg.TrustedProxies),
 		// Request ids need to be unique, not secret: fiber's counter-based UUIDs
 		// cost a fraction of crypto/rand ones.
 		requestid.New(requestid.Config{Header: fiber.HeaderXRequestID}),

@@ -124,8 +124,20 @@ func validIdempotencyKey(key string) bool {
 	return len(key) <= 200 && !strings.ContainsFunc(key, func(r rune) bool { return r < '!' || r > '~' })
 }
 
+// secretLocal marks a response that carries a secret (see carriesSecret).
+const secretLocal = "houqin.carries-secret"
+
+// carriesSecret marks a route whose response holds a secret (a token, a
+// private URL): idempotency never stores it, so the secret does not lie in
+// the database for a day; a retry runs the request again.
+func carriesSecret(c *fiber.Ctx) error {
+	c.Locals(secretLocal, true)
+	return c.Next()
+}
+
 // idempotency replays the first response to a POST retried with the same
 // Idempotency-Key and body, and refuses the key with a different body.
+// Responses that carry a secret are not kept (carriesSecret).
 func idempotency(st *store.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		key := c.Get("Idempotency-Key")
@@ -152,6 +164,9 @@ func idempotency(st *store.Store) fiber.Handler {
 			if herr := c.App().ErrorHandler(c, err); herr != nil {
 				return herr
 			}
+		}
+		if secret, _ := c.Locals(secretLocal).(bool); secret {
+			return st.ForgetIdempotencyKey(ctx, claim)
 		}
 		resp := c.Response()
 		return st.FinishIdempotencyKey(ctx, claim, resp.StatusCode(), string(resp.Header.ContentType()), append([]byte(nil), resp.Body()...))

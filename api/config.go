@@ -45,6 +45,9 @@ type Config struct {
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
+	// RequestTimeout bounds a request's database work (HOUQIN_REQUEST_TIMEOUT,
+	// default 10s): a frozen database answers 503, not a hung request.
+	RequestTimeout time.Duration
 	// EventHeartbeat is how often an idle live stream sends a comment
 	// (0: handlers.DefaultHeartbeat); tests shorten it.
 	EventHeartbeat time.Duration
@@ -107,6 +110,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("HOUQIN_LOG_LEVEL %q is not debug, info, warn or error", c.LogLevel))
+	}
+	c.RequestTimeout, err = time.ParseDuration(get("HOUQIN_REQUEST_TIMEOUT", "10s"))
+	if err != nil || c.RequestTimeout < time.Second || c.RequestTimeout > 5*time.Minute {
+		errs = append(errs, errors.New("HOUQIN_REQUEST_TIMEOUT must be a duration between 1s and 5m"))
 	}
 	c.DeviceMaxAge, err = time.ParseDuration(get("HOUQIN_DEVICE_MAX_AGE", "1440h"))
 	if err != nil || c.DeviceMaxAge < 24*time.Hour {

@@ -24,6 +24,7 @@ var statusOf = map[store.Code]int{
 	store.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
 	store.CodeIdempotencyMismatch: http.StatusUnprocessableEntity,
 	store.CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	store.CodeUnavailable:         http.StatusServiceUnavailable,
 	store.CodeInternal:            http.StatusInternalServerError,
 }
 
@@ -57,6 +58,9 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 				"request_id", requestID(c))
 		}
 		c.Status(p.Status)
+		if p.Status == http.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, "5")
+		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		encode := c.App().Config().JSONEncoder
 		body, _ := encode(p)
@@ -80,6 +84,9 @@ func problemOf(err error) (Problem, map[string]any) {
 		fe *fiber.Error
 	)
 	switch {
+	case store.Unavailable(err):
+		return newProblem(http.StatusServiceUnavailable, store.CodeUnavailable,
+			"the database is not answering; try again in a few seconds", nil), nil
 	case errors.As(err, &me):
 		status := statusOf[me.Code]
 		if status == 0 {

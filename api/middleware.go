@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
@@ -170,5 +171,18 @@ func idempotency(st *store.Store) fiber.Handler {
 		}
 		resp := c.Response()
 		return st.FinishIdempotencyKey(ctx, claim, resp.StatusCode(), string(resp.Header.ContentType()), append([]byte(nil), resp.Body()...))
+	}
+}
+
+// deadline bounds the database work of a request: its context ends after
+// d, so a database that stopped answering fails the request (503) instead
+// of holding it, and a write the client has given up on is not committed
+// later.
+func deadline(d time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), d)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
 	}
 }

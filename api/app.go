@@ -46,6 +46,7 @@ type Server struct {
 	Push   *push.Worker
 	Broker *push.Local
 	jobs   []Job
+	logins loginCounters
 }
 
 // Services are the domain services, one per models package, all on one store.
@@ -117,7 +118,8 @@ func (s *Server) routes() {
 	})
 
 	v1 := app.Group("/api/v1", limitJSONBody)
-	v1.Post("/auth/login", append(loginLimiters(), h.Login)...)
+	s.logins = newLoginCounters()
+	v1.Post("/auth/login", append(s.logins.limiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)
 	v1.Post("/auth/logout", h.Logout)
 	// Before the authenticated group: its middleware covers every later /api/v1 route.

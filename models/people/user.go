@@ -173,8 +173,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, p store.Page) (_ 
 // served from a short-lived cache (without the password hash).
 func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) {
 	defer store.Wrap(&err, "people active user")
-	now := time.Now()
-	if u, ok := s.users.get(id, now); ok {
+	if u, ok := s.users.get(id); ok {
 		return u, nil
 	}
 	var u User
@@ -186,7 +185,7 @@ func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) 
 		return User{}, err
 	}
 	u.PasswordHash = ""
-	s.users.put(id, u, now)
+	s.users.put(id, u)
 	return u, nil
 }
 

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/models/notify"
+	"houqin/models/people"
 	"houqin/models/store"
 )
 
@@ -77,10 +79,13 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 			return store.InvalidField("Last-Event-ID", "must be an event id this stream sent")
 		}
 	}
-	names := make([]string, 0, len(topics))
+	// The stream also hears of the caller's sign-ins ending, and ends.
+	signedOut := people.TopicSignedOut(u.ID)
+	names := []string{signedOut}
 	for t := range topics {
 		names = append(names, t)
 	}
+	stillSignedIn := StillSignedIn(c)
 	events, cancel := h.live.Subscribe(names...)
 	// Read what was missed after subscribing, so nothing falls in between;
 	// live duplicates of replayed entries are dropped below.
@@ -132,6 +137,9 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 				if !ok {
 					return
 				}
+				if ev.Topic == signedOut {
+					return
+				}
 				if ev.Topic == me && replayed[ev.ID] {
 					continue
 				}
@@ -141,6 +149,10 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 				}
 				writeEvent(w, topics[ev.Topic], id, ev.Type, ev.Data)
 			case <-tick.C:
+				// A sign-out on another replica is seen here by the next beat.
+				if stillSignedIn(context.Background()) != nil {
+					return
+				}
 				fmt.Fprint(w, ": heartbeat\n\n")
 			case <-shutdown:
 				return // let the server stop; clients reconnect to another replica

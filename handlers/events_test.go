@@ -205,3 +205,54 @@ func TestEvents(t *testing.T) {
 		}
 	})
 }
+
+// ended waits for the server to close the stream.
+func (s *stream) ended(within time.Duration) {
+	s.t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				return
+			}
+			s.t.Fatalf("the stream delivered %s %s after the sign-in ended", ev.Event, ev.Data.Data)
+		case <-deadline:
+			s.t.Fatalf("the stream still runs %v after the sign-in ended", within)
+		}
+	}
+}
+
+func TestEventsStopWhenTheSignInEnds(t *testing.T) {
+	env := apitest.New(t)
+	base := serve(t, env)
+	admin := env.NewUser(store.RoleAdmin)
+	notice := notify.Notice{Category: notify.CategoryRepair, Type: "repair.assigned", Title: "停用后不应送达",
+		Data: notify.StringMap{"type": "repair", "id": "7", "status": "assigned"}}
+
+	for name, change := range map[string]map[string]any{
+		"deactivated":  {"active": false},
+		"password set": {"password": "a-new-password"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := env.NewUser()
+			s := open(t, base, u.Token, "me,route:3", "")
+			apitest.Expect(t, env.Patch(apitest.Path("/api/v1/users/%d", u.ID), admin.Token, change), http.StatusOK)
+			notifyUsers(t, env, notice, u.ID)
+			env.Server.Broker.Publish(store.LiveEvent{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9}})
+			s.ended(time.Second)
+		})
+	}
+
+	t.Run("deactivated on another replica", func(t *testing.T) {
+		u := env.NewUser()
+		s := open(t, base, u.Token, "route:3", "")
+		// Straight in the database: no event reaches this process.
+		if err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+			return tx.Exec("UPDATE users SET active = ? WHERE id = ?", false, u.ID).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+		s.ended(5 * time.Second)
+	})
+}

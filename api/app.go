@@ -89,6 +89,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		// cost a fraction of crypto/rand ones.
 		requestid.New(requestid.Config{Header: fiber.HeaderXRequestID}),
 		observe(log, newHTTPMetrics(s.Registry)),
+		securityHeaders,
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 			log.Error("panic", "panic", e, "route", c.Route().Path, "request_id", requestID(c))
 		}}),
@@ -109,6 +110,7 @@ func (s *Server) routes() {
 	})
 	app.Get("/docs", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		c.Set(fiber.HeaderContentSecurityPolicy, docsPolicy)
 		return c.Send(openapi.DocsPage)
 	})
 	app.Get("/docs/redoc.standalone.js", func(c *fiber.Ctx) error {
@@ -117,7 +119,7 @@ func (s *Server) routes() {
 		return c.Send(openapi.RedocJS)
 	})
 
-	v1 := app.Group("/api/v1", limitJSONBody)
+	v1 := app.Group("/api/v1", limitJSONBody, noStore)
 	s.logins = newLoginCounters()
 	v1.Post("/auth/login", append(s.logins.limiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)

@@ -69,6 +69,7 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 // New assembles the service on an open, migrated store.
 func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, store.DiskBlobs{Dir: filepath.Join(cfg.DataDir, "photos")})}
+	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
 	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,7 +35,38 @@ const (
 	maxStreamAge = 15 * time.Minute
 	// maxResume bounds how many missed inbox entries a reconnect replays.
 	maxResume = 500
+	// MaxStreamsPerUser bounds one user's open streams on one server: a
+	// phone, a tablet and a desk screen or two, not a thousand sockets.
+	MaxStreamsPerUser = 5
 )
+
+// streamCounts counts each user's open streams; a user without one has no
+// entry, so the map never outgrows the streams.
+type streamCounts struct {
+	mu sync.Mutex
+	n  map[int64]int
+}
+
+func (s *streamCounts) acquire(userID int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[userID] >= MaxStreamsPerUser {
+		return store.Errorf(store.CodeRateLimited, "you have %d live streams open, the most one person may; close one first", MaxStreamsPerUser)
+	}
+	if s.n == nil {
+		s.n = map[int64]int{}
+	}
+	s.n[userID]++
+	return nil
+}
+
+func (s *streamCounts) release(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[userID]--; s.n[userID] <= 0 {
+		delete(s.n, userID)
+	}
+}
 
 // topicKinds are the subscribable kinds besides "me"; any signed-in user
 // may follow them.
@@ -79,6 +111,10 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 			return store.InvalidField("Last-Event-ID", "must be an event id this stream sent")
 		}
 	}
+	if err := h.streams.acquire(u.ID); err != nil {
+		return err
+	}
+	release := func() { h.streams.release(u.ID) }
 	// The stream also hears of the caller's sign-ins ending, and ends.
 	signedOut := people.TopicSignedOut(u.ID)
 	names := []string{signedOut}
@@ -95,6 +131,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 			page, err := h.svc.NotificationsAfter(c.UserContext(), u.ID, after, 100)
 			if err != nil {
 				cancel()
+				release()
 				return err
 			}
 			missed = append(missed, page...)
@@ -114,6 +151,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	c.Set("X-Accel-Buffering", "no")
 	shutdown := c.Context().Done() // closed when the server shuts down
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer release()
 		defer cancel()
 		fmt.Fprint(w, "retry: 3000\n\n")
 		// Only the replayed ids are duplicates: ids are not committed in

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
+	"houqin/handlers"
 	"houqin/models/notify"
 	"houqin/models/store"
 )
@@ -255,4 +256,42 @@ func TestEventsStopWhenTheSignInEnds(t *testing.T) {
 		}
 		s.ended(5 * time.Second)
 	})
+}
+
+func TestEventsStreamsPerUserAreBounded(t *testing.T) {
+	env := apitest.New(t)
+	base := serve(t, env)
+	u, other := env.NewUser(), env.NewUser()
+	// try opens a stream and closes it at once, returning its status.
+	try := func(token string) int {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode
+	}
+	streams := make([]*stream, handlers.MaxStreamsPerUser)
+	for i := range streams {
+		streams[i] = open(t, base, u.Token, "me", "")
+	}
+	if s := try(u.Token); s != http.StatusTooManyRequests {
+		t.Fatalf("one stream more answered %d, want 429", s)
+	}
+	apitest.Expect(t, env.Get("/api/v1/events", u.Token), http.StatusTooManyRequests, "rate_limited")
+	open(t, base, other.Token, "me", "") // others are not affected
+
+	// Closing one makes room for another.
+	streams[0].cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for s := try(u.Token); s != http.StatusOK; s = try(u.Token) {
+		if s != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("after closing a stream, a new one answered %d", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"houqin/api/apitest"
 	"houqin/handlers"
+	"houqin/models/repair"
 )
 
 var (
@@ -134,4 +136,21 @@ func TestRepairPhotoBrokenUploadsTellNoInternals(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRepairPhotosPerPersonAreBounded(t *testing.T) {
+	d := newRepairDesk(t)
+	var last int64
+	for n := 0; n < repair.MaxPhotosPerDay; n++ {
+		if n%repair.MaxRepairPhotos == 0 {
+			last = d.reach(t, "submitted")
+		}
+		apitest.Expect(t, d.uploadPhoto(d.staff, last, jpegBytes), http.StatusCreated)
+	}
+	next := d.reach(t, "submitted")
+	apitest.Expect(t, d.uploadPhoto(d.staff, next, jpegBytes), http.StatusTooManyRequests, "rate_limited")
+	// The desk, adding a photo to the same request, is not affected.
+	apitest.Expect(t, d.uploadPhoto(d.desk, next, jpegBytes), http.StatusCreated)
+	d.advance(24*time.Hour + time.Minute)
+	apitest.Expect(t, d.uploadPhoto(d.staff, next, jpegBytes), http.StatusCreated)
 }

@@ -73,7 +73,8 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		// Errors raised before routing skip the middleware that sets it.
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		body, _ := json.Marshal(p)
+		encode := c.App().Config().JSONEncoder
+		body, _ := encode(p)
 		if len(extra) > 0 {
 			var merged map[string]any
 			_ = json.Unmarshal(body, &merged)
@@ -82,7 +83,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 					merged[k] = v
 				}
 			}
-			body, _ = json.Marshal(merged)
+			body, _ = encode(merged)
 		}
 		return c.Send(body)
 	}

@@ -226,7 +226,7 @@ func QueryDate(c *fiber.Ctx, name string, def store.Date) (store.Date, error) {
 	}
 	d, err := store.ParseDate(s)
 	if err != nil {
-		return store.Date{}, store.InvalidField(name, "must be a date YYYY-MM-DD")
+		return store.Date{}, store.InvalidField(name, err.Error())
 	}
 	return d, nil
 }

@@ -38,6 +38,19 @@ var codeOf = map[int]store.Code{
 	http.StatusUnsupportedMediaType:  store.CodeValidation,
 }
 
+// fiberDetails say what went wrong for the errors Fiber raises itself. Its
+// own messages quote library internals ("cannot read multipart/form-data
+// body: unexpected EOF"), so they are never sent.
+var fiberDetails = map[int]string{
+	http.StatusBadRequest:                  "the request could not be read: check that its body matches its Content-Type",
+	http.StatusNotFound:                    "there is nothing at this address",
+	http.StatusMethodNotAllowed:            "this address does not take this method",
+	http.StatusRequestTimeout:              "the request took too long to arrive",
+	http.StatusRequestEntityTooLarge:       "the request body is too large",
+	http.StatusUnsupportedMediaType:        "the body's Content-Type is not accepted here",
+	http.StatusRequestHeaderFieldsTooLarge: "the request headers are too large",
+}
+
 // Problem is an RFC 9457 problem document.
 type Problem struct {
 	Type   string             `json:"type"`
@@ -62,6 +75,8 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			c.Set(fiber.HeaderRetryAfter, "5")
 		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
+		// Errors raised before routing skip the middleware that sets it.
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		encode := c.App().Config().JSONEncoder
 		body, _ := encode(p)
 		if len(extra) > 0 {
@@ -98,9 +113,9 @@ func problemOf(err error) (Problem, map[string]any) {
 		if !ok {
 			code = store.CodeValidation
 		}
-		detail := fe.Message
-		if fe.Code == http.StatusRequestEntityTooLarge {
-			detail = "the request body is too large"
+		detail, ok := fiberDetails[fe.Code]
+		if !ok {
+			detail = http.StatusText(fe.Code)
 		}
 		return newProblem(fe.Code, code, detail, nil), nil
 	}

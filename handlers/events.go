@@ -126,18 +126,10 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	// live duplicates of replayed entries are dropped below.
 	var missed []notify.Notification
 	if _, me := topics[notify.TopicUser(u.ID)]; me && lastID > 0 {
-		for after := lastID; len(missed) < maxResume; {
-			page, err := h.svc.NotificationsAfter(c.UserContext(), u.ID, after, 100)
-			if err != nil {
-				cancel()
-				release()
-				return err
-			}
-			missed = append(missed, page...)
-			if len(page) < 100 {
-				break
-			}
-			after = page[len(page)-1].ID
+		if missed, err = h.svc.Missed(c.UserContext(), u.ID, lastID, maxResume); err != nil {
+			cancel()
+			release()
+			return err
 		}
 	}
 	heartbeat := h.heartbeat

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -193,6 +194,35 @@ func TestEvents(t *testing.T) {
 		if first.ID != "1000002" || second.ID != "1000001" || !strings.Contains(string(second.Data.Data), "后提交") {
 			t.Fatalf("got %s %s then %s %s", first.ID, first.Data.Data, second.ID, second.Data.Data)
 		}
+	})
+
+	t.Run("a reconnect gets an entry that committed late with a lower id", func(t *testing.T) {
+		// MySQL hands out ids at insert: the stream may already have sent
+		// the newer entry when the older one commits. Here the late one is
+		// inserted with its lower id after the client saw the newer id.
+		notifyUsers(t, env, notice("先插入后提交"), a.ID)
+		notifyUsers(t, env, notice("后插入先提交"), a.ID)
+		inbox := env.Inbox(a.ID)
+		late, seen := inbox[1], inbox[0] // newest first
+		if late.ID >= seen.ID {
+			t.Fatalf("inbox order: %d then %d", late.ID, seen.ID)
+		}
+		err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+			if err := tx.Delete(&notify.Notification{}, late.ID).Error; err != nil {
+				return err
+			}
+			return tx.Create(&late).Error // the late commit, with the id it was given earlier
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := open(t, base, a.Token, "me", fmt.Sprint(seen.ID))
+		for range 10 {
+			if ev := s.next(); ev.ID == fmt.Sprint(late.ID) {
+				return
+			}
+		}
+		t.Fatalf("entry %d, committed after %d was streamed, never arrived after the reconnect", late.ID, seen.ID)
 	})
 
 	t.Run("a closed stream unsubscribes", func(t *testing.T) {

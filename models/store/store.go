@@ -98,7 +98,7 @@ func MySQLConfig(dsn string) (*mysqldriver.Config, error) {
 		c.Timeout = 5 * time.Second
 	}
 	if c.ReadTimeout == 0 {
-		c.ReadTimeout = 30 * time.Second
+		c.ReadTimeout = 10 * time.Second // also bounds a new connection's handshake, which ignores the context
 	}
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = 30 * time.Second

@@ -1,0 +1,265 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"houqin/api"
+	"houqin/migrations"
+	"houqin/models/people"
+	"houqin/models/store"
+)
+
+// mariadb is a MariaDB server the test starts itself, on a free port and
+// its own data folder, so that it may kill -9 and SIGSTOP it.
+type mariadb struct {
+	dir, port string
+	cmd       *exec.Cmd
+}
+
+func startMariaDB(t *testing.T) *mariadb {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a MariaDB server")
+	}
+	if _, err := exec.LookPath("mariadbd"); err != nil {
+		if _, err := os.Stat("/usr/sbin/mariadbd"); err != nil {
+			t.Skip("no mariadbd on this machine")
+		}
+	}
+	m := &mariadb{dir: t.TempDir()}
+	out, err := exec.Command("mariadb-install-db", "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"),
+		"--user=root", "--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
+	if err != nil {
+		t.Fatalf("mariadb-install-db: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m.port, _ = net.SplitHostPort(ln.Addr().String())
+	ln.Close()
+	m.start(t)
+	t.Cleanup(func() {
+		_ = m.cmd.Process.Kill()
+		_ = m.cmd.Wait()
+	})
+	return m
+}
+
+// start runs the server on its data folder and waits until it answers.
+func (m *mariadb) start(t *testing.T) {
+	t.Helper()
+	mariadbd := "/usr/sbin/mariadbd"
+	if p, err := exec.LookPath("mariadbd"); err == nil {
+		mariadbd = p
+	}
+	m.cmd = exec.Command(mariadbd, "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"), "--user=root",
+		"--port="+m.port, "--bind-address=127.0.0.1", "--socket="+filepath.Join(m.dir, "sock"),
+		"--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--pid-file="+filepath.Join(m.dir, "pid"))
+	log, err := os.OpenFile(filepath.Join(m.dir, "log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.cmd.Stdout, m.cmd.Stderr = log, log
+	if err := m.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		db, err := sql.Open("mysql", "root@tcp(127.0.0.1:"+m.port+")/")
+		if err == nil {
+			err = db.Ping()
+			db.Close()
+		}
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(filepath.Join(m.dir, "log"))
+			t.Fatalf("mariadbd did not start: %v\n%s", err, b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// load files repair requests from several clients until stopped, and keeps
+// every status it got and the ids the service acknowledged.
+type load struct {
+	srv      *api.Server
+	token    string
+	deadline time.Duration
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	statuses map[int]int
+	acked    []int64
+	slowest  time.Duration
+	noRetry  atomic.Int64 // 503s without Retry-After
+	seq      atomic.Int64
+}
+
+func (l *load) run(clients int) {
+	l.stop = make(chan struct{})
+	for range clients {
+		l.wg.Go(func() {
+			for {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				l.once()
+			}
+		})
+	}
+}
+
+func (l *load) once() {
+	body, _ := json.Marshal(map[string]string{"category": "water", "location": "2号楼五楼东侧卫生间",
+		"description": "洗手台下水管漏水。", "priority": "normal"})
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/repairs", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+l.token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%d", l.seq.Add(1)))
+	start := time.Now()
+	resp, err := l.srv.App.Test(req, -1)
+	took := time.Since(start)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	var r struct{ ID int64 }
+	_ = json.NewDecoder(resp.Body).Decode(&r)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.statuses[resp.StatusCode]++
+	l.slowest = max(l.slowest, took)
+	if resp.StatusCode == http.StatusCreated {
+		l.acked = append(l.acked, r.ID)
+	}
+	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
+		l.noRetry.Add(1)
+	}
+}
+
+func (l *load) halt() {
+	close(l.stop)
+	l.wg.Wait()
+}
+
+// TestFaultDatabaseKilled runs the service on a MariaDB server of its own
+// under a steady load of repair filings and kills the server with SIGKILL
+// for 10 s. Every answer
+// is a 201 or a 503 with Retry-After, none takes longer than the request
+// deadline, the service files again within 2 s of the database's return,
+// and every filing it acknowledged is in the database afterwards.
+func TestFaultDatabaseKilled(t *testing.T) {
+	m := startMariaDB(t)
+	admin, err := sql.Open("mysql", "root@tcp(127.0.0.1:"+m.port+")/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE DATABASE houqin CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	dsn := "root@tcp(127.0.0.1:" + m.port + ")/houqin"
+	st, err := store.Open(dsn, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := migrations.Up(context.Background(), st.SQL(), string(st.Dialect)); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := api.LoadConfig(func(k string) string {
+		return map[string]string{"HOUQIN_DB": dsn, "HOUQIN_DATA_DIR": t.TempDir(),
+			"HOUQIN_JWT_SECRET": "fault-test-secret-fault-test-secret", "HOUQIN_REQUEST_TIMEOUT": "2s"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := api.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	roles, _ := store.ParseRoles([]string{"staff"})
+	u, err := people.New(st).CreateUser(context.Background(), people.UserInput{Username: "wang", Name: "王晓燕",
+		Password: "fault-password", Roles: roles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := srv.Tokens.Issue(u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const answerWithin = 4 * time.Second // the 2 s deadline, and slack for a loaded machine
+
+	for _, fault := range []struct {
+		name   string
+		outage time.Duration
+		fail   func()
+		back   func()
+	}{
+		{"killed", 10 * time.Second, func() { _ = m.cmd.Process.Kill(); _ = m.cmd.Wait() }, func() { m.start(t) }},
+	} {
+		l := &load{srv: srv, token: token, statuses: map[int]int{}}
+		l.run(4)
+		time.Sleep(time.Second)
+		fault.fail()
+		time.Sleep(fault.outage)
+		fault.back()
+		back := time.Now()
+		for {
+			l.mu.Lock()
+			n := len(l.acked)
+			l.mu.Unlock()
+			before := n
+			time.Sleep(50 * time.Millisecond)
+			l.mu.Lock()
+			n = len(l.acked)
+			l.mu.Unlock()
+			if n > before {
+				break
+			}
+			if time.Since(back) > 2*time.Second {
+				t.Fatalf("database %s: no filing acknowledged within 2 s of its return", fault.name)
+			}
+		}
+		recovered := time.Since(back)
+		l.halt()
+		t.Logf("database %s for %v: answers %v, slowest %v, filing again %v after it came back",
+			fault.name, fault.outage, l.statuses, l.slowest.Round(time.Millisecond), recovered.Round(time.Millisecond))
+		for status := range l.statuses {
+			if status != http.StatusCreated && status != http.StatusServiceUnavailable {
+				t.Errorf("database %s: answered %d (want only 201 and 503)", fault.name, status)
+			}
+		}
+		if l.statuses[http.StatusServiceUnavailable] == 0 || l.noRetry.Load() > 0 {
+			t.Errorf("database %s: %d 503s, %d without Retry-After", fault.name, l.statuses[http.StatusServiceUnavailable], l.noRetry.Load())
+		}
+		if l.slowest > answerWithin {
+			t.Errorf("database %s: a request took %v", fault.name, l.slowest)
+		}
+		var present int64
+		if err := st.Read(context.Background()).Table("repairs").Where("id IN ?", l.acked).Count(&present).Error; err != nil {
+			t.Fatal(err)
+		}
+		if present != int64(len(l.acked)) {
+			t.Errorf("database %s: %d of %d acknowledged filings are in the database", fault.name, present, len(l.acked))
+		}
+	}
+}

@@ -77,7 +77,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.Tokens = people.NewTokens(cfg.JWTSecret, cfg.AccessTTL, st.Now)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",
-		ErrorHandler:          errorHandler(log),
+		ErrorHandler:          errorHandler(log, messages),
 		BodyLimit:             MaxUploadBody,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,

@@ -45,19 +45,36 @@ type Problem struct {
 	Detail string             `json:"detail"`
 	Code   store.Code         `json:"code"`
 	Errors []store.FieldError `json:"errors,omitempty"`
+	lang   string             // Content-Language of the texts
 }
 
-// errorHandler renders every error as problem+json. Domain errors carry
-// their safe message; anything else is logged and answered with a bare 500.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+// fiberDetail says in plain words what went wrong for the errors Fiber
+// itself raises; its own texts ("Cannot GET /x") are not for people.
+var fiberDetail = map[int]string{
+	http.StatusBadRequest:            "the request could not be read",
+	http.StatusNotFound:              "there is nothing at this address",
+	http.StatusMethodNotAllowed:      "this address does not accept this method",
+	http.StatusRequestEntityTooLarge: "the request body is too large",
+	http.StatusTooManyRequests:       "too many requests; wait a moment and try again",
+	http.StatusUnsupportedMediaType:  "send the body as JSON (Content-Type: application/json)",
+}
+
+// internalDetail answers every failure of ours; the details go to the log.
+const internalDetail = "something went wrong on our side; it has been logged, please try again later"
+
+// errorHandler renders every error as problem+json, in the language the
+// client asks for (see catalogue). Domain errors carry their safe message;
+// anything else is logged and answered with a bare 500.
+func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		p, extra := problemOf(err)
+		p, extra := problemOf(err, cat.For(c.Get(fiber.HeaderAcceptLanguage)))
 		if p.Status >= 500 {
 			log.Error("request failed", "err", err, "method", c.Method(), "route", c.Route().Path,
 				"request_id", requestID(c))
 		}
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
+		c.Set(fiber.HeaderContentLanguage, p.lang)
 		body, _ := json.Marshal(p)
 		if len(extra) > 0 {
 			var merged map[string]any
@@ -73,7 +90,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	}
 }
 
-func problemOf(err error) (Problem, map[string]any) {
+func problemOf(err error, tr translator) (Problem, map[string]any) {
 	var (
 		me *store.Error
 		fe *fiber.Error
@@ -84,22 +101,29 @@ func problemOf(err error) (Problem, map[string]any) {
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return newProblem(status, me.Code, me.Message, me.Fields), me.Extra
+		fields := make([]store.FieldError, len(me.Fields))
+		for i, f := range me.Fields {
+			fields[i] = store.FieldError{Field: f.Field, Message: tr.Text(f.Message, f.Args)}
+		}
+		return newProblem(tr, status, me.Code, tr.Text(me.Message, me.Args), fields), me.Extra
 	case errors.As(err, &fe) && fe.Code < 500:
 		code, ok := codeOf[fe.Code]
 		if !ok {
 			code = store.CodeValidation
 		}
-		detail := fe.Message
-		if fe.Code == http.StatusRequestEntityTooLarge {
-			detail = "the request body is too large"
+		detail, ok := fiberDetail[fe.Code]
+		if !ok {
+			detail = fiberDetail[http.StatusBadRequest]
 		}
-		return newProblem(fe.Code, code, detail, nil), nil
+		return newProblem(tr, fe.Code, code, tr.Text(detail, nil), nil), nil
 	}
-	return newProblem(http.StatusInternalServerError, store.CodeInternal, "something went wrong on our side; it has been logged", nil), nil
+	return newProblem(tr, http.StatusInternalServerError, store.CodeInternal, tr.Text(internalDetail, nil), nil), nil
 }
 
-func newProblem(status int, code store.Code, detail string, fields []store.FieldError) Problem {
-	return Problem{Type: "urn:houqin:problem:" + string(code), Title: http.StatusText(status), Status: status,
-		Detail: detail, Code: code, Errors: fields}
+func newProblem(tr translator, status int, code store.Code, detail string, fields []store.FieldError) Problem {
+	return Problem{Type: "urn:houqin:problem:" + string(code), Title: tr.Title(code, status), Status: status,
+		Detail: detail, Code: code, Errors: fields, lang: tr.lang}
 }
+
+// defaultTitle is a problem's title in English.
+func defaultTitle(status int) string { return http.StatusText(status) }

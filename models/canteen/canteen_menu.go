@@ -75,7 +75,7 @@ func (s *Service) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemI
 			return err
 		}
 		if _, ok := c.Meals.Of(slot.Meal); !ok {
-			return store.InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
+			return store.InvalidField("meal", "%s does not serve %s", c.Name, slot.Meal)
 		}
 		if err := checkMenuDishes(tx, items); err != nil {
 			return err

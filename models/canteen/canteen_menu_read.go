@@ -2,7 +2,6 @@ package canteen
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"gorm.io/gorm"
@@ -66,7 +65,7 @@ func (s *Service) Menus(ctx context.Context, canteenID int64, from, to store.Dat
 		return nil, 0, store.InvalidField("to", "must not be before from")
 	}
 	if from.DaysUntil(to) >= MaxMenuRange {
-		return nil, 0, store.InvalidField("to", fmt.Sprintf("the range may span at most %d days", MaxMenuRange))
+		return nil, 0, store.InvalidField("to", "the range may span at most %d days", MaxMenuRange)
 	}
 	err = s.Read(ctx).Transaction(func(db *gorm.DB) error {
 		if version, err = menuVersion(db, canteenID); err != nil {

@@ -2,7 +2,6 @@ package canteen
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -36,10 +35,10 @@ func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
 	}
 	sched, ok := c.Meals.Of(slot.Meal)
 	if !ok {
-		return time.Time{}, store.InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
+		return time.Time{}, store.InvalidField("meal", "%s does not serve %s", c.Name, slot.Meal)
 	}
 	if tx.Today().DaysUntil(slot.Date) > MealRegistrationAheadDays {
-		return time.Time{}, store.InvalidField("date", fmt.Sprintf("registration opens %d days ahead", MealRegistrationAheadDays))
+		return time.Time{}, store.InvalidField("date", "registration opens %d days ahead", MealRegistrationAheadDays)
 	}
 	cutoff := sched.Cutoff(slot.Date, tx.Location())
 	if !tx.Now.Before(cutoff) {
@@ -93,7 +92,7 @@ func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSl
 func (s *Service) MyRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) (_ []MealRegistration, err error) {
 	defer store.Wrap(&err, "canteen my registrations")
 	if to.Before(from) || from.DaysUntil(to) > MealRegistrationAheadDays {
-		return nil, store.InvalidField("to", fmt.Sprintf("must be within %d days after from", MealRegistrationAheadDays))
+		return nil, store.InvalidField("to", "must be within %d days after from", MealRegistrationAheadDays)
 	}
 	var rows []MealRegistration
 	err = s.Read(ctx).Where("user_id = ? AND canteen_id = ? AND date BETWEEN ? AND ?", a.ID, canteenID, from, to).

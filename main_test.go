@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"path/filepath"
 	"strings"
@@ -117,5 +118,39 @@ func TestHelp(t *testing.T) {
 	}
 	if code, _, _ := c.run(t.Context(), "", "frobnicate"); code != 2 {
 		t.Fatal("unknown command accepted")
+	}
+}
+
+// TestEveryLogLineIsJSON: a log collector parses each line of standard
+// error, so a failing start, a bad configuration and the database's own
+// warnings are JSON too, never a bare text line.
+func TestEveryLogLineIsJSON(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	c := newCLI(t)
+	c.env["HOUQIN_ADDR"] = taken.Addr().String()
+	code, _, errOut := c.run(t.Context(), "", "serve")
+	if code != 1 || !strings.Contains(errOut, "address already in use") {
+		t.Fatalf("serve on a taken port: %d %q", code, errOut)
+	}
+	expectJSONLines(t, errOut)
+
+	c.env["HOUQIN_TIMEZONE"] = "Mars/Olympus"
+	code, _, errOut = c.run(t.Context(), "", "serve")
+	if code != 2 || !strings.Contains(errOut, "HOUQIN_TIMEZONE") {
+		t.Fatalf("bad configuration: %d %q", code, errOut)
+	}
+	expectJSONLines(t, errOut)
+}
+
+func expectJSONLines(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("not a JSON line: %q", line)
+		}
 	}
 }

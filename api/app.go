@@ -116,7 +116,7 @@ func (s *Server) routes() {
 		return c.Send(openapi.RedocJS)
 	})
 
-	v1 := app.Group("/api/v1", limitJSONBody)
+	v1 := app.Group("/api/v1", limitJSONBody, compressBodies())
 	v1.Post("/auth/login", append(loginLimiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)
 	v1.Post("/auth/logout", h.Logout)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"houqin/models/canteen"
 	"houqin/models/meeting"
@@ -51,6 +52,9 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	}
 	for _, v := range slices.Concat(meeting.RoomEquipment, meeting.BookingServices) {
 		terms[v] = "meeting.RoomEquipment, BookingServices"
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		terms[d.String()] = "time.Weekday (canteen.Canteen.Serving)"
 	}
 	for _, v := range []repair.RepairAction{repair.RepairCreate, repair.RepairAssign, repair.RepairStart,
 		repair.RepairResolve, repair.RepairFeedback, repair.RepairCallback, repair.RepairCancel, repair.RepairReject,

@@ -33,9 +33,9 @@ func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
 	if err := tx.Take(&c, slot.CanteenID).Error; err != nil {
 		return time.Time{}, store.NotFound(err, "canteen")
 	}
-	sched, ok := c.Meals.Of(slot.Meal)
-	if !ok {
-		return time.Time{}, store.InvalidField("meal", "%s does not serve %s", c.Name, slot.Meal)
+	sched, err := c.Serving(slot)
+	if err != nil {
+		return time.Time{}, err
 	}
 	if tx.Today().DaysUntil(slot.Date) > MealRegistrationAheadDays {
 		return time.Time{}, store.InvalidField("date", "registration opens %d days ahead", MealRegistrationAheadDays)

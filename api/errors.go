@@ -75,6 +75,7 @@ func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 		c.Status(p.Status)
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderContentLanguage, p.lang)
+		c.Vary(fiber.HeaderAcceptLanguage)
 		body, _ := json.Marshal(p)
 		if len(extra) > 0 {
 			var merged map[string]any

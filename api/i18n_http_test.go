@@ -116,8 +116,8 @@ func problemIn(t *testing.T, env *apitest.Env, r apitest.Request, lang string, s
 	}
 	resp := env.Do(r)
 	apitest.Expect(t, resp, status, code)
-	if got := resp.Header.Get("Content-Language"); got != want {
-		t.Errorf("Content-Language %q, want %q", got, want)
+	if got := resp.Header.Get("Content-Language"); got != want || !strings.Contains(resp.Header.Get("Vary"), "Accept-Language") {
+		t.Errorf("Content-Language %q (want %q), Vary %q", got, want, resp.Header.Get("Vary"))
 	}
 	var p problemTexts
 	resp.JSON(t, &p)

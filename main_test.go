@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +153,32 @@ func expectJSONLines(t *testing.T, out string) {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if !json.Valid([]byte(line)) {
 			t.Errorf("not a JSON line: %q", line)
+		}
+	}
+}
+
+// TestReadmeShellSetsItsVariables: a newcomer pastes the README's commands
+// as they stand, so a variable a block uses must be set in that block.
+func TestReadmeShellSetsItsVariables(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	used := regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+	set := regexp.MustCompile(`(?m)(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=`)
+	if len(blocks) < 2 {
+		t.Fatalf("%d shell blocks in README.md", len(blocks))
+	}
+	for _, b := range blocks {
+		assigned := map[string]bool{}
+		for _, m := range set.FindAllStringSubmatch(b[1], -1) {
+			assigned[m[1]] = true
+		}
+		for _, m := range used.FindAllStringSubmatch(b[1], -1) {
+			if !assigned[m[1]] {
+				t.Errorf("README.md uses $%s without setting it:\n%s", m[1], b[1])
+			}
 		}
 	}
 }

@@ -78,6 +78,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",
 		ErrorHandler:          errorHandler(log, messages),
+		JSONEncoder:           handlers.JSONEncoder(st.Location),
 		BodyLimit:             MaxUploadBody,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,

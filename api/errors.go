@@ -76,7 +76,8 @@ func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderContentLanguage, p.lang)
 		c.Vary(fiber.HeaderAcceptLanguage)
-		body, _ := json.Marshal(p)
+		encode := c.App().Config().JSONEncoder
+		body, _ := encode(p)
 		if len(extra) > 0 {
 			var merged map[string]any
 			_ = json.Unmarshal(body, &merged)
@@ -85,7 +86,7 @@ func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 					merged[k] = v
 				}
 			}
-			body, _ = json.Marshal(merged)
+			body, _ = encode(merged)
 		}
 		return c.Send(body)
 	}

@@ -128,6 +128,11 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatal("the refused request was run again instead of replayed")
 	}
 
+	// A key is stored: bytes MySQL cannot store (not UTF-8) once made a 500.
+	for _, key := range []string{"\xff\xfe", "键", "a b", strings.Repeat("k", 201)} {
+		apitest.Expect(t, create(key, "qianqi"), http.StatusBadRequest, "validation_failed")
+	}
+
 	var n int64
 	env.Store.Read(t.Context()).Model(&people.User{}).Where("username = ?", "lisi").Count(&n)
 	if n != 1 {

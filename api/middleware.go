@@ -135,6 +135,12 @@ func limitJSONBody(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// validIdempotencyKey accepts up to 200 visible ASCII characters: the key
+// is stored, and MySQL refuses bytes that are not UTF-8 (a 500).
+func validIdempotencyKey(key string) bool {
+	return len(key) <= 200 && !strings.ContainsFunc(key, func(r rune) bool { return r < '!' || r > '~' })
+}
+
 // idempotency replays the first response to a POST retried with the same
 // Idempotency-Key and body, and refuses the key with a different body.
 func idempotency(st *store.Store) fiber.Handler {
@@ -143,8 +149,8 @@ func idempotency(st *store.Store) fiber.Handler {
 		if c.Method() != fiber.MethodPost || key == "" {
 			return c.Next()
 		}
-		if len(key) > 200 {
-			return store.InvalidField("Idempotency-Key", "must be at most 200 characters")
+		if !validIdempotencyKey(key) {
+			return store.InvalidField("Idempotency-Key", "must be at most 200 visible ASCII characters, such as a UUID")
 		}
 		h := sha256.New()
 		h.Write([]byte(c.Method() + " " + c.Path() + "\n"))

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -33,8 +32,9 @@ import (
 //     database version (a primary-key lookup), so a change made on another
 //     replica is seen here within that time.
 type menuCache struct {
-	svc *canteen.Service
-	gen atomic.Uint64
+	svc    *canteen.Service
+	encode func(any) ([]byte, error)
+	gen    atomic.Uint64
 
 	mu      sync.RWMutex
 	entries map[menuKey]*menuEntry
@@ -62,7 +62,7 @@ type menuEntry struct {
 }
 
 func newMenuCache(svc *canteen.Service) *menuCache {
-	return &menuCache{svc: svc, entries: map[menuKey]*menuEntry{}}
+	return &menuCache{svc: svc, encode: JSONEncoder(svc.Location), entries: map[menuKey]*menuEntry{}}
 }
 
 // invalidate forgets every cached menu: called on every committed change.
@@ -103,7 +103,7 @@ func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render fun
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(render(k, days))
+	body, err := mc.encode(render(k, days))
 	if err != nil {
 		return nil, err
 	}

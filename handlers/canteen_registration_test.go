@@ -43,7 +43,7 @@ func TestCanteenRegistration(t *testing.T) {
 			CutoffAt   string `json:"cutoff_at"`
 		}
 		resp.JSON(t, &r)
-		if r.Date != "2026-12-01" || r.Meal != "lunch" || r.CutoffAt != "2026-12-01T09:30:00+08:00" {
+		if r.Date != "2026-12-01" || r.Meal != "lunch" || r.CutoffAt != "2026-12-01T09:30:00.000+08:00" {
 			t.Fatalf("registration: %+v", r)
 		}
 		apitest.Expect(t, e.Put(e.registration("2026-12-01", "lunch"), e.staff.Token, nil), http.StatusOK)
@@ -61,7 +61,7 @@ func TestCanteenRegistration(t *testing.T) {
 			CutoffAt string `json:"cutoff_at"`
 		}
 		resp.JSON(t, &p)
-		if p.CutoffAt != "2026-11-30T20:00:00+08:00" {
+		if p.CutoffAt != "2026-11-30T20:00:00.000+08:00" {
 			t.Fatalf("problem: %s", resp.Body)
 		}
 	})

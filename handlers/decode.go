@@ -235,7 +235,7 @@ func QueryDate(c *fiber.Ctx, name string, def store.Date) (store.Date, error) {
 	}
 	d, err := store.ParseDate(s)
 	if err != nil {
-		return store.Date{}, store.InvalidField(name, "must be a date YYYY-MM-DD")
+		return store.Date{}, store.InvalidDate(name)
 	}
 	return d, nil
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -108,6 +107,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
 	shutdown := c.Context().Done() // closed when the server shuts down
+	encode := c.App().Config().JSONEncoder
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer cancel()
 		fmt.Fprint(w, "retry: 3000\n\n")
@@ -116,7 +116,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 		// sent is new, not a repeat.
 		replayed := make(map[int64]bool, len(missed))
 		for _, n := range missed {
-			writeEvent(w, "me", n.ID, "notification", n.Entry())
+			writeEvent(w, encode, "me", n.ID, "notification", n.Entry())
 			replayed[n.ID] = true
 		}
 		if w.Flush() != nil {
@@ -139,7 +139,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 				if ev.Topic == me {
 					id = ev.ID
 				}
-				writeEvent(w, topics[ev.Topic], id, ev.Type, ev.Data)
+				writeEvent(w, encode, topics[ev.Topic], id, ev.Type, ev.Data)
 			case <-tick.C:
 				fmt.Fprint(w, ": heartbeat\n\n")
 			case <-shutdown:
@@ -157,8 +157,8 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 
 // writeEvent writes one SSE event; id 0 writes none (only inbox entries
 // carry ids, so Last-Event-ID always names an inbox entry).
-func writeEvent(w *bufio.Writer, topic string, id int64, typ string, data any) {
-	b, err := json.Marshal(struct {
+func writeEvent(w *bufio.Writer, encode func(any) ([]byte, error), topic string, id int64, typ string, data any) {
+	b, err := encode(struct {
 		Topic string `json:"topic"`
 		Type  string `json:"type"`
 		Data  any    `json:"data"`

@@ -25,6 +25,9 @@ type sseEvent struct {
 	}
 }
 
+// siteZone is the test server's time zone (the default HOUQIN_TIMEZONE).
+var siteZone, _ = time.LoadLocation("Asia/Shanghai")
+
 // stream is a live /events connection through a real listener.
 type stream struct {
 	t      *testing.T
@@ -85,6 +88,7 @@ func open(t *testing.T, base, token, topics, lastID string) *stream {
 				if err := json.Unmarshal([]byte(line[6:]), &ev.Data); err != nil {
 					t.Errorf("bad data line %q", line)
 				}
+				apitest.CheckTimes(t, siteZone, "event "+line, []byte(line[6:]))
 			case line == "" && ev.Event != "":
 				s.events <- ev
 				ev = sseEvent{}
@@ -181,7 +185,7 @@ func TestEvents(t *testing.T) {
 	t.Run("an entry committed after a newer id still arrives", func(t *testing.T) {
 		s := open(t, base, a.Token, "me", "")
 		for _, n := range []notify.Notification{{ID: 1_000_002, Title: "先提交"}, {ID: 1_000_001, Title: "后提交"}} {
-			n.UserID = a.ID
+			n.UserID, n.CreatedAt = a.ID, env.Clock.Now()
 			env.Server.Broker.Publish(notify.Inboxed{Notification: n}.Live())
 		}
 		first, second := s.next(), s.next()

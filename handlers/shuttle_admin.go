@@ -246,7 +246,7 @@ type calendarDayRequest struct {
 func paramDate(c *fiber.Ctx) (store.Date, error) {
 	d, err := store.ParseDate(strings.Clone(c.Params("date")))
 	if err != nil {
-		return d, store.InvalidField("date", "must be a date YYYY-MM-DD")
+		return d, store.InvalidDate("date")
 	}
 	return d, nil
 }

@@ -57,36 +57,16 @@ func NewFCM(ctx context.Context, c FCMConfig) (*FCM, error) {
 	return &FCM{client: client, Project: c.ProjectID}, nil
 }
 
-// Send implements Sender with one SendEach call (at most 500 messages).
-func (f *FCM) Send(ctx context.Context, msgs []Message) []Result {
-	out := make([]Result, len(msgs))
-	if len(msgs) == 0 {
-		return out
-	}
-	fm := make([]*messaging.Message, len(msgs))
-	for i, m := range msgs {
-		fm[i] = fcmMessage(m)
-	}
-	resp, err := f.client.SendEach(ctx, fm)
+// Send implements Sender. It goes through SendEach with one message
+// because that separates the SDK's own checks of a message (an error for
+// the call: the message is bad, do not retry) from the provider's answer
+// (an error in the response, classified).
+func (f *FCM) Send(ctx context.Context, m Message) Result {
+	resp, err := f.client.SendEach(ctx, []*messaging.Message{fcmMessage(m)})
 	if err != nil {
-		// SendEach refuses the whole batch when one message fails the SDK's
-		// own checks: send them one by one so the rest still go. A
-		// one-message SendEach errs only on those checks, so the bad one is
-		// rejected rather than retried (Send's local error looks transient).
-		for i, m := range fm {
-			one, err := f.client.SendEach(ctx, []*messaging.Message{m})
-			if err != nil {
-				out[i] = Result{Outcome: Rejected, Err: err}
-				continue
-			}
-			out[i] = classify(one.Responses[0].Error)
-		}
-		return out
+		return Result{Outcome: Rejected, Err: err}
 	}
-	for i, r := range resp.Responses {
-		out[i] = classify(r.Error)
-	}
-	return out
+	return classify(resp.Responses[0].Error)
 }
 
 func fcmMessage(m Message) *messaging.Message {

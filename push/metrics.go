@@ -4,12 +4,12 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // metrics are the delivery figures an operator watches.
 type metrics struct {
-	sent, retried   prometheus.Counter
-	failed          *prometheus.CounterVec
-	skipped         *prometheus.CounterVec
-	pruned          *prometheus.CounterVec
-	depth, ageDue   prometheus.Gauge
-	batchesInFlight prometheus.Gauge
+	sent, retried prometheus.Counter
+	failed        *prometheus.CounterVec
+	skipped       *prometheus.CounterVec
+	pruned        *prometheus.CounterVec
+	depth, ageDue prometheus.Gauge
+	inFlight      prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -22,12 +22,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Outbox rows closed without sending: push off, device gone, expired, no provider."}, []string{"reason"}),
 		pruned: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "houqin_push_tokens_pruned_total",
 			Help: "Device tokens forgotten, by why."}, []string{"why"}),
-		depth:           prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_outbox_depth", Help: "Outbox rows not yet finished."}),
-		ageDue:          prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_outbox_oldest_due_seconds", Help: "Age of the oldest outbox row that is due."}),
-		batchesInFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_batches_in_flight", Help: "SendEach batches being sent."}),
+		depth:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_outbox_depth", Help: "Outbox rows not yet finished."}),
+		ageDue:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_outbox_oldest_due_seconds", Help: "Age of the oldest outbox row that is due."}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_in_flight", Help: "Pushes being sent."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.retried, m.failed, m.skipped, m.pruned, m.depth, m.ageDue, m.batchesInFlight)
+		reg.MustRegister(m.sent, m.retried, m.failed, m.skipped, m.pruned, m.depth, m.ageDue, m.inFlight)
 	}
 	return m
 }

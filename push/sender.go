@@ -41,8 +41,8 @@ type Result struct {
 	RetryAfter time.Duration // the provider's Retry-After, when it gave one
 }
 
-// Sender delivers messages through a push provider. Send returns one result
-// per message, in order.
+// Sender delivers one message through a push provider; the worker calls it
+// from many goroutines at once.
 type Sender interface {
-	Send(ctx context.Context, msgs []Message) []Result
+	Send(ctx context.Context, m Message) Result
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,25 +17,28 @@ import (
 
 // Options tune the delivery worker; zero values take the defaults.
 type Options struct {
-	// Batch is how many rows one claim takes and one SendEach call sends
-	// (FCM's limit is 500).
-	Batch int
-	// Lanes is how many batches are in flight at once. SendEach sends over
-	// 50 goroutines, one request each, so at ~20 ms per request one lane
-	// tops out near 2,500 messages/s and idles while it claims and records;
-	// 8 lanes (400 requests in flight) keep the sender busy while other
-	// lanes are in the database, stay under FCM's default quota of 10,000
-	// messages/s, and hold at most 4,000 rows at a time.
-	Lanes int
-	// Lease is how long a claim holds its rows; a worker that dies loses
-	// them for this long, then another worker takes them.
+	// InFlight is how many pushes are being sent at once. It bounds the
+	// duplicates a crash can cause: a worker killed mid-send re-sends at
+	// most the requests it had in flight. At ~20 ms per request, 400 in
+	// flight carry ~20,000 messages/s, under FCM's default quota.
+	InFlight int
+	// Claim is how many rows one claim takes at most (default 100): small
+	// portions, so that replicas share a large fan-out and a dead worker
+	// strands few.
+	Claim int
+	// Lease is how long a claim holds its rows without renewal. A live
+	// worker renews its leases every Lease/4; a dead one loses its rows to
+	// the other workers within one Lease.
 	Lease time.Duration
+	// Drain bounds how long stopping waits for pushes already sent, so
+	// their results are recorded and not sent again after a restart.
+	Drain time.Duration
 	// MaxAttempts bounds tries of a transiently failing push.
 	MaxAttempts int
 	// Backoff is the first retry's delay, doubled each attempt up to MaxBackoff.
 	Backoff, MaxBackoff time.Duration
 	// Poll is how often Run looks for due rows without being woken (retries,
-	// rows other replicas wrote).
+	// rows other replicas wrote or a dead worker left).
 	Poll time.Duration
 }
 
@@ -49,21 +53,22 @@ func (o Options) withDefaults() Options {
 			*v = d
 		}
 	}
-	def(&o.Batch, 500)
-	o.Batch = min(o.Batch, 500)
-	def(&o.Lanes, 8)
+	def(&o.InFlight, 400)
+	def(&o.Claim, 100)
 	def(&o.MaxAttempts, 8)
-	defDur(&o.Lease, 2*time.Minute)
+	defDur(&o.Lease, 8*time.Second)
+	defDur(&o.Drain, 10*time.Second)
 	defDur(&o.Backoff, 10*time.Second)
 	defDur(&o.MaxBackoff, time.Hour)
-	defDur(&o.Poll, 5*time.Second)
+	defDur(&o.Poll, 2*time.Second)
 	return o
 }
 
-// Worker delivers outbox rows: it claims due rows with a lease, sends them
-// through the Sender and records each result. Several workers (replicas) may
-// share one database. With no Sender (push not configured) rows are closed
-// as skipped so that they never pile up.
+// Worker delivers outbox rows: it claims due rows in small portions with a
+// lease, sends each as soon as a send slot is free, and records each result
+// as it comes back (in small groups). Several workers (replicas) may share
+// one database. With no Sender (push not configured) rows are closed as
+// skipped so that they never pile up.
 type Worker struct {
 	svc    *notify.Service
 	sender Sender
@@ -87,106 +92,279 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run delivers until ctx ends: whenever woken, and every Poll.
+// Run delivers until ctx ends: whenever woken, whenever a send slot frees
+// up while rows are due, and every Poll. When ctx ends it claims nothing
+// more, lets the pushes already sent finish (for at most Drain) and records
+// them, so a deploy neither loses nor repeats a push.
 func (w *Worker) Run(ctx context.Context) error {
+	r := w.start()
 	t := time.NewTicker(w.opt.Poll)
 	defer t.Stop()
-	for {
-		n, err := w.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
+	for ctx.Err() == nil {
+		if err := r.drain(ctx); err != nil && ctx.Err() == nil {
 			w.log.Error("push delivery", "err", err)
 		}
-		if n > 0 && err == nil {
-			continue
-		}
+		w.observeQueue(ctx)
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
 		case <-w.wake:
 		case <-t.C:
 		}
 	}
+	return errors.Join(ctx.Err(), r.stop())
 }
 
-// RunOnce delivers every row due now, Lanes batches at a time, and returns
-// how many rows it finished or rescheduled.
+// RunOnce delivers every row due now and returns, once their results are
+// recorded, how many rows it finished or rescheduled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	r := w.start()
+	err := errors.Join(r.drain(ctx), r.stop())
+	w.observeQueue(ctx)
+	return int(r.finished.Load()), err
+}
+
+// run is one stretch of delivery: the send slots, the claims it holds and
+// the recorder of results.
+type run struct {
+	w *Worker
+	// slots holds one token per push sent and not yet recorded: a crash
+	// re-sends at most that many.
+	slots     chan struct{}
+	sends     sync.WaitGroup
+	results   chan outcome
+	recorded  chan error // the recorder's last error, when it ends
+	stopLease chan struct{}
+	leases    sync.WaitGroup
+	finished  atomic.Int64
+
+	mu   sync.Mutex
+	held map[string]int // claim token → rows not yet recorded
+}
+
+// outcome is a result on its way to the database; sent results hold a
+// send slot until they are recorded.
+type outcome struct {
+	notify.Result
+	sent bool
+}
+
+func (w *Worker) start() *run {
+	r := &run{w: w, slots: make(chan struct{}, w.opt.InFlight), results: make(chan outcome, w.opt.InFlight),
+		recorded: make(chan error, 1), stopLease: make(chan struct{}), held: map[string]int{}}
+	go r.record()
+	r.leases.Go(r.renew)
+	return r
+}
+
+// claimers is how many claims run side by side: a claim is a database
+// round trip or two, and one at a time could not keep 400 slots busy.
+const claimers = 4
+
+// drain claims and starts sending until nothing more is due (or ctx ends).
+func (r *run) drain(ctx context.Context) error {
 	var (
-		mu    sync.Mutex
-		total int
-		errs  []error
-		wg    sync.WaitGroup
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
 	)
-	for range w.opt.Lanes {
+	for range claimers {
 		wg.Go(func() {
-			for ctx.Err() == nil {
-				n, err := w.deliverBatch(ctx)
-				mu.Lock()
-				total += n
+			for {
+				more, err := r.fill(ctx)
 				if err != nil {
+					mu.Lock()
 					errs = append(errs, err)
+					mu.Unlock()
 				}
-				mu.Unlock()
-				if err != nil || n < w.opt.Batch {
+				if !more || err != nil {
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	w.observeQueue(ctx)
-	return total, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
-// deliverBatch claims one batch, sends it and records the results.
-func (w *Worker) deliverBatch(ctx context.Context) (int, error) {
-	claim, err := w.svc.ClaimOutbox(ctx, w.opt.Batch, w.opt.Lease)
-	if err != nil || len(claim.Deliveries) == 0 {
-		return 0, err
+// fill claims due rows for the free send slots and starts sending them. It
+// waits for one slot, so it returns false only when nothing was due.
+func (r *run) fill(ctx context.Context) (bool, error) {
+	select {
+	case r.slots <- struct{}{}:
+	case <-ctx.Done():
+		return false, nil
 	}
-	now := w.svc.Now()
-	results := make([]notify.Result, len(claim.Deliveries))
-	var msgs []Message
-	var sendIdx []int
-	for i, d := range claim.Deliveries {
-		results[i] = notify.Result{JobID: d.JobID, Status: notify.OutboxSkipped}
-		expires := d.CreatedAt.Add(time.Duration(d.TTLSeconds) * time.Second)
-		switch {
-		case w.sender == nil:
-			results[i].Error = "push is not configured"
-		case d.Token == "":
-			results[i].Error = "the device is gone"
-		case d.PushOff:
-			results[i].Error = "the user switched this category off"
-		case d.TTLSeconds > 0 && !now.Before(expires):
-			results[i].Error = "expired before it could be delivered"
+	free := 1
+	for free < r.w.opt.Claim {
+		select {
+		case r.slots <- struct{}{}:
+			free++
+			continue
 		default:
-			msgs = append(msgs, message(d, now, expires))
-			sendIdx = append(sendIdx, i)
+		}
+		break
+	}
+	claim, err := r.w.svc.ClaimOutbox(ctx, free, r.w.opt.Lease)
+	n := len(claim.Deliveries)
+	for range free - n {
+		<-r.slots
+	}
+	if err != nil || n == 0 {
+		return false, err
+	}
+	r.hold(claim.Token, n)
+	now := r.w.svc.Now()
+	for _, d := range claim.Deliveries {
+		res, msg, send := r.w.prepare(d, claim.Token, now)
+		if !send {
+			<-r.slots
+			r.results <- outcome{Result: res}
 			continue
 		}
-		w.m.skipped.WithLabelValues(results[i].Error).Inc()
+		r.sends.Go(func() { r.results <- outcome{r.w.send(ctx, d, claim.Token, msg, now), true} })
 	}
-	if len(msgs) > 0 {
-		// Finish well within the lease, or another worker would take the
-		// rows and send them again (the SDK may sleep on a 503's Retry-After).
-		sctx, cancel := context.WithTimeout(ctx, w.opt.Lease/2)
-		w.m.batchesInFlight.Inc()
-		sent := w.sender.Send(sctx, msgs)
-		w.m.batchesInFlight.Dec()
+	return n == free, nil
+}
+
+func (r *run) hold(token string, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.held[token] += n
+}
+
+// stop waits for the sends in flight, flushes their results and ends the
+// lease renewal.
+func (r *run) stop() error {
+	r.sends.Wait()
+	close(r.results)
+	err := <-r.recorded
+	close(r.stopLease)
+	r.leases.Wait()
+	return err
+}
+
+// resultGroup bounds how many results one transaction records, and
+// resultDelay how long a result may wait for others to share it: under
+// load the groups grow, so recording keeps up with 400 sends at once.
+const (
+	resultGroup = 500
+	resultDelay = 10 * time.Millisecond
+)
+
+// record writes results as they come back, in small groups, until the
+// results channel closes. Writes outlive a cancelled run: what went out
+// must not go out again.
+func (r *run) record() {
+	var errs []error
+	batch := make([]notify.Result, 0, resultGroup)
+	sent := 0 // of batch: the send slots to give back once recorded
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		forgot, err := r.w.svc.Finish(ctx, batch)
 		cancel()
-		for j, r := range sent {
-			i := sendIdx[j]
-			results[i] = w.result(claim.Deliveries[i], r, now)
+		for range sent {
+			<-r.slots
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		r.w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
+		r.finished.Add(int64(len(batch)))
+		r.mu.Lock()
+		for _, res := range batch {
+			if r.held[res.Claim]--; r.held[res.Claim] <= 0 {
+				delete(r.held, res.Claim)
+			}
+		}
+		r.mu.Unlock()
+		batch, sent = batch[:0], 0
+	}
+	timer := time.NewTimer(resultDelay)
+	defer timer.Stop()
+	for {
+		select {
+		case res, ok := <-r.results:
+			if !ok {
+				flush()
+				r.recorded <- errors.Join(errs...)
+				return
+			}
+			if len(batch) == 0 {
+				timer.Reset(resultDelay)
+			}
+			if res.sent {
+				sent++
+			}
+			if batch = append(batch, res.Result); len(batch) == resultGroup {
+				flush()
+			}
+		case <-timer.C:
+			flush()
 		}
 	}
-	// Record results even when ctx ended mid-send: what went out must not
-	// go out again.
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// renew extends the leases of the claims with unrecorded rows.
+func (r *run) renew() {
+	t := time.NewTicker(r.w.opt.Lease / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stopLease:
+			return
+		case <-t.C:
+		}
+		r.mu.Lock()
+		tokens := make([]string, 0, len(r.held))
+		for tok := range r.held {
+			tokens = append(tokens, tok)
+		}
+		r.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), r.w.opt.Lease/4)
+		if err := r.w.svc.Renew(ctx, tokens, r.w.opt.Lease); err != nil {
+			r.w.log.Error("push lease renewal", "err", err)
+		}
+		cancel()
+	}
+}
+
+// prepare decides what to do with a claimed row: send msg, or close it
+// at once with res (skipped).
+func (w *Worker) prepare(d notify.Delivery, claim string, now time.Time) (res notify.Result, msg Message, send bool) {
+	res = notify.Result{JobID: d.JobID, Claim: claim, Status: notify.OutboxSkipped}
+	expires := d.CreatedAt.Add(time.Duration(d.TTLSeconds) * time.Second)
+	switch {
+	case w.sender == nil:
+		res.Error = "push is not configured"
+	case d.Token == "":
+		res.Error = "the device is gone"
+	case d.PushOff:
+		res.Error = "the user switched this category off"
+	case d.TTLSeconds > 0 && !now.Before(expires):
+		res.Error = "expired before it could be delivered"
+	default:
+		return res, message(d, now, expires), true
+	}
+	return res, Message{}, false
+}
+
+// send sends one push. A stopping worker lets it finish, for at most Drain:
+// the provider may already have it, so cancelling would send it twice.
+func (w *Worker) send(ctx context.Context, d notify.Delivery, claim string, msg Message, now time.Time) notify.Result {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.Lease)
 	defer cancel()
-	forgot, err := w.svc.FinishClaim(fctx, claim.Token, results)
-	w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
-	return len(results), err
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(w.opt.Drain, cancel)
+		context.AfterFunc(sctx, func() { t.Stop() })
+	})
+	defer stop()
+	w.m.inFlight.Inc()
+	r := w.sender.Send(sctx, msg)
+	w.m.inFlight.Dec()
+	return w.result(d, claim, r, now)
 }
 
 func message(d notify.Delivery, now, expires time.Time) Message {
@@ -195,6 +373,9 @@ func message(d notify.Delivery, now, expires time.Time) Message {
 		data[k] = v
 	}
 	data["notification_id"] = strconv.FormatInt(d.NotificationID, 10)
+	// push_id names this push to this device: a phone that sees it twice
+	// (a crash re-sent what the provider had accepted) drops the second.
+	data["push_id"] = strconv.FormatInt(d.NotificationID, 10) + "-" + strconv.FormatInt(d.DeviceID, 10)
 	data["category"] = string(d.Category)
 	m := Message{Token: d.Token, Platform: d.Platform, Title: d.Title, Body: d.Body, Data: data,
 		Channel: "houqin_" + string(d.Category), High: d.High, CollapseKey: d.CollapseKey}
@@ -205,8 +386,8 @@ func message(d notify.Delivery, now, expires time.Time) Message {
 }
 
 // result maps a provider result onto the outbox row.
-func (w *Worker) result(d notify.Delivery, r Result, now time.Time) notify.Result {
-	out := notify.Result{JobID: d.JobID, Status: notify.OutboxFailed}
+func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time) notify.Result {
+	out := notify.Result{JobID: d.JobID, Claim: claim, Status: notify.OutboxFailed}
 	if r.Err != nil {
 		out.Error = r.Err.Error()
 	}

@@ -97,6 +97,7 @@ func TestDeliveryCarriesTheNotice(t *testing.T) {
 		"data.id":         {m.Data["id"], "12"},
 		"data.status":     {m.Data["status"], "assigned"},
 		"data.notif":      {m.Data["notification_id"], fmt.Sprint(inbox[0].ID)},
+		"data.push_id":    {m.Data["push_id"], fmt.Sprintf("%d-%d", inbox[0].ID, onlyJob(t, env).DeviceID)},
 		"channel":         {m.Android.Notification.ChannelID, "houqin_repair"},
 		"priority":        {m.Android.Priority, "high"},
 		"collapse key":    {m.Android.CollapseKey, "repair-12"},
@@ -286,14 +287,14 @@ func TestLeaseExpiryAfterCrash(t *testing.T) {
 	}
 	enqueue(t, env, repairAssigned, u.ID)
 	// A worker claims the rows and dies before recording anything.
-	crashed, err := env.Server.Notify.ClaimOutbox(context.Background(), 500, 2*time.Minute)
+	crashed, err := env.Server.Notify.ClaimOutbox(context.Background(), 500, 8*time.Second)
 	if err != nil || len(crashed.Deliveries) != 3 {
 		t.Fatalf("claim: %v, %d rows", err, len(crashed.Deliveries))
 	}
 	if n := runOnce(t, env.Server.Push); n != 0 {
 		t.Fatalf("took %d leased rows before the lease ended", n)
 	}
-	env.Clock.Advance(2 * time.Minute)
+	env.Clock.Advance(8 * time.Second)
 	if n := runOnce(t, env.Server.Push); n != 3 {
 		t.Fatalf("delivered %d rows after the lease expired, want 3", n)
 	}
@@ -301,9 +302,9 @@ func TestLeaseExpiryAfterCrash(t *testing.T) {
 	// overwrite what the live worker recorded.
 	late := make([]notify.Result, len(crashed.Deliveries))
 	for i, d := range crashed.Deliveries {
-		late[i] = notify.Result{JobID: d.JobID, Status: notify.OutboxFailed, Error: "late", ForgetDevice: 0}
+		late[i] = notify.Result{JobID: d.JobID, Claim: crashed.Token, Status: notify.OutboxFailed, Error: "late"}
 	}
-	if _, err := env.Server.Notify.FinishClaim(context.Background(), crashed.Token, late); err != nil {
+	if _, err := env.Server.Notify.Finish(context.Background(), late); err != nil {
 		t.Fatal(err)
 	}
 	for _, j := range jobs(t, env) {
@@ -415,7 +416,7 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 	defer other.Close()
 	other.Clock = env.Clock.Now
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	opts := push.Options{Batch: 25, Lanes: 2}
+	opts := push.Options{Claim: 25, InFlight: 8}
 	workers := make([]*push.Worker, 2)
 	for i, st := range []*store.Store{env.Store, other} {
 		fcm, err := push.NewFCM(context.Background(), push.FCMConfig{ProjectID: fcmfake.Project, Endpoint: fake.Endpoint()})

@@ -307,6 +307,60 @@ func (e *Env) Do(r Request) *Response {
 	}
 	out := &Response{Status: resp.StatusCode, Header: resp.Header, Body: respBody}
 	checkContract(e.T, r, body, out)
+	checkTimes(e.T, e.Store.Location, r, out)
+	return out
+}
+
+// TimeLayout is the one shape of an instant in a response (DESIGN.md):
+// RFC 3339 in the site time zone with exactly milliseconds.
+const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// checkTimes requires every string in a JSON response that reads as an
+// RFC 3339 date-time to have the one shape, in loc: so every test of every
+// route enforces it.
+func checkTimes(t testing.TB, loc *time.Location, r Request, resp *Response) {
+	t.Helper()
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if !strings.Contains(ct, "json") || len(resp.Body) == 0 {
+		return
+	}
+	CheckTimes(t, loc, r.Method+" "+r.Path, resp.Body)
+}
+
+// CheckTimes requires every RFC 3339 date-time string in the JSON document
+// body (of what) to be in TimeLayout in loc.
+func CheckTimes(t testing.TB, loc *time.Location, what string, body []byte) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Errorf("%s: the body is not JSON: %v", what, err)
+		return
+	}
+	for _, s := range timesIn(v) {
+		if at, _ := time.Parse(time.RFC3339Nano, s); at.In(loc).Format(TimeLayout) != s {
+			t.Errorf("%s: time %q is not in the form %s in %s", what, s, TimeLayout, loc)
+		}
+	}
+}
+
+// timesIn lists the strings in a decoded JSON value that parse as RFC 3339
+// date-times.
+func timesIn(v any) []string {
+	var out []string
+	switch v := v.(type) {
+	case string:
+		if _, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			out = append(out, v)
+		}
+	case []any:
+		for _, e := range v {
+			out = append(out, timesIn(e)...)
+		}
+	case map[string]any:
+		for _, e := range v {
+			out = append(out, timesIn(e)...)
+		}
+	}
 	return out
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -58,7 +57,7 @@ func (s *Service) CopyMenus(ctx context.Context, in MenuCopyInput) (_ []CopiedMe
 			return err
 		}
 		slices.SortStableFunc(sources, func(a, b Menu) int {
-			return cmp.Or(strings.Compare(a.Date.String(), b.Date.String()), mealOrder(a.Meal, b.Meal))
+			return cmp.Or(a.Date.Compare(b.Date), mealOrder(a.Meal, b.Meal))
 		})
 		for _, src := range sources {
 			done, err := copyMenu(tx, c, src, src.Date.AddDays(shift), in)

@@ -61,11 +61,8 @@ func menuVersion(db *gorm.DB, canteenID int64) (int64, error) {
 // only when withDrafts is set (canteen admins).
 func (s *Service) Menus(ctx context.Context, canteenID int64, from, to store.Date, withDrafts bool) (days []MenuDay, version int64, err error) {
 	defer store.Wrap(&err, "canteen menus")
-	if to.Before(from) {
-		return nil, 0, store.InvalidField("to", "must not be before from")
-	}
-	if from.DaysUntil(to) >= MaxMenuRange {
-		return nil, 0, store.InvalidField("to", "the range may span at most %d days", MaxMenuRange)
+	if err := store.CheckRange(from, to, MaxMenuRange, "to"); err != nil {
+		return nil, 0, err
 	}
 	err = s.Read(ctx).Transaction(func(db *gorm.DB) error {
 		if version, err = menuVersion(db, canteenID); err != nil {

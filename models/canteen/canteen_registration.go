@@ -43,7 +43,7 @@ func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
 	cutoff := sched.Cutoff(slot.Date, tx.Location())
 	if !tx.Now.Before(cutoff) {
 		err := store.Errorf(store.CodeConflict, "registration for this meal closed at %s", cutoff.In(tx.Location()).Format("2006-01-02 15:04"))
-		err.Extra = map[string]any{"cutoff_at": cutoff.In(tx.Location()).Format(time.RFC3339)}
+		err.Extra = map[string]any{"cutoff_at": cutoff}
 		return time.Time{}, err
 	}
 	return cutoff, nil
@@ -91,8 +91,8 @@ func (s *Service) UnregisterMeal(ctx context.Context, a store.Actor, slot MenuSl
 // MyRegistrations lists the caller's registrations at a canteen from..to.
 func (s *Service) MyRegistrations(ctx context.Context, a store.Actor, canteenID int64, from, to store.Date) (_ []MealRegistration, err error) {
 	defer store.Wrap(&err, "canteen my registrations")
-	if to.Before(from) || from.DaysUntil(to) > MealRegistrationAheadDays {
-		return nil, store.InvalidField("to", "must be within %d days after from", MealRegistrationAheadDays)
+	if err := store.CheckRange(from, to, MealRegistrationAheadDays+1, "to"); err != nil {
+		return nil, err
 	}
 	var rows []MealRegistration
 	err = s.Read(ctx).Where("user_id = ? AND canteen_id = ? AND date BETWEEN ? AND ?", a.ID, canteenID, from, to).

@@ -41,7 +41,7 @@ type Claim struct {
 
 // ClaimOutbox leases up to limit due outbox rows to the caller. A claimed
 // row is not due again until the lease ends, so a worker that dies
-// mid-batch loses nothing: its rows come back when the lease expires. On
+// mid-send loses nothing: its rows come back when the lease expires. On
 // MySQL, SKIP LOCKED lets replicas claim side by side without waiting for
 // or taking each other's rows; SQLite's immediate transactions serialize
 // claims anyway.
@@ -93,7 +93,11 @@ var prefOffCases = func() string {
 
 // Result is what became of one delivery.
 type Result struct {
-	JobID  int64
+	JobID int64
+	// Claim is the token of the claim that held the row: a result from a
+	// claim that has since lost the row (its lease passed to another
+	// worker) is ignored.
+	Claim  string
 	Status string // OutboxSent, OutboxFailed, OutboxSkipped, or OutboxPending to retry at RetryAt
 	// RetryAt is when a pending row is due again.
 	RetryAt time.Time
@@ -102,31 +106,31 @@ type Result struct {
 	ForgetDevice int64
 }
 
-// FinishClaim records the results of a claim. Rows whose lease has passed to
-// another worker (a different claim token) are left to that worker. It
-// returns how many devices it forgot.
-func (s *Service) FinishClaim(ctx context.Context, token string, results []Result) (_ int64, err error) {
-	defer store.Wrap(&err, "notify finish claim")
+// Finish records results, from any number of claims, in one transaction.
+// Rows whose lease has passed to another worker (a different claim token)
+// are left to that worker. It returns how many devices it forgot.
+func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err error) {
+	defer store.Wrap(&err, "notify finish")
 	var forgot int64
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var gone []int64
-		mine := func() *gorm.DB { return tx.Model(&OutboxJob{}).Where("claim_token = ?", token) }
 		// Rows that end alike (sent, or skipped/failed with the same reason:
 		// a whole batch when push is off) are closed in one statement each;
 		// only retries, each with its own jittered time, go row by row.
-		type ending struct{ status, err string }
+		type ending struct{ claim, status, err string }
 		alike := map[ending][]int64{}
 		for _, r := range results {
 			if r.ForgetDevice != 0 {
 				gone = append(gone, r.ForgetDevice)
 			}
 			if r.Status != OutboxPending {
-				e := ending{r.Status, store.Clip(r.Error, 500)}
+				e := ending{r.Claim, r.Status, store.Clip(r.Error, 500)}
 				alike[e] = append(alike[e], r.JobID)
 				continue
 			}
-			err := mine().Where("id = ?", r.JobID).Updates(map[string]any{"status": r.Status, "last_error": store.Clip(r.Error, 500),
-				"lease_until": nil, "next_attempt_at": r.RetryAt, "updated_at": tx.Now}).Error
+			err := tx.Model(&OutboxJob{}).Where("id = ? AND claim_token = ?", r.JobID, r.Claim).Updates(map[string]any{
+				"status": r.Status, "last_error": store.Clip(r.Error, 500), "lease_until": nil,
+				"next_attempt_at": r.RetryAt, "updated_at": tx.Now}).Error
 			if err != nil {
 				return err
 			}
@@ -137,7 +141,8 @@ func (s *Service) FinishClaim(ctx context.Context, token string, results []Resul
 				set["sent_at"], set["last_error"] = tx.Now, ""
 			}
 			for chunk := range slices.Chunk(ids, 500) {
-				if err := mine().Where("id IN ?", chunk).Updates(set).Error; err != nil {
+				err := tx.Model(&OutboxJob{}).Where("id IN ? AND claim_token = ?", chunk, e.claim).Updates(set).Error
+				if err != nil {
 					return err
 				}
 			}
@@ -150,6 +155,22 @@ func (s *Service) FinishClaim(ctx context.Context, token string, results []Resul
 		return nil
 	})
 	return forgot, err
+}
+
+// Renew extends the leases of the unfinished rows of claims that a live
+// worker still holds, so that a slow send is not taken for a dead worker's
+// and sent twice; a dead worker renews nothing and its rows come back
+// within one lease.
+func (s *Service) Renew(ctx context.Context, claims []string, lease time.Duration) (err error) {
+	defer store.Wrap(&err, "notify renew claims")
+	if len(claims) == 0 {
+		return nil
+	}
+	return s.Tx(ctx, func(tx *store.Tx) error {
+		until := tx.Now.Add(lease)
+		return tx.Model(&OutboxJob{}).Where("claim_token IN ? AND status = ?", claims, OutboxPending).
+			Updates(map[string]any{"lease_until": until, "next_attempt_at": until}).Error
+	})
 }
 
 // PurgeOutbox deletes finished rows last touched before maxAge ago.

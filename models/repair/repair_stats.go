@@ -132,15 +132,15 @@ func (acc *figuresAcc) figures() RepairFigures {
 	return f
 }
 
+// MaxStatsRange bounds a statistics period: a year and a day.
+const MaxStatsRange = 367
+
 // Stats computes the figures of requests created on local dates
 // from..to (inclusive).
 func (s *Service) Stats(ctx context.Context, from, to store.Date) (_ *RepairStats, err error) {
 	defer store.Wrap(&err, "repair stats")
-	if to.Before(from) {
-		return nil, store.InvalidField("to", "must not be before from")
-	}
-	if from.DaysUntil(to) > 366 {
-		return nil, store.InvalidField("to", "the period may span at most a year")
+	if err := store.CheckRange(from, to, MaxStatsRange, "to"); err != nil {
+		return nil, err
 	}
 	var rows []Repair
 	err = s.Read(ctx).Select("id", "category", "status", "technician_id", "created_at", "first_assigned_at",

@@ -236,9 +236,15 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, date store.Date) (err e
 	})
 }
 
+// MaxCalendarRange bounds a calendar listing (two years).
+const MaxCalendarRange = 731
+
 // Calendar lists the date exceptions from..to (inclusive).
 func (s *Service) Calendar(ctx context.Context, from, to store.Date) (_ []ShuttleCalendarDay, err error) {
 	defer store.Wrap(&err, "shuttle calendar")
+	if err := store.CheckRange(from, to, MaxCalendarRange, "to"); err != nil {
+		return nil, err
+	}
 	var rows []ShuttleCalendarDay
 	return rows, s.Read(ctx).Where("date >= ? AND date <= ?", from, to).Order("date").Find(&rows).Error
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -12,8 +13,37 @@ type Date struct{ Year, Month, Day int }
 
 const dateLayout = "2006-01-02"
 
-// ParseDate parses YYYY-MM-DD.
+// Dates a client may give lie in these years: far enough for any booking,
+// timetable or statistic, near enough that every date is four digits (so
+// text order is date order in SQLite) and every day count is small.
+const (
+	MinYear = 2000
+	MaxYear = 2099
+)
+
+// InvalidDate is the problem with a date field that ParseDate refused.
+func InvalidDate(field string) *Error {
+	return InvalidField(field, "must be a date YYYY-MM-DD from %d-01-01 to %d-12-31", MinYear, MaxYear)
+}
+
+// ErrDate is ParseDate's error, worded as a field's rule.
+var ErrDate = fmt.Errorf("must be a date YYYY-MM-DD from %d-01-01 to %d-12-31", MinYear, MaxYear)
+
+// ParseDate parses a client's YYYY-MM-DD, accepting only years MinYear to
+// MaxYear.
 func ParseDate(s string) (Date, error) {
+	d, err := parseDate(s)
+	if err != nil || !d.InWindow() {
+		return Date{}, ErrDate
+	}
+	return d, nil
+}
+
+// InWindow reports whether d lies in the years MinYear to MaxYear.
+func (d Date) InWindow() bool { return d.Year >= MinYear && d.Year <= MaxYear }
+
+// parseDate parses YYYY-MM-DD with any four-digit year (stored dates).
+func parseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("not a date in the form YYYY-MM-DD: %q", s)
@@ -43,12 +73,32 @@ func (d Date) AddDays(n int) Date { return DateOf(d.At(12, 0, time.UTC).AddDate(
 // Weekday is d's day of the week.
 func (d Date) Weekday() time.Weekday { return d.At(12, 0, time.UTC).Weekday() }
 
-// Before reports whether d is earlier than o.
-func (d Date) Before(o Date) bool { return d.String() < o.String() }
+// Compare orders dates by year, month and day (-1, 0 or +1). Their text
+// does not: "10000-01-01" sorts before "9999-12-31".
+func (d Date) Compare(o Date) int {
+	return cmp.Or(cmp.Compare(d.Year, o.Year), cmp.Compare(d.Month, o.Month), cmp.Compare(d.Day, o.Day))
+}
 
-// DaysUntil counts days from d to o (negative when o is earlier).
+// Before reports whether d is earlier than o.
+func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+
+// DaysUntil counts days from d to o (negative when o is earlier). It counts
+// in Unix seconds, which do not saturate as a time.Duration does after 292
+// years.
 func (d Date) DaysUntil(o Date) int {
-	return int(o.At(12, 0, time.UTC).Sub(d.At(12, 0, time.UTC)).Hours() / 24)
+	return int((o.At(0, 0, time.UTC).Unix() - d.At(0, 0, time.UTC).Unix()) / 86400)
+}
+
+// CheckRange rejects a range from..to that runs backwards or spans more
+// than maxDays days (both ends included), naming the field toField.
+func CheckRange(from, to Date, maxDays int, toField string) error {
+	if to.Before(from) {
+		return InvalidField(toField, "must not be before from")
+	}
+	if from.DaysUntil(to) >= maxDays {
+		return InvalidField(toField, "the range may span at most %d days", maxDays)
+	}
+	return nil
 }
 
 func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
@@ -78,7 +128,7 @@ func (d *Date) Scan(src any) error {
 	if err != nil {
 		return err
 	}
-	v, err := ParseDate(s[:min(len(s), len(dateLayout))])
+	v, err := parseDate(s[:min(len(s), len(dateLayout))])
 	if err != nil {
 		return err
 	}

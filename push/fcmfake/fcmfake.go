@@ -78,6 +78,7 @@ type Server struct {
 	perToken map[string]int
 	answered map[string][]int // statuses answered per token
 	requests atomic.Int64
+	inFlight atomic.Int64
 }
 
 // New starts a fake and stops it when the test ends.
@@ -123,8 +124,13 @@ func (f *Server) Answered(token string) []int {
 // Requests counts every request received.
 func (f *Server) Requests() int64 { return f.requests.Load() }
 
+// InFlight counts the requests received and not yet answered.
+func (f *Server) InFlight() int64 { return f.inFlight.Load() }
+
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests.Add(1)
+	f.inFlight.Add(1)
+	defer f.inFlight.Add(-1)
 	want := "/v1/projects/" + Project + "/messages:send"
 	if r.Method != http.MethodPost || r.URL.Path != want {
 		writeError(w, Reply{Status: 404, GRPCStatus: "NOT_FOUND", Message: "no such method " + r.URL.Path})

@@ -147,6 +147,10 @@ func serveCmd(e *environment, args []string) error {
 		return err
 	}
 	e.cfg.Addr = *addr
+	if e.cfg.PublicURL == "" {
+		e.log.Warn("HOUQIN_PUBLIC_URL is unset: links handed out (calendar feeds) point to a URL derived from the listen address",
+			"public_url", e.cfg.BaseURL())
+	}
 	if err := e.cfg.EnsureSecret(); err != nil {
 		return err
 	}

@@ -83,12 +83,18 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Forwarding headers count only from the configured proxies.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
 	})
 	s.App.Use(
+		forwardedFor(cfg.TrustedProxies),
 		// Request ids need to be unique, not secret: fiber's counter-based UUIDs
 		// cost a fraction of crypto/rand ones.
 		requestid.New(requestid.Config{Header: fiber.HeaderXRequestID}),
 		observe(log, newHTTPMetrics(s.Registry)),
+		deadline(cfg.RequestTimeout),
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 			log.Error("panic", "panic", e, "route", c.Route().Path, "request_id", requestID(c))
 		}}),
@@ -148,7 +154,10 @@ func (s *Server) ready(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unreachable"})
 	}
 	current, err := migrations.Current(ctx, s.Store.SQL(), string(s.Store.Dialect))
-	if err != nil || !current {
+	switch {
+	case err != nil:
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unreachable"})
+	case !current:
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "migrations pending"})
 	}
 	return c.JSON(fiber.Map{"status": "ok"})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,6 +28,14 @@ type Config struct {
 	AccessTTL    time.Duration  // HOUQIN_ACCESS_TTL
 	DemoPassword string         // HOUQIN_DEMO_PASSWORD
 	LogLevel     string         // HOUQIN_LOG_LEVEL: debug, info, warn, error
+	// PublicURL is the service's address as clients reach it
+	// (HOUQIN_PUBLIC_URL): absolute URLs handed out are built from it, never
+	// from request headers. Empty means BaseURL derives one from Addr.
+	PublicURL string
+	// TrustedProxies are the addresses or CIDR ranges whose forwarding
+	// headers (X-Forwarded-For, -Proto, -Host) are believed
+	// (HOUQIN_TRUSTED_PROXIES, comma-separated); from anyone else they are ignored.
+	TrustedProxies []string
 
 	PositionRetention time.Duration // HOUQIN_SHUTTLE_POSITION_DAYS: how long GPS fixes are kept
 
@@ -36,6 +45,9 @@ type Config struct {
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
+	// RequestTimeout bounds a request's database work (HOUQIN_REQUEST_TIMEOUT,
+	// default 10s): a frozen database answers 503, not a hung request.
+	RequestTimeout time.Duration
 	// EventHeartbeat is how often an idle live stream sends a comment
 	// (0: handlers.DefaultHeartbeat); tests shorten it.
 	EventHeartbeat time.Duration
@@ -58,6 +70,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		FCMCredentials: get("HOUQIN_FCM_CREDENTIALS", ""),
 		FCMProjectID:   get("HOUQIN_FCM_PROJECT_ID", ""),
 		FCMEndpoint:    get("HOUQIN_FCM_ENDPOINT", ""),
+		PublicURL:      strings.TrimSuffix(get("HOUQIN_PUBLIC_URL", ""), "/"),
 	}
 	c.DB = get("HOUQIN_DB", "sqlite:"+filepath.Join(c.DataDir, "houqin.db"))
 	var errs []error
@@ -98,6 +111,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("HOUQIN_LOG_LEVEL %q is not debug, info, warn or error", c.LogLevel))
 	}
+	c.RequestTimeout, err = time.ParseDuration(get("HOUQIN_REQUEST_TIMEOUT", "10s"))
+	if err != nil || c.RequestTimeout < time.Second || c.RequestTimeout > 5*time.Minute {
+		errs = append(errs, errors.New("HOUQIN_REQUEST_TIMEOUT must be a duration between 1s and 5m"))
+	}
 	c.DeviceMaxAge, err = time.ParseDuration(get("HOUQIN_DEVICE_MAX_AGE", "1440h"))
 	if err != nil || c.DeviceMaxAge < 24*time.Hour {
 		errs = append(errs, errors.New("HOUQIN_DEVICE_MAX_AGE must be a duration of at least 24h, e.g. 1440h"))
@@ -110,7 +127,45 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.FCMEndpoint != "" && !strings.HasPrefix(c.FCMEndpoint, "http://") && !strings.HasPrefix(c.FCMEndpoint, "https://") {
 		errs = append(errs, fmt.Errorf("HOUQIN_FCM_ENDPOINT %q is not an http(s) URL", c.FCMEndpoint))
 	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("HOUQIN_PUBLIC_URL %q is not an http(s) URL such as https://houqin.example.gov.cn", c.PublicURL))
+		}
+	}
+	c.TrustedProxies, err = trustedProxies(get("HOUQIN_TRUSTED_PROXIES", ""))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
+}
+
+// trustedProxies splits a comma-separated list of addresses and CIDR ranges.
+func trustedProxies(list string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, err := parseProxy(p); err != nil {
+			return nil, fmt.Errorf("HOUQIN_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// BaseURL is where clients reach the service: PublicURL, or when that is
+// unset http://localhost:PORT (or the listen host, when Addr names one).
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	host, port, _ := net.SplitHostPort(c.Addr)
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // EnsureSecret fills JWTSecret from DataDir/jwt-secret, creating the file

@@ -24,6 +24,7 @@ var statusOf = map[store.Code]int{
 	store.CodePayloadTooLarge:     http.StatusRequestEntityTooLarge,
 	store.CodeIdempotencyMismatch: http.StatusUnprocessableEntity,
 	store.CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	store.CodeUnavailable:         http.StatusServiceUnavailable,
 	store.CodeInternal:            http.StatusInternalServerError,
 }
 
@@ -59,6 +60,9 @@ var fiberDetail = map[int]string{
 	http.StatusUnsupportedMediaType:  "send the body as JSON (Content-Type: application/json)",
 }
 
+// unavailableDetail answers while the database is not answering.
+const unavailableDetail = "the database is not answering; try again in a few seconds"
+
 // internalDetail answers every failure of ours; the details go to the log.
 const internalDetail = "something went wrong on our side; it has been logged, please try again later"
 
@@ -73,6 +77,9 @@ func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 				"request_id", requestID(c))
 		}
 		c.Status(p.Status)
+		if p.Status == http.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, "5")
+		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderContentLanguage, p.lang)
 		c.Vary(fiber.HeaderAcceptLanguage)
@@ -98,6 +105,8 @@ func problemOf(err error, tr translator) (Problem, map[string]any) {
 		fe *fiber.Error
 	)
 	switch {
+	case store.Unavailable(err):
+		return newProblem(tr, http.StatusServiceUnavailable, store.CodeUnavailable, tr.Text(unavailableDetail, nil), nil), nil
 	case errors.As(err, &me):
 		status := statusOf[me.Code]
 		if status == 0 {

@@ -34,7 +34,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	if len(templates) < 100 || len(terms) < 10 {
 		t.Fatalf("found only %d templates and %d terms: is the scan broken?", len(templates), len(terms))
 	}
-	for _, m := range []string{internalDetail, store.InvalidFields, "%s: %s"} {
+	for _, m := range []string{internalDetail, unavailableDetail, store.InvalidFields, "%s: %s"} {
 		templates[m] = "api, store.Invalid"
 	}
 	for _, m := range fiberDetail {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
@@ -141,8 +142,20 @@ func validIdempotencyKey(key string) bool {
 	return len(key) <= 200 && !strings.ContainsFunc(key, func(r rune) bool { return r < '!' || r > '~' })
 }
 
+// secretLocal marks a response that carries a secret (see carriesSecret).
+const secretLocal = "houqin.carries-secret"
+
+// carriesSecret marks a route whose response holds a secret (a token, a
+// private URL): idempotency never stores it, so the secret does not lie in
+// the database for a day; a retry runs the request again.
+func carriesSecret(c *fiber.Ctx) error {
+	c.Locals(secretLocal, true)
+	return c.Next()
+}
+
 // idempotency replays the first response to a POST retried with the same
 // Idempotency-Key and body, and refuses the key with a different body.
+// Responses that carry a secret are not kept (carriesSecret).
 func idempotency(st *store.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		key := c.Get("Idempotency-Key")
@@ -170,7 +183,23 @@ func idempotency(st *store.Store) fiber.Handler {
 				return herr
 			}
 		}
+		if secret, _ := c.Locals(secretLocal).(bool); secret {
+			return st.ForgetIdempotencyKey(ctx, claim)
+		}
 		resp := c.Response()
 		return st.FinishIdempotencyKey(ctx, claim, resp.StatusCode(), string(resp.Header.ContentType()), append([]byte(nil), resp.Body()...))
+	}
+}
+
+// deadline bounds the database work of a request: its context ends after
+// d, so a database that stopped answering fails the request (503) instead
+// of holding it, and a write the client has given up on is not committed
+// later.
+func deadline(d time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), d)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
 	}
 }

@@ -15,14 +15,14 @@ import (
 // token in the path authenticates. It must be mounted before the
 // authenticated group, whose middleware applies to every route after it.
 func (s *Server) mountCalendarFeed(v1 fiber.Router) {
-	v1.Get("/calendar/:token", handlers.NewMeetings(s.Meetings).CalendarFeed)
+	v1.Get("/calendar/:token", handlers.NewMeetings(s.Meetings, s.Config.BaseURL()).CalendarFeed)
 }
 
 // mountMeetings registers the meeting-room routes (rooms, bookings, the
 // desk's approvals and services sheet, the calendar feed's management) and
 // the reminder and no-show sweeps.
 func (s *Server) mountMeetings(r fiber.Router) {
-	h := handlers.NewMeetings(s.Meetings)
+	h := handlers.NewMeetings(s.Meetings, s.Config.BaseURL())
 	desk := handlers.Require(store.RoleMeetingAdmin)
 
 	r.Get("/rooms", h.ListRooms)
@@ -41,7 +41,7 @@ func (s *Server) mountMeetings(r fiber.Router) {
 	r.Post("/bookings/:id/check-in", h.CheckInBooking)
 	r.Post("/bookings/:id/move", desk, h.MoveBooking)
 
-	r.Post("/me/calendar-feed", h.RotateCalendarFeed)
+	r.Post("/me/calendar-feed", carriesSecret, h.RotateCalendarFeed)
 	r.Delete("/me/calendar-feed", h.RevokeCalendarFeed)
 
 	s.jobs = append(s.jobs,

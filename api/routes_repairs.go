@@ -19,8 +19,9 @@ func (s *Server) mountRepairs(r fiber.Router) {
 	h := handlers.NewRepairs(s.Repairs)
 	desk := handlers.Require(store.RoleDispatcher)
 
-	// Fixed paths first: "stats" and "targets" are not ids.
+	// Fixed paths first: "stats", "technicians" and "targets" are not ids.
 	r.Get("/repairs/stats", desk, h.RepairStats)
+	r.Get("/repairs/technicians", desk, h.RepairTechnicians)
 	r.Get("/repairs/targets", h.RepairTargets)
 	r.Put("/repairs/targets", handlers.Require(store.RoleAdmin), h.SetRepairTargets)
 	r.Post("/repairs", h.CreateRepair)

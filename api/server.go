@@ -53,17 +53,28 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
+// loop runs j every j.Every. A failing job waits twice as long after each
+// failure (up to jobBackoffMax), so a database that is away is not hammered
+// and not flooded into the log, and runs at its pace again once it succeeds.
 func (s *Server) loop(ctx context.Context, j Job) {
-	t := time.NewTicker(j.Every)
+	wait := j.Every
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := j.Run(ctx); err != nil && ctx.Err() == nil {
-				s.Log.Error("background job failed", "job", j.Name, "err", err)
-			}
 		}
+		if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+			wait = min(max(wait*2, j.Every), max(jobBackoffMax, j.Every))
+			s.Log.Error("background job failed", "job", j.Name, "err", err, "retry_in", wait)
+		} else {
+			wait = j.Every
+		}
+		t.Reset(wait)
 	}
 }
+
+// jobBackoffMax bounds how long a failing job waits before it tries again.
+const jobBackoffMax = time.Minute

@@ -56,10 +56,16 @@ type Repairs struct{ svc *repair.Service }
 func NewRepairs(svc *repair.Service) *Repairs { return &Repairs{svc: svc} }
 
 // Meetings serves rooms, bookings and calendar feeds.
-type Meetings struct{ svc *meeting.Service }
+type Meetings struct {
+	svc     *meeting.Service
+	baseURL string
+}
 
-// NewMeetings returns the meeting-room handlers.
-func NewMeetings(svc *meeting.Service) *Meetings { return &Meetings{svc: svc} }
+// NewMeetings returns the meeting-room handlers; the calendar feed's URL
+// starts with baseURL (the configured public URL, never a request header).
+func NewMeetings(svc *meeting.Service, baseURL string) *Meetings {
+	return &Meetings{svc: svc, baseURL: baseURL}
+}
 
 // Shuttle serves routes, timetables, trips, drivers and follows.
 type Shuttle struct{ svc *shuttle.Service }

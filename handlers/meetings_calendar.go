@@ -22,7 +22,7 @@ func (h *Meetings) RotateCalendarFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(calendarFeedResponse{URL: c.BaseURL() + "/api/v1/calendar/" + token})
+	return c.Status(fiber.StatusCreated).JSON(calendarFeedResponse{URL: h.baseURL + "/api/v1/calendar/" + token})
 }
 
 // RevokeCalendarFeed turns the caller's calendar URL off.

@@ -133,6 +133,7 @@ type tripOut struct {
 	DepartureAt  time.Time          `json:"departure_at"`
 	Status       shuttle.TripStatus `json:"status"`
 	DelayMinutes int                `json:"delay_minutes"`
+	Unconfirmed  bool               `json:"unconfirmed"`
 	Reason       string             `json:"reason"`
 	Driver       *personOut         `json:"driver"`
 	Vehicle      vehicleOut         `json:"vehicle"`
@@ -145,7 +146,7 @@ type tripOut struct {
 func shuttleTripOut(v shuttle.TripView) tripOut {
 	t := v.ShuttleTrip
 	out := tripOut{ID: t.ID, RouteID: t.RouteID, RouteName: v.RouteName, RouteColor: v.RouteColor, ScheduleID: t.ScheduleID,
-		ServiceDate: t.ServiceDate, DepartureAt: t.DepartureAt, Status: t.Status, DelayMinutes: t.DelayMinutes,
+		ServiceDate: t.ServiceDate, DepartureAt: t.DepartureAt, Status: t.Status, DelayMinutes: t.DelayMinutes, Unconfirmed: v.Unconfirmed,
 		Reason: t.Reason, Vehicle: vehicleOut{Plate: t.VehiclePlate, Seats: t.VehicleSeats},
 		DepartedAt: t.DepartedAt, ArrivedAt: t.ArrivedAt, Stops: make([]tripStopOut, len(v.Stops))}
 	if t.DriverID != nil {

@@ -200,7 +200,12 @@ func ActiveUserIDs(tx *gorm.DB) ([]int64, error) {
 // desk notifications).
 func UsersWithRole(tx *gorm.DB, role store.Role) ([]int64, error) {
 	var ids []int64
-	return ids, tx.Model(&User{}).Where("active = ?", true).Where(hasRole(role)).Pluck("id", &ids).Error
+	return ids, ActiveWithRole(tx, role).Pluck("id", &ids).Error
+}
+
+// ActiveWithRole narrows a query to the active users holding role.
+func ActiveWithRole(tx *gorm.DB, role store.Role) *gorm.DB {
+	return tx.Model(&User{}).Where("active = ?", true).Where(hasRole(role))
 }
 
 // hasRole matches users whose comma-separated roles column holds role as a

@@ -17,12 +17,27 @@ type StopETA struct {
 // FreshFix is how old the latest position may be and still steer the ETA.
 const FreshFix = 5 * time.Minute
 
+// UnreportedGrace is how long past its planned departure (timetable plus
+// reported delay) a trip may stay without word from its driver before
+// riders are told it is unconfirmed.
+const UnreportedGrace = 2 * time.Minute
+
+// Unreported reports whether the trip should have left by now but its
+// driver has reported nothing since: still scheduled, no position. Nobody
+// knows where that bus is, so it gets no estimates.
+func (t *ShuttleTrip) Unreported(now time.Time) bool {
+	planned := t.DepartureAt.Add(time.Duration(t.DelayMinutes) * time.Minute)
+	return t.Status == TripScheduled && t.LastPositionAt == nil && now.Sub(planned) > UnreportedGrace
+}
+
 // EstimateTrip estimates the arrival at each remaining stop. The method is
 // deliberately simple, and only as good as the timetable's offsets:
 //
 //   - Before departure the bus leaves at the timetabled time plus the
 //     reported delay, but never earlier than now; each stop follows at its
-//     timetable offset.
+//     timetable offset. A trip Unreported (past that time by more than
+//     UnreportedGrace with no word from the driver) gets no estimates:
+//     moving "now" forward on every request would pretend to know.
 //   - After departure with a fix no older than FreshFix, the fix is projected
 //     onto the straight lines between consecutive stops. The nearest segment
 //     and the fraction along it give "where the bus is" in timetable minutes
@@ -46,7 +61,7 @@ func EstimateTrip(t *ShuttleTrip, stops []ShuttleStop, now time.Time) []StopETA 
 		out[i] = StopETA{Stop: st, ScheduledAt: t.DepartureAt.Add(offset(i)),
 			Passed: t.Status == TripArrived || (i == 0 && t.Status == TripDeparted)}
 	}
-	if t.Status == TripArrived || t.Status == TripCancelled || len(stops) == 0 {
+	if t.Status == TripArrived || t.Status == TripCancelled || t.Unreported(now) || len(stops) == 0 {
 		return out
 	}
 	planned := t.DepartureAt.Add(time.Duration(t.DelayMinutes) * time.Minute)

@@ -35,6 +35,9 @@ func TestEstimateTrip(t *testing.T) {
 		{"a stale fix is ignored",
 			shuttle.ShuttleTrip{Status: shuttle.TripDeparted, DepartedAt: ptr(minute(0)), LastLat: &lat, LastLng: &stops[0].Lng, LastPositionAt: ptr(minute(2))}, minute(12),
 			[]*time.Time{nil, ptr(minute(12)), ptr(minute(20))}},
+		{"past departure and grace with no report: no estimates",
+			shuttle.ShuttleTrip{Status: shuttle.TripScheduled, DelayMinutes: 5}, minute(8),
+			[]*time.Time{nil, nil, nil}},
 		{"cancelled: no estimates",
 			shuttle.ShuttleTrip{Status: shuttle.TripCancelled}, minute(0), []*time.Time{nil, nil, nil}},
 	}

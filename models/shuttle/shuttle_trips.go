@@ -151,6 +151,8 @@ type TripView struct {
 	RouteColor string
 	DriverName string
 	Stops      []StopETA
+	// Unconfirmed: past its departure with no report (ShuttleTrip.Unreported).
+	Unconfirmed bool
 }
 
 // ListTrips lists date's trips (of one route when routeID is not 0) by
@@ -219,7 +221,7 @@ func (s *Service) viewTrips(ctx context.Context, trips []ShuttleTrip) ([]TripVie
 	now := s.Now()
 	views := make([]TripView, len(trips))
 	for i, t := range trips {
-		v := TripView{ShuttleTrip: t}
+		v := TripView{ShuttleTrip: t, Unconfirmed: t.Unreported(now)}
 		if j := slices.IndexFunc(routes, func(r ShuttleRoute) bool { return r.ID == t.RouteID }); j >= 0 {
 			v.RouteName, v.RouteColor = routes[j].Name, routes[j].Color
 			v.Stops = EstimateTrip(&t, routes[j].Stops, now)

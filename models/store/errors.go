@@ -23,6 +23,7 @@ const (
 	CodePayloadTooLarge     Code = "payload_too_large"
 	CodeIdempotencyMismatch Code = "idempotency_mismatch"
 	CodeMethodNotAllowed    Code = "method_not_allowed"
+	CodeUnavailable         Code = "unavailable"
 	CodeInternal            Code = "internal"
 )
 

@@ -63,13 +63,22 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key, reqH
 // FinishIdempotencyKey stores the response for replay. Server errors are
 // not remembered: the client should be able to retry them.
 func (s *Store) FinishIdempotencyKey(ctx context.Context, k *IdempotencyKey, status int, contentType string, body []byte) (err error) {
+	if status >= 500 {
+		return s.ForgetIdempotencyKey(ctx, k)
+	}
 	defer Wrap(&err, "finish idempotency key")
 	return s.Tx(ctx, func(tx *Tx) error {
-		if status >= 500 {
-			return tx.Delete(k).Error
-		}
 		return tx.Model(k).Updates(map[string]any{"status": status, "content_type": contentType, "body": body}).Error
 	})
+}
+
+// ForgetIdempotencyKey drops a claim without storing the response: a retry
+// runs the request again. It is the end of requests that failed on our side
+// and of those whose response carries a secret, which must never lie in a
+// replay record.
+func (s *Store) ForgetIdempotencyKey(ctx context.Context, k *IdempotencyKey) (err error) {
+	defer Wrap(&err, "forget idempotency key")
+	return s.Tx(ctx, func(tx *Tx) error { return tx.Delete(k).Error })
 }
 
 // PurgeIdempotencyKeys deletes keys past their TTL.

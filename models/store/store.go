@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	mathrand "math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +93,16 @@ func MySQLConfig(dsn string) (*mysqldriver.Config, error) {
 	}
 	c.ParseTime = true
 	c.Loc = time.UTC
+	// A database that stops answering must fail requests, not hang them.
+	if c.Timeout == 0 {
+		c.Timeout = 5 * time.Second
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 30 * time.Second
+	}
 	c.MultiStatements = true
 	if c.Params == nil {
 		c.Params = map[string]string{}
@@ -253,6 +266,30 @@ func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) err
 }
 
 const maxTxAttempts = 5
+
+// Unavailable reports whether err means the database could not be reached
+// or did not answer in time (refused or lost connections, timeouts, a lock
+// wait that ran out, SQLite's busy database): a condition that passes, so
+// callers are told to retry rather than shown an internal error.
+func Unavailable(err error) bool {
+	var (
+		me *mysqldriver.MySQLError
+		ne net.Error
+	)
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, mysqldriver.ErrInvalidConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	case errors.As(err, &ne):
+		return true
+	case errors.As(err, &me):
+		// 1040 too many connections, 1053 shutting down, 1205 lock wait timeout
+		return me.Number == 1040 || me.Number == 1053 || me.Number == 1205
+	}
+	return strings.Contains(err.Error(), "database is locked")
+}
 
 func isDeadlock(err error) bool {
 	var me *mysqldriver.MySQLError

@@ -56,6 +56,7 @@ func TestBadConfigurationExitsWithOneLine(t *testing.T) {
 		"address":   {"HOUQIN_ADDR": "8080"},
 		"dsn":       {"HOUQIN_DB": "user@tcp(host"},
 		"retention": {"HOUQIN_SHUTTLE_POSITION_DAYS": "forever"},
+		"bookings":  {"HOUQIN_MAX_FUTURE_BOOKINGS": "10"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := &cli{t: t, env: env}

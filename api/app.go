@@ -46,6 +46,7 @@ type Server struct {
 	Push   *push.Worker
 	Broker *push.Local
 	jobs   []Job
+	logins loginCounters
 }
 
 // Services are the domain services, one per models package, all on one store.
@@ -68,6 +69,7 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 // New assembles the service on an open, migrated store.
 func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, store.DiskBlobs{Dir: filepath.Join(cfg.DataDir, "photos")})}
+	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
 	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)
@@ -95,6 +97,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		requestid.New(requestid.Config{Header: fiber.HeaderXRequestID}),
 		observe(log, newHTTPMetrics(s.Registry)),
 		deadline(cfg.RequestTimeout),
+		securityHeaders,
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 			log.Error("panic", "panic", e, "route", c.Route().Path, "request_id", requestID(c))
 		}}),
@@ -115,6 +118,7 @@ func (s *Server) routes() {
 	})
 	app.Get("/docs", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		c.Set(fiber.HeaderContentSecurityPolicy, docsPolicy)
 		return c.Send(openapi.DocsPage)
 	})
 	app.Get("/docs/redoc.standalone.js", func(c *fiber.Ctx) error {
@@ -123,8 +127,9 @@ func (s *Server) routes() {
 		return c.Send(openapi.RedocJS)
 	})
 
-	v1 := app.Group("/api/v1", limitJSONBody, compressBodies())
-	v1.Post("/auth/login", append(loginLimiters(), h.Login)...)
+	v1 := app.Group("/api/v1", limitJSONBody, noStore, compressBodies())
+	s.logins = newLoginCounters()
+	v1.Post("/auth/login", append(s.logins.limiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)
 	v1.Post("/auth/logout", h.Logout)
 	// Before the authenticated group: its middleware covers every later /api/v1 route.

@@ -278,3 +278,43 @@ func TestUserPagination(t *testing.T) {
 	apitest.Expect(t, env.Get("/api/v1/users?cursor=zzz", admin.Token), http.StatusBadRequest, "validation_failed")
 	apitest.Expect(t, env.Get("/api/v1/users?limit=500", admin.Token), http.StatusBadRequest, "validation_failed")
 }
+
+func TestPasswordResetEndsAccessTokens(t *testing.T) {
+	env := apitest.New(t)
+	admin := env.NewUser(store.RoleAdmin)
+	u := env.NewUser()
+	s := login(t, env, u.Username, apitest.Password)
+	apitest.Expect(t, env.Get("/api/v1/me", s.AccessToken), http.StatusOK)
+
+	// The password leaked; the admin sets a new one. Every token handed out
+	// before, whoever holds it, stops working at once.
+	apitest.Expect(t, env.Patch(apitest.Path("/api/v1/users/%d", u.ID), admin.Token, map[string]any{"password": "a-new-password"}), http.StatusOK)
+	for name, token := range map[string]string{"from login": s.AccessToken, "issued earlier": u.Token} {
+		t.Run(name, func(t *testing.T) {
+			apitest.Expect(t, env.Get("/api/v1/me", token), http.StatusUnauthorized, "unauthorized")
+		})
+	}
+	apitest.Expect(t, env.Post("/api/v1/auth/refresh", "", map[string]string{"refresh_token": s.RefreshToken}), http.StatusUnauthorized, "unauthorized")
+
+	fresh := login(t, env, u.Username, "a-new-password")
+	apitest.Expect(t, env.Get("/api/v1/me", fresh.AccessToken), http.StatusOK)
+	resp := env.Post("/api/v1/auth/refresh", "", map[string]string{"refresh_token": fresh.RefreshToken})
+	apitest.Expect(t, resp, http.StatusOK)
+	var next session
+	resp.JSON(t, &next)
+	apitest.Expect(t, env.Get("/api/v1/me", next.AccessToken), http.StatusOK)
+}
+
+func TestReactivationDoesNotReviveOldTokens(t *testing.T) {
+	env := apitest.New(t)
+	admin := env.NewUser(store.RoleAdmin)
+	u := env.NewUser()
+	path := apitest.Path("/api/v1/users/%d", u.ID)
+	apitest.Expect(t, env.Patch(path, admin.Token, map[string]any{"active": false}), http.StatusOK)
+	apitest.Expect(t, env.Patch(path, admin.Token, map[string]any{"active": true}), http.StatusOK)
+	apitest.Expect(t, env.Get("/api/v1/me", u.Token), http.StatusUnauthorized, "unauthorized")
+	// A name change is not a sign-out.
+	s := login(t, env, u.Username, apitest.Password)
+	apitest.Expect(t, env.Patch(path, admin.Token, map[string]any{"name": "新名字"}), http.StatusOK)
+	apitest.Expect(t, env.Get("/api/v1/me", s.AccessToken), http.StatusOK)
+}

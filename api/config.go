@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"houqin/models/meeting"
 	"houqin/models/store"
 )
 
@@ -48,6 +49,9 @@ type Config struct {
 	// RequestTimeout bounds a request's database work (HOUQIN_REQUEST_TIMEOUT,
 	// default 10s): a frozen database answers 503, not a hung request.
 	RequestTimeout time.Duration
+	// MaxFutureBookings bounds one person's upcoming room bookings
+	// (HOUQIN_MAX_FUTURE_BOOKINGS).
+	MaxFutureBookings int
 	// EventHeartbeat is how often an idle live stream sends a comment
 	// (0: handlers.DefaultHeartbeat); tests shorten it.
 	EventHeartbeat time.Duration
@@ -106,6 +110,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("HOUQIN_SHUTTLE_POSITION_DAYS must be a number of days between 1 and 3650"))
 	}
 	c.PositionRetention = time.Duration(days) * 24 * time.Hour
+	c.MaxFutureBookings, err = strconv.Atoi(get("HOUQIN_MAX_FUTURE_BOOKINGS", strconv.Itoa(meeting.DefaultMaxFutureBookings)))
+	if err != nil || c.MaxFutureBookings < meeting.MaxOccurrences || c.MaxFutureBookings > 10_000 {
+		errs = append(errs, fmt.Errorf("HOUQIN_MAX_FUTURE_BOOKINGS must be a number between %d (one full series) and 10000", meeting.MaxOccurrences))
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:

@@ -38,6 +38,19 @@ var codeOf = map[int]store.Code{
 	http.StatusUnsupportedMediaType:  store.CodeValidation,
 }
 
+// fiberDetails say what went wrong for the errors Fiber raises itself. Its
+// own messages quote library internals ("cannot read multipart/form-data
+// body: unexpected EOF"), so they are never sent.
+var fiberDetails = map[int]string{
+	http.StatusBadRequest:                  "the request could not be read: check that its body matches its Content-Type",
+	http.StatusNotFound:                    "there is nothing at this address",
+	http.StatusMethodNotAllowed:            "this address does not take this method",
+	http.StatusRequestTimeout:              "the request took too long to arrive",
+	http.StatusRequestEntityTooLarge:       "the request body is too large",
+	http.StatusUnsupportedMediaType:        "the body's Content-Type is not accepted here",
+	http.StatusRequestHeaderFieldsTooLarge: "the request headers are too large",
+}
+
 // Problem is an RFC 9457 problem document.
 type Problem struct {
 	Type   string             `json:"type"`
@@ -47,17 +60,6 @@ type Problem struct {
 	Code   store.Code         `json:"code"`
 	Errors []store.FieldError `json:"errors,omitempty"`
 	lang   string             // Content-Language of the texts
-}
-
-// fiberDetail says in plain words what went wrong for the errors Fiber
-// itself raises; its own texts ("Cannot GET /x") are not for people.
-var fiberDetail = map[int]string{
-	http.StatusBadRequest:            "the request could not be read",
-	http.StatusNotFound:              "there is nothing at this address",
-	http.StatusMethodNotAllowed:      "this address does not accept this method",
-	http.StatusRequestEntityTooLarge: "the request body is too large",
-	http.StatusTooManyRequests:       "too many requests; wait a moment and try again",
-	http.StatusUnsupportedMediaType:  "send the body as JSON (Content-Type: application/json)",
 }
 
 // unavailableDetail answers while the database is not answering.
@@ -83,6 +85,8 @@ func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		c.Set(fiber.HeaderContentLanguage, p.lang)
 		c.Vary(fiber.HeaderAcceptLanguage)
+		// Errors raised before routing skip the middleware that sets it.
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		encode := c.App().Config().JSONEncoder
 		body, _ := encode(p)
 		if len(extra) > 0 {
@@ -122,9 +126,9 @@ func problemOf(err error, tr translator) (Problem, map[string]any) {
 		if !ok {
 			code = store.CodeValidation
 		}
-		detail, ok := fiberDetail[fe.Code]
+		detail, ok := fiberDetails[fe.Code]
 		if !ok {
-			detail = fiberDetail[http.StatusBadRequest]
+			detail = fiberDetails[http.StatusBadRequest]
 		}
 		return newProblem(tr, fe.Code, code, tr.Text(detail, nil), nil), nil
 	}

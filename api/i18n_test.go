@@ -37,7 +37,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	for _, m := range []string{internalDetail, unavailableDetail, store.InvalidFields, "%s: %s"} {
 		templates[m] = "api, store.Invalid"
 	}
-	for _, m := range fiberDetail {
+	for _, m := range fiberDetails {
 		templates[m] = "api/errors.go"
 	}
 	for _, e := range []store.Enumerated{store.Role(""), notify.Category(""), repair.Category(""),

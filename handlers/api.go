@@ -41,11 +41,12 @@ type Events struct {
 	live Subscriber
 	// heartbeat is how often an idle stream sends a comment.
 	heartbeat time.Duration
+	streams   *streamCounts
 }
 
 // NewEvents returns the event-stream handler; heartbeat 0 means DefaultHeartbeat.
 func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *Events {
-	return &Events{svc: svc, live: live, heartbeat: heartbeat}
+	return &Events{svc: svc, live: live, heartbeat: heartbeat, streams: &streamCounts{}}
 }
 
 // Repairs serves the repair desk: requests, their workflow, photos and

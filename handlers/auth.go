@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,25 +10,52 @@ import (
 	"houqin/models/store"
 )
 
-type actorKey struct{}
+type (
+	actorKey    struct{}
+	signedInKey struct{}
+)
 
-// Authenticate requires a valid bearer token from an active user and makes
-// the caller available to handlers through UserFrom.
+// errSignInEnded answers a token issued before its user's password was
+// reset (or the user deactivated): that sign-in is over.
+var errSignInEnded = &store.Error{Code: store.CodeUnauthorized, Message: "this sign-in has ended; sign in again"}
+
+// Authenticate requires a valid bearer token from an active user, issued
+// since their password last changed, and makes the caller available to
+// handlers through UserFrom.
 func (h *People) Authenticate(c *fiber.Ctx) error {
 	raw, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
 	if !ok || raw == "" {
 		return people.ErrUnauthenticated
 	}
-	id, err := h.tokens.Verify(raw)
+	id, gen, err := h.tokens.Verify(raw)
 	if err != nil {
 		return err
 	}
-	u, err := h.svc.ActiveUser(c.UserContext(), id)
+	check := func(ctx context.Context) (people.User, error) {
+		u, err := h.svc.ActiveUser(ctx, id)
+		if err == nil && u.TokenGen != gen {
+			err = errSignInEnded
+		}
+		return u, err
+	}
+	u, err := check(c.UserContext())
 	if err != nil {
 		return err
 	}
 	c.Locals(actorKey{}, u.Actor())
+	c.Locals(signedInKey{}, func(ctx context.Context) error { _, err := check(ctx); return err })
 	return c.Next()
+}
+
+// StillSignedIn returns a check that the caller's sign-in still holds (the
+// user is active and the token not retired), for responses that outlive
+// the request, such as the live stream. The check does not use c.
+func StillSignedIn(c *fiber.Ctx) func(context.Context) error {
+	check, ok := c.Locals(signedInKey{}).(func(context.Context) error)
+	if !ok {
+		panic("handlers.StillSignedIn on an unauthenticated route")
+	}
+	return check
 }
 
 // UserFrom returns the authenticated caller. It panics when used on a route

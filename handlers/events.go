@@ -2,14 +2,17 @@ package handlers
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/models/notify"
+	"houqin/models/people"
 	"houqin/models/store"
 )
 
@@ -31,7 +34,38 @@ const (
 	maxStreamAge = 15 * time.Minute
 	// maxResume bounds how many missed inbox entries a reconnect replays.
 	maxResume = 500
+	// MaxStreamsPerUser bounds one user's open streams on one server: a
+	// phone, a tablet and a desk screen or two, not a thousand sockets.
+	MaxStreamsPerUser = 5
 )
+
+// streamCounts counts each user's open streams; a user without one has no
+// entry, so the map never outgrows the streams.
+type streamCounts struct {
+	mu sync.Mutex
+	n  map[int64]int
+}
+
+func (s *streamCounts) acquire(userID int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[userID] >= MaxStreamsPerUser {
+		return store.Errorf(store.CodeRateLimited, "you have %d live streams open, the most one person may; close one first", MaxStreamsPerUser)
+	}
+	if s.n == nil {
+		s.n = map[int64]int{}
+	}
+	s.n[userID]++
+	return nil
+}
+
+func (s *streamCounts) release(userID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n[userID]--; s.n[userID] <= 0 {
+		delete(s.n, userID)
+	}
+}
 
 // topicKinds are the subscribable kinds besides "me"; any signed-in user
 // may follow them.
@@ -76,26 +110,26 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 			return store.InvalidField("Last-Event-ID", "must be an event id this stream sent")
 		}
 	}
-	names := make([]string, 0, len(topics))
+	if err := h.streams.acquire(u.ID); err != nil {
+		return err
+	}
+	release := func() { h.streams.release(u.ID) }
+	// The stream also hears of the caller's sign-ins ending, and ends.
+	signedOut := people.TopicSignedOut(u.ID)
+	names := []string{signedOut}
 	for t := range topics {
 		names = append(names, t)
 	}
+	stillSignedIn := StillSignedIn(c)
 	events, cancel := h.live.Subscribe(names...)
 	// Read what was missed after subscribing, so nothing falls in between;
 	// live duplicates of replayed entries are dropped below.
 	var missed []notify.Notification
 	if _, me := topics[notify.TopicUser(u.ID)]; me && lastID > 0 {
-		for after := lastID; len(missed) < maxResume; {
-			page, err := h.svc.NotificationsAfter(c.UserContext(), u.ID, after, 100)
-			if err != nil {
-				cancel()
-				return err
-			}
-			missed = append(missed, page...)
-			if len(page) < 100 {
-				break
-			}
-			after = page[len(page)-1].ID
+		if missed, err = h.svc.Missed(c.UserContext(), u.ID, lastID, maxResume); err != nil {
+			cancel()
+			release()
+			return err
 		}
 	}
 	heartbeat := h.heartbeat
@@ -109,6 +143,7 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	shutdown := c.Context().Done() // closed when the server shuts down
 	encode := c.App().Config().JSONEncoder
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer release()
 		defer cancel()
 		fmt.Fprint(w, "retry: 3000\n\n")
 		// Only the replayed ids are duplicates: ids are not committed in
@@ -132,6 +167,9 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 				if !ok {
 					return
 				}
+				if ev.Topic == signedOut {
+					return
+				}
 				if ev.Topic == me && replayed[ev.ID] {
 					continue
 				}
@@ -141,6 +179,10 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 				}
 				writeEvent(w, encode, topics[ev.Topic], id, ev.Type, ev.Data)
 			case <-tick.C:
+				// A sign-out on another replica is seen here by the next beat.
+				if stillSignedIn(context.Background()) != nil {
+					return
+				}
 				fmt.Fprint(w, ": heartbeat\n\n")
 			case <-shutdown:
 				return // let the server stop; clients reconnect to another replica

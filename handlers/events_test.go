@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
+	"houqin/handlers"
 	"houqin/models/notify"
 	"houqin/models/store"
 )
@@ -194,6 +196,35 @@ func TestEvents(t *testing.T) {
 		}
 	})
 
+	t.Run("a reconnect gets an entry that committed late with a lower id", func(t *testing.T) {
+		// MySQL hands out ids at insert: the stream may already have sent
+		// the newer entry when the older one commits. Here the late one is
+		// inserted with its lower id after the client saw the newer id.
+		notifyUsers(t, env, notice("先插入后提交"), a.ID)
+		notifyUsers(t, env, notice("后插入先提交"), a.ID)
+		inbox := env.Inbox(a.ID)
+		late, seen := inbox[1], inbox[0] // newest first
+		if late.ID >= seen.ID {
+			t.Fatalf("inbox order: %d then %d", late.ID, seen.ID)
+		}
+		err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+			if err := tx.Delete(&notify.Notification{}, late.ID).Error; err != nil {
+				return err
+			}
+			return tx.Create(&late).Error // the late commit, with the id it was given earlier
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := open(t, base, a.Token, "me", fmt.Sprint(seen.ID))
+		for range 10 {
+			if ev := s.next(); ev.ID == fmt.Sprint(late.ID) {
+				return
+			}
+		}
+		t.Fatalf("entry %d, committed after %d was streamed, never arrived after the reconnect", late.ID, seen.ID)
+	})
+
 	t.Run("a closed stream unsubscribes", func(t *testing.T) {
 		s := open(t, base, b.Token, "canteen:2", "")
 		if env.Server.Broker.Subscribers("canteen:2") != 1 {
@@ -208,4 +239,93 @@ func TestEvents(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+}
+
+// ended waits for the server to close the stream.
+func (s *stream) ended(within time.Duration) {
+	s.t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				return
+			}
+			s.t.Fatalf("the stream delivered %s %s after the sign-in ended", ev.Event, ev.Data.Data)
+		case <-deadline:
+			s.t.Fatalf("the stream still runs %v after the sign-in ended", within)
+		}
+	}
+}
+
+func TestEventsStopWhenTheSignInEnds(t *testing.T) {
+	env := apitest.New(t)
+	base := serve(t, env)
+	admin := env.NewUser(store.RoleAdmin)
+	notice := notify.Notice{Category: notify.CategoryRepair, Type: "repair.assigned", Title: "停用后不应送达",
+		Data: notify.StringMap{"type": "repair", "id": "7", "status": "assigned"}}
+
+	for name, change := range map[string]map[string]any{
+		"deactivated":  {"active": false},
+		"password set": {"password": "a-new-password"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := env.NewUser()
+			s := open(t, base, u.Token, "me,route:3", "")
+			apitest.Expect(t, env.Patch(apitest.Path("/api/v1/users/%d", u.ID), admin.Token, change), http.StatusOK)
+			notifyUsers(t, env, notice, u.ID)
+			env.Server.Broker.Publish(store.LiveEvent{Topic: "route:3", Type: "trip.status", Data: map[string]any{"trip_id": 9}})
+			s.ended(time.Second)
+		})
+	}
+
+	t.Run("deactivated on another replica", func(t *testing.T) {
+		u := env.NewUser()
+		s := open(t, base, u.Token, "route:3", "")
+		// Straight in the database: no event reaches this process.
+		if err := env.Store.Tx(context.Background(), func(tx *store.Tx) error {
+			return tx.Exec("UPDATE users SET active = ? WHERE id = ?", false, u.ID).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+		s.ended(5 * time.Second)
+	})
+}
+
+func TestEventsStreamsPerUserAreBounded(t *testing.T) {
+	env := apitest.New(t)
+	base := serve(t, env)
+	u, other := env.NewUser(), env.NewUser()
+	// try opens a stream and closes it at once, returning its status.
+	try := func(token string) int {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/events", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode
+	}
+	streams := make([]*stream, handlers.MaxStreamsPerUser)
+	for i := range streams {
+		streams[i] = open(t, base, u.Token, "me", "")
+	}
+	if s := try(u.Token); s != http.StatusTooManyRequests {
+		t.Fatalf("one stream more answered %d, want 429", s)
+	}
+	apitest.Expect(t, env.Get("/api/v1/events", u.Token), http.StatusTooManyRequests, "rate_limited")
+	open(t, base, other.Token, "me", "") // others are not affected
+
+	// Closing one makes room for another.
+	streams[0].cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for s := try(u.Token); s != http.StatusOK; s = try(u.Token) {
+		if s != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("after closing a stream, a new one answered %d", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -69,11 +69,37 @@ func TestDevices(t *testing.T) {
 			t.Fatalf("devices %+v, want one seen now", ds)
 		}
 	})
-	t.Run("a token registered by another user moves to them", func(t *testing.T) {
-		apitest.Expect(t, env.Post("/api/v1/me/devices", b.Token, body), 200)
-		if len(devicesOf(t, env, a)) != 0 || len(devicesOf(t, env, b)) != 1 {
-			t.Fatal("the shared phone's token must belong to its latest user only")
+	t.Run("registering another user's token takes nothing from them and tells nothing", func(t *testing.T) {
+		// Answered exactly as a token nobody holds.
+		apitest.Expect(t, env.Post("/api/v1/me/devices", b.Token, body), 201)
+		apitest.Expect(t, env.Post("/api/v1/me/devices", b.Token, map[string]string{"token": "fcm-token-unheld", "platform": "android"}), 201)
+		if ds := devicesOf(t, env, a); len(ds) != 1 || ds[0].Token != "fcm-token-1" {
+			t.Fatalf("a's devices %+v: a must keep its token", ds)
 		}
+		if len(devicesOf(t, env, b)) != 2 {
+			t.Fatal("b's registrations are missing")
+		}
+		// a notice for a still goes to a's device.
+		notifyUsers(t, env, notify.Notice{Category: notify.CategoryRepair, Type: "repair.assigned", Title: "派单"}, a.ID)
+		var jobs []notify.OutboxJob
+		if err := env.Store.Read(context.Background()).Find(&jobs).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 1 || jobs[0].DeviceID != devicesOf(t, env, a)[0].ID {
+			t.Fatalf("outbox %+v, want one push to a's device", jobs)
+		}
+		// The previous user signs out of the shared phone with its token.
+		s := env.Post("/api/v1/auth/login", "", map[string]string{"username": a.Username, "password": apitest.Password})
+		apitest.Expect(t, s, 200)
+		var session struct {
+			RefreshToken string `json:"refresh_token"`
+		}
+		s.JSON(t, &session)
+		apitest.Expect(t, env.Post("/api/v1/auth/logout", "", map[string]any{"refresh_token": session.RefreshToken, "device_tokens": []string{"fcm-token-1"}}), 204)
+		if len(devicesOf(t, env, a)) != 0 || len(devicesOf(t, env, b)) != 2 {
+			t.Fatal("signing a out of the phone must forget a's token only")
+		}
+		apitest.Expect(t, env.Delete(apitest.Path("/api/v1/me/devices/%d", devicesOf(t, env, b)[0].ID), b.Token), 204)
 	})
 	t.Run("nobody deletes another user's device", func(t *testing.T) {
 		id := devicesOf(t, env, b)[0].ID

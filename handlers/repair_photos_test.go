@@ -2,12 +2,16 @@ package handlers_test
 
 import (
 	"bytes"
+	"io"
 	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"houqin/api/apitest"
 	"houqin/handlers"
+	"houqin/models/repair"
 )
 
 var (
@@ -97,4 +101,56 @@ func TestRepairPhotos(t *testing.T) {
 		closed := d.reach(t, "closed")
 		apitest.Expect(t, d.uploadPhoto(d.staff, closed, jpegBytes), 409, "invalid_transition")
 	})
+}
+
+func TestRepairPhotoBrokenUploadsTellNoInternals(t *testing.T) {
+	d := newRepairDesk(t)
+	id := d.reach(t, "submitted")
+	base := serve(t, d.env) // Fiber answers these before the app sees them: only a real server shows it
+	part := "--abc\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+	for name, c := range map[string]struct{ contentType, body string }{
+		"cut short":           {"multipart/form-data; boundary=abc", part + "\xff\xd8\xff"},
+		"no parts":            {"multipart/form-data; boundary=abc", "not multipart at all"},
+		"boundary never used": {"multipart/form-data; boundary=zzz", part + "\xff\xd8\xff\r\n--abc--\r\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, base+apitest.Path("/api/v1/repairs/%d/photos", id), strings.NewReader(c.body))
+			req.Header.Set("Content-Type", c.contentType)
+			req.Header.Set("Authorization", "Bearer "+d.staff.Token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"code":"validation_failed"`) {
+				t.Fatalf("answered %d %s, want 400 validation_failed", resp.StatusCode, body)
+			}
+			for _, internal := range []string{"EOF", "multipart", "boundary", "mime"} {
+				if strings.Contains(string(body), internal) {
+					t.Fatalf("the problem quotes a library error (%q): %s", internal, body)
+				}
+			}
+			if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Fatal("the problem lacks X-Content-Type-Options: nosniff")
+			}
+		})
+	}
+}
+
+func TestRepairPhotosPerPersonAreBounded(t *testing.T) {
+	d := newRepairDesk(t)
+	var last int64
+	for n := 0; n < repair.MaxPhotosPerDay; n++ {
+		if n%repair.MaxRepairPhotos == 0 {
+			last = d.reach(t, "submitted")
+		}
+		apitest.Expect(t, d.uploadPhoto(d.staff, last, jpegBytes), http.StatusCreated)
+	}
+	next := d.reach(t, "submitted")
+	apitest.Expect(t, d.uploadPhoto(d.staff, next, jpegBytes), http.StatusTooManyRequests, "rate_limited")
+	// The desk, adding a photo to the same request, is not affected.
+	apitest.Expect(t, d.uploadPhoto(d.desk, next, jpegBytes), http.StatusCreated)
+	d.advance(24*time.Hour + time.Minute)
+	apitest.Expect(t, d.uploadPhoto(d.staff, next, jpegBytes), http.StatusCreated)
 }

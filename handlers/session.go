@@ -40,7 +40,7 @@ type sessionOut struct {
 }
 
 func (h *People) session(c *fiber.Ctx, u *people.User, refresh string) error {
-	access, err := h.tokens.Issue(u.ID)
+	access, err := h.tokens.IssueFor(u)
 	if err != nil {
 		return err
 	}

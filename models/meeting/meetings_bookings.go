@@ -69,6 +69,9 @@ func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in BookingIn
 		if err := s.checkFree(tx, room.ID, 0, slots); err != nil {
 			return err
 		}
+		if err := s.checkQuota(tx, a.ID, len(slots)); err != nil {
+			return err
+		}
 		status := BookingApproved
 		if room.RequiresApproval {
 			status = BookingPending
@@ -104,6 +107,28 @@ func (s *Service) CreateBooking(ctx context.Context, a store.Actor, in BookingIn
 		return nil, err
 	}
 	return out, nil
+}
+
+// checkQuota refuses adding n bookings beyond the organizer's bound on
+// upcoming bookings. The organizer's row is locked first, so concurrent
+// requests for different rooms are counted one after the other; the count
+// is a locking read too, so that on MySQL it sees what the request before
+// committed rather than this transaction's older snapshot.
+func (s *Service) checkQuota(tx *store.Tx, organizerID int64, n int) error {
+	if err := tx.ForUpdate().Select("id").Take(&people.User{}, organizerID).Error; err != nil {
+		return err
+	}
+	var held int64
+	err := tx.ForUpdate().Model(&Booking{}).Where("organizer_id = ? AND status IN ? AND end_at > ?", organizerID, holdsRoom, tx.Now).
+		Count(&held).Error
+	if err != nil {
+		return err
+	}
+	if held+int64(n) > int64(s.MaxFutureBookings) {
+		return store.Errorf(store.CodeConflict, "you already hold %d upcoming bookings; one person may hold at most %d (cancel some first)",
+			held, s.MaxFutureBookings)
+	}
+	return nil
 }
 
 // occurrences expands a request into its intervals, keeping the local

@@ -22,12 +22,16 @@ type DeviceInput struct {
 }
 
 // RegisterDevice records the device for the user, or refreshes it when the
-// token is known. A token registered by someone else moves to this user:
-// phones are shared, and only the latest sign-in should get pushes.
+// user already registered the token. A token is registered per user: one
+// that another user holds stays theirs too, so nobody can take another
+// user's pushes away (or learn that the token is in use) by registering
+// it. A shared phone's previous user is signed out of it by logging out
+// with its tokens, which only the holder of that session can do.
 func (s *Service) RegisterDevice(ctx context.Context, userID int64, in DeviceInput) (d Device, created bool, err error) {
 	defer store.Wrap(&err, "notify register device")
 	err = s.Tx(ctx, func(tx *store.Tx) error {
-		err := tx.Where("token = ?", in.Token).Take(&Device{}).Error
+		mine := func() *gorm.DB { return tx.Where("user_id = ? AND token = ?", userID, in.Token) }
+		err := mine().Take(&Device{}).Error
 		created = errors.Is(err, gorm.ErrRecordNotFound)
 		if err != nil && !created {
 			return err
@@ -35,13 +39,13 @@ func (s *Service) RegisterDevice(ctx context.Context, userID int64, in DeviceInp
 		row := Device{UserID: userID, Token: in.Token, Platform: in.Platform, AppVersion: in.AppVersion,
 			Locale: in.Locale, LastSeenAt: tx.Now, CreatedAt: tx.Now}
 		err = tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "token"}},
-			DoUpdates: clause.AssignmentColumns([]string{"user_id", "platform", "app_version", "locale", "last_seen_at"}),
+			Columns:   []clause.Column{{Name: "user_id"}, {Name: "token"}},
+			DoUpdates: clause.AssignmentColumns([]string{"platform", "app_version", "locale", "last_seen_at"}),
 		}).Create(&row).Error
 		if err != nil {
 			return err
 		}
-		if err := tx.Where("token = ?", in.Token).Take(&d).Error; err != nil {
+		if err := mine().Take(&d).Error; err != nil {
 			return err
 		}
 		return trimDevices(tx, userID)

@@ -47,12 +47,32 @@ func (s *Service) Inbox(ctx context.Context, userID int64, f InboxFilter, p stor
 	return rows, next, unread, err
 }
 
-// NotificationsAfter returns a user's notifications newer than afterID,
-// oldest first: what a live stream missed while it was disconnected.
-func (s *Service) NotificationsAfter(ctx context.Context, userID, afterID int64, limit int) (_ []Notification, err error) {
-	defer store.Wrap(&err, "notify notifications after")
+// ResumeLookBack is how far before the last entry a stream sent a resume
+// also looks: a transaction holds its inbox ids from insert to commit (at
+// most a request deadline, 10 s by default), so an entry that committed
+// after a newer one was streamed was created at most this long before it.
+const ResumeLookBack = time.Minute
+
+// Missed returns, by id, the user's entries that a stream which last sent
+// entry lastID may not have sent: every later id, and the lower ids created
+// up to ResumeLookBack before lastID (MySQL hands ids out at insert, so a
+// late commit can hold a lower id than one already streamed). Entries
+// already sent come again; clients drop ids they have.
+func (s *Service) Missed(ctx context.Context, userID, lastID int64, limit int) (_ []Notification, err error) {
+	defer store.Wrap(&err, "notify missed")
+	db := s.Read(ctx)
+	var last Notification
+	since := s.Now() // an unknown lastID: later ids only
+	err = db.Select("created_at").Where("user_id = ? AND id = ?", userID, lastID).Limit(1).Find(&last).Error
+	if err != nil {
+		return nil, err
+	}
+	if !last.CreatedAt.IsZero() {
+		since = last.CreatedAt.Add(-ResumeLookBack)
+	}
 	var rows []Notification
-	err = s.Read(ctx).Where("user_id = ? AND id > ?", userID, afterID).Order("id").Limit(limit).Find(&rows).Error
+	err = db.Where("user_id = ? AND (id > ? OR (id < ? AND created_at >= ?))", userID, lastID, lastID, since).
+		Order("id").Limit(limit).Find(&rows).Error
 	return rows, err
 }
 

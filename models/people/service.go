@@ -6,8 +6,8 @@ import "houqin/models/store"
 // Service is the operations on users and sessions.
 type Service struct {
 	*store.Store
-	users userCache
+	users *userCache
 }
 
 // New returns the people service on s.
-func New(s *store.Store) *Service { return &Service{Store: s} }
+func New(s *store.Store) *Service { return &Service{Store: s, users: newUserCache()} }

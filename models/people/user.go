@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -22,8 +23,12 @@ type User struct {
 	Roles        store.Roles `gorm:"size:200"`
 	Active       bool
 	PasswordHash string `gorm:"size:200"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// TokenGen retires access tokens: it is raised when the password is
+	// reset or the user deactivated, and a token of an older generation is
+	// refused.
+	TokenGen  int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Actor returns the user as a caller.
@@ -108,7 +113,9 @@ type UserPatch struct {
 	Active                            *bool
 }
 
-// UpdateUser applies p. Deactivating a user revokes their sessions at once.
+// UpdateUser applies p. Deactivating a user or setting their password
+// ends their sessions at once: refresh tokens are revoked and the token
+// generation moves on, so access tokens already handed out stop working.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *User, err error) {
 	defer store.Wrap(&err, "people update user")
 	var u User
@@ -128,10 +135,15 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *Use
 			u.PasswordHash = hash
 		}
 		store.Patch(&u.Active, p.Active)
+		signOut := !u.Active || p.Password != nil
+		if signOut {
+			u.TokenGen++
+		}
 		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}
-		if !u.Active || p.Password != nil {
+		if signOut {
+			tx.Publish(SignedOut{UserID: u.ID})
 			return revokeUserTokens(tx, u.ID)
 		}
 		return nil
@@ -141,6 +153,19 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *Use
 		return nil, err
 	}
 	return &u, nil
+}
+
+// SignedOut is raised when a user's sign-ins end (deactivated, or the
+// password set): their open live streams close at once.
+type SignedOut struct{ UserID int64 }
+
+// TopicSignedOut is the live topic a user's streams listen on to learn
+// that the user's sign-ins ended; clients cannot subscribe to it.
+func TopicSignedOut(userID int64) string { return "signed-out:" + strconv.FormatInt(userID, 10) }
+
+// Live implements store.Live.
+func (e SignedOut) Live() store.LiveEvent {
+	return store.LiveEvent{Topic: TopicSignedOut(e.UserID), Type: "signed_out"}
 }
 
 // UserFilter narrows ListUsers.
@@ -172,8 +197,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, p store.Page) (_ 
 // served from a short-lived cache (without the password hash).
 func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) {
 	defer store.Wrap(&err, "people active user")
-	now := time.Now()
-	if u, ok := s.users.get(id, now); ok {
+	if u, ok := s.users.get(id); ok {
 		return u, nil
 	}
 	var u User
@@ -185,7 +209,7 @@ func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) 
 		return User{}, err
 	}
 	u.PasswordHash = ""
-	s.users.put(id, u, now)
+	s.users.put(id, u)
 	return u, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -24,7 +25,26 @@ func (s *Service) CheckPhoto(ctx context.Context, a store.Actor, id int64) (err 
 	if err := takeVisible(s.Read(ctx), a, id, &r); err != nil {
 		return err
 	}
-	return r.photoAllowed()
+	if err := r.photoAllowed(); err != nil {
+		return err
+	}
+	return uploadAllowed(s.Read(ctx), a.ID, s.Now())
+}
+
+// MaxPhotosPerDay bounds one person's uploads over 24 hours: enough to
+// document several faults, not enough to fill the disk with one account.
+const MaxPhotosPerDay = 30
+
+func uploadAllowed(db *gorm.DB, uploaderID int64, now time.Time) error {
+	var n int64
+	err := db.Model(&RepairPhoto{}).Where("uploader_id = ? AND created_at > ?", uploaderID, now.Add(-24*time.Hour)).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n >= MaxPhotosPerDay {
+		return store.Errorf(store.CodeRateLimited, "you uploaded %d photos in the last 24 hours, the most one person may; try again later", n)
+	}
+	return nil
 }
 
 func (r *Repair) photoAllowed() error {
@@ -83,6 +103,9 @@ func (s *Service) AddPhoto(ctx context.Context, a store.Actor, repairID int64, d
 			return err
 		}
 		if err := r.photoAllowed(); err != nil {
+			return err
+		}
+		if err := uploadAllowed(tx.DB, a.ID, tx.Now); err != nil {
 			return err
 		}
 		res := tx.Model(&Repair{}).Where("id = ? AND photo_count < ?", r.ID, MaxRepairPhotos).

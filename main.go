@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	cfg, err := api.LoadConfig(getenv)
 	if err != nil {
-		fmt.Fprintf(stderr, "houqin: configuration: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+		newLogger(stderr, "info").Error("bad configuration", "err", strings.ReplaceAll(err.Error(), "\n", "; "))
 		return 2
 	}
 	log := newLogger(stderr, cfg.LogLevel)
@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintf(stderr, "houqin %s: %v\n", cmd, err)
+		log.Error("command failed", "command", cmd, "err", err)
 		return 1
 	}
 	return 0
@@ -121,6 +121,7 @@ func (e *environment) open() (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.UseLogger(e.log)
 	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
 	defer cancel()
 	if err := store.Ping(ctx); err != nil {

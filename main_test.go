@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +121,65 @@ func TestHelp(t *testing.T) {
 	}
 	if code, _, _ := c.run(t.Context(), "", "frobnicate"); code != 2 {
 		t.Fatal("unknown command accepted")
+	}
+}
+
+// TestEveryLogLineIsJSON: a log collector parses each line of standard
+// error, so a failing start, a bad configuration and the database's own
+// warnings are JSON too, never a bare text line.
+func TestEveryLogLineIsJSON(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	c := newCLI(t)
+	c.env["HOUQIN_ADDR"] = taken.Addr().String()
+	code, _, errOut := c.run(t.Context(), "", "serve")
+	if code != 1 || !strings.Contains(errOut, "address already in use") {
+		t.Fatalf("serve on a taken port: %d %q", code, errOut)
+	}
+	expectJSONLines(t, errOut)
+
+	c.env["HOUQIN_TIMEZONE"] = "Mars/Olympus"
+	code, _, errOut = c.run(t.Context(), "", "serve")
+	if code != 2 || !strings.Contains(errOut, "HOUQIN_TIMEZONE") {
+		t.Fatalf("bad configuration: %d %q", code, errOut)
+	}
+	expectJSONLines(t, errOut)
+}
+
+func expectJSONLines(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("not a JSON line: %q", line)
+		}
+	}
+}
+
+// TestReadmeShellSetsItsVariables: a newcomer pastes the README's commands
+// as they stand, so a variable a block uses must be set in that block.
+func TestReadmeShellSetsItsVariables(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	used := regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+	set := regexp.MustCompile(`(?m)(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=`)
+	if len(blocks) < 2 {
+		t.Fatalf("%d shell blocks in README.md", len(blocks))
+	}
+	for _, b := range blocks {
+		assigned := map[string]bool{}
+		for _, m := range set.FindAllStringSubmatch(b[1], -1) {
+			assigned[m[1]] = true
+		}
+		for _, m := range used.FindAllStringSubmatch(b[1], -1) {
+			if !assigned[m[1]] {
+				t.Errorf("README.md uses $%s without setting it:\n%s", m[1], b[1])
+			}
+		}
 	}
 }

@@ -79,7 +79,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.Tokens = people.NewTokens(cfg.JWTSecret, cfg.AccessTTL, st.Now)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",
-		ErrorHandler:          errorHandler(log),
+		ErrorHandler:          errorHandler(log, messages),
 		JSONEncoder:           handlers.JSONEncoder(st.Location),
 		BodyLimit:             MaxUploadBody,
 		DisableStartupMessage: true,
@@ -127,7 +127,7 @@ func (s *Server) routes() {
 		return c.Send(openapi.RedocJS)
 	})
 
-	v1 := app.Group("/api/v1", limitJSONBody, noStore)
+	v1 := app.Group("/api/v1", limitJSONBody, noStore, compressBodies())
 	s.logins = newLoginCounters()
 	v1.Post("/auth/login", append(s.logins.limiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)

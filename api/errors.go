@@ -59,13 +59,21 @@ type Problem struct {
 	Detail string             `json:"detail"`
 	Code   store.Code         `json:"code"`
 	Errors []store.FieldError `json:"errors,omitempty"`
+	lang   string             // Content-Language of the texts
 }
 
-// errorHandler renders every error as problem+json. Domain errors carry
-// their safe message; anything else is logged and answered with a bare 500.
-func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+// unavailableDetail answers while the database is not answering.
+const unavailableDetail = "the database is not answering; try again in a few seconds"
+
+// internalDetail answers every failure of ours; the details go to the log.
+const internalDetail = "something went wrong on our side; it has been logged, please try again later"
+
+// errorHandler renders every error as problem+json, in the language the
+// client asks for (see catalogue). Domain errors carry their safe message;
+// anything else is logged and answered with a bare 500.
+func errorHandler(log *slog.Logger, cat *catalogue) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		p, extra := problemOf(err)
+		p, extra := problemOf(err, cat.For(c.Get(fiber.HeaderAcceptLanguage)))
 		if p.Status >= 500 {
 			log.Error("request failed", "err", err, "method", c.Method(), "route", c.Route().Path,
 				"request_id", requestID(c))
@@ -75,6 +83,8 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			c.Set(fiber.HeaderRetryAfter, "5")
 		}
 		c.Set(fiber.HeaderContentType, "application/problem+json")
+		c.Set(fiber.HeaderContentLanguage, p.lang)
+		c.Vary(fiber.HeaderAcceptLanguage)
 		// Errors raised before routing skip the middleware that sets it.
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		encode := c.App().Config().JSONEncoder
@@ -93,21 +103,24 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	}
 }
 
-func problemOf(err error) (Problem, map[string]any) {
+func problemOf(err error, tr translator) (Problem, map[string]any) {
 	var (
 		me *store.Error
 		fe *fiber.Error
 	)
 	switch {
 	case store.Unavailable(err):
-		return newProblem(http.StatusServiceUnavailable, store.CodeUnavailable,
-			"the database is not answering; try again in a few seconds", nil), nil
+		return newProblem(tr, http.StatusServiceUnavailable, store.CodeUnavailable, tr.Text(unavailableDetail, nil), nil), nil
 	case errors.As(err, &me):
 		status := statusOf[me.Code]
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		return newProblem(status, me.Code, me.Message, me.Fields), me.Extra
+		fields := make([]store.FieldError, len(me.Fields))
+		for i, f := range me.Fields {
+			fields[i] = store.FieldError{Field: f.Field, Message: tr.Text(f.Message, f.Args)}
+		}
+		return newProblem(tr, status, me.Code, tr.Text(me.Message, me.Args), fields), me.Extra
 	case errors.As(err, &fe) && fe.Code < 500:
 		code, ok := codeOf[fe.Code]
 		if !ok {
@@ -115,14 +128,17 @@ func problemOf(err error) (Problem, map[string]any) {
 		}
 		detail, ok := fiberDetails[fe.Code]
 		if !ok {
-			detail = http.StatusText(fe.Code)
+			detail = fiberDetails[http.StatusBadRequest]
 		}
-		return newProblem(fe.Code, code, detail, nil), nil
+		return newProblem(tr, fe.Code, code, tr.Text(detail, nil), nil), nil
 	}
-	return newProblem(http.StatusInternalServerError, store.CodeInternal, "something went wrong on our side; it has been logged", nil), nil
+	return newProblem(tr, http.StatusInternalServerError, store.CodeInternal, tr.Text(internalDetail, nil), nil), nil
 }
 
-func newProblem(status int, code store.Code, detail string, fields []store.FieldError) Problem {
-	return Problem{Type: "urn:houqin:problem:" + string(code), Title: http.StatusText(status), Status: status,
-		Detail: detail, Code: code, Errors: fields}
+func newProblem(tr translator, status int, code store.Code, detail string, fields []store.FieldError) Problem {
+	return Problem{Type: "urn:houqin:problem:" + string(code), Title: tr.Title(code, status), Status: status,
+		Detail: detail, Code: code, Errors: fields, lang: tr.lang}
 }
+
+// defaultTitle is a problem's title in English.
+func defaultTitle(status int) string { return http.StatusText(status) }

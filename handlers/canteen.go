@@ -41,6 +41,7 @@ type mealScheduleIn struct {
 	Closes           string       `json:"closes" validate:"required,len=5"`
 	CutoffDaysBefore int          `json:"cutoff_days_before" validate:"gte=0,lte=7"`
 	CutoffTime       string       `json:"cutoff_time" validate:"required,len=5"`
+	Weekdays         []int        `json:"weekdays" validate:"omitempty,max=7,unique,dive,gte=1,lte=7"`
 }
 
 type canteenRequest struct {
@@ -55,7 +56,7 @@ func (r canteenRequest) input() canteen.CanteenInput {
 		in.Meals = canteen.MealSchedules{}
 		for _, m := range r.Meals {
 			in.Meals = append(in.Meals, canteen.MealSchedule{Meal: m.Meal, Opens: m.Opens, Closes: m.Closes,
-				CutoffDaysBefore: m.CutoffDaysBefore, CutoffTime: m.CutoffTime})
+				CutoffDaysBefore: m.CutoffDaysBefore, CutoffTime: m.CutoffTime, Weekdays: m.Weekdays})
 		}
 	}
 	return in

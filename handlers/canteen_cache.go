@@ -119,7 +119,8 @@ func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render fun
 }
 
 // menuETag names one view of one canteen's menus at one version: the same
-// on every replica for the same data.
+// on every replica for the same data. It is weak because the body it names
+// is sent compressed or not, as the client accepts (RFC 9110 8.8.1).
 func menuETag(k menuKey, version int64) string {
 	view := "p"
 	if k.drafts {
@@ -129,7 +130,7 @@ func menuETag(k menuKey, version int64) string {
 	if k.week {
 		shape = "w"
 	}
-	return fmt.Sprintf(`"m%d.%d.%s.%s.%s%s"`, k.canteen, version, k.from, k.to, view, shape)
+	return fmt.Sprintf(`W/"m%d.%d.%s.%s.%s%s"`, k.canteen, version, k.from, k.to, view, shape)
 }
 
 // etagMatches reports whether an If-None-Match header names etag (weak
@@ -137,7 +138,7 @@ func menuETag(k menuKey, version int64) string {
 func etagMatches(header, etag string) bool {
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
+		if t == strings.TrimPrefix(etag, "W/") || t == "*" {
 			return true
 		}
 	}

@@ -143,7 +143,7 @@ func menuSlot(c *fiber.Ctx) (canteen.MenuSlot, error) {
 	}
 	d, err := store.ParseDate(c.Params("date"))
 	if err != nil {
-		return canteen.MenuSlot{}, store.InvalidField("date", err.Error())
+		return canteen.MenuSlot{}, store.InvalidDate("date")
 	}
 	meal, err := canteen.ParseMeal(c.Params("meal"))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -427,7 +428,7 @@ func TestCanteenMenuETag(t *testing.T) {
 		if len(resp.Body) != 0 || resp.Header.Get("ETag") != etag {
 			t.Fatalf("304 with body %q etag %q", resp.Body, resp.Header.Get("ETag"))
 		}
-		apitest.Expect(t, get(e.staff, `"other", W/`+etag), http.StatusNotModified)
+		apitest.Expect(t, get(e.staff, `"other", `+strings.TrimPrefix(etag, "W/")), http.StatusNotModified)
 	})
 	t.Run("admins and staff see different views", func(t *testing.T) {
 		resp := get(e.admin, etag)

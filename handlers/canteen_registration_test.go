@@ -213,3 +213,44 @@ func TestCanteenDemo(t *testing.T) {
 		t.Fatalf("Tuesday %d meals, Saturday %d", len(week.Days[0].Meals), len(week.Days[4].Meals))
 	}
 }
+
+// TestCanteenRegistrationOnlyForMealsServedThatDay: a canteen that serves
+// breakfast on workdays only refuses a Saturday breakfast registration (and
+// menu) with a clear 400, while Saturday lunch and Friday breakfast stand.
+func TestCanteenRegistrationOnlyForMealsServedThatDay(t *testing.T) {
+	e := newCanteenEnv(t) // now: Tuesday 1 December, 09:00
+	meals := []map[string]any{
+		{"meal": "breakfast", "opens": "07:00", "closes": "08:30", "cutoff_days_before": 1, "cutoff_time": "20:00", "weekdays": []int{1, 2, 3, 4, 5}},
+		{"meal": "lunch", "opens": "11:30", "closes": "13:00", "cutoff_days_before": 0, "cutoff_time": "09:30"},
+	}
+	resp := e.Patch(apitest.Path("/api/v1/canteens/%d", e.canteen), e.admin.Token, map[string]any{"meals": meals})
+	apitest.Expect(t, resp, http.StatusOK)
+	var c struct {
+		Meals []struct {
+			Meal     string
+			Weekdays []int
+		}
+	}
+	resp.JSON(t, &c)
+	if len(c.Meals) != 2 || !slices.Equal(c.Meals[0].Weekdays, []int{1, 2, 3, 4, 5}) || c.Meals[1].Weekdays != nil {
+		t.Fatalf("meals: %+v", c.Meals)
+	}
+
+	saturday := e.Put(e.registration("2026-12-05", "breakfast"), e.staff.Token, nil)
+	apitest.Expect(t, saturday, http.StatusBadRequest, "validation_failed")
+	var p struct{ Detail string }
+	saturday.JSON(t, &p)
+	if p.Detail != "date：机关食堂星期六不供应早餐" {
+		t.Fatalf("detail %q", p.Detail)
+	}
+	apitest.Expect(t, e.Put(e.menuPath("2026-12-05", "breakfast"), e.admin.Token, canteenItems(e.dishes...)),
+		http.StatusBadRequest, "validation_failed")
+	apitest.Expect(t, e.Put(e.registration("2026-12-04", "breakfast"), e.staff.Token, nil), http.StatusOK)
+	apitest.Expect(t, e.Put(e.registration("2026-12-05", "lunch"), e.staff.Token, nil), http.StatusOK)
+
+	for _, bad := range [][]int{{0}, {8}, {1, 1}} {
+		meals[0]["weekdays"] = bad
+		apitest.Expect(t, e.Patch(apitest.Path("/api/v1/canteens/%d", e.canteen), e.admin.Token, map[string]any{"meals": meals}),
+			http.StatusBadRequest, "validation_failed")
+	}
+}

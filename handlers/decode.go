@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -74,32 +73,39 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return store.InvalidField(field, "must be "+jsonKind(typeErr.Type))
+		return store.InvalidField(field, "must be %s", jsonKind(typeErr.Type))
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return store.InvalidField("body", "is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		return store.InvalidField(name, "is not a field you can set here")
 	}
-	// Errors from custom unmarshalers (dates, enums) are safe messages.
-	return store.InvalidField("body", err.Error())
+	// A custom unmarshaler (dates, times) may answer in our terms already;
+	// others (time.Time) speak Go ("2006-01-02T15:04:05Z07:00") and name no
+	// field, so they get a plain example instead.
+	var se *store.Error
+	if errors.As(err, &se) {
+		return se
+	}
+	return store.InvalidField("body", "holds a date or time in the wrong form: write dates like 2026-12-01 and times like 2026-12-01T09:00:00+08:00")
 }
 
-func jsonKind(t reflect.Type) string {
+// jsonKind names the JSON kind a Go type takes.
+func jsonKind(t reflect.Type) store.Term {
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return store.Term("a string")
 	case reflect.Bool:
-		return "true or false"
+		return store.Term("true or false")
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
+		return store.Term("an integer")
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return store.Term("a number")
 	case reflect.Slice, reflect.Array:
-		return "an array"
+		return store.Term("an array")
 	}
-	return "an object"
+	return store.Term("an object")
 }
 
 // Validate checks v's `validate` tags and lists every failing field.
@@ -115,67 +121,70 @@ func Validate(v any) error {
 		if _, rest, ok := strings.Cut(ns, "."); ok {
 			ns = rest
 		}
-		fields[i] = store.FieldError{Field: ns, Message: ruleMessage(fe)}
+		fields[i] = ruleError(ns, fe)
 	}
 	return store.Invalid(fields...)
 }
 
-func ruleMessage(fe validator.FieldError) string {
+// ruleError says in words which rule the field broke.
+func ruleError(ns string, fe validator.FieldError) store.FieldError {
 	p := fe.Param()
 	isString := fe.Kind() == reflect.String
 	switch fe.Tag() {
-	case "required":
-		return "is required"
+	case "required", "required_if":
+		return store.Field(ns, "is required")
+	case "excluded_if":
+		return store.Field(ns, "must be left out here")
+	case "excludesall":
+		return store.Field(ns, "must not contain any of the characters %q", strings.ReplaceAll(p, "0x2C", ","))
+	case "unique":
+		return store.Field(ns, "must not list the same value twice")
 	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(p, " ", ", ")
+		return store.Field(ns, "must be one of: %s", strings.ReplaceAll(p, " ", ", "))
 	case "enum":
 		if e, ok := fe.Value().(store.Enumerated); ok {
-			return "must be one of: " + strings.Join(e.Enum(), ", ")
+			return store.Field(ns, "must be one of: %s", strings.Join(e.Enum(), ", "))
 		}
-		return "is not an allowed value"
-	case "min":
+		return store.Field(ns, "is not an allowed value")
+	case "min", "gte":
 		if isString {
-			return "must be at least " + p + " characters"
+			return store.Field(ns, "must be at least %s characters", p)
 		}
 		if fe.Kind() == reflect.Slice {
-			return "must have at least " + p + " items"
+			return store.Field(ns, "must have at least %s items", p)
 		}
-		return "must be at least " + p
-	case "max":
+		return store.Field(ns, "must be at least %s", p)
+	case "max", "lte":
 		if isString {
-			return "must be at most " + p + " characters"
+			return store.Field(ns, "must be at most %s characters", p)
 		}
 		if fe.Kind() == reflect.Slice {
-			return "must have at most " + p + " items"
+			return store.Field(ns, "must have at most %s items", p)
 		}
-		return "must be at most " + p
-	case "gte":
-		return "must be at least " + p
-	case "lte":
-		return "must be at most " + p
+		return store.Field(ns, "must be at most %s", p)
 	case "gt":
-		return "must be greater than " + p
+		return store.Field(ns, "must be greater than %s", p)
 	case "len":
-		return "must have length " + p
+		return store.Field(ns, "must have length %s", p)
 	case "e164", "numeric":
-		return "must be a phone number of digits"
+		return store.Field(ns, "must be a phone number of digits")
 	case "latitude":
-		return "must be a latitude between -90 and 90"
+		return store.Field(ns, "must be a latitude between -90 and 90")
 	case "longitude":
-		return "must be a longitude between -180 and 180"
+		return store.Field(ns, "must be a longitude between -180 and 180")
 	case "hexcolor":
-		return "must be a colour like #1677ff"
+		return store.Field(ns, "must be a colour like #1677ff")
 	case "url", "http_url":
-		return "must be a URL"
+		return store.Field(ns, "must be a web address such as https://example.com")
 	}
-	return fmt.Sprintf("fails the %q rule", fe.Tag())
+	return store.Field(ns, "is not an allowed value")
 }
 
 // ParamID reads a positive integer path parameter.
 func ParamID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, store.ErrNotFound(name)
+		return 0, store.ErrNotFound("record")
 	}
 	return id, nil
 }
@@ -190,7 +199,7 @@ func QueryEnum[T interface {
 	if v == "" || slices.Contains(v.Enum(), string(v)) {
 		return v, nil
 	}
-	return "", store.InvalidField(name, "must be one of: "+strings.Join(v.Enum(), ", "))
+	return "", store.InvalidField(name, "must be one of: %s", strings.Join(v.Enum(), ", "))
 }
 
 func QueryInt(c *fiber.Ctx, name string, def int) (int, error) {
@@ -226,7 +235,7 @@ func QueryDate(c *fiber.Ctx, name string, def store.Date) (store.Date, error) {
 	}
 	d, err := store.ParseDate(s)
 	if err != nil {
-		return store.Date{}, store.InvalidField(name, err.Error())
+		return store.Date{}, store.InvalidDate(name)
 	}
 	return d, nil
 }
@@ -238,7 +247,7 @@ func PageOf(c *fiber.Ctx) (store.Page, error) {
 		return store.Page{}, err
 	}
 	if limit < 1 || limit > store.MaxPageLimit {
-		return store.Page{}, store.InvalidField("limit", fmt.Sprintf("must be between 1 and %d", store.MaxPageLimit))
+		return store.Page{}, store.InvalidField("limit", "must be between 1 and %d", store.MaxPageLimit)
 	}
 	// Copy: Fiber reuses the query buffer after the handler returns.
 	return store.Page{Limit: limit, Cursor: strings.Clone(c.Query("cursor"))}, nil

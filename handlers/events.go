@@ -84,13 +84,13 @@ func parseTopics(raw string, userID int64) (map[string]string, error) {
 		kind, id, ok := strings.Cut(t, ":")
 		n, err := strconv.ParseInt(id, 10, 64)
 		if !ok || !topicKinds[kind] || err != nil || n <= 0 {
-			return nil, store.InvalidField("topics", fmt.Sprintf("%q is not a topic: use me, route:ID or canteen:ID", t))
+			return nil, store.InvalidField("topics", "%q is not a topic: use me, route:ID or canteen:ID", t)
 		}
 		name := kind + ":" + strconv.FormatInt(n, 10)
 		out[name] = name
 	}
 	if len(out) > maxTopics {
-		return nil, store.InvalidField("topics", fmt.Sprintf("at most %d topics", maxTopics))
+		return nil, store.InvalidField("topics", "at most %d topics", maxTopics)
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -78,7 +77,7 @@ func queryInstant(c *fiber.Ctx, name string) (*time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, strings.Replace(s, " ", "+", 1))
 	if err != nil || !store.DateOf(t, t.Location()).InWindow() {
-		return nil, store.InvalidField(name, fmt.Sprintf("must be an RFC 3339 time such as 2026-12-01T09:00:00+08:00, in the years %d to %d", store.MinYear, store.MaxYear))
+		return nil, store.InvalidField(name, "must be an RFC 3339 time such as 2026-12-01T09:00:00+08:00, in the years %d to %d", store.MinYear, store.MaxYear)
 	}
 	return &t, nil
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"houqin/api/apitest"
@@ -84,4 +85,27 @@ func TestRepairPushesReachPhones(t *testing.T) {
 		refused(t, d.staff, "feedback", d.bodyFor("feedback"), 409, "invalid_transition")
 		refused(t, d.desk, "assign", d.bodyFor("assign"), 409, "invalid_transition")
 	})
+}
+
+// TestRepairPriorityLabels: the desk tells priorities apart at a glance,
+// so the three labels a new request's notice starts with form a scale
+// rather than two synonyms and an alarm.
+func TestRepairPriorityLabels(t *testing.T) {
+	d := newRepairDesk(t)
+	for priority, label := range map[string]string{"low": "不急", "normal": "一般", "urgent": "紧急"} {
+		body := map[string]any{"category": "water", "location": "2号楼一楼茶水间", "description": "水龙头滴水。", "priority": priority}
+		r := d.create(t, d.staff, body)
+		var found bool
+		for _, n := range d.env.Inbox(d.desk.ID) {
+			if n.Data["id"] == fmt.Sprint(r.ID) {
+				found = true
+				if !strings.HasPrefix(n.Body, label+"【") {
+					t.Errorf("%s: the desk reads %q, want it to start with %q", priority, n.Body, label)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no notice reached the desk", priority)
+		}
+	}
 }

@@ -142,7 +142,7 @@ func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 	}
 	dep, err := shuttle.ParseClock(req.Departure)
 	if err != nil {
-		return store.InvalidField("departure", err.Error())
+		return errBadDeparture
 	}
 	sc, err := h.svc.CreateSchedule(c.UserContext(), id, shuttle.ScheduleInput{DepartureMinute: dep,
 		StopMinutes: req.StopMinutes, Weekdays: shuttle.WeekdaysOf(req.Weekdays...), VehiclePlate: req.VehiclePlate,
@@ -178,7 +178,7 @@ func (h *Shuttle) UpdateShuttleSchedule(c *fiber.Ctx) error {
 	if req.Departure != nil {
 		dep, err := shuttle.ParseClock(*req.Departure)
 		if err != nil {
-			return store.InvalidField("departure", err.Error())
+			return errBadDeparture
 		}
 		p.DepartureMinute = &dep
 	}
@@ -246,7 +246,7 @@ type calendarDayRequest struct {
 func paramDate(c *fiber.Ctx) (store.Date, error) {
 	d, err := store.ParseDate(strings.Clone(c.Params("date")))
 	if err != nil {
-		return d, store.InvalidField("date", err.Error())
+		return d, store.InvalidDate("date")
 	}
 	return d, nil
 }
@@ -306,3 +306,5 @@ func (h *Shuttle) ReassignTrip(c *fiber.Ctx) error {
 	}
 	return h.GetShuttleTrip(c)
 }
+
+var errBadDeparture = store.InvalidField("departure", "must be a time HH:MM, such as 07:30")

@@ -66,7 +66,7 @@ func TestShuttleDriverStatusRules(t *testing.T) {
 		w.setClock(w.env.Clock.Now().Add(24 * time.Hour))
 		resp := w.status(t, w.admin.Token, late.ID, map[string]any{"status": "cancelled", "reason": "x"})
 		apitest.Expect(t, resp, 409, "invalid_transition")
-		if !strings.Contains(resp.Code()+string(resp.Body), "over") {
+		if !strings.Contains(resp.Code()+string(resp.Body), "运营日已结束") {
 			t.Fatalf("refused for another reason: %s", resp.Body)
 		}
 	})

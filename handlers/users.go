@@ -22,7 +22,7 @@ func (h *People) ListUsers(c *fiber.Ctx) error {
 	f := people.UserFilter{Role: store.Role(c.Query("role")), Query: strings.Clone(c.Query("q")), Active: active}
 	if f.Role != "" {
 		if _, err := store.ParseRoles([]string{string(f.Role)}); err != nil {
-			return store.InvalidField("role", err.Error())
+			return badRoles("role")
 		}
 	}
 	rows, next, err := h.svc.ListUsers(c.UserContext(), f, page)
@@ -49,7 +49,7 @@ func (h *People) CreateUser(c *fiber.Ctx) error {
 	}
 	roles, err := store.ParseRoles(req.Roles)
 	if err != nil {
-		return store.InvalidField("roles", err.Error())
+		return badRoles("roles")
 	}
 	u, err := h.svc.CreateUser(c.UserContext(), people.UserInput{Username: req.Username, Name: req.Name,
 		Phone: req.Phone, Department: req.Department, Password: req.Password, Roles: roles})
@@ -82,7 +82,7 @@ func (h *People) UpdateUser(c *fiber.Ctx) error {
 	if req.Roles != nil {
 		roles, err := store.ParseRoles(*req.Roles)
 		if err != nil {
-			return store.InvalidField("roles", err.Error())
+			return badRoles("roles")
 		}
 		p.Roles = &roles
 	}
@@ -94,4 +94,9 @@ func (h *People) UpdateUser(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(userOut(*u))
+}
+
+// badRoles answers a role name that is not one of ours.
+func badRoles(field string) error {
+	return store.InvalidField(field, "must be one of: %s", strings.Join(store.Role("").Enum(), ", "))
 }

@@ -51,6 +51,27 @@ type MealSchedule struct {
 	Closes           string `json:"closes"` // "13:00"
 	CutoffDaysBefore int    `json:"cutoff_days_before"`
 	CutoffTime       string `json:"cutoff_time"` // "09:30"
+	// Weekdays are the ISO weekdays (1 Monday … 7 Sunday) the meal is
+	// served; none means every day.
+	Weekdays []int `json:"weekdays,omitempty"`
+}
+
+// ServedOn reports whether the meal is served on d's weekday.
+func (m MealSchedule) ServedOn(d store.Date) bool {
+	return len(m.Weekdays) == 0 || slices.Contains(m.Weekdays, d.ISOWeekday())
+}
+
+// Serving returns the schedule of the meal in slot, refusing a meal the
+// canteen does not serve at all or not on that day.
+func (c *Canteen) Serving(slot MenuSlot) (MealSchedule, error) {
+	m, ok := c.Meals.Of(slot.Meal)
+	if !ok {
+		return m, store.InvalidField("meal", "%s does not serve %s", c.Name, slot.Meal)
+	}
+	if !m.ServedOn(slot.Date) {
+		return m, store.InvalidField("date", "%s serves no %s on %s", c.Name, slot.Meal, store.Term(slot.Date.Weekday().String()))
+	}
+	return m, nil
 }
 
 // Cutoff is the instant registration for this meal on d closes.
@@ -113,6 +134,11 @@ func (ms MealSchedules) Validate() error {
 		}
 		if m.CutoffDaysBefore < 0 || m.CutoffDaysBefore > 7 {
 			return store.InvalidField(field+".cutoff_days_before", "must be between 0 and 7")
+		}
+		for _, d := range m.Weekdays {
+			if d < 1 || d > 7 {
+				return store.InvalidField(field+".weekdays", "must be weekdays from 1 (Monday) to 7 (Sunday)")
+			}
 		}
 	}
 	slices.SortFunc(ms, func(a, b MealSchedule) int { return mealOrder(a.Meal, b.Meal) })

@@ -74,8 +74,8 @@ func (s *Service) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemI
 		if err != nil {
 			return err
 		}
-		if _, ok := c.Meals.Of(slot.Meal); !ok {
-			return store.InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
+		if _, err := c.Serving(slot); err != nil {
+			return err
 		}
 		if err := checkMenuDishes(tx, items); err != nil {
 			return err

@@ -2,7 +2,6 @@ package canteen
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -34,12 +33,12 @@ func mealRegistrationOpen(tx *store.Tx, slot MenuSlot) (time.Time, error) {
 	if err := tx.Take(&c, slot.CanteenID).Error; err != nil {
 		return time.Time{}, store.NotFound(err, "canteen")
 	}
-	sched, ok := c.Meals.Of(slot.Meal)
-	if !ok {
-		return time.Time{}, store.InvalidField("meal", fmt.Sprintf("%s does not serve %s", c.Name, slot.Meal))
+	sched, err := c.Serving(slot)
+	if err != nil {
+		return time.Time{}, err
 	}
 	if tx.Today().DaysUntil(slot.Date) > MealRegistrationAheadDays {
-		return time.Time{}, store.InvalidField("date", fmt.Sprintf("registration opens %d days ahead", MealRegistrationAheadDays))
+		return time.Time{}, store.InvalidField("date", "registration opens %d days ahead", MealRegistrationAheadDays)
 	}
 	cutoff := sched.Cutoff(slot.Date, tx.Location())
 	if !tx.Now.Before(cutoff) {

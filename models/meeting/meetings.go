@@ -3,9 +3,9 @@ package meeting
 import (
 	"database/sql/driver"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"houqin/models/notify"
@@ -146,7 +146,7 @@ func normalizeNameList(field string, names, allowed []string) (NameList, error) 
 	out = slices.Compact(out)
 	for _, n := range out {
 		if !slices.Contains(allowed, n) {
-			return nil, store.InvalidField(field, fmt.Sprintf("%q is not one of %v", n, allowed))
+			return nil, store.InvalidField(field, "%q is not one of: %s", n, strings.Join(allowed, ", "))
 		}
 	}
 	if out == nil {

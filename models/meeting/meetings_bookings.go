@@ -151,7 +151,7 @@ func (s *Service) occurrences(in BookingInput) ([]bookingSpan, error) {
 	}
 	n := day.DaysUntil(in.Repeat.Until)/step + 1
 	if n > MaxOccurrences {
-		return nil, store.InvalidField("repeat.until", fmt.Sprintf("gives %d meetings; a series has at most %d", n, MaxOccurrences))
+		return nil, store.InvalidField("repeat.until", "gives %d meetings; a series has at most %d", n, MaxOccurrences)
 	}
 	out := make([]bookingSpan, n)
 	for i := range out {
@@ -167,11 +167,11 @@ func (r *Room) accepts(attendees int, services []string) error {
 		return store.InvalidField("room_id", "this room is out of service")
 	}
 	if attendees > r.Capacity {
-		return store.InvalidField("attendees", fmt.Sprintf("must be at most the room's capacity of %d", r.Capacity))
+		return store.InvalidField("attendees", "must be at most the room's capacity of %d", r.Capacity)
 	}
 	for _, sv := range services {
 		if need, ok := serviceNeeds[sv]; ok && !slices.Contains(r.Equipment, need) {
-			return store.InvalidField("services", fmt.Sprintf("%s needs a room with %s", sv, need))
+			return store.InvalidField("services", "%s needs a room with %s", store.Term(sv), store.Term(need))
 		}
 	}
 	return nil
@@ -195,7 +195,7 @@ func (s *Service) checkSlot(r *Room, sl bookingSpan, now time.Time, isNew bool) 
 		sameDay, endMin = store.DateOf(sl.start, s.Location) == store.DateOf(sl.end.Add(-time.Minute), s.Location), 24*60
 	}
 	if !sameDay || localMinutes(sl.start, s.Location) < from || endMin > to {
-		return store.InvalidField("start_at", fmt.Sprintf("the room is open %s-%s (%s) and a booking lies within one day", r.OpenFrom, r.OpenTo, s.Location))
+		return store.InvalidField("start_at", "the room is open %s-%s (%s) and a booking lies within one day", r.OpenFrom, r.OpenTo, s.Location)
 	}
 	if !isNew {
 		return nil
@@ -204,7 +204,7 @@ func (s *Service) checkSlot(r *Room, sl bookingSpan, now time.Time, isNew bool) 
 		return store.InvalidField("start_at", "must be in the future")
 	}
 	if sl.start.After(now.AddDate(0, 0, r.HorizonDays)) {
-		return store.InvalidField("start_at", fmt.Sprintf("may be at most %d days ahead", r.HorizonDays))
+		return store.InvalidField("start_at", "may be at most %d days ahead", r.HorizonDays)
 	}
 	return nil
 }
@@ -245,7 +245,7 @@ func (s *Service) checkFree(tx *store.Tx, roomID, except int64, slots []bookingS
 	c := conflicts[0]
 	e := store.Errorf(store.CodeBookingConflict, "the room is already booked %s %s-%s", c.Date, c.StartAt.Format("15:04"), c.EndAt.Format("15:04"))
 	if len(slots) > 1 {
-		e.Message = fmt.Sprintf("%d of the %d meetings collide with other bookings; see conflicts", len(conflicts), len(slots))
+		e = store.Errorf(store.CodeBookingConflict, "%d of the %d meetings collide with other bookings; see conflicts", len(conflicts), len(slots))
 	}
 	e.Extra = map[string]any{"conflicts": conflicts}
 	return e

@@ -24,7 +24,7 @@ const (
 
 // bookingTransition is one desk or organiser action on bookings.
 type bookingTransition struct {
-	verb     string
+	verb     store.Term
 	from     []BookingStatus
 	to       BookingStatus
 	deskOnly bool

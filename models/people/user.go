@@ -3,7 +3,6 @@ package people
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -48,7 +47,7 @@ const MinPasswordLength = 8
 // HashPassword returns the argon2id PHC string for password.
 func HashPassword(password string) (string, error) {
 	if len(password) < MinPasswordLength {
-		return "", store.InvalidField("password", fmt.Sprintf("must be at least %d characters", MinPasswordLength))
+		return "", store.InvalidField("password", "must be at least %d characters", MinPasswordLength)
 	}
 	if len(password) > 256 {
 		return "", store.InvalidField("password", "must be at most 256 characters")

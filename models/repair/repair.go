@@ -249,7 +249,7 @@ func (s *Service) SetTargets(ctx context.Context, ts []RepairTarget) (_ []Repair
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		for _, t := range ts {
 			if t.ResolutionMinutes < t.ResponseMinutes {
-				return store.InvalidField("resolution_minutes", "must not be shorter than the response time of "+string(t.Priority))
+				return store.InvalidField("resolution_minutes", "must not be shorter than the response time of %s", t.Priority)
 			}
 			t.UpdatedAt = tx.Now
 			if err := tx.Save(&t).Error; err != nil {

@@ -14,7 +14,8 @@ import (
 // repairNoticeTTL is how long a repair push is worth delivering.
 const repairNoticeTTL = 24 * time.Hour
 
-var priorityNames = map[Priority]string{PriorityLow: "一般", PriorityNormal: "普通", PriorityUrgent: "紧急"}
+// priorityNames read as a scale on a phone: "一般" and "普通" were synonyms.
+var priorityNames = map[Priority]string{PriorityLow: "不急", PriorityNormal: "一般", PriorityUrgent: "紧急"}
 
 // repairNotice builds one notice about r; requester-facing ones collapse,
 // so a phone that was offline shows only the latest status.

@@ -3,7 +3,6 @@ package shuttle
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"gorm.io/gorm"
@@ -173,7 +172,7 @@ func checkSchedule(tx *store.Tx, sc *ShuttleSchedule) error {
 	}
 	m := sc.StopMinutes
 	if len(m) != int(stops) {
-		return store.InvalidField("stop_minutes", fmt.Sprintf("must give minutes for each of the route's %d stops", stops))
+		return store.InvalidField("stop_minutes", "must give minutes for each of the route's %d stops", stops)
 	}
 	if m[0] != 0 || !slices.IsSorted(m) {
 		return store.InvalidField("stop_minutes", "must start at 0 and never decrease")

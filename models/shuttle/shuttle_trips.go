@@ -2,7 +2,6 @@ package shuttle
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -76,7 +75,7 @@ func (s *Service) ensureTrips(ctx context.Context, date store.Date) error {
 		return nil
 	}
 	if today.DaysUntil(date) > MaxTripDaysAhead {
-		return store.InvalidField("date", fmt.Sprintf("must be at most %d days ahead", MaxTripDaysAhead))
+		return store.InvalidField("date", "must be at most %d days ahead", MaxTripDaysAhead)
 	}
 	missing := func(db *gorm.DB) ([]ShuttleTrip, error) {
 		scheds, err := runningSchedules(db, date, 0)

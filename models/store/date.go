@@ -21,6 +21,11 @@ const (
 	MaxYear = 2099
 )
 
+// InvalidDate is the problem with a date field that ParseDate refused.
+func InvalidDate(field string) *Error {
+	return InvalidField(field, "must be a date YYYY-MM-DD from %d-01-01 to %d-12-31", MinYear, MaxYear)
+}
+
 // ErrDate is ParseDate's error, worded as a field's rule.
 var ErrDate = fmt.Errorf("must be a date YYYY-MM-DD from %d-01-01 to %d-12-31", MinYear, MaxYear)
 
@@ -91,7 +96,7 @@ func CheckRange(from, to Date, maxDays int, toField string) error {
 		return InvalidField(toField, "must not be before from")
 	}
 	if from.DaysUntil(to) >= maxDays {
-		return InvalidField(toField, fmt.Sprintf("the range may span at most %d days", maxDays))
+		return InvalidField(toField, "the range may span at most %d days", maxDays)
 	}
 	return nil
 }

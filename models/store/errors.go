@@ -27,47 +27,83 @@ const (
 	CodeInternal            Code = "internal"
 )
 
-// FieldError names one invalid input field.
+// FieldError names one invalid input field. Message is an English
+// template: with Args it holds fmt verbs, and the HTTP edge translates the
+// template before it fills in the arguments (see Text).
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Args    []any  `json:"-"`
 }
 
+// Field builds a FieldError whose message is a template with arguments.
+func Field(name, format string, args ...any) FieldError {
+	return FieldError{Field: name, Message: format, Args: args}
+}
+
+// String is the English message with its arguments filled in.
+func (f FieldError) String() string { return Format(f.Message, f.Args) }
+
+// Term marks an argument as a word of ours ("room", "approve") that the
+// HTTP edge translates, unlike names and numbers, which it leaves as they
+// are. Values of the domains' string types (statuses, meals) are terms too.
+type Term string
+
 // Error is the one error type domain code returns to callers. Message is
-// safe to show to users; anything else (SQL, stacks) stays in logs.
+// safe to show to users; anything else (SQL, stacks) stays in logs. It is
+// an English template (fmt verbs filled from Args) and the key under which
+// the HTTP edge finds its translation, so it must be a string literal where
+// the error is raised: a test fails on a template without a translation.
 type Error struct {
 	Code    Code
 	Message string
+	Args    []any
 	Fields  []FieldError
 	// Extra carries structured details a client can act on, such as the
 	// slot a booking collided with. It is rendered beside the problem fields.
 	Extra map[string]any
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Text()) }
 
-// Errorf builds an *Error with a formatted, user-safe message.
-func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// Text is the English message with its arguments filled in.
+func (e *Error) Text() string { return Format(e.Message, e.Args) }
+
+// Format fills a message template; without arguments it is taken as it is,
+// so a literal message may hold a "%".
+func Format(template string, args []any) string {
+	if len(args) == 0 {
+		return template
+	}
+	return fmt.Sprintf(template, args...)
 }
+
+// Errorf builds an *Error with a user-safe message template and its arguments.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: format, Args: args}
+}
+
+// InvalidFields is the message of a validation error with several fields;
+// with one, the message is that field's (see Invalid).
+const InvalidFields = "the request has invalid fields"
 
 // Invalid reports one or more invalid fields as a validation error.
 func Invalid(fields ...FieldError) *Error {
-	msg := "the request has invalid fields"
 	if len(fields) == 1 {
-		msg = fields[0].Field + ": " + fields[0].Message
+		return &Error{Code: CodeValidation, Message: "%s: %s", Args: []any{fields[0].Field, fields[0]}, Fields: fields}
 	}
-	return &Error{Code: CodeValidation, Message: msg, Fields: fields}
+	return &Error{Code: CodeValidation, Message: InvalidFields, Fields: fields}
 }
 
-// InvalidField is Invalid for a single field.
-func InvalidField(field, message string) *Error {
-	return Invalid(FieldError{Field: field, Message: message})
+// InvalidField is Invalid for a single field; the message is a template
+// filled from args.
+func InvalidField(field, format string, args ...any) *Error {
+	return Invalid(Field(field, format, args...))
 }
 
 // ErrNotFound is returned when a record does not exist or the caller may not
 // know that it exists.
-func ErrNotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", what) }
+func ErrNotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", Term(what)) }
 
 // notFound turns "no such row" into ErrNotFound(what) and passes other errors on.
 func NotFound(err error, what string) error {
@@ -78,7 +114,7 @@ func NotFound(err error, what string) error {
 }
 
 // ErrForbidden is returned when the caller is known but lacks the right.
-var ErrForbidden = &Error{Code: CodeForbidden, Message: "you may not do this"}
+var ErrForbidden = &Error{Code: CodeForbidden, Message: "your account has no permission for this action"}
 
 // ErrorCode returns the code of err: "" for nil, CodeInternal for foreign errors.
 func ErrorCode(err error) Code {

@@ -146,13 +146,38 @@ func (s *Store) openSQLite(path string, cfg *gorm.Config) error {
 	return nil
 }
 
-func slowLogger() logger.Interface {
-	return logger.NewSlogLogger(slog.Default(), logger.Config{
+func slowLogger() logger.Interface { return sqlLogger(slog.Default()) }
+
+// UseLogger sends the database's warnings (slow and failed statements) to
+// log, so they come out as JSON like every other line, rather than as text
+// through slog's default logger.
+func (s *Store) UseLogger(log *slog.Logger) {
+	s.write.Logger = sqlLogger(log)
+	s.read.Logger = sqlLogger(log)
+}
+
+func sqlLogger(log *slog.Logger) logger.Interface {
+	return quietCancel{logger.NewSlogLogger(log, logger.Config{
 		SlowThreshold:             200 * time.Millisecond,
 		LogLevel:                  logger.Warn,
 		IgnoreRecordNotFoundError: true,
 		ParameterizedQueries:      true, // never log values: they may be personal data
-	})
+	})}
+}
+
+// quietCancel does not report a statement cut short because its caller
+// gave up (a shutdown, a client gone) as a failed one.
+type quietCancel struct{ logger.Interface }
+
+func (q quietCancel) LogMode(l logger.LogLevel) logger.Interface {
+	return quietCancel{q.Interface.LogMode(l)}
+}
+
+func (q quietCancel) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }
 
 // SQL returns the writer's database handle (migrations, health checks).

@@ -1,8 +1,13 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 
@@ -82,5 +87,31 @@ func TestDates(t *testing.T) {
 		if _, err := store.ParseDate(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// TestDatabaseWarningsAreJSON: a failed statement is logged through the
+// service's JSON logger, and one its caller cancelled (as at shutdown) is
+// not logged as a failure at all.
+func TestDatabaseWarningsAreJSON(t *testing.T) {
+	env := apitest.New(t)
+	var buf bytes.Buffer
+	env.Store.UseLogger(slog.New(slog.NewJSONHandler(&buf, nil)))
+	if err := env.Store.Read(context.Background()).Exec("SELECT * FROM no_such_table").Error; err == nil {
+		t.Fatal("a missing table gave no error")
+	}
+	line := strings.TrimSpace(buf.String())
+	if !json.Valid([]byte(line)) || !strings.Contains(line, "no_such_table") {
+		t.Fatalf("the failure was logged as %q", line)
+	}
+	buf.Reset()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var n int64
+	if err := env.Store.Read(ctx).Model(&notify.Notification{}).Count(&n).Error; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if buf.Len() != 0 {
+		t.Fatalf("a cancelled statement was logged: %s", buf.String())
 	}
 }

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"houqin/api"
-	"houqin/migrations"
+	"houqin/api/apitest"
 	"houqin/models/people"
 	"houqin/models/store"
 )
@@ -28,8 +28,19 @@ import (
 // mariadb is a MariaDB server the test starts itself, on a free port and
 // its own data folder, so that it may kill -9 and SIGSTOP it.
 type mariadb struct {
-	dir, port string
-	cmd       *exec.Cmd
+	dir, port, bin string
+	cmd            *exec.Cmd
+}
+
+// mariadbdPath finds the server binary: on PATH, or where Debian puts it.
+func mariadbdPath() string {
+	if p, err := exec.LookPath("mariadbd"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/mariadbd"); err == nil {
+		return "/usr/sbin/mariadbd"
+	}
+	return ""
 }
 
 func startMariaDB(t *testing.T) *mariadb {
@@ -37,12 +48,10 @@ func startMariaDB(t *testing.T) *mariadb {
 	if testing.Short() {
 		t.Skip("starts a MariaDB server")
 	}
-	if _, err := exec.LookPath("mariadbd"); err != nil {
-		if _, err := os.Stat("/usr/sbin/mariadbd"); err != nil {
-			t.Skip("no mariadbd on this machine")
-		}
+	m := &mariadb{dir: t.TempDir(), bin: mariadbdPath()}
+	if m.bin == "" {
+		t.Skip("no mariadbd on this machine")
 	}
-	m := &mariadb{dir: t.TempDir()}
 	out, err := exec.Command("mariadb-install-db", "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"),
 		"--user=root", "--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
 	if err != nil {
@@ -65,11 +74,7 @@ func startMariaDB(t *testing.T) *mariadb {
 // start runs the server on its data folder and waits until it answers.
 func (m *mariadb) start(t *testing.T) {
 	t.Helper()
-	mariadbd := "/usr/sbin/mariadbd"
-	if p, err := exec.LookPath("mariadbd"); err == nil {
-		mariadbd = p
-	}
-	m.cmd = exec.Command(mariadbd, "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"), "--user=root",
+	m.cmd = exec.Command(m.bin, "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"), "--user=root",
 		"--port="+m.port, "--bind-address=127.0.0.1", "--socket="+filepath.Join(m.dir, "sock"),
 		"--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--pid-file="+filepath.Join(m.dir, "pid"))
 	log, err := os.OpenFile(filepath.Join(m.dir, "log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -180,14 +185,7 @@ func TestFaultDatabaseKilled(t *testing.T) {
 	}
 	admin.Close()
 	dsn := "root@tcp(127.0.0.1:" + m.port + ")/houqin"
-	st, err := store.Open(dsn, time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := migrations.Up(context.Background(), st.SQL(), string(st.Dialect)); err != nil {
-		t.Fatal(err)
-	}
+	st := apitest.Migrated(t, dsn, time.UTC)
 	cfg, err := api.LoadConfig(func(k string) string {
 		return map[string]string{"HOUQIN_DB": dsn, "HOUQIN_DATA_DIR": t.TempDir(),
 			"HOUQIN_JWT_SECRET": "fault-test-secret-fault-test-secret", "HOUQIN_REQUEST_TIMEOUT": "2s"}[k]

@@ -36,7 +36,7 @@ func (h *Canteen) RegisterMeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(mealRegisteredOut{mealRegistrationOut: mealRegistrationOutOf(*r), CutoffAt: cutoff.In(h.svc.Location)})
+	return c.JSON(mealRegisteredOut{mealRegistrationOut: mealRegistrationOutOf(*r), CutoffAt: cutoff})
 }
 
 // UnregisterMeal withdraws the caller from a meal before its cut-off.

@@ -33,17 +33,14 @@ type bookingResponse struct {
 
 func (h *Meetings) bookingOut(b meeting.Booking) bookingResponse {
 	out := bookingResponse{ID: b.ID, RoomID: b.RoomID, OrganizerID: b.OrganizerID, SeriesID: b.SeriesID, Title: b.Title,
-		StartAt: h.siteTime(b.StartAt), EndAt: h.siteTime(b.EndAt), Attendees: b.Attendees, Services: b.Services, Note: b.Note,
-		Status: b.Status, Reason: b.Reason, CheckInRequired: b.CheckInRequired, CreatedAt: h.siteTime(b.CreatedAt), UpdatedAt: h.siteTime(b.UpdatedAt)}
+		StartAt: b.StartAt, EndAt: b.EndAt, Attendees: b.Attendees, Services: b.Services, Note: b.Note,
+		Status: b.Status, Reason: b.Reason, CheckInRequired: b.CheckInRequired, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
+		CheckedInAt: b.CheckedInAt}
 	if b.Room != nil {
 		out.RoomName = b.Room.Name
 	}
 	if b.Organizer != nil {
 		out.OrganizerName = b.Organizer.Name
-	}
-	if b.CheckedInAt != nil {
-		t := h.siteTime(*b.CheckedInAt)
-		out.CheckedInAt = &t
 	}
 	return out
 }
@@ -98,7 +95,7 @@ func (h *Meetings) CreateBooking(c *fiber.Ctx) error {
 	out.OrganizerName = me.Name
 	if req.Repeat != nil {
 		for _, b := range rows {
-			out.Occurrences = append(out.Occurrences, occurrenceResponse{ID: b.ID, StartAt: h.siteTime(b.StartAt), EndAt: h.siteTime(b.EndAt)})
+			out.Occurrences = append(out.Occurrences, occurrenceResponse{ID: b.ID, StartAt: b.StartAt, EndAt: b.EndAt})
 		}
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
@@ -279,7 +276,7 @@ func (h *Meetings) ServicesSheet(c *fiber.Ctx) error {
 			out.Rooms = append(out.Rooms, servicesSheetRoom{RoomID: b.RoomID, RoomName: b.Room.Name, Building: b.Room.Building, Floor: b.Room.Floor})
 		}
 		r := &out.Rooms[len(out.Rooms)-1]
-		r.Bookings = append(r.Bookings, servicesSheetItem{BookingID: b.ID, Title: b.Title, StartAt: h.siteTime(b.StartAt), EndAt: h.siteTime(b.EndAt),
+		r.Bookings = append(r.Bookings, servicesSheetItem{BookingID: b.ID, Title: b.Title, StartAt: b.StartAt, EndAt: b.EndAt,
 			Status: b.Status, Attendees: b.Attendees, Services: b.Services, Note: b.Note, OrganizerName: b.Organizer.Name,
 			OrganizerPhone: b.Organizer.Phone, Department: b.Organizer.Department})
 	}

@@ -30,11 +30,8 @@ type roomResponse struct {
 func (h *Meetings) roomOut(r meeting.Room) roomResponse {
 	return roomResponse{ID: r.ID, Name: r.Name, Building: r.Building, Floor: r.Floor, Capacity: r.Capacity,
 		Equipment: r.Equipment, PhotoURL: r.PhotoURL, RequiresApproval: r.RequiresApproval, RequiresCheckIn: r.RequiresCheckIn,
-		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: h.siteTime(r.UpdatedAt)}
+		OpenFrom: r.OpenFrom, OpenTo: r.OpenTo, HorizonDays: r.HorizonDays, Active: r.Active, UpdatedAt: r.UpdatedAt}
 }
-
-// siteTime shows an instant in the site time zone (RFC 3339 with +08:00).
-func (h *Meetings) siteTime(t time.Time) time.Time { return t.In(h.svc.Location) }
 
 // ListRooms searches rooms: ?capacity= (at least), ?equipment=a,b (all of),
 // and ?from=&to= (free and open for that whole interval).
@@ -199,7 +196,7 @@ func (h *Meetings) RoomSchedule(c *fiber.Ctx) error {
 	out := scheduleResponse{RoomID: room.ID, RoomName: room.Name, Date: d, OpenFrom: room.OpenFrom, OpenTo: room.OpenTo,
 		Slots: make([]slotResponse, len(slots))}
 	for i, s := range slots {
-		out.Slots[i] = slotResponse{StartAt: h.siteTime(s.StartAt), EndAt: h.siteTime(s.EndAt), Status: s.Status, Title: busyTitle, Mine: s.Mine}
+		out.Slots[i] = slotResponse{StartAt: s.StartAt, EndAt: s.EndAt, Status: s.Status, Title: busyTitle, Mine: s.Mine}
 		if s.Title != "" {
 			out.Slots[i].Title, out.Slots[i].Organizer, out.Slots[i].BookingID = s.Title, s.Organizer, &s.BookingID
 		}

@@ -13,7 +13,6 @@ import (
 	"gorm.io/gorm"
 
 	"houqin/api/apitest"
-	"houqin/migrations"
 	"houqin/models/announce"
 	"houqin/models/canteen"
 	"houqin/models/meeting"
@@ -39,26 +38,13 @@ var models = []any{
 	&announce.Announcement{},
 }
 
-// migrated opens a fresh database migrated to the latest version.
-func migrated(t *testing.T, dsn string) *gorm.DB {
-	t.Helper()
-	st, err := store.Open(dsn, time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := migrations.Up(context.Background(), st.SQL(), string(st.Dialect)); err != nil {
-		t.Fatal(err)
-	}
-	return st.Read(context.Background())
-}
-
 // databases returns a migrated SQLite database and, when
 // HOUQIN_TEST_MYSQL_DSN is set, a migrated MySQL one, by dialect.
 func databases(t *testing.T) map[string]*gorm.DB {
-	dbs := map[string]*gorm.DB{"sqlite": migrated(t, "sqlite:"+filepath.Join(t.TempDir(), "houqin.db"))}
+	migrated := func(dsn string) *gorm.DB { return apitest.Migrated(t, dsn, time.UTC).Read(context.Background()) }
+	dbs := map[string]*gorm.DB{"sqlite": migrated("sqlite:" + filepath.Join(t.TempDir(), "houqin.db"))}
 	if dsn, ok := apitest.FreshMySQL(t); ok {
-		dbs["mysql"] = migrated(t, dsn)
+		dbs["mysql"] = migrated(dsn)
 	}
 	return dbs
 }

@@ -90,14 +90,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	store, err := store.Open(cfg.DB, cfg.Location)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if _, err := migrations.Up(context.Background(), store.SQL(), string(store.Dialect)); err != nil {
-		t.Fatal(err)
-	}
+	store := Migrated(t, cfg.DB, cfg.Location)
 	clock := &Clock{now: Epoch}
 	store.Clock = clock.Now
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
@@ -106,6 +99,21 @@ func New(t testing.TB, opts ...Option) *Env {
 	}
 	srv := api.New(cfg, store, log)
 	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: dsn}
+}
+
+// Migrated opens the database at dsn, migrates it to the latest version and
+// closes it when the test ends.
+func Migrated(t testing.TB, dsn string, loc *time.Location) *store.Store {
+	t.Helper()
+	st, err := store.Open(dsn, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := migrations.Up(context.Background(), st.SQL(), string(st.Dialect)); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // FreshDatabase returns the DSN of an empty database for this test: a new

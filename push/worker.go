@@ -186,15 +186,26 @@ func (r *run) drain(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// fill claims due rows for the free send slots and starts sending them. It
-// waits for one slot, so it returns false only when nothing was due.
+// fill claims due rows for free send slots and starts sending them. It
+// waits for a quarter of a claim's worth of slots (slots come back a few at
+// a time, and a claim per slot would queue on the database's writer), takes
+// more while they are free, and returns false only when nothing was due.
 func (r *run) fill(ctx context.Context) (bool, error) {
-	select {
-	case r.slots <- struct{}{}:
-	case <-ctx.Done():
-		return false, nil
+	// At most InFlight/claimers each, so that claimers waiting side by side
+	// can never hold all the slots between them.
+	least := max(min(r.w.opt.Claim/4, r.w.opt.InFlight/claimers), 1)
+	free := 0
+	for free < least {
+		select {
+		case r.slots <- struct{}{}:
+			free++
+		case <-ctx.Done():
+			for range free {
+				<-r.slots
+			}
+			return false, nil
+		}
 	}
-	free := 1
 	for free < r.w.opt.Claim {
 		select {
 		case r.slots <- struct{}{}:

@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// Message is one push to one device, independent of the provider: FCM
-// today; the vendor services of phones without Google services could sit
-// beside it behind the same Sender interface.
+// Message is one push to one device, independent of the provider: FCM,
+// APNs, or the vendor services of phones without Google services, each
+// behind the same Sender interface.
 type Message struct {
+	Provider string // fcm, apns, huawei, honor, xiaomi, oppo, vivo
 	Token    string
 	Platform string // android, ios, web
 	Title    string
@@ -45,4 +46,17 @@ type Result struct {
 // from many goroutines at once.
 type Sender interface {
 	Send(ctx context.Context, m Message) Result
+}
+
+// BatchSender is a Sender whose provider takes one message for many devices
+// in a single request (Huawei, Xiaomi, the batch flows of OPPO and vivo), so
+// that 10,000 devices do not mean 10,000 requests. The worker hands it
+// groups of at most MaxBatch messages that differ only in Token and
+// Data["push_id"]; the provider sees the first message's push_id dropped,
+// since one request carries one payload (notification_id still names it).
+type BatchSender interface {
+	Sender
+	MaxBatch() int
+	// SendBatch returns one Result per message, in order.
+	SendBatch(ctx context.Context, ms []Message) []Result
 }

@@ -3,20 +3,14 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,84 +19,6 @@ import (
 	"houqin/models/people"
 	"houqin/models/store"
 )
-
-// mariadb is a MariaDB server the test starts itself, on a free port and
-// its own data folder, so that it may kill -9 and SIGSTOP it.
-type mariadb struct {
-	dir, port, bin string
-	cmd            *exec.Cmd
-}
-
-// mariadbdPath finds the server binary: on PATH, or where Debian puts it.
-func mariadbdPath() string {
-	if p, err := exec.LookPath("mariadbd"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/sbin/mariadbd"); err == nil {
-		return "/usr/sbin/mariadbd"
-	}
-	return ""
-}
-
-func startMariaDB(t *testing.T) *mariadb {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts a MariaDB server")
-	}
-	m := &mariadb{dir: t.TempDir(), bin: mariadbdPath()}
-	if m.bin == "" {
-		t.Skip("no mariadbd on this machine")
-	}
-	out, err := exec.Command("mariadb-install-db", "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"),
-		"--user=root", "--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
-	if err != nil {
-		t.Fatalf("mariadb-install-db: %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, m.port, _ = net.SplitHostPort(ln.Addr().String())
-	ln.Close()
-	m.start(t)
-	t.Cleanup(func() {
-		_ = m.cmd.Process.Kill()
-		_ = m.cmd.Wait()
-	})
-	return m
-}
-
-// start runs the server on its data folder and waits until it answers.
-func (m *mariadb) start(t *testing.T) {
-	t.Helper()
-	m.cmd = exec.Command(m.bin, "--no-defaults", "--datadir="+filepath.Join(m.dir, "data"), "--user=root",
-		"--port="+m.port, "--bind-address=127.0.0.1", "--socket="+filepath.Join(m.dir, "sock"),
-		"--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--pid-file="+filepath.Join(m.dir, "pid"))
-	log, err := os.OpenFile(filepath.Join(m.dir, "log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.cmd.Stdout, m.cmd.Stderr = log, log
-	if err := m.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		db, err := sql.Open("mysql", "root@tcp(127.0.0.1:"+m.port+")/")
-		if err == nil {
-			err = db.Ping()
-			db.Close()
-		}
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(filepath.Join(m.dir, "log"))
-			t.Fatalf("mariadbd did not start: %v\n%s", err, b)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 // load files repair requests from several clients until stopped, and keeps
 // every status it got and the ids the service acknowledged.
@@ -176,16 +92,8 @@ func (l *load) halt() {
 // on a frozen server included), the service files again within 2 s of the
 // database's return, and every filing it acknowledged is in the database.
 func TestFaultDatabaseKilled(t *testing.T) {
-	m := startMariaDB(t)
-	admin, err := sql.Open("mysql", "root@tcp(127.0.0.1:"+m.port+")/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec("CREATE DATABASE houqin CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
-		t.Fatal(err)
-	}
-	admin.Close()
-	dsn := "root@tcp(127.0.0.1:" + m.port + ")/houqin"
+	m := apitest.StartMariaDB(t)
+	dsn := m.CreateDatabase(t, "houqin")
 	st := apitest.Migrated(t, dsn, time.UTC)
 	cfg, err := api.LoadConfig(func(k string) string {
 		return map[string]string{"HOUQIN_DB": dsn, "HOUQIN_DATA_DIR": t.TempDir(),
@@ -220,8 +128,8 @@ func TestFaultDatabaseKilled(t *testing.T) {
 		fail   func()
 		back   func()
 	}{
-		{"frozen", 20 * time.Second, func() { _ = m.cmd.Process.Signal(syscall.SIGSTOP) }, func() { _ = m.cmd.Process.Signal(syscall.SIGCONT) }},
-		{"killed", 10 * time.Second, func() { _ = m.cmd.Process.Kill(); _ = m.cmd.Wait() }, func() { m.start(t) }},
+		{"frozen", 20 * time.Second, m.Freeze, m.Thaw},
+		{"killed", 10 * time.Second, m.Kill, func() { m.Start(t) }},
 	} {
 		l := &load{name: fault.name, srv: srv, token: token, statuses: map[int]int{}}
 		before := filed()

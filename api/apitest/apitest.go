@@ -67,6 +67,12 @@ func WithFCM(f *fcmfake.Server) Option {
 	}
 }
 
+// WithDB runs the service on the database at dsn instead of a fresh one
+// (a MariaDB server of the test's own, say); the caller creates it.
+func WithDB(dsn string) Option {
+	return func(c *api.Config) { c.DB = dsn }
+}
+
 // New starts a service on a fresh, migrated database and closes it when the
 // test ends.
 func New(t testing.TB, opts ...Option) *Env {
@@ -98,7 +104,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	srv := api.New(cfg, store, log)
-	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: dsn}
+	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: cfg.DB}
 }
 
 // Migrated opens the database at dsn, migrates it to the latest version and

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"houqin/api/apitest"
 	"houqin/handlers"
@@ -53,8 +54,10 @@ func TestRepairPhotosAcrossReplicas(t *testing.T) {
 
 	t.Run("the store down answers 503, the rest works", func(t *testing.T) {
 		fake.Stop()
+		asked := time.Now()
 		resp := b.Get(fromA.URL, d.staff.Token)
 		apitest.Expect(t, resp, 503, "unavailable")
+		t.Logf("a photo with the store down: 503 after %v", time.Since(asked).Round(time.Millisecond))
 		if resp.Header.Get("Retry-After") == "" {
 			t.Error("503 without Retry-After")
 		}

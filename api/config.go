@@ -160,15 +160,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// s3Required are the object store's settings that have no default; with
-// the optional ones they are s3Vars.
-var (
-	s3Required = []string{"HOUQIN_S3_ENDPOINT", "HOUQIN_S3_ACCESS_KEY", "HOUQIN_S3_SECRET_KEY"}
-	s3Vars     = append(s3Required[:3:3], "HOUQIN_S3_REGION", "HOUQIN_S3_VIRTUAL_HOST")
-)
+// s3Vars are the object store's settings; the first three have no default.
+var s3Vars = []string{"HOUQIN_S3_ENDPOINT", "HOUQIN_S3_ACCESS_KEY", "HOUQIN_S3_SECRET_KEY", "HOUQIN_S3_REGION", "HOUQIN_S3_VIRTUAL_HOST"}
 
 // blobs reads HOUQIN_BLOBS: a folder (default dir), or s3://bucket/prefix
-// with the HOUQIN_S3_* settings, all required but the region. Settings
+// with the HOUQIN_S3_* settings (endpoint and keys required). Settings
 // for a store that is not used are refused too: an operator who set them
 // meant photos to be shared, and would otherwise find them on one disk.
 // Messages never repeat the keys, nor HOUQIN_BLOBS (it might hold some).
@@ -190,13 +186,13 @@ func blobs(get func(key, def string) string, dir string) (string, *s3blobs.Store
 	if strings.Contains(bucket, "@") {
 		return "", nil, errors.New("HOUQIN_BLOBS must be s3://bucket/prefix: keys go in HOUQIN_S3_ACCESS_KEY and HOUQIN_S3_SECRET_KEY")
 	}
-	c := s3blobs.Config{Bucket: bucket, Prefix: strings.Trim(prefix, "/"), Endpoint: get("HOUQIN_S3_ENDPOINT", ""),
-		AccessKey: get("HOUQIN_S3_ACCESS_KEY", ""), SecretKey: get("HOUQIN_S3_SECRET_KEY", ""), Region: get("HOUQIN_S3_REGION", "")}
-	for _, k := range s3Required {
+	for _, k := range s3Vars[:3] {
 		if get(k, "") == "" {
 			return "", nil, fmt.Errorf("%s must be set when HOUQIN_BLOBS is s3://", k)
 		}
 	}
+	c := s3blobs.Config{Bucket: bucket, Prefix: strings.Trim(prefix, "/"), Endpoint: get("HOUQIN_S3_ENDPOINT", ""),
+		AccessKey: get("HOUQIN_S3_ACCESS_KEY", ""), SecretKey: get("HOUQIN_S3_SECRET_KEY", ""), Region: get("HOUQIN_S3_REGION", "")}
 	var err error
 	if c.VirtualHost, err = strconv.ParseBool(get("HOUQIN_S3_VIRTUAL_HOST", "false")); err != nil {
 		return "", nil, errors.New("HOUQIN_S3_VIRTUAL_HOST must be true or false")

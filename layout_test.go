@@ -28,13 +28,14 @@ var allowed = map[string][]string{
 	"models/shuttle":  {"models/store", "models/people", "models/notify"},
 	"push":            {"models/store", "models/notify"},
 	"push/fcmfake":    {},
+	"s3blobs":         {"models/store"},
 	"migrations":      {},
 	"openapi":         {},
 	"demo":            {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle"},
 	"handlers":        {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle"},
-	"api": {"handlers", "migrations", "openapi", "push", "models/store", "models/people", "models/notify", "models/announce",
+	"api": {"handlers", "migrations", "openapi", "push", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
 		"models/canteen", "models/meeting", "models/repair", "models/shuttle"},
-	"api/apitest": {"api", "migrations", "openapi", "push/fcmfake", "models/store", "models/people", "models/notify"},
+	"api/apitest": {"api", "migrations", "openapi", "push/fcmfake", "s3blobs", "models/store", "models/people", "models/notify"},
 	".":           {"api", "demo", "migrations", "push", "models/store", "models/people"},
 }
 

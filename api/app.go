@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -68,7 +67,11 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 
 // New assembles the service on an open, migrated store.
 func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
-	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, store.DiskBlobs{Dir: filepath.Join(cfg.DataDir, "photos")})}
+	var blobs store.Blobs = store.DiskBlobs{Dir: cfg.BlobsDir}
+	if cfg.S3 != nil {
+		blobs = cfg.S3
+	}
+	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, blobs)}
 	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()

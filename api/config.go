@@ -17,6 +17,7 @@ import (
 
 	"houqin/models/meeting"
 	"houqin/models/store"
+	"houqin/s3blobs"
 )
 
 // Config is the service configuration, read from HOUQIN_* variables.
@@ -39,6 +40,13 @@ type Config struct {
 	TrustedProxies []string
 
 	PositionRetention time.Duration // HOUQIN_SHUTTLE_POSITION_DAYS: how long GPS fixes are kept
+
+	// BlobsDir is the folder uploads are kept in when HOUQIN_BLOBS names a
+	// folder (default DataDir/photos); a mount shared by every replica works.
+	BlobsDir string
+	// S3 keeps uploads in an object store instead, when HOUQIN_BLOBS is
+	// s3://bucket/prefix (HOUQIN_S3_* say where and with which keys).
+	S3 *s3blobs.Store
 
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
@@ -145,7 +153,55 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	c.BlobsDir, c.S3, err = blobs(get, filepath.Join(c.DataDir, "photos"))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
+}
+
+// s3Vars are the object store's settings; the first three have no default.
+var s3Vars = []string{"HOUQIN_S3_ENDPOINT", "HOUQIN_S3_ACCESS_KEY", "HOUQIN_S3_SECRET_KEY", "HOUQIN_S3_REGION", "HOUQIN_S3_VIRTUAL_HOST"}
+
+// blobs reads HOUQIN_BLOBS: a folder (default dir), or s3://bucket/prefix
+// with the HOUQIN_S3_* settings (endpoint and keys required). Settings
+// for a store that is not used are refused too: an operator who set them
+// meant photos to be shared, and would otherwise find them on one disk.
+// Messages never repeat the keys, nor HOUQIN_BLOBS (it might hold some).
+func blobs(get func(key, def string) string, dir string) (string, *s3blobs.Store, error) {
+	where := get("HOUQIN_BLOBS", dir)
+	rest, isS3 := strings.CutPrefix(where, "s3://")
+	if !isS3 {
+		if strings.Contains(where, "://") {
+			return "", nil, errors.New("HOUQIN_BLOBS must be a folder or s3://bucket/prefix")
+		}
+		for _, k := range s3Vars {
+			if get(k, "") != "" {
+				return "", nil, fmt.Errorf("%s is set but HOUQIN_BLOBS is not s3://bucket/prefix", k)
+			}
+		}
+		return where, nil, nil
+	}
+	bucket, prefix, _ := strings.Cut(rest, "/")
+	if strings.Contains(bucket, "@") {
+		return "", nil, errors.New("HOUQIN_BLOBS must be s3://bucket/prefix: keys go in HOUQIN_S3_ACCESS_KEY and HOUQIN_S3_SECRET_KEY")
+	}
+	for _, k := range s3Vars[:3] {
+		if get(k, "") == "" {
+			return "", nil, fmt.Errorf("%s must be set when HOUQIN_BLOBS is s3://", k)
+		}
+	}
+	c := s3blobs.Config{Bucket: bucket, Prefix: strings.Trim(prefix, "/"), Endpoint: get("HOUQIN_S3_ENDPOINT", ""),
+		AccessKey: get("HOUQIN_S3_ACCESS_KEY", ""), SecretKey: get("HOUQIN_S3_SECRET_KEY", ""), Region: get("HOUQIN_S3_REGION", "")}
+	var err error
+	if c.VirtualHost, err = strconv.ParseBool(get("HOUQIN_S3_VIRTUAL_HOST", "false")); err != nil {
+		return "", nil, errors.New("HOUQIN_S3_VIRTUAL_HOST must be true or false")
+	}
+	st, err := s3blobs.New(c)
+	if err != nil {
+		return "", nil, fmt.Errorf("HOUQIN_BLOBS, HOUQIN_S3_ENDPOINT: %v", err)
+	}
+	return "", st, nil
 }
 
 // trustedProxies splits a comma-separated list of addresses and CIDR ranges.

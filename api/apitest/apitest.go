@@ -77,7 +77,19 @@ func WithDB(dsn string) Option {
 // test ends.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	dsn := FreshDatabase(t)
+	return start(t, FreshDatabase(t), &Clock{now: Epoch}, opts)
+}
+
+// Replica starts another service on e's database and clock, as a second
+// replica behind a load balancer: it shares only what the database holds
+// (and an S3 store both are given), not e's data folder or memory.
+func (e *Env) Replica(opts ...Option) *Env {
+	e.T.Helper()
+	return start(e.T, e.DSN, e.Clock, opts)
+}
+
+func start(t testing.TB, dsn string, clock *Clock, opts []Option) *Env {
+	t.Helper()
 	cfg, err := api.LoadConfig(func(k string) string {
 		switch k {
 		case "HOUQIN_DB":
@@ -97,7 +109,6 @@ func New(t testing.TB, opts ...Option) *Env {
 		o(&cfg)
 	}
 	store := Migrated(t, cfg.DB, cfg.Location)
-	clock := &Clock{now: Epoch}
 	store.Clock = clock.Now
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {

@@ -105,6 +105,9 @@ func (o *OPPO) Send(ctx context.Context, m Message) Result {
 // SendBatch implements BatchSender through unicast_batch: one request, a
 // result for each device. Each message keeps its own push_id.
 func (o *OPPO) SendBatch(ctx context.Context, ms []Message) []Result {
+	if len(ms) == 0 {
+		return nil
+	}
 	if len(ms) == 1 {
 		return []Result{o.Send(ctx, ms[0])}
 	}

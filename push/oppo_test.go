@@ -56,7 +56,8 @@ func TestOPPOFields(t *testing.T) {
 }
 
 // TestOPPOFlowControl: OPPO's flow control is retried after the wait it
-// states; a refused fresh token is retried, not a dead device.
+// states, its daily limit at midnight; a refused fresh token is retried,
+// not a dead device.
 func TestOPPOFlowControl(t *testing.T) {
 	o, fake := newOPPO(t)
 	fake.Script("op-fc", oppofake.FlowControl(12))
@@ -66,5 +67,10 @@ func TestOPPOFlowControl(t *testing.T) {
 	}
 	if r := o.Send(context.Background(), notice("op-exp", 1)); r.Outcome != push.Retry {
 		t.Fatalf("token refused twice: %+v", r)
+	}
+	// A daily limit with no stated wait waits for OPPO's midnight.
+	fake.Script("op-day", oppofake.Quota(0))
+	if r := o.Send(context.Background(), notice("op-day", 1)); r.Outcome != push.Retry || r.RetryAfter <= 0 || r.RetryAfter > 24*time.Hour {
+		t.Fatalf("daily limit: %+v", r)
 	}
 }

@@ -24,6 +24,7 @@ type vendor struct {
 		AuthRequests() int64
 		Delivered(token string) int
 		ExpireTokens()
+		SetLatency(time.Duration)
 	}
 	// replies scripts a token with an outcome's answer.
 	ok, dead, bad, serverError func(token string)
@@ -32,7 +33,7 @@ type vendor struct {
 	requestsPerBatch           int64
 }
 
-func vendors(t *testing.T) []vendor {
+func vendors(t testing.TB) []vendor {
 	x := xiaomifake.New(t)
 	o := oppofake.New(t)
 	v := vivofake.New(t)
@@ -121,6 +122,15 @@ func TestVendorOutcomes(t *testing.T) {
 				if n := v.fake.Delivered(tok); n != delivered {
 					t.Errorf("%s: delivered %d, want %d", c.name, n, delivered)
 				}
+			}
+			// A vendor that does not answer in time: retried.
+			v.fake.SetLatency(500 * time.Millisecond)
+			slow, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+			r := v.sender.Send(slow, notice(v.name+"-slow", 99))
+			cancel()
+			v.fake.SetLatency(0)
+			if r.Outcome != push.Retry || r.Err == nil {
+				t.Errorf("no answer in time: %+v", r)
 			}
 			// The transient ones go through when tried again.
 			for i := 3; i <= 4; i++ {
@@ -233,6 +243,41 @@ func TestVendorBatchFailsAsOne(t *testing.T) {
 					t.Fatalf("again: %+v, delivered %d", r, v.fake.Delivered(ms[i].Token))
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkVendorFanOut10k sends one notice to 10,000 devices of each
+// vendor (fakes answering after 20 ms), batches of MaxBatch side by side as
+// the worker's send slots would: requests made and devices a second.
+func BenchmarkVendorFanOut10k(b *testing.B) {
+	const devices = 10_000
+	for _, v := range vendors(b) {
+		b.Run(v.name, func(b *testing.B) {
+			v.fake.SetLatency(20 * time.Millisecond)
+			ms := make([]push.Message, devices)
+			for i := range ms {
+				ms[i] = notice(fmt.Sprintf("%s-bench-%05d", v.name, i), 1)
+			}
+			before := v.fake.Requests()
+			b.ResetTimer()
+			for range b.N {
+				var wg sync.WaitGroup
+				for start := 0; start < devices; start += v.sender.MaxBatch() {
+					batch := ms[start:min(start+v.sender.MaxBatch(), devices)]
+					wg.Go(func() {
+						for _, r := range v.sender.SendBatch(context.Background(), batch) {
+							if r.Outcome != push.Sent {
+								b.Errorf("%+v", r)
+								return
+							}
+						}
+					})
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(v.fake.Requests()-before)/float64(b.N), "requests/op")
+			b.ReportMetric(float64(devices*b.N)/b.Elapsed().Seconds(), "devices/s")
 		})
 	}
 }

@@ -159,6 +159,9 @@ func (v *Vivo) Send(ctx context.Context, m Message) Result {
 // every regId in one request; devices vivo names invalid are reported per
 // device.
 func (v *Vivo) SendBatch(ctx context.Context, ms []Message) []Result {
+	if len(ms) == 0 {
+		return nil
+	}
 	if len(ms) == 1 { // pushToList takes two regIds at least
 		return []Result{v.Send(ctx, ms[0])}
 	}

@@ -57,6 +57,9 @@ const (
 // SendBatch implements BatchSender: one request for all of ms, per-device
 // results from the bad_regids of the answer.
 func (x *Xiaomi) SendBatch(ctx context.Context, ms []Message) []Result {
+	if len(ms) == 0 {
+		return nil
+	}
 	m := ms[0]
 	if len(ms) > 1 {
 		m.Data = batchData(m.Data)

@@ -15,8 +15,7 @@ import (
 
 // Book is embedded by each fake server; its methods are the fake's API.
 type Book[R, M any] struct {
-	// Latency delays every answer.
-	Latency time.Duration
+	latency atomic.Int64 // delays every answer
 
 	mu        sync.Mutex
 	scripts   map[string][]R // per device token, consumed in order; the last one repeats
@@ -85,16 +84,19 @@ func (b *Book[R, M]) Requests() int64 { return b.requests.Load() }
 // AuthRequests counts the access tokens asked for.
 func (b *Book[R, M]) AuthRequests() int64 { return b.auths.Load() }
 
+// SetLatency delays every answer by d, from the next request on.
+func (b *Book[R, M]) SetLatency(d time.Duration) { b.latency.Store(int64(d)) }
+
 // Begin counts a push request and waits the latency.
 func (b *Book[R, M]) Begin() {
 	b.requests.Add(1)
-	time.Sleep(b.Latency)
+	time.Sleep(time.Duration(b.latency.Load()))
 }
 
 // Issue hands out a new access token.
 func (b *Book[R, M]) Issue() string {
 	b.auths.Add(1)
-	time.Sleep(b.Latency)
+	time.Sleep(time.Duration(b.latency.Load()))
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.issued++

@@ -46,11 +46,13 @@ type Config struct {
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
 	// The vendor push channels beside FCM, for phones without Google
-	// services (HOUQIN_XIAOMI_*, HOUQIN_OPPO_*, HOUQIN_VIVO_*; see
-	// loadVendors). Each is off when none of its variables is set.
-	Xiaomi push.XiaomiConfig
-	OPPO   push.OPPOConfig
-	Vivo   push.VivoConfig
+	// services (HOUQIN_XIAOMI_*, HOUQIN_OPPO_*, HOUQIN_VIVO_*,
+	// HOUQIN_HARMONY_*; see loadVendors). Each is off when none of its
+	// variables is set.
+	Xiaomi  push.XiaomiConfig
+	OPPO    push.OPPOConfig
+	Vivo    push.VivoConfig
+	Harmony push.HarmonyConfig
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
@@ -157,7 +159,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// ---- Vendor push channels (小米推送, OPPO 推送, vivo 推送) ----
+// ---- Vendor push channels (小米推送, OPPO 推送, vivo 推送, 鸿蒙推送) ----
 
 // vendorVar is one HOUQIN_<VENDOR>_* variable and where it goes.
 type vendorVar struct {
@@ -218,11 +220,25 @@ func loadVendors(get func(key, def string) string, c *Config) []error {
 			errs = append(errs, fmt.Errorf("HOUQIN_VIVO_APP_ID %q is not a number", id))
 		}
 	}
+	// HarmonyOS NEXT: everything but the endpoint is in the key file.
+	keyFile, endpoint := get("HOUQIN_HARMONY_KEY_FILE", ""), get("HOUQIN_HARMONY_ENDPOINT", "")
+	switch {
+	case keyFile != "":
+		var err error
+		if c.Harmony, err = push.ReadHarmonyKey(keyFile, endpoint); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_KEY_FILE: %v", err))
+		}
+	case endpoint != "":
+		errs = append(errs, errors.New("HOUQIN_HARMONY_KEY_FILE is not set: HarmonyOS push is configured only in part"))
+	}
+	if endpoint != "" && !strings.HasPrefix(endpoint, "http://") && !strings.HasPrefix(endpoint, "https://") {
+		errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_ENDPOINT %q is not an http(s) URL", endpoint))
+	}
 	return errs
 }
 
 // VendorSenders returns a sender for each configured vendor push channel,
-// keyed by the device provider it serves (xiaomi, oppo, vivo); the others
+// keyed by the device provider it serves (xiaomi, oppo, vivo, harmony); the others
 // are absent. Every one is a push.BatchSender.
 func (c Config) VendorSenders(client *http.Client) map[string]push.BatchSender {
 	out := map[string]push.BatchSender{}
@@ -234,6 +250,9 @@ func (c Config) VendorSenders(client *http.Client) map[string]push.BatchSender {
 	}
 	if c.Vivo.AppID != "" {
 		out["vivo"] = push.NewVivo(c.Vivo, client)
+	}
+	if c.Harmony.PrivateKey != nil {
+		out["harmony"] = push.NewHarmony(c.Harmony, client)
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"houqin/api"
 	"houqin/push"
+	"houqin/push/harmonyfake"
 	"houqin/push/oppofake"
 	"houqin/push/vivofake"
 	"houqin/push/xiaomifake"
@@ -39,13 +40,14 @@ func TestVendorPushConfig(t *testing.T) {
 	for _, bad := range []map[string]string{
 		{"HOUQIN_XIAOMI_APP_SECRET": "s", "HOUQIN_XIAOMI_PACKAGE": "p", "HOUQIN_XIAOMI_CHANNEL_ID": "c", "HOUQIN_XIAOMI_ENDPOINT": "api.xmpush.xiaomi.com"},
 		{"HOUQIN_VIVO_APP_ID": "houqin", "HOUQIN_VIVO_APP_KEY": "k", "HOUQIN_VIVO_APP_SECRET": "s"},
+		{"HOUQIN_HARMONY_KEY_FILE": "/nonexistent/harmony.json"},
 	} {
 		if _, err := load(bad); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
 	}
 
-	x, o, v := xiaomifake.New(t), oppofake.New(t), vivofake.New(t)
+	x, o, v, h := xiaomifake.New(t), oppofake.New(t), vivofake.New(t), harmonyfake.New(t)
 	cfg, err = load(map[string]string{
 		"HOUQIN_XIAOMI_APP_SECRET": xiaomifake.AppSecret, "HOUQIN_XIAOMI_PACKAGE": "cn.gov.houqin",
 		"HOUQIN_XIAOMI_CHANNEL_ID": "houqin_work", "HOUQIN_XIAOMI_ENDPOINT": x.Endpoint(),
@@ -53,12 +55,13 @@ func TestVendorPushConfig(t *testing.T) {
 		"HOUQIN_OPPO_CHANNEL_ID": "houqin_work", "HOUQIN_OPPO_ENDPOINT": o.Endpoint(),
 		"HOUQIN_VIVO_APP_ID": vivofake.AppID, "HOUQIN_VIVO_APP_KEY": vivofake.AppKey,
 		"HOUQIN_VIVO_APP_SECRET": vivofake.AppSecret, "HOUQIN_VIVO_ENDPOINT": v.Endpoint(),
+		"HOUQIN_HARMONY_KEY_FILE": h.KeyFile, "HOUQIN_HARMONY_ENDPOINT": h.Endpoint(),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	senders := cfg.VendorSenders(nil)
-	if got := slices.Sorted(maps.Keys(senders)); !slices.Equal(got, []string{"oppo", "vivo", "xiaomi"}) {
+	if got := slices.Sorted(maps.Keys(senders)); !slices.Equal(got, []string{"harmony", "oppo", "vivo", "xiaomi"}) {
 		t.Fatalf("senders %v", got)
 	}
 	for name, s := range senders {
@@ -68,7 +71,7 @@ func TestVendorPushConfig(t *testing.T) {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
-	if x.Delivered("xiaomi-device") != 1 || o.Delivered("oppo-device") != 1 || v.Delivered("vivo-device") != 1 {
-		t.Fatalf("delivered %d %d %d", x.Delivered("xiaomi-device"), o.Delivered("oppo-device"), v.Delivered("vivo-device"))
+	if x.Delivered("xiaomi-device") != 1 || o.Delivered("oppo-device") != 1 || v.Delivered("vivo-device") != 1 || h.Delivered("harmony-device") != 1 {
+		t.Fatalf("delivered %d %d %d %d", x.Delivered("xiaomi-device"), o.Delivered("oppo-device"), v.Delivered("vivo-device"), h.Delivered("harmony-device"))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"strconv"
@@ -53,6 +54,9 @@ func vendorCall(ctx context.Context, client *http.Client, vendor, url, contentTy
 		return Result{Outcome: Retry, Err: fmt.Errorf("%s: reading the answer: %w", vendor, err)}, false
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// Some vendors put their code in an error's body too: out gets it
+		// when it is JSON, for a sender that acts on it.
+		_ = json.Unmarshal(raw, out)
 		r := Result{Outcome: Rejected, Err: fmt.Errorf("%s: HTTP %d: %.200s", vendor, resp.StatusCode, raw)}
 		switch s := resp.StatusCode; {
 		case s == http.StatusTooManyRequests || s >= 500 || s == http.StatusUnauthorized || s == http.StatusForbidden:
@@ -139,4 +143,18 @@ func (a *accessToken) withToken(ctx context.Context, vendor string, n int, call 
 			return each(n, Result{Outcome: Retry, Err: fmt.Errorf("%s: a fresh access token was refused too", vendor)})
 		}
 	}
+}
+
+// notifyID is a notification id for vendors that show only the latest
+// message of one id (Xiaomi's notify_id, HarmonyOS's notifyId): the
+// collapse key when there is one, otherwise the notice itself, so that two
+// notices never fold into one.
+func notifyID(m Message) int32 {
+	key := m.CollapseKey
+	if key == "" {
+		key = "notification:" + m.Data["notification_id"]
+	}
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int32(h.Sum32() & 0x7fffffff)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"houqin/push"
+	"houqin/push/harmonyfake"
 	"houqin/push/oppofake"
 	"houqin/push/vivofake"
 	"houqin/push/xiaomifake"
@@ -37,6 +38,11 @@ func vendors(t testing.TB) []vendor {
 	x := xiaomifake.New(t)
 	o := oppofake.New(t)
 	v := vivofake.New(t)
+	h := harmonyfake.New(t)
+	hcfg, err := push.ReadHarmonyKey(h.KeyFile, h.Endpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
 	return []vendor{
 		{
 			name: "xiaomi", fake: x,
@@ -73,6 +79,17 @@ func vendors(t testing.TB) []vendor {
 			quota:            func(tok string, wait int) { v.Script(tok, vivofake.Quota(wait), vivofake.OK) },
 			expiredOnce:      func(tok string) { v.Script(tok, vivofake.ExpiredToken, vivofake.OK) },
 			requestsPerBatch: 2, // saveListPayload, pushToList
+		},
+		{
+			name: "harmony", fake: h, sender: push.NewHarmony(hcfg, nil),
+			ok:          func(tok string) { h.Script(tok, harmonyfake.OK) },
+			dead:        func(tok string) { h.Script(tok, harmonyfake.InvalidToken) },
+			bad:         func(tok string) { h.Script(tok, harmonyfake.InvalidMessage) },
+			serverError: func(tok string) { h.Script(tok, harmonyfake.ServerError, harmonyfake.OK) },
+			// Push Kit states no daily quota; its traffic control is a 503.
+			quota:            func(tok string, wait int) { h.Script(tok, harmonyfake.FlowControl(wait), harmonyfake.OK) },
+			expiredOnce:      func(tok string) { h.Script(tok, harmonyfake.ExpiredToken, harmonyfake.OK) },
+			requestsPerBatch: 1,
 		},
 	}
 }

@@ -3,7 +3,6 @@ package push
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -79,7 +78,7 @@ func (x *Xiaomi) SendBatch(ctx context.Context, ms []Message) []Result {
 		"title":                   {cut(m.Title, xiaomiTitle, true)},
 		"description":             {cut(m.Body, xiaomiBody, true)},
 		"notify_type":             {notifyType},
-		"notify_id":               {xiaomiNotifyID(m)},
+		"notify_id":               {strconv.Itoa(int(notifyID(m)))},
 		// The app reads the deep link from MiPushMessage.getContent().
 		"payload":                 {linkData(m.Data)},
 		"extra.channel_id":        {x.cfg.ChannelID},
@@ -143,17 +142,4 @@ func xiaomiRefusal(code int, reason string, ok Result) Result {
 	// Anything else (auth failed 21301, bad package name 22022, internal
 	// errors) is retried a bounded number of times: an operator may fix it.
 	return r
-}
-
-// xiaomiNotifyID is the notify_id: Xiaomi shows only the latest message of
-// one notify_id, so it is the collapse key when there is one and otherwise
-// the notice itself (one notify_id for every message would fold them all).
-func xiaomiNotifyID(m Message) string {
-	key := m.CollapseKey
-	if key == "" {
-		key = "notification:" + m.Data["notification_id"]
-	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return strconv.FormatUint(uint64(h.Sum32()&0x7fffffff), 10)
 }

@@ -8,13 +8,12 @@ import (
 	"hash/fnv"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 )
 
-// The vendor senders (Xiaomi, OPPO, vivo) are small clients written against
-// each vendor's published HTTP API: none of them has a Go library that is
-// kept up. This file holds what they share: one HTTP call with its failure
+// The vendor senders (Xiaomi, OPPO, vivo, HarmonyOS) are small clients
+// written against each vendor's published HTTP API: none of them has a Go
+// library that is kept up. This file holds what they share: one HTTP call with its failure
 // classified, and the waits a vendor's quota answer implies.
 
 // newVendorClient is the HTTP client a vendor sender uses when given none:
@@ -122,7 +121,7 @@ func batchData(data map[string]string) map[string]string {
 
 // codeErr is a vendor's refusal, with its code, for the outbox row.
 func codeErr(vendor string, code int, msg string) error {
-	return fmt.Errorf("%s: code %s: %s", vendor, strconv.Itoa(code), msg)
+	return fmt.Errorf("%s: code %d: %s", vendor, code, msg)
 }
 
 // withToken runs call with a valid access token. When the vendor answers

@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 	"crypto/md5"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -132,6 +133,9 @@ func (v *Vivo) message(m Message) vivoMessage {
 		// 运营消息; TODO (待办) is its category for a work item.
 		Classification: 1, Category: "TODO",
 		ClientCustomMap: m.Data, RequestID: m.Data["push_id"],
+	}
+	if vm.RequestID == "" { // vivo requires one; a push without push_id gets a random one
+		vm.RequestID = rand.Text()
 	}
 	if m.High {
 		vm.NotifyType = 4

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 
 	"houqin/models/meeting"
 	"houqin/models/store"
+	"houqin/push"
 	"houqin/s3blobs"
 )
 
@@ -51,6 +53,14 @@ type Config struct {
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
+	// The vendor push channels beside FCM, for phones without Google
+	// services (HOUQIN_XIAOMI_*, HOUQIN_OPPO_*, HOUQIN_VIVO_*,
+	// HOUQIN_HARMONY_*; see loadVendors). Each is off when none of its
+	// variables is set.
+	Xiaomi  push.XiaomiConfig
+	OPPO    push.OPPOConfig
+	Vivo    push.VivoConfig
+	Harmony push.HarmonyConfig
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
@@ -157,7 +167,106 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, loadVendors(get, &c)...)
 	return c, errors.Join(errs...)
+}
+
+// ---- Vendor push channels (小米推送, OPPO 推送, vivo 推送, 鸿蒙推送) ----
+
+// vendorVar is one HOUQIN_<VENDOR>_* variable and where it goes.
+type vendorVar struct {
+	key      string
+	dst      *string
+	required bool // the others are optional: the endpoint override
+}
+
+// loadVendors reads the vendor push channels. A vendor none of whose
+// variables is set is off; one with some set must have every required one,
+// or start-up stops with one line naming the first missing variable.
+func loadVendors(get func(key, def string) string, c *Config) []error {
+	vendors := []struct {
+		name string
+		vars []vendorVar
+	}{
+		{"Xiaomi", []vendorVar{
+			{"HOUQIN_XIAOMI_APP_SECRET", &c.Xiaomi.AppSecret, true},
+			{"HOUQIN_XIAOMI_PACKAGE", &c.Xiaomi.PackageName, true},
+			{"HOUQIN_XIAOMI_CHANNEL_ID", &c.Xiaomi.ChannelID, true},
+			{"HOUQIN_XIAOMI_ENDPOINT", &c.Xiaomi.Endpoint, false},
+		}},
+		{"OPPO", []vendorVar{
+			{"HOUQIN_OPPO_APP_KEY", &c.OPPO.AppKey, true},
+			{"HOUQIN_OPPO_MASTER_SECRET", &c.OPPO.MasterSecret, true},
+			{"HOUQIN_OPPO_CHANNEL_ID", &c.OPPO.ChannelID, true},
+			{"HOUQIN_OPPO_ENDPOINT", &c.OPPO.Endpoint, false},
+		}},
+		{"vivo", []vendorVar{
+			{"HOUQIN_VIVO_APP_ID", &c.Vivo.AppID, true},
+			{"HOUQIN_VIVO_APP_KEY", &c.Vivo.AppKey, true},
+			{"HOUQIN_VIVO_APP_SECRET", &c.Vivo.AppSecret, true},
+			{"HOUQIN_VIVO_ENDPOINT", &c.Vivo.Endpoint, false},
+		}},
+	}
+	var errs []error
+	for _, v := range vendors {
+		set := false
+		for _, f := range v.vars {
+			*f.dst = get(f.key, "")
+			set = set || *f.dst != ""
+		}
+		if !set {
+			continue
+		}
+		for _, f := range v.vars {
+			if f.required && *f.dst == "" {
+				errs = append(errs, fmt.Errorf("%s is not set: %s push is configured only in part", f.key, v.name))
+				break
+			}
+			if !f.required && *f.dst != "" && !strings.HasPrefix(*f.dst, "http://") && !strings.HasPrefix(*f.dst, "https://") {
+				errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", f.key, *f.dst))
+			}
+		}
+	}
+	if id := c.Vivo.AppID; id != "" {
+		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_VIVO_APP_ID %q is not a number", id))
+		}
+	}
+	// HarmonyOS NEXT: everything but the endpoint is in the key file.
+	keyFile, endpoint := get("HOUQIN_HARMONY_KEY_FILE", ""), get("HOUQIN_HARMONY_ENDPOINT", "")
+	switch {
+	case keyFile != "":
+		var err error
+		if c.Harmony, err = push.ReadHarmonyKey(keyFile, endpoint); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_KEY_FILE: %v", err))
+		}
+	case endpoint != "":
+		errs = append(errs, errors.New("HOUQIN_HARMONY_KEY_FILE is not set: HarmonyOS push is configured only in part"))
+	}
+	if endpoint != "" && !strings.HasPrefix(endpoint, "http://") && !strings.HasPrefix(endpoint, "https://") {
+		errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_ENDPOINT %q is not an http(s) URL", endpoint))
+	}
+	return errs
+}
+
+// VendorSenders returns a sender for each configured vendor push channel,
+// keyed by the device provider it serves (xiaomi, oppo, vivo, harmony); the others
+// are absent. Every one is a push.BatchSender.
+func (c Config) VendorSenders(client *http.Client) map[string]push.BatchSender {
+	out := map[string]push.BatchSender{}
+	if c.Xiaomi.AppSecret != "" {
+		out["xiaomi"] = push.NewXiaomi(c.Xiaomi, client)
+	}
+	if c.OPPO.AppKey != "" {
+		out["oppo"] = push.NewOPPO(c.OPPO, client)
+	}
+	if c.Vivo.AppID != "" {
+		out["vivo"] = push.NewVivo(c.Vivo, client)
+	}
+	if c.Harmony.PrivateKey != nil {
+		out["harmony"] = push.NewHarmony(c.Harmony, client)
+	}
+	return out
 }
 
 // s3Vars are the object store's settings; the first three have no default.

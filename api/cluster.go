@@ -19,16 +19,17 @@ const invalidations = "invalidate"
 
 // shareInvalidations broadcasts this replica's user and menu changes and
 // acts on every replica's, this one's included (a second drop is
-// harmless). The broadcast is sent before the change's response, so the
-// next request, on any replica, sees the change. After a Redis outage,
+// harmless). The change's response waits until every replica has dropped
+// its copy (at most push's ackWait), so the next request, on any replica,
+// sees the change. After a Redis outage,
 // when changes may have been missed, everything is dropped.
 func (s *Server) shareInvalidations() {
 	send := func(kind string, id int64) {
-		_ = s.cluster.Send(invalidations, []byte(kind+":"+strconv.FormatInt(id, 10)))
+		_ = s.cluster.Broadcast(invalidations, []byte(kind+":"+strconv.FormatInt(id, 10)))
 	}
 	store.On(s.Store, func(e people.Changed) { send("user", e.UserID) })
 	store.On(s.Store, func(e canteen.MenuChanged) { send("menus", e.CanteenID) })
-	s.cluster.Handle(invalidations, func(b []byte) {
+	s.cluster.HandleBroadcast(invalidations, func(b []byte) {
 		kind, id, _ := strings.Cut(string(b), ":")
 		switch kind {
 		case "user":

@@ -1,10 +1,14 @@
 package push
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +45,12 @@ type Cluster struct {
 	mu       sync.RWMutex
 	handlers map[string][]func([]byte)
 
+	// id names this replica's broadcasts; waiting holds, per broadcast
+	// awaiting acknowledgements, the channel they arrive on.
+	id      string
+	sent    atomic.Uint64
+	waiting sync.Map
+
 	stop context.CancelFunc
 	done chan struct{}
 }
@@ -48,6 +58,13 @@ type Cluster struct {
 // Gap is the message every replica receives when an outage of Redis ends,
 // anywhere: what was sent meanwhile did not reach every replica.
 const Gap = "gap"
+
+// ackChannel carries the acknowledgements of broadcasts.
+const ackChannel = "ack"
+
+// ackWait bounds how long a broadcast waits for the replicas' answers: a
+// replica that is slow to act costs a change this much, once.
+const ackWait = 100 * time.Millisecond
 
 // Redis client bounds: a Redis that hangs costs a request at most this,
 // once; after that the cluster is down and nothing waits for it.
@@ -77,7 +94,18 @@ func NewCluster(opts *redis.Options, prefix string, reg prometheus.Registerer, l
 		o.WriteTimeout = redisIOTimeout
 	}
 	o.MaxRetries = -1 // a failure is an outage: fall back, do not wait
-	c := &Cluster{rdb: redis.NewClient(&o), prefix: prefix + ":", log: log, handlers: map[string][]func([]byte){}}
+	id := make([]byte, 6)
+	_, _ = rand.Read(id)
+	c := &Cluster{rdb: redis.NewClient(&o), prefix: prefix + ":", log: log, handlers: map[string][]func([]byte){},
+		id: hex.EncodeToString(id)}
+	c.Handle(ackChannel, func(b []byte) {
+		if ch, ok := c.waiting.Load(string(b)); ok {
+			select {
+			case ch.(chan struct{}) <- struct{}{}:
+			default: // more replicas than room: the sender has waited enough
+			}
+		}
+	})
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "houqin_redis_degraded",
 		Help: "1 while Redis is unreachable and this replica works alone (own limits, own live subscribers), else 0.",
@@ -97,6 +125,46 @@ func (c *Cluster) Handle(name string, fn func(payload []byte)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.handlers[name] = append(c.handlers[name], fn)
+}
+
+// HandleBroadcast registers fn for the broadcasts to channel name (see
+// Broadcast), acknowledging each once fn has run.
+func (c *Cluster) HandleBroadcast(name string, fn func(payload []byte)) {
+	c.Handle(name, func(b []byte) {
+		id, payload, _ := bytes.Cut(b, []byte{'\n'})
+		fn(payload)
+		_ = c.Send(ackChannel, id)
+	})
+}
+
+// Broadcast is Send for changes the next request must see on every
+// replica: it returns once every replica subscribed has handled payload
+// (or after ackWait).
+func (c *Cluster) Broadcast(name string, payload []byte) error {
+	if !c.up.Load() {
+		return errRedisDown
+	}
+	id := c.id + "." + strconv.FormatUint(c.sent.Add(1), 10)
+	acks := make(chan struct{}, 16)
+	c.waiting.Store(id, acks)
+	defer c.waiting.Delete(id)
+	ctx, cancel := context.WithTimeout(context.Background(), redisIOTimeout)
+	defer cancel()
+	n, err := c.rdb.Publish(ctx, c.prefix+name, append([]byte(id+"\n"), payload...)).Result()
+	if err != nil {
+		c.Fail(err)
+		return err
+	}
+	wait := time.NewTimer(ackWait)
+	defer wait.Stop()
+	for ; n > 0; n-- {
+		select {
+		case <-acks:
+		case <-wait.C:
+			return nil
+		}
+	}
+	return nil
 }
 
 // Up reports whether Redis is reachable and this replica subscribed.

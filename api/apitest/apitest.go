@@ -72,6 +72,32 @@ func WithFCM(f *fcmfake.Server) Option {
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	dsn := FreshDatabase(t)
+	cfg := config(t, dsn, opts)
+	store := Migrated(t, cfg.DB, cfg.Location)
+	clock := &Clock{now: Epoch}
+	store.Clock = clock.Now
+	return &Env{T: t, Server: newServer(t, cfg, store), Store: store, Clock: clock, DSN: dsn}
+}
+
+// Replica starts another server on e's database, as a second replica
+// behind a load balancer would run: same secret and clock, its own store,
+// caches and subscribers; opts adjust its configuration (WithRedis joins
+// it to the others).
+func (e *Env) Replica(opts ...Option) *Env {
+	t := e.T
+	t.Helper()
+	cfg := config(t, e.DSN, opts)
+	st, err := store.Open(cfg.DB, cfg.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Clock = e.Clock.Now
+	return &Env{T: t, Server: newServer(t, cfg, st), Store: st, Clock: e.Clock, DSN: e.DSN}
+}
+
+func config(t testing.TB, dsn string, opts []Option) api.Config {
+	t.Helper()
 	cfg, err := api.LoadConfig(func(k string) string {
 		switch k {
 		case "HOUQIN_DB":
@@ -90,15 +116,17 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	store := Migrated(t, cfg.DB, cfg.Location)
-	clock := &Clock{now: Epoch}
-	store.Clock = clock.Now
+	return cfg
+}
+
+func newServer(t testing.TB, cfg api.Config, st *store.Store) *api.Server {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	srv := api.New(cfg, store, log)
-	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: dsn}
+	srv := api.New(cfg, st, log)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // Migrated opens the database at dsn, migrates it to the latest version and

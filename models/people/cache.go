@@ -1,6 +1,7 @@
 package people
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 type userCache struct {
 	lru *expirable.LRU[int64, User]
 	// dropped counts drops, so that a read that began before one is not
-	// cached after it.
+	// cached after it; mu orders puts and drops.
 	dropped atomic.Uint64
+	mu      sync.Mutex
 }
 
 const (
@@ -36,11 +38,23 @@ func (c *userCache) version() uint64 { return c.dropped.Load() }
 
 // put keeps u, read since version, unless a drop came in between.
 func (c *userCache) put(id int64, u User, version uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.dropped.Load() == version {
 		c.lru.Add(id, u)
 	}
 }
 
-func (c *userCache) forget(id int64) { c.dropped.Add(1); c.lru.Remove(id) }
+func (c *userCache) forget(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropped.Add(1)
+	c.lru.Remove(id)
+}
 
-func (c *userCache) purge() { c.dropped.Add(1); c.lru.Purge() }
+func (c *userCache) purge() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropped.Add(1)
+	c.lru.Purge()
+}

@@ -14,6 +14,7 @@ import (
 	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
+	"houqin/models/stock"
 	"houqin/models/store"
 )
 
@@ -73,6 +74,12 @@ type Shuttle struct{ svc *shuttle.Service }
 
 // NewShuttle returns the shuttle handlers.
 func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc} }
+
+// Stock serves the parts store.
+type Stock struct{ svc *stock.Service }
+
+// NewStock returns the parts store handlers.
+func NewStock(svc *stock.Service) *Stock { return &Stock{svc: svc} }
 
 // Announcements serves the centre's notices.
 type Announcements struct{ svc *announce.Service }

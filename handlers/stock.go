@@ -13,46 +13,46 @@ import (
 
 // StockItemOut is an item with its stock as the ledger sums it.
 type StockItemOut struct {
-	ID           int64     `json:"id"`
-	Name         string    `json:"name"`
-	Spec         string    `json:"spec"`
-	Unit         string    `json:"unit"`
-	ReorderLevel int       `json:"reorder_level"`
-	Location     string    `json:"location"`
-	Active       bool      `json:"active"`
-	OnHand       int       `json:"on_hand"`
-	ValueFen     int64     `json:"value_fen"`
-	UnitCostFen  int64     `json:"unit_cost_fen"`
-	Low          bool      `json:"low"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	Spec          string    `json:"spec"`
+	Unit          string    `json:"unit"`
+	ReorderLevel  int       `json:"reorder_level"`
+	Location      string    `json:"location"`
+	Active        bool      `json:"active"`
+	OnHand        int       `json:"on_hand"`
+	ValueCents    int64     `json:"value_cents"`
+	UnitCostCents int64     `json:"unit_cost_cents"`
+	Low           bool      `json:"low"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 func stockItemOut(it stock.Item) StockItemOut {
 	return StockItemOut{ID: it.ID, Name: it.Name, Spec: it.Spec, Unit: it.Unit, ReorderLevel: it.ReorderLevel,
-		Location: it.Location, Active: it.Active, OnHand: it.OnHand, ValueFen: it.ValueFen, UnitCostFen: it.UnitCostFen(),
+		Location: it.Location, Active: it.Active, OnHand: it.OnHand, ValueCents: it.ValueCents, UnitCostCents: it.UnitCostCents(),
 		Low: it.Low(), CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
 }
 
 // StockMoveOut is one ledger row.
 type StockMoveOut struct {
-	ID          int64          `json:"id"`
-	ItemID      int64          `json:"item_id"`
-	Kind        stock.MoveKind `json:"kind"`
-	Quantity    int            `json:"quantity"`
-	ValueFen    int64          `json:"value_fen"`
-	UnitCostFen int64          `json:"unit_cost_fen"`
-	Supplier    string         `json:"supplier"`
-	RepairID    *int64         `json:"repair_id"`
-	Reason      string         `json:"reason"`
-	ByID        int64          `json:"by_id"`
-	OnHand      int            `json:"on_hand"`
-	CreatedAt   time.Time      `json:"created_at"`
+	ID            int64          `json:"id"`
+	ItemID        int64          `json:"item_id"`
+	Kind          stock.MoveKind `json:"kind"`
+	Quantity      int            `json:"quantity"`
+	ValueCents    int64          `json:"value_cents"`
+	UnitCostCents int64          `json:"unit_cost_cents"`
+	Supplier      string         `json:"supplier"`
+	RepairID      *int64         `json:"repair_id"`
+	Reason        string         `json:"reason"`
+	ByID          int64          `json:"by_id"`
+	OnHand        int            `json:"on_hand"`
+	CreatedAt     time.Time      `json:"created_at"`
 }
 
 func stockMoveOut(m stock.Move) StockMoveOut {
-	return StockMoveOut{ID: m.ID, ItemID: m.ItemID, Kind: m.Kind, Quantity: m.Quantity, ValueFen: m.ValueFen,
-		UnitCostFen: m.UnitCostFen, Supplier: m.Supplier, RepairID: m.RepairID, Reason: m.Reason, ByID: m.ByID,
+	return StockMoveOut{ID: m.ID, ItemID: m.ItemID, Kind: m.Kind, Quantity: m.Quantity, ValueCents: m.ValueCents,
+		UnitCostCents: m.UnitCostCents, Supplier: m.Supplier, RepairID: m.RepairID, Reason: m.Reason, ByID: m.ByID,
 		OnHand: m.OnHand, CreatedAt: m.CreatedAt}
 }
 
@@ -188,9 +188,9 @@ func moved(c *fiber.Ctx) func(*stock.Move, *stock.Item, error) error {
 }
 
 type receiptRequest struct {
-	Quantity    int    `json:"quantity" validate:"required,min=1,max=1000000"`
-	UnitCostFen int64  `json:"unit_cost_fen" validate:"min=0,max=100000000"`
-	Supplier    string `json:"supplier" validate:"required,max=100"`
+	Quantity      int    `json:"quantity" validate:"required,min=1,max=1000000"`
+	UnitCostCents int64  `json:"unit_cost_cents" validate:"min=0,max=100000000"`
+	Supplier      string `json:"supplier" validate:"required,max=100"`
 }
 
 // ReceiveStock books a delivery (storekeeper).
@@ -207,7 +207,7 @@ func (h *Stock) ReceiveStock(c *fiber.Ctx) error {
 		return err
 	}
 	return moved(c)(h.svc.Receive(c.UserContext(), UserFrom(c), id,
-		stock.ReceiptInput{Quantity: req.Quantity, UnitCostFen: req.UnitCostFen, Supplier: req.Supplier}))
+		stock.ReceiptInput{Quantity: req.Quantity, UnitCostCents: req.UnitCostCents, Supplier: req.Supplier}))
 }
 
 type repairPartsRequest struct {
@@ -256,19 +256,19 @@ func (h *Stock) CountStock(c *fiber.Ctx) error {
 
 // PartLineOut is one item a repair used.
 type PartLineOut struct {
-	ItemID   int64  `json:"item_id"`
-	Name     string `json:"name"`
-	Spec     string `json:"spec"`
-	Unit     string `json:"unit"`
-	Quantity int    `json:"quantity"`
-	CostFen  int64  `json:"cost_fen"`
+	ItemID    int64  `json:"item_id"`
+	Name      string `json:"name"`
+	Spec      string `json:"spec"`
+	Unit      string `json:"unit"`
+	Quantity  int    `json:"quantity"`
+	CostCents int64  `json:"cost_cents"`
 }
 
 // RepairPartsOut answers GET /repairs/{id}/parts.
 type RepairPartsOut struct {
-	RepairID     int64         `json:"repair_id"`
-	Parts        []PartLineOut `json:"parts"`
-	TotalCostFen int64         `json:"total_cost_fen"`
+	RepairID       int64         `json:"repair_id"`
+	Parts          []PartLineOut `json:"parts"`
+	TotalCostCents int64         `json:"total_cost_cents"`
 }
 
 // RepairParts lists the parts a repair used and their cost.
@@ -284,25 +284,25 @@ func (h *Stock) RepairParts(c *fiber.Ctx) error {
 	out := RepairPartsOut{RepairID: id, Parts: make([]PartLineOut, len(lines))}
 	for i, l := range lines {
 		out.Parts[i] = PartLineOut(l)
-		out.TotalCostFen += l.CostFen
+		out.TotalCostCents += l.CostCents
 	}
 	return c.JSON(out)
 }
 
 // MonthCostOut is the parts cost of one month.
 type MonthCostOut struct {
-	Month       string `json:"month"`
-	IssuedFen   int64  `json:"issued_fen"`
-	ReturnedFen int64  `json:"returned_fen"`
-	CostFen     int64  `json:"cost_fen"`
+	Month         string `json:"month"`
+	IssuedCents   int64  `json:"issued_cents"`
+	ReturnedCents int64  `json:"returned_cents"`
+	CostCents     int64  `json:"cost_cents"`
 }
 
 // StockCostsOut answers GET /stock/costs.
 type StockCostsOut struct {
-	From         store.Date     `json:"from"`
-	To           store.Date     `json:"to"`
-	Months       []MonthCostOut `json:"months"`
-	TotalCostFen int64          `json:"total_cost_fen"`
+	From           store.Date     `json:"from"`
+	To             store.Date     `json:"to"`
+	Months         []MonthCostOut `json:"months"`
+	TotalCostCents int64          `json:"total_cost_cents"`
 }
 
 // StockCosts reports the parts cost of repairs by month for from..to
@@ -327,7 +327,7 @@ func (h *Stock) StockCosts(c *fiber.Ctx) error {
 	out := StockCostsOut{From: from, To: to, Months: make([]MonthCostOut, len(months))}
 	for i, m := range months {
 		out.Months[i] = MonthCostOut(m)
-		out.TotalCostFen += m.CostFen
+		out.TotalCostCents += m.CostCents
 	}
 	return c.JSON(out)
 }

@@ -38,14 +38,14 @@ func BenchmarkStockList(b *testing.B) {
 		for i := range its {
 			it := &its[i]
 			for j := range movesPerItem {
-				m := stock.Move{ItemID: it.ID, Kind: stock.MoveReceipt, Quantity: 4, ValueFen: 4000, UnitCostFen: 1000,
+				m := stock.Move{ItemID: it.ID, Kind: stock.MoveReceipt, Quantity: 4, ValueCents: 4000, UnitCostCents: 1000,
 					Supplier: "五金店", ByID: keeper.ID, CreatedAt: tx.Now}
 				if j%2 == 1 {
-					m = stock.Move{ItemID: it.ID, Kind: stock.MoveCount, Quantity: -3 - i%2, ValueFen: int64(-3-i%2) * 1000,
+					m = stock.Move{ItemID: it.ID, Kind: stock.MoveCount, Quantity: -3 - i%2, ValueCents: int64(-3-i%2) * 1000,
 						Reason: "盘点", ByID: keeper.ID, CreatedAt: tx.Now}
 				}
 				it.OnHand += m.Quantity
-				it.ValueFen += m.ValueFen
+				it.ValueCents += m.ValueCents
 				m.OnHand = it.OnHand
 				moves = append(moves, m)
 			}
@@ -54,7 +54,7 @@ func BenchmarkStockList(b *testing.B) {
 			return err
 		}
 		for _, it := range its {
-			if err := tx.Model(&it).Select("on_hand", "value_fen").Updates(&it).Error; err != nil {
+			if err := tx.Model(&it).Select("on_hand", "value_cents").Updates(&it).Error; err != nil {
 				return err
 			}
 		}

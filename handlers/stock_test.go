@@ -25,7 +25,7 @@ func newStockShop(t *testing.T, opts ...apitest.Option) *stockShop {
 	return &stockShop{repairDesk: d, keeper: d.env.NewUser(store.RoleStorekeeper)}
 }
 
-// item adds an item and books a receipt of qty at cost fen each.
+// item adds an item and books a receipt of qty at cost cents each.
 func (s *stockShop) item(t *testing.T, name string, reorder, qty int, cost int64) handlers.StockItemOut {
 	t.Helper()
 	resp := s.env.Post("/api/v1/stock/items", s.keeper.Token, map[string]any{"name": name, "spec": "DN20", "unit": "个",
@@ -34,7 +34,7 @@ func (s *stockShop) item(t *testing.T, name string, reorder, qty int, cost int64
 	var it handlers.StockItemOut
 	resp.JSON(t, &it)
 	if qty > 0 {
-		it = s.mustMove(t, s.keeper, it.ID, "receipts", map[string]any{"quantity": qty, "unit_cost_fen": cost, "supplier": "康洁五金"}).Item
+		it = s.mustMove(t, s.keeper, it.ID, "receipts", map[string]any{"quantity": qty, "unit_cost_cents": cost, "supplier": "康洁五金"}).Item
 	}
 	return it
 }
@@ -105,7 +105,7 @@ func TestStockRoleBoundaries(t *testing.T) {
 	})
 	t.Run("a technician issues to their own repair only", func(t *testing.T) {
 		out := s.mustMove(t, s.tech, it.ID, "issues", parts(mine, 2))
-		if out.Move.Kind != "issue" || out.Move.Quantity != -2 || out.Move.ValueFen != -7000 || out.Item.OnHand != 8 {
+		if out.Move.Kind != "issue" || out.Move.Quantity != -2 || out.Move.ValueCents != -7000 || out.Item.OnHand != 8 {
 			t.Fatalf("%+v", out)
 		}
 		apitest.Expect(t, s.move(s.tech2, it.ID, "issues", parts(mine, 1)), http.StatusForbidden, "forbidden")
@@ -132,7 +132,7 @@ func TestStockRoleBoundaries(t *testing.T) {
 			resp := s.env.Get(apitest.Path("/api/v1/repairs/%d/parts", mine), u.Token)
 			apitest.Expect(t, resp, http.StatusOK)
 			resp.JSON(t, &got)
-			if len(got.Parts) != 1 || got.Parts[0].Quantity != 2 || got.TotalCostFen != 7000 || got.Parts[0].Name != "水龙头" {
+			if len(got.Parts) != 1 || got.Parts[0].Quantity != 2 || got.TotalCostCents != 7000 || got.Parts[0].Name != "水龙头" {
 				t.Fatalf("%+v", got)
 			}
 		}
@@ -151,7 +151,7 @@ func TestStockConcurrentIssuesOfTheLastUnits(t *testing.T) {
 
 	for round := range 5 {
 		if round > 0 {
-			s.mustMove(t, s.keeper, it.ID, "receipts", map[string]any{"quantity": 3, "unit_cost_fen": 2000, "supplier": "消防器材站"})
+			s.mustMove(t, s.keeper, it.ID, "receipts", map[string]any{"quantity": 3, "unit_cost_cents": 2000, "supplier": "消防器材站"})
 		}
 		resps := make([]*apitest.Response, 2)
 		var wg sync.WaitGroup
@@ -206,7 +206,7 @@ func TestStockEqualsTheLedger(t *testing.T) {
 		var resp *apitest.Response
 		switch op := rng.IntN(4); op {
 		case 0:
-			resp = s.move(s.keeper, it.ID, "receipts", map[string]any{"quantity": q, "unit_cost_fen": 1000 + rng.IntN(900), "supplier": "照明器材"})
+			resp = s.move(s.keeper, it.ID, "receipts", map[string]any{"quantity": q, "unit_cost_cents": 1000 + rng.IntN(900), "supplier": "照明器材"})
 		case 1:
 			resp = s.move(s.tech, it.ID, "issues", parts(r, q))
 		case 2:
@@ -228,10 +228,10 @@ func TestStockEqualsTheLedger(t *testing.T) {
 		var value int64
 		for _, m := range s.ledger(t, it.ID) {
 			qty += m.Quantity
-			value += m.ValueFen
+			value += m.ValueCents
 		}
-		if got.OnHand != qty || got.ValueFen != value || got.OnHand < 0 || (got.OnHand == 0) != (got.ValueFen == 0) {
-			t.Fatalf("step %d: item %d on hand worth %d, ledger %d worth %d", step, got.OnHand, got.ValueFen, qty, value)
+		if got.OnHand != qty || got.ValueCents != value || got.OnHand < 0 || (got.OnHand == 0) != (got.ValueCents == 0) {
+			t.Fatalf("step %d: item %d on hand worth %d, ledger %d worth %d", step, got.OnHand, got.ValueCents, qty, value)
 		}
 	}
 	for _, r := range repairs {
@@ -274,7 +274,7 @@ func TestStockReorderAlert(t *testing.T) {
 	s.mustMove(t, s.keeper, it.ID, "counts", map[string]any{"counted": 1, "reason": "破损1个"})
 	expectPushes(t, ph.deliver(t, s.env), nil)
 
-	s.mustMove(t, s.keeper, it.ID, "receipts", map[string]any{"quantity": 9, "unit_cost_fen": 4200, "supplier": "阀门厂"}) // 10
+	s.mustMove(t, s.keeper, it.ID, "receipts", map[string]any{"quantity": 9, "unit_cost_cents": 4200, "supplier": "阀门厂"}) // 10
 	expectPushes(t, ph.deliver(t, s.env), nil)
 	s.mustMove(t, s.tech, it.ID, "issues", parts(r, 6)) // 4 again: pushed again
 	alert.body = []string{"现存4个"}
@@ -297,8 +297,8 @@ func TestStockBadInput(t *testing.T) {
 		"a count without a quantity":    {"counts", map[string]any{"reason": "盘点"}},
 		"a negative count":              {"counts", map[string]any{"counted": -1, "reason": "盘点"}},
 		"a receipt of nothing":          {"receipts", map[string]any{"quantity": 0, "supplier": "x"}},
-		"a receipt without a supplier":  {"receipts", map[string]any{"quantity": 1, "unit_cost_fen": 1}},
-		"a negative unit cost":          {"receipts", map[string]any{"quantity": 1, "unit_cost_fen": -5, "supplier": "x"}},
+		"a receipt without a supplier":  {"receipts", map[string]any{"quantity": 1, "unit_cost_cents": 1}},
+		"a negative unit cost":          {"receipts", map[string]any{"quantity": 1, "unit_cost_cents": -5, "supplier": "x"}},
 		"a fractional quantity":         {"receipts", map[string]any{"quantity": 1.5, "supplier": "x"}},
 		"an issue without a repair":     {"issues", map[string]any{"quantity": 1}},
 		"an issue of a negative number": {"issues", parts(r, -1)},
@@ -330,7 +330,7 @@ func TestStockBadInput(t *testing.T) {
 func TestStockCosts(t *testing.T) {
 	s := newStockShop(t)
 	filter := s.item(t, "空调回风滤网", 0, 10, 1000)
-	s.mustMove(t, s.keeper, filter.ID, "receipts", map[string]any{"quantity": 10, "unit_cost_fen": 2000, "supplier": "滤材厂"}) // 20 worth 30000: 1500 each
+	s.mustMove(t, s.keeper, filter.ID, "receipts", map[string]any{"quantity": 10, "unit_cost_cents": 2000, "supplier": "滤材厂"}) // 20 worth 30000: 1500 each
 	tap := s.item(t, "水龙头", 0, 3, 3333)
 	r := s.reach(t, "in_progress")
 	s.mustMove(t, s.tech, filter.ID, "issues", parts(r, 4))
@@ -339,11 +339,11 @@ func TestStockCosts(t *testing.T) {
 
 	var got handlers.RepairPartsOut
 	s.env.Get(apitest.Path("/api/v1/repairs/%d/parts", r), s.tech.Token).JSON(t, &got)
-	if len(got.Parts) != 2 || got.Parts[0].Name != "水龙头" || got.Parts[0].CostFen != 9999 ||
-		got.Parts[1].Quantity != 3 || got.Parts[1].CostFen != 4500 || got.TotalCostFen != 14499 {
+	if len(got.Parts) != 2 || got.Parts[0].Name != "水龙头" || got.Parts[0].CostCents != 9999 ||
+		got.Parts[1].Quantity != 3 || got.Parts[1].CostCents != 4500 || got.TotalCostCents != 14499 {
 		t.Fatalf("%+v", got)
 	}
-	if it := s.getItem(t, tap.ID); it.OnHand != 0 || it.ValueFen != 0 {
+	if it := s.getItem(t, tap.ID); it.OnHand != 0 || it.ValueCents != 0 {
 		t.Fatalf("the emptied bin: %+v", it)
 	}
 	today := s.env.Server.Store.Today()
@@ -353,7 +353,7 @@ func TestStockCosts(t *testing.T) {
 	resp.JSON(t, &costs)
 	last := costs.Months[len(costs.Months)-1]
 	if len(costs.Months) < 2 || last.Month != fmt.Sprintf("%04d-%02d", today.Year, today.Month) ||
-		last.IssuedFen != 6000+9999 || last.ReturnedFen != 1500 || last.CostFen != 14499 || costs.TotalCostFen != 14499 {
+		last.IssuedCents != 6000+9999 || last.ReturnedCents != 1500 || last.CostCents != 14499 || costs.TotalCostCents != 14499 {
 		t.Fatalf("%+v", costs)
 	}
 }

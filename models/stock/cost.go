@@ -11,12 +11,12 @@ import (
 // PartLine is one item used on a repair: what is out net of returns, at
 // the value it left the store with.
 type PartLine struct {
-	ItemID   int64
-	Name     string
-	Spec     string
-	Unit     string
-	Quantity int
-	CostFen  int64
+	ItemID    int64
+	Name      string
+	Spec      string
+	Unit      string
+	Quantity  int
+	CostCents int64
 }
 
 // RepairParts lists the parts a repair used and their cost. The repair's
@@ -33,7 +33,7 @@ func (s *Service) RepairParts(ctx context.Context, a store.Actor, repairID int64
 	}
 	lines := []PartLine{}
 	err = db.Table("stock_moves AS m").Joins("JOIN stock_items AS i ON i.id = m.item_id").
-		Select("m.item_id, i.name, i.spec, i.unit, -SUM(m.quantity) AS quantity, -SUM(m.value_fen) AS cost_fen").
+		Select("m.item_id, i.name, i.spec, i.unit, -SUM(m.quantity) AS quantity, -SUM(m.value_cents) AS cost_cents").
 		Where("m.repair_id = ?", repairID).Group("m.item_id, i.name, i.spec, i.unit").Order("i.name, m.item_id").
 		Scan(&lines).Error
 	return lines, err
@@ -41,10 +41,10 @@ func (s *Service) RepairParts(ctx context.Context, a store.Actor, repairID int64
 
 // MonthCost is the value of parts that went into repairs in one month.
 type MonthCost struct {
-	Month       string // YYYY-MM
-	IssuedFen   int64
-	ReturnedFen int64
-	CostFen     int64 // issued less returned
+	Month         string // YYYY-MM
+	IssuedCents   int64
+	ReturnedCents int64
+	CostCents     int64 // issued less returned
 }
 
 // MaxCostMonths bounds a cost report.
@@ -66,12 +66,12 @@ func (s *Service) Costs(ctx context.Context, from, to store.Date) (_ []MonthCost
 		out[i].Month = fmt.Sprintf("%04d-%02d", from.Year+(from.Month-1+i)/12, (from.Month-1+i)%12+1)
 	}
 	var rows []struct {
-		Kind      MoveKind
-		ValueFen  int64
-		CreatedAt time.Time
+		Kind       MoveKind
+		ValueCents int64
+		CreatedAt  time.Time
 	}
 	loc := s.Location
-	err = s.Read(ctx).Model(&Move{}).Select("kind, value_fen, created_at").
+	err = s.Read(ctx).Model(&Move{}).Select("kind, value_cents, created_at").
 		Where("kind IN ? AND created_at >= ? AND created_at < ?", []MoveKind{MoveIssue, MoveReturn},
 			from.At(0, 0, loc), to.AddDays(1).At(0, 0, loc)).Scan(&rows).Error
 	if err != nil {
@@ -81,11 +81,11 @@ func (s *Service) Costs(ctx context.Context, from, to store.Date) (_ []MonthCost
 		d := store.DateOf(r.CreatedAt, loc)
 		m := &out[(d.Year-from.Year)*12+d.Month-from.Month]
 		if r.Kind == MoveIssue {
-			m.IssuedFen -= r.ValueFen
+			m.IssuedCents -= r.ValueCents
 		} else {
-			m.ReturnedFen += r.ValueFen
+			m.ReturnedCents += r.ValueCents
 		}
-		m.CostFen -= r.ValueFen
+		m.CostCents -= r.ValueCents
 	}
 	return out, nil
 }

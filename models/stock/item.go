@@ -7,7 +7,7 @@ import (
 	"houqin/models/store"
 )
 
-// Item is one kind of part the store keeps. OnHand and ValueFen are a cache
+// Item is one kind of part the store keeps. OnHand and ValueCents are a cache
 // of the sums of its ledger (Move), updated in the transaction that appends
 // to it, so that the list is one indexed read; the ledger stays the truth.
 type Item struct {
@@ -19,7 +19,7 @@ type Item struct {
 	Location     string `gorm:"size:100"`
 	Active       bool
 	OnHand       int
-	ValueFen     int64
+	ValueCents   int64
 	// LowNotifiedAt is when the storekeepers were told the item fell below
 	// its reorder level; nil again once it is restocked to the level.
 	LowNotifiedAt *time.Time
@@ -30,13 +30,13 @@ type Item struct {
 // TableName keeps the table named after the store.
 func (Item) TableName() string { return "stock_items" }
 
-// UnitCostFen is the moving average cost of one unit: the value on hand
+// UnitCostCents is the moving average cost of one unit: the value on hand
 // over the quantity on hand (0 for an empty bin).
-func (it Item) UnitCostFen() int64 {
+func (it Item) UnitCostCents() int64 {
 	if it.OnHand == 0 {
 		return 0
 	}
-	return it.ValueFen / int64(it.OnHand)
+	return it.ValueCents / int64(it.OnHand)
 }
 
 // Low reports whether the item is below its reorder level.

@@ -37,19 +37,19 @@ func (MoveKind) Enum() []string { return store.Strings(MoveKinds) }
 // Stock is valued at moving average cost rather than FIFO: the store keeps
 // interchangeable parts in one bin without lots, so FIFO's receipt layers
 // would be bookkeeping nobody can check on the shelf. Each row carries its
-// signed value in fen; an issue takes the value on hand in proportion to
+// signed value in cents (分); an issue takes the value on hand in proportion to
 // the quantity, so the value reaches exactly zero with the last unit and the
 // item's value is always the sum of its ledger's values, with no rounding
 // drift.
 type Move struct {
-	ID       int64 `gorm:"primaryKey"`
-	ItemID   int64
-	Kind     MoveKind `gorm:"size:10"`
-	Quantity int      // signed: + into the store, - out of it
-	ValueFen int64    // signed, like Quantity
-	// UnitCostFen is the price paid per unit on a receipt.
-	UnitCostFen int64
-	Supplier    string `gorm:"size:100"`
+	ID         int64 `gorm:"primaryKey"`
+	ItemID     int64
+	Kind       MoveKind `gorm:"size:10"`
+	Quantity   int      // signed: + into the store, - out of it
+	ValueCents int64    // signed, like Quantity
+	// UnitCostCents is the price paid per unit on a receipt.
+	UnitCostCents int64
+	Supplier      string `gorm:"size:100"`
 	// RepairID is the repair parts were issued to or returned from. A work
 	// order can later be another kind of target beside it.
 	RepairID *int64
@@ -65,16 +65,16 @@ func (Move) TableName() string { return "stock_moves" }
 
 // ReceiptInput is a delivery of parts.
 type ReceiptInput struct {
-	Quantity    int
-	UnitCostFen int64
-	Supplier    string
+	Quantity      int
+	UnitCostCents int64
+	Supplier      string
 }
 
 // Receive books a delivery into the store (storekeeper).
 func (s *Service) Receive(ctx context.Context, a store.Actor, itemID int64, in ReceiptInput) (*Move, *Item, error) {
 	return s.move(ctx, a, itemID, "stock receive", func(tx *store.Tx, it *Item) (Move, error) {
-		return Move{Kind: MoveReceipt, Quantity: in.Quantity, ValueFen: int64(in.Quantity) * in.UnitCostFen,
-			UnitCostFen: in.UnitCostFen, Supplier: in.Supplier}, nil
+		return Move{Kind: MoveReceipt, Quantity: in.Quantity, ValueCents: int64(in.Quantity) * in.UnitCostCents,
+			UnitCostCents: in.UnitCostCents, Supplier: in.Supplier}, nil
 	})
 }
 
@@ -97,7 +97,7 @@ func (s *Service) Issue(ctx context.Context, a store.Actor, itemID int64, in Rep
 			e.Extra = map[string]any{"on_hand": it.OnHand}
 			return Move{}, e
 		}
-		return Move{Kind: MoveIssue, Quantity: -in.Quantity, ValueFen: -share(it.ValueFen, in.Quantity, it.OnHand),
+		return Move{Kind: MoveIssue, Quantity: -in.Quantity, ValueCents: -share(it.ValueCents, in.Quantity, it.OnHand),
 			RepairID: &in.RepairID}, nil
 	})
 }
@@ -109,15 +109,15 @@ func (s *Service) Return(ctx context.Context, a store.Actor, itemID int64, in Re
 		if err := mayMoveFor(tx, a, in.RepairID); err != nil {
 			return Move{}, err
 		}
-		var held struct{ Quantity, ValueFen int64 }
-		if err := tx.Model(&Move{}).Select("-COALESCE(SUM(quantity), 0) AS quantity, -COALESCE(SUM(value_fen), 0) AS value_fen").
+		var held struct{ Quantity, ValueCents int64 }
+		if err := tx.Model(&Move{}).Select("-COALESCE(SUM(quantity), 0) AS quantity, -COALESCE(SUM(value_cents), 0) AS value_cents").
 			Where("item_id = ? AND repair_id = ?", it.ID, in.RepairID).Scan(&held).Error; err != nil {
 			return Move{}, err
 		}
 		if int64(in.Quantity) > held.Quantity {
 			return Move{}, store.InvalidField("quantity", "is more than the %d this repair holds", held.Quantity)
 		}
-		return Move{Kind: MoveReturn, Quantity: in.Quantity, ValueFen: share(held.ValueFen, in.Quantity, int(held.Quantity)),
+		return Move{Kind: MoveReturn, Quantity: in.Quantity, ValueCents: share(held.ValueCents, in.Quantity, int(held.Quantity)),
 			RepairID: &in.RepairID}, nil
 	})
 }
@@ -137,16 +137,16 @@ func (s *Service) Count(ctx context.Context, a store.Actor, itemID int64, in Cou
 		m := Move{Kind: MoveCount, Quantity: adj, Reason: in.Reason}
 		switch {
 		case adj < 0:
-			m.ValueFen = -share(it.ValueFen, -adj, it.OnHand)
+			m.ValueCents = -share(it.ValueCents, -adj, it.OnHand)
 		case adj > 0 && it.OnHand > 0:
-			m.ValueFen = share(it.ValueFen, adj, it.OnHand)
+			m.ValueCents = share(it.ValueCents, adj, it.OnHand)
 		case adj > 0:
 			var last Move
-			err := tx.Select("unit_cost_fen").Where("item_id = ? AND kind = ?", it.ID, MoveReceipt).Order("id DESC").Take(&last).Error
+			err := tx.Select("unit_cost_cents").Where("item_id = ? AND kind = ?", it.ID, MoveReceipt).Order("id DESC").Take(&last).Error
 			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 				return Move{}, err
 			}
-			m.ValueFen = int64(adj) * last.UnitCostFen
+			m.ValueCents = int64(adj) * last.UnitCostCents
 		}
 		return m, nil
 	})
@@ -176,7 +176,7 @@ func (s *Service) move(ctx context.Context, a store.Actor, itemID int64, op stri
 			return err
 		}
 		it.OnHand += m.Quantity
-		it.ValueFen += m.ValueFen
+		it.ValueCents += m.ValueCents
 		m.ItemID, m.ByID, m.OnHand, m.CreatedAt = it.ID, a.ID, it.OnHand, tx.Now
 		if err := tx.Create(&m).Error; err != nil {
 			return err
@@ -184,7 +184,7 @@ func (s *Service) move(ctx context.Context, a store.Actor, itemID int64, op stri
 		if err := watchLevel(tx, &it); err != nil {
 			return err
 		}
-		return tx.Model(&it).Select("on_hand", "value_fen", "low_notified_at", "updated_at").Updates(&it).Error
+		return tx.Model(&it).Select("on_hand", "value_cents", "low_notified_at", "updated_at").Updates(&it).Error
 	})
 	if err != nil {
 		return nil, nil, err

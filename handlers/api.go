@@ -52,10 +52,15 @@ func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *E
 
 // Repairs serves the repair desk: requests, their workflow, photos and
 // statistics.
-type Repairs struct{ svc *repair.Service }
+type Repairs struct {
+	svc   *repair.Service
+	parts *stock.Service // the parts cost in the statistics
+}
 
 // NewRepairs returns the repair handlers.
-func NewRepairs(svc *repair.Service) *Repairs { return &Repairs{svc: svc} }
+func NewRepairs(svc *repair.Service, parts *stock.Service) *Repairs {
+	return &Repairs{svc: svc, parts: parts}
+}
 
 // Meetings serves rooms, bookings and calendar feeds.
 type Meetings struct {

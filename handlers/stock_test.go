@@ -356,4 +356,9 @@ func TestStockCosts(t *testing.T) {
 		last.IssuedCents != 6000+9999 || last.ReturnedCents != 1500 || last.CostCents != 14499 || costs.TotalCostCents != 14499 {
 		t.Fatalf("%+v", costs)
 	}
+	var stats handlers.RepairStatsOut
+	s.env.Get("/api/v1/repairs/stats", s.desk.Token).JSON(t, &stats)
+	if stats.PartsCostCents != 14499 || len(stats.Technicians) != 1 || stats.Technicians[0].PartsCostCents != 14499 {
+		t.Fatalf("repair statistics: %+v", stats)
+	}
 }

@@ -89,3 +89,35 @@ func (s *Service) Costs(ctx context.Context, from, to store.Date) (_ []MonthCost
 	}
 	return out, nil
 }
+
+// RepairsCost is the parts cost of the repairs filed in a period, in all
+// and by the technician each is assigned to, for the repair statistics.
+type RepairsCost struct {
+	TotalCents   int64
+	ByTechnician map[int64]int64
+}
+
+// CostOfRepairsFiled sums the parts cost of the repairs created on local
+// dates from..to (the repair statistics' period).
+func (s *Service) CostOfRepairsFiled(ctx context.Context, from, to store.Date) (_ *RepairsCost, err error) {
+	defer store.Wrap(&err, "stock cost of repairs")
+	var rows []struct {
+		TechnicianID *int64
+		CostCents    int64
+	}
+	err = s.Read(ctx).Table("stock_moves AS m").Joins("JOIN repairs AS r ON r.id = m.repair_id").
+		Select("r.technician_id, -SUM(m.value_cents) AS cost_cents").
+		Where("r.created_at >= ? AND r.created_at < ?", from.At(0, 0, s.Location).UTC(), to.AddDays(1).At(0, 0, s.Location).UTC()).
+		Group("r.technician_id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	c := &RepairsCost{ByTechnician: map[int64]int64{}}
+	for _, r := range rows {
+		c.TotalCents += r.CostCents
+		if r.TechnicianID != nil {
+			c.ByTechnician[*r.TechnicianID] = r.CostCents
+		}
+	}
+	return c, nil
+}

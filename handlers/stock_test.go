@@ -116,6 +116,17 @@ func TestStockRoleBoundaries(t *testing.T) {
 		apitest.Expect(t, s.move(s.tech, it.ID, "issues", parts(999999, 1)), http.StatusNotFound, "not_found")
 		apitest.Expect(t, s.move(s.tech, 999999, "issues", parts(mine, 1)), http.StatusNotFound, "not_found")
 	})
+	t.Run("a finished repair takes no more parts but may give them back", func(t *testing.T) {
+		done := s.reach(t, "resolved")
+		s.mustMove(t, s.tech, it.ID, "issues", parts(done, 1))
+		s.mustAct(t, s.staff, done, "feedback", s.bodyFor("feedback"))
+		resp := s.move(s.tech, it.ID, "issues", parts(done, 1))
+		apitest.Expect(t, resp, http.StatusConflict, "conflict")
+		if !strings.Contains(string(resp.Body), "已关闭") {
+			t.Fatalf("%s", resp.Body)
+		}
+		s.mustMove(t, s.tech, it.ID, "returns", parts(done, 1))
+	})
 	t.Run("the storekeeper issues to any repair and manages the store", func(t *testing.T) {
 		other := s.reach(t, "assigned")
 		s.mustMove(t, s.keeper, it.ID, "issues", parts(other, 1))

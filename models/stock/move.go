@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -89,8 +90,12 @@ type RepairInput struct {
 // the last units (the item row is locked) one gets a conflict.
 func (s *Service) Issue(ctx context.Context, a store.Actor, itemID int64, in RepairInput) (*Move, *Item, error) {
 	return s.move(ctx, a, itemID, "stock issue", func(tx *store.Tx, it *Item) (Move, error) {
-		if err := mayMoveFor(tx, a, in.RepairID); err != nil {
+		status, err := mayMoveFor(tx, a, in.RepairID)
+		if err != nil {
 			return Move{}, err
+		}
+		if slices.Contains(finished, status) {
+			return Move{}, store.Errorf(store.CodeConflict, "parts cannot be issued to a repair that is %s", store.Term(status))
 		}
 		if in.Quantity > it.OnHand {
 			e := store.Errorf(store.CodeConflict, "not enough in stock: %d on hand", it.OnHand)
@@ -106,7 +111,7 @@ func (s *Service) Issue(ctx context.Context, a store.Actor, itemID int64, in Rep
 // with, and no more than the repair holds.
 func (s *Service) Return(ctx context.Context, a store.Actor, itemID int64, in RepairInput) (*Move, *Item, error) {
 	return s.move(ctx, a, itemID, "stock return", func(tx *store.Tx, it *Item) (Move, error) {
-		if err := mayMoveFor(tx, a, in.RepairID); err != nil {
+		if _, err := mayMoveFor(tx, a, in.RepairID); err != nil {
 			return Move{}, err
 		}
 		var held struct{ Quantity, ValueCents int64 }
@@ -192,18 +197,26 @@ func (s *Service) move(ctx context.Context, a store.Actor, itemID int64, op stri
 	return &m, &it, nil
 }
 
+// finished are the repair statuses (of the repairs table) that take no
+// more parts; parts may still come back from them.
+var finished = []string{"closed", "cancelled", "rejected"}
+
 // mayMoveFor checks that the repair exists and that a is a storekeeper or
-// the technician it is assigned to. The repair is read through SQL: the
-// store does not depend on the repair domain, only on its table.
-func mayMoveFor(tx *store.Tx, a store.Actor, repairID int64) error {
-	var r struct{ TechnicianID *int64 }
-	if err := tx.Table("repairs").Select("technician_id").Where("id = ?", repairID).Take(&r).Error; err != nil {
-		return store.NotFound(err, "repair")
+// the technician it is assigned to, and returns its status. The repair is
+// read through SQL: the store depends on the repairs table, not on the
+// repair domain.
+func mayMoveFor(tx *store.Tx, a store.Actor, repairID int64) (string, error) {
+	var r struct {
+		TechnicianID *int64
+		Status       string
+	}
+	if err := tx.Table("repairs").Select("technician_id, status").Where("id = ?", repairID).Take(&r).Error; err != nil {
+		return "", store.NotFound(err, "repair")
 	}
 	if a.Can(store.RoleStorekeeper) || (a.Is(store.RoleTechnician) && r.TechnicianID != nil && *r.TechnicianID == a.ID) {
-		return nil
+		return r.Status, nil
 	}
-	return store.Errorf(store.CodeForbidden, "only the repair's technician or a storekeeper may move its parts")
+	return "", store.Errorf(store.CodeForbidden, "only the repair's technician or a storekeeper may move its parts")
 }
 
 // watchLevel pushes the storekeepers once when an active item falls below

@@ -22,6 +22,7 @@ import (
 	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
+	"houqin/models/stock"
 	"houqin/models/store"
 	"houqin/openapi"
 	"houqin/push"
@@ -62,12 +63,14 @@ type Services struct {
 	Shuttle       *shuttle.Service
 	Canteen       *canteen.Service
 	Announcements *announce.Service
+	Stock         *stock.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
 func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
-		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st)}
+		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
+		Stock: stock.New(st)}
 }
 
 // New assembles the service on an open, migrated store.
@@ -166,6 +169,7 @@ func (s *Server) routes() {
 	s.mountCanteen(r)
 	s.mountPush(r)
 	s.mountAnnouncements(r)
+	s.mountStock(r)
 }
 
 // ready answers 200 when the database answers and its schema is current;

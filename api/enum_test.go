@@ -10,6 +10,7 @@ import (
 	"houqin/models/notify"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
+	"houqin/models/stock"
 	"houqin/models/store"
 )
 
@@ -29,6 +30,7 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"DishCategory":             canteen.DishCategory(""),
 		"ShuttleTrip.status":       shuttle.TripStatus(""),
 		"TripStatusRequest.status": shuttle.TripStatus(""),
+		"StockMoveKind":            stock.MoveKind(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

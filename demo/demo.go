@@ -25,7 +25,7 @@ type Users map[string]int64
 
 // seeders add each domain's demo records inside the demo transaction.
 var seeders = []func(tx *store.Tx, users Users) error{
-	seedAnnouncements, seedCanteen, seedMeetings, seedPush, seedRepairs, seedShuttle,
+	seedAnnouncements, seedCanteen, seedMeetings, seedPush, seedRepairs, seedShuttle, seedStock,
 }
 
 var demoPeople = []struct {
@@ -40,6 +40,7 @@ var demoPeople = []struct {
 	{store.RoleMeetingAdmin, "刘婷", "会务服务科", "86310405"},
 	{store.RoleDispatcher, "周敏", "报修服务台", "86310037"},
 	{store.RoleTechnician, "赵师傅", "物业维修班", "86310506"},
+	{store.RoleStorekeeper, "孙建华", "后勤物资仓库", "86310607"},
 }
 
 // Load creates one user per role and every domain's demo records. It does

@@ -14,6 +14,7 @@ import (
 	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
+	"houqin/models/stock"
 	"houqin/models/store"
 )
 
@@ -51,10 +52,15 @@ func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *E
 
 // Repairs serves the repair desk: requests, their workflow, photos and
 // statistics.
-type Repairs struct{ svc *repair.Service }
+type Repairs struct {
+	svc   *repair.Service
+	parts *stock.Service // the parts cost in the statistics
+}
 
 // NewRepairs returns the repair handlers.
-func NewRepairs(svc *repair.Service) *Repairs { return &Repairs{svc: svc} }
+func NewRepairs(svc *repair.Service, parts *stock.Service) *Repairs {
+	return &Repairs{svc: svc, parts: parts}
+}
 
 // Meetings serves rooms, bookings and calendar feeds.
 type Meetings struct {
@@ -73,6 +79,12 @@ type Shuttle struct{ svc *shuttle.Service }
 
 // NewShuttle returns the shuttle handlers.
 func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc} }
+
+// Stock serves the parts store.
+type Stock struct{ svc *stock.Service }
+
+// NewStock returns the parts store handlers.
+func NewStock(svc *stock.Service) *Stock { return &Stock{svc: svc} }
 
 // Announcements serves the centre's notices.
 type Announcements struct{ svc *announce.Service }

@@ -34,6 +34,7 @@ type FiguresOut struct {
 	TimeToAssign     DurationsOut `json:"time_to_assign"`
 	TimeToResolve    DurationsOut `json:"time_to_resolve"`
 	Scores           ScoresOut    `json:"scores"`
+	PartsCostCents   int64        `json:"parts_cost_cents"`
 }
 
 func figuresOut(f repair.RepairFigures) FiguresOut {
@@ -78,10 +79,16 @@ func (h *Repairs) RepairStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	cost, err := h.parts.CostOfRepairsFiled(c.UserContext(), from, to)
+	if err != nil {
+		return err
+	}
 	out := RepairStatsOut{From: st.From, To: st.To, ByStatus: st.ByStatus, ByCategory: st.ByCategory,
 		FiguresOut: figuresOut(st.All), Technicians: make([]TechnicianFiguresOut, len(st.Technicians))}
+	out.PartsCostCents = cost.TotalCents
 	for i, t := range st.Technicians {
 		out.Technicians[i] = TechnicianFiguresOut{Technician: Person{ID: t.TechnicianID, Name: t.Name}, FiguresOut: figuresOut(t.RepairFigures)}
+		out.Technicians[i].PartsCostCents = cost.ByTechnician[t.TechnicianID]
 	}
 	return c.JSON(out)
 }

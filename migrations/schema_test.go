@@ -20,6 +20,7 @@ import (
 	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
+	"houqin/models/stock"
 	"houqin/models/store"
 )
 
@@ -36,6 +37,7 @@ var models = []any{
 	&canteen.Canteen{}, &canteen.Dish{}, &canteen.Menu{}, &canteen.MenuItem{}, &canteen.MenuAnnouncement{},
 	&canteen.DishRating{}, &canteen.MealRegistration{},
 	&announce.Announcement{},
+	&stock.Item{}, &stock.Move{},
 }
 
 // databases returns a migrated SQLite database and, when

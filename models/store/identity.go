@@ -17,11 +17,12 @@ const (
 	RoleMeetingAdmin Role = "meeting_admin"
 	RoleDispatcher   Role = "dispatcher"
 	RoleTechnician   Role = "technician"
+	RoleStorekeeper  Role = "storekeeper"
 	RoleAdmin        Role = "admin"
 )
 
 // AllRoles lists every role in display order.
-var AllRoles = []Role{RoleStaff, RoleDriver, RoleCanteenAdmin, RoleMeetingAdmin, RoleDispatcher, RoleTechnician, RoleAdmin}
+var AllRoles = []Role{RoleStaff, RoleDriver, RoleCanteenAdmin, RoleMeetingAdmin, RoleDispatcher, RoleTechnician, RoleStorekeeper, RoleAdmin}
 
 // Enum lists the roles (Enumerated).
 func (Role) Enum() []string { return Strings(AllRoles) }

@@ -72,7 +72,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
-	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)
+	s.Push = push.NewWorker(s.Notify, pushSenders(cfg, log), push.Options{}, s.Registry, log)
 	// Committed changes reach the live stream and wake the push worker.
 	store.On(st, func(ev store.Live) { s.Broker.Publish(ev.Live()) })
 	store.On(st, func(notify.Queued) { s.Push.Wake() })

@@ -15,8 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sideshow/apns2/token"
+
 	"houqin/models/meeting"
 	"houqin/models/store"
+	"houqin/push"
 )
 
 // Config is the service configuration, read from HOUQIN_* variables.
@@ -43,6 +46,11 @@ type Config struct {
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
+	// The vendor push services beside FCM, each off when none of its
+	// variables is set (HOUQIN_APNS_*, HOUQIN_HUAWEI_*, HOUQIN_HONOR_*).
+	APNs   push.APNsConfig
+	Huawei push.HuaweiConfig
+	Honor  push.HonorConfig
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
@@ -135,6 +143,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.FCMEndpoint != "" && !strings.HasPrefix(c.FCMEndpoint, "http://") && !strings.HasPrefix(c.FCMEndpoint, "https://") {
 		errs = append(errs, fmt.Errorf("HOUQIN_FCM_ENDPOINT %q is not an http(s) URL", c.FCMEndpoint))
 	}
+	errs = append(errs, c.loadVendors(get)...)
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -198,4 +207,63 @@ func (c *Config) EnsureSecret() error {
 	}
 	c.JWTSecret = []byte(secret)
 	return nil
+}
+
+// loadVendors reads the settings of the push vendors beside FCM.
+func (c *Config) loadVendors(get func(key, def string) string) []error {
+	var errs []error
+	if v, on, err := vendorVars(get, "HOUQIN_APNS_", []string{"KEY_FILE", "KEY_ID", "TEAM_ID", "TOPIC"}, "ENV", "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.APNs = push.APNsConfig{KeyFile: v["KEY_FILE"], KeyID: v["KEY_ID"], TeamID: v["TEAM_ID"], Topic: v["TOPIC"],
+			Sandbox: v["ENV"] == "sandbox", Endpoint: v["ENDPOINT"]}
+		if _, err := token.AuthKeyFromFile(v["KEY_FILE"]); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_APNS_KEY_FILE: %v", err))
+		}
+		if env := v["ENV"]; env != "" && env != "production" && env != "sandbox" {
+			errs = append(errs, fmt.Errorf("HOUQIN_APNS_ENV %q is not production or sandbox", env))
+		}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_HUAWEI_", []string{"APP_ID", "APP_SECRET"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Huawei = push.HuaweiConfig{AppID: v["APP_ID"], AppSecret: v["APP_SECRET"], Endpoint: v["ENDPOINT"]}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_HONOR_", []string{"APP_ID", "CLIENT_ID", "CLIENT_SECRET"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Honor = push.HonorConfig{AppID: v["APP_ID"], ClientID: v["CLIENT_ID"], ClientSecret: v["CLIENT_SECRET"], Endpoint: v["ENDPOINT"]}
+	}
+	for _, e := range []string{"HOUQIN_APNS_ENDPOINT", "HOUQIN_HUAWEI_ENDPOINT", "HOUQIN_HONOR_ENDPOINT"} {
+		if u := get(e, ""); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", e, u))
+		}
+	}
+	return errs
+}
+
+// vendorVars reads one push vendor's variables (names after prefix): with
+// all of required set the vendor is on; with none of its variables set it
+// is off; a part of them stops start-up, naming the first one missing.
+func vendorVars(get func(key, def string) string, prefix string, required []string, optional ...string) (map[string]string, bool, error) {
+	v := map[string]string{}
+	var missing []string
+	for _, k := range required {
+		if v[k] = get(prefix+k, ""); v[k] == "" {
+			missing = append(missing, prefix+k)
+		}
+	}
+	set := len(missing) < len(required)
+	for _, k := range optional {
+		if v[k] = get(prefix+k, ""); v[k] != "" {
+			set = true
+		}
+	}
+	switch {
+	case !set:
+		return nil, false, nil
+	case len(missing) > 0:
+		return nil, false, fmt.Errorf("%s is not set, but other %s* variables are: set it or unset them all", missing[0], prefix)
+	}
+	return v, true, nil
 }

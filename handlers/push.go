@@ -1,16 +1,20 @@
 package handlers
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 type deviceRequest struct {
 	Token      string `json:"token" validate:"required,max=255"`
-	Platform   string `json:"platform" validate:"required,oneof=android ios web"`
+	Platform   string          `json:"platform" validate:"required,oneof=android ios web"`
+	Provider   notify.Provider `json:"provider" validate:"omitempty,enum"`
 	AppVersion string `json:"app_version" validate:"max=32"`
 	Locale     string `json:"locale" validate:"max=16"`
 }
@@ -19,6 +23,7 @@ type deviceOut struct {
 	ID         int64     `json:"id"`
 	Token      string    `json:"token"`
 	Platform   string    `json:"platform"`
+	Provider   string    `json:"provider"`
 	AppVersion string    `json:"app_version"`
 	Locale     string    `json:"locale"`
 	LastSeenAt time.Time `json:"last_seen_at"`
@@ -26,8 +31,8 @@ type deviceOut struct {
 }
 
 func deviceOf(d notify.Device) deviceOut {
-	return deviceOut{ID: d.ID, Token: d.Token, Platform: d.Platform, AppVersion: d.AppVersion, Locale: d.Locale,
-		LastSeenAt: d.LastSeenAt, CreatedAt: d.CreatedAt}
+	return deviceOut{ID: d.ID, Token: d.Token, Platform: d.Platform, Provider: string(d.Provider), AppVersion: d.AppVersion,
+		Locale: d.Locale, LastSeenAt: d.LastSeenAt, CreatedAt: d.CreatedAt}
 }
 
 // RegisterDevice records the caller's push token (201) or refreshes it (200).
@@ -37,8 +42,14 @@ func (h *Notify) RegisterDevice(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
+	if req.Provider == "" {
+		req.Provider = notify.ProviderFCM
+	}
+	if !slices.Contains(h.providers, string(req.Provider)) {
+		return store.InvalidField("provider", "is not configured on this server; configured: %s", configuredList(h.providers))
+	}
 	d, created, err := h.svc.RegisterDevice(c.UserContext(), u.ID, notify.DeviceInput{
-		Token: req.Token, Platform: req.Platform, AppVersion: req.AppVersion, Locale: req.Locale})
+		Token: req.Token, Platform: req.Platform, Provider: req.Provider, AppVersion: req.AppVersion, Locale: req.Locale})
 	if err != nil {
 		return err
 	}
@@ -206,4 +217,13 @@ func (h *Notify) TestPush(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"notification_id": n.ID, "devices": devices})
+}
+
+// configuredList names the configured providers for a message ("none"
+// when push is off).
+func configuredList(providers []string) string {
+	if len(providers) == 0 {
+		return "none"
+	}
+	return strings.Join(providers, ", ")
 }

@@ -426,7 +426,7 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		workers[i] = push.NewWorker(notify.New(st), fcm, opts, nil, log)
+		workers[i] = push.NewWorker(notify.New(st), push.Senders{"fcm": fcm}, opts, nil, log)
 	}
 	var wg sync.WaitGroup
 	counts := make([]int, 2)

@@ -1,0 +1,26 @@
+package notify
+
+import "houqin/models/store"
+
+// Provider is the push service that delivers to a device: FCM for phones
+// with Google services, APNs for iPhones reached directly, and the
+// vendors' own services for the Android phones sold in mainland China
+// without Google services.
+type Provider string
+
+const (
+	ProviderFCM    Provider = "fcm"
+	ProviderAPNs   Provider = "apns"
+	ProviderHuawei Provider = "huawei"
+	ProviderHonor  Provider = "honor"
+	ProviderXiaomi Provider = "xiaomi"
+	ProviderOPPO   Provider = "oppo"
+	ProviderVivo   Provider = "vivo"
+)
+
+// Providers lists every provider a device may name; fcm, the default,
+// first.
+var Providers = []Provider{ProviderFCM, ProviderAPNs, ProviderHuawei, ProviderHonor, ProviderXiaomi, ProviderOPPO, ProviderVivo}
+
+// Enum lists the providers (store.Enumerated).
+func (Provider) Enum() []string { return store.Strings(Providers) }

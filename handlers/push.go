@@ -12,11 +12,11 @@ import (
 )
 
 type deviceRequest struct {
-	Token      string `json:"token" validate:"required,max=255"`
+	Token      string          `json:"token" validate:"required,max=255"`
 	Platform   string          `json:"platform" validate:"required,oneof=android ios web"`
 	Provider   notify.Provider `json:"provider" validate:"omitempty,enum"`
-	AppVersion string `json:"app_version" validate:"max=32"`
-	Locale     string `json:"locale" validate:"max=16"`
+	AppVersion string          `json:"app_version" validate:"max=32"`
+	Locale     string          `json:"locale" validate:"max=16"`
 }
 
 type deviceOut struct {
@@ -45,8 +45,11 @@ func (h *Notify) RegisterDevice(c *fiber.Ctx) error {
 	if req.Provider == "" {
 		req.Provider = notify.ProviderFCM
 	}
-	if !slices.Contains(h.providers, string(req.Provider)) {
-		return store.InvalidField("provider", "is not configured on this server; configured: %s", configuredList(h.providers))
+	// With push off altogether any provider is kept, for when it is
+	// switched on; otherwise the app learns at once that its channel
+	// will not work here.
+	if len(h.providers) > 0 && !slices.Contains(h.providers, string(req.Provider)) {
+		return store.InvalidField("provider", "is not configured on this server; configured: %s", strings.Join(h.providers, ", "))
 	}
 	d, created, err := h.svc.RegisterDevice(c.UserContext(), u.ID, notify.DeviceInput{
 		Token: req.Token, Platform: req.Platform, Provider: req.Provider, AppVersion: req.AppVersion, Locale: req.Locale})
@@ -217,13 +220,4 @@ func (h *Notify) TestPush(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"notification_id": n.ID, "devices": devices})
-}
-
-// configuredList names the configured providers for a message ("none"
-// when push is off).
-func configuredList(providers []string) string {
-	if len(providers) == 0 {
-		return "none"
-	}
-	return strings.Join(providers, ", ")
 }

@@ -53,7 +53,9 @@ func NewHuawei(c HuaweiConfig) *Huawei {
 func (h *Huawei) MaxBatch() int { return 1000 }
 
 // Send implements Sender.
-func (h *Huawei) Send(ctx context.Context, m Message) Result { return h.SendBatch(ctx, []Message{m})[0] }
+func (h *Huawei) Send(ctx context.Context, m Message) Result {
+	return h.SendBatch(ctx, []Message{m})[0]
+}
 
 // SendBatch implements BatchSender: one request for the whole group.
 func (h *Huawei) SendBatch(ctx context.Context, ms []Message) []Result {

@@ -74,9 +74,9 @@ type Worker struct {
 	svc     *notify.Service
 	senders Senders
 	opt     Options
-	m      *metrics
-	log    *slog.Logger
-	wake   chan struct{}
+	m       *metrics
+	log     *slog.Logger
+	wake    chan struct{}
 }
 
 // NewWorker returns a worker; reg may be nil (no metrics exported).
@@ -361,6 +361,8 @@ func (w *Worker) prepare(d notify.Delivery, claim string, now time.Time) (res no
 	res = notify.Result{JobID: d.JobID, Claim: claim, Status: notify.OutboxSkipped}
 	expires := d.CreatedAt.Add(time.Duration(d.TTLSeconds) * time.Second)
 	switch {
+	case len(w.senders) == 0:
+		res.Error = "push is not configured"
 	case w.senders[string(d.Provider)] == nil:
 		res.Error = "push provider " + string(d.Provider) + " is not configured"
 	case d.Token == "":

@@ -54,7 +54,7 @@ type Device struct {
 	UserID     int64
 	Token      string   `gorm:"size:255"`
 	Platform   string   `gorm:"size:10"`
-	Provider   Provider `gorm:"size:10"`
+	Provider   Provider `gorm:"size:10;default:fcm"`
 	AppVersion string   `gorm:"size:32"`
 	Locale     string   `gorm:"size:16"`
 	LastSeenAt time.Time
@@ -75,7 +75,7 @@ type OutboxJob struct {
 	ID             int64 `gorm:"primaryKey"`
 	NotificationID int64
 	DeviceID       int64
-	Provider       Provider `gorm:"size:10"` // the device's when queued
+	Provider       Provider `gorm:"size:10;default:fcm"` // the device's when queued
 	Status         string   `gorm:"size:10"`
 	NextAttemptAt  time.Time
 	LeaseUntil     *time.Time

@@ -23,6 +23,7 @@ type Scripts[R any] struct {
 	Latency time.Duration
 
 	mu        sync.Mutex
+	down      *R // answers every request while the service is down
 	scripts   map[string][]R
 	delivered map[string]int
 	requests  atomic.Int64
@@ -40,6 +41,20 @@ func (s *Scripts[R]) Script(token string, replies ...R) {
 	s.scripts[token] = replies
 }
 
+// Down makes every request get r (an outage) until Up.
+func (s *Scripts[R]) Down(r R) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = &r
+}
+
+// Up ends an outage.
+func (s *Scripts[R]) Up() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = nil
+}
+
 // Request counts one request and waits the latency.
 func (s *Scripts[R]) Request() {
 	s.requests.Add(1)
@@ -52,6 +67,9 @@ func (s *Scripts[R]) Request() {
 func (s *Scripts[R]) Next(token string) R {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.down != nil {
+		return *s.down
+	}
 	r := s.OK
 	if l := s.scripts[token]; len(l) > 0 {
 		r = l[0]

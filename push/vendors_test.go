@@ -28,11 +28,7 @@ type fakes struct {
 // at fakes.
 func setupVendors(t testing.TB) (*apitest.Env, *fakes) {
 	t.Helper()
-	f := &fakes{fcm: fcmfake.New(t), apns: apnsfake.New(t.(interface {
-		Cleanup(func())
-		TempDir() string
-		Fatal(...any)
-	})), huawei: huaweifake.New(t), honor: honorfake.New(t)}
+	f := &fakes{fcm: fcmfake.New(t), apns: apnsfake.New(t), huawei: huaweifake.New(t), honor: honorfake.New(t)}
 	env := apitest.New(t, apitest.WithFCM(f.fcm), apitest.WithAPNs(f.apns), apitest.WithHuawei(f.huawei), apitest.WithHonor(f.honor))
 	return env, f
 }

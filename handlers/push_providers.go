@@ -5,12 +5,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/push"
+	"houqin/models/notify"
 )
 
 // ProviderReport is what the providers page needs of the push worker.
 type ProviderReport interface {
-	Providers() []push.ProviderStats
+	Providers() []notify.ProviderStats
 }
 
 type providerOut struct {
@@ -33,7 +33,7 @@ func PushProviders(r ProviderReport) fiber.Handler {
 	}
 }
 
-func providerOf(s push.ProviderStats) providerOut {
+func providerOf(s notify.ProviderStats) providerOut {
 	out := providerOut{Provider: s.Provider, Configured: s.Configured, Sent: s.Sent, Failed: s.Failed,
 		Retried: s.Retried, Pruned: s.Pruned, Requests: s.Requests, LastError: s.LastError}
 	if !s.LastErrAt.IsZero() {

@@ -2,7 +2,6 @@ package push
 
 import (
 	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -20,7 +19,7 @@ type metrics struct {
 	inFlight      *prometheus.GaugeVec
 
 	mu    sync.Mutex
-	stats map[string]*ProviderStats // since this process started
+	stats map[string]*notify.ProviderStats // since this process started
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -42,7 +41,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		ageDue: prometheus.NewGauge(prometheus.GaugeOpts{Name: "houqin_push_outbox_oldest_due_seconds", Help: "Age of the oldest outbox row that is due."}),
 		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "houqin_push_in_flight",
 			Help: "Pushes being sent."}, byProvider),
-		stats: map[string]*ProviderStats{},
+		stats: map[string]*notify.ProviderStats{},
 	}
 	if reg != nil {
 		reg.MustRegister(m.sent, m.retried, m.failed, m.requests, m.skipped, m.pruned, m.depth, m.ageDue, m.inFlight)
@@ -50,27 +49,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-// ProviderStats is one provider's delivery since this process started,
-// for the operators' providers page (each replica counts its own).
-type ProviderStats struct {
-	Provider   string
-	Configured bool
-	Sent       int64
-	Failed     int64 // dead tokens included
-	Retried    int64
-	Pruned     int64 // tokens the provider called dead, forgotten
-	Requests   int64
-	LastError  string
-	LastErrAt  time.Time // zero when there was none
-}
-
 // count applies one result to the provider's figures.
-func (m *metrics) count(provider string, f func(*ProviderStats)) {
+func (m *metrics) count(provider string, f func(*notify.ProviderStats)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := m.stats[provider]
 	if s == nil {
-		s = &ProviderStats{Provider: provider}
+		s = &notify.ProviderStats{Provider: provider}
 		m.stats[provider] = s
 	}
 	f(s)
@@ -78,12 +63,12 @@ func (m *metrics) count(provider string, f func(*ProviderStats)) {
 
 // Providers reports every provider a device may name, configured or not,
 // in the order of notify.Providers.
-func (w *Worker) Providers() []ProviderStats {
+func (w *Worker) Providers() []notify.ProviderStats {
 	w.m.mu.Lock()
 	defer w.m.mu.Unlock()
-	out := make([]ProviderStats, 0, len(notify.Providers))
+	out := make([]notify.ProviderStats, 0, len(notify.Providers))
 	for _, p := range notify.Providers {
-		s := ProviderStats{Provider: string(p)}
+		s := notify.ProviderStats{Provider: string(p)}
 		if have := w.m.stats[string(p)]; have != nil {
 			s = *have
 		}

@@ -402,7 +402,7 @@ func (w *Worker) sendContext(ctx context.Context, provider string, pushes int) (
 		context.AfterFunc(sctx, func() { t.Stop() })
 	})
 	w.m.requests.WithLabelValues(provider).Inc()
-	w.m.count(provider, func(s *ProviderStats) { s.Requests++ })
+	w.m.count(provider, func(s *notify.ProviderStats) { s.Requests++ })
 	g := w.m.inFlight.WithLabelValues(provider)
 	g.Add(float64(pushes))
 	return sctx, func() {
@@ -439,7 +439,7 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 	p := string(d.Provider)
 	failed := func(reason string) {
 		w.m.failed.WithLabelValues(p, reason).Inc()
-		w.m.count(p, func(s *ProviderStats) {
+		w.m.count(p, func(s *notify.ProviderStats) {
 			s.Failed++
 			if r.Outcome == DeadToken {
 				s.Pruned++
@@ -450,7 +450,7 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 	case Sent:
 		out.Status = notify.OutboxSent
 		w.m.sent.WithLabelValues(p).Inc()
-		w.m.count(p, func(s *ProviderStats) { s.Sent++ })
+		w.m.count(p, func(s *notify.ProviderStats) { s.Sent++ })
 	case DeadToken:
 		out.ForgetDevice = d.DeviceID
 		failed("dead token")
@@ -464,10 +464,10 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 		}
 		out.Status, out.RetryAt = notify.OutboxPending, now.Add(w.backoff(d.Attempts, r.RetryAfter))
 		w.m.retried.WithLabelValues(p).Inc()
-		w.m.count(p, func(s *ProviderStats) { s.Retried++ })
+		w.m.count(p, func(s *notify.ProviderStats) { s.Retried++ })
 	}
 	if r.Outcome != Sent && r.Outcome != DeadToken {
-		w.m.count(p, func(s *ProviderStats) { s.LastError, s.LastErrAt = out.Error, now })
+		w.m.count(p, func(s *notify.ProviderStats) { s.LastError, s.LastErrAt = out.Error, now })
 	}
 	return out
 }

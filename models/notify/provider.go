@@ -1,6 +1,10 @@
 package notify
 
-import "houqin/models/store"
+import (
+	"time"
+
+	"houqin/models/store"
+)
 
 // Provider is the push service that delivers to a device: FCM for phones
 // with Google services, APNs for iPhones reached directly, and the
@@ -24,3 +28,18 @@ var Providers = []Provider{ProviderFCM, ProviderAPNs, ProviderHuawei, ProviderHo
 
 // Enum lists the providers (store.Enumerated).
 func (Provider) Enum() []string { return store.Strings(Providers) }
+
+// ProviderStats is one provider's delivery figures as a push worker counts
+// them since its process started (each replica its own), for the
+// operators' providers page.
+type ProviderStats struct {
+	Provider   string
+	Configured bool
+	Sent       int64
+	Failed     int64 // dead tokens included
+	Retried    int64
+	Pruned     int64 // tokens the provider called dead, forgotten
+	Requests   int64
+	LastError  string
+	LastErrAt  time.Time // zero when there was none
+}

@@ -31,7 +31,7 @@ func TestPushVendorConfig(t *testing.T) {
 		vars    map[string]string
 		missing string
 	}{
-		"huawei without its secret": {map[string]string{"HOUQIN_HUAWEI_APP_ID": "1040"}, "HOUQIN_HUAWEI_APP_SECRET is not set"},
+		"huawei without its secret":   {map[string]string{"HOUQIN_HUAWEI_APP_ID": "1040"}, "HOUQIN_HUAWEI_APP_SECRET is not set"},
 		"honor with an endpoint only": {map[string]string{"HOUQIN_HONOR_ENDPOINT": "http://127.0.0.1:1"}, "HOUQIN_HONOR_APP_ID is not set"},
 		"apns without a topic": {map[string]string{"HOUQIN_APNS_KEY_FILE": key, "HOUQIN_APNS_KEY_ID": "K",
 			"HOUQIN_APNS_TEAM_ID": "T"}, "HOUQIN_APNS_TOPIC is not set"},

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"time"
 
 	"houqin/models/notify"
 )
@@ -29,7 +30,7 @@ type batches []*batch
 // device; it is the same when a crash makes the group go out again, so a
 // phone still drops the second copy.
 func (bs *batches) add(s BatchSender, d notify.Delivery, m Message) {
-	key := noticeKey(m)
+	key := noticeKey(m, d.CreatedAt)
 	m.Data = maps.Clone(m.Data)
 	delete(m.Data, "notification_id")
 	m.Data["push_id"] = "n-" + key
@@ -43,8 +44,10 @@ func (bs *batches) add(s BatchSender, d notify.Delivery, m Message) {
 }
 
 // noticeKey names what the pushes of one notice share: everything but the
-// device and the recipient's own inbox entry.
-func noticeKey(m Message) string {
+// device and the recipient's own inbox entry, and the time the notice was
+// written (the same for all its recipients), so that a later notice with
+// the same words is not taken for a duplicate.
+func noticeKey(m Message, written time.Time) string {
 	h := sha256.New()
 	put := func(s string) { h.Write([]byte(strconv.Itoa(len(s)) + ":" + s)) }
 	put(m.Provider)
@@ -55,6 +58,7 @@ func noticeKey(m Message) string {
 	put(m.CollapseKey)
 	put(strconv.FormatBool(m.High))
 	put(strconv.FormatInt(m.Expires.UnixNano(), 10))
+	put(strconv.FormatInt(written.UnixNano(), 10))
 	for _, k := range slices.Sorted(maps.Keys(m.Data)) {
 		if k != "notification_id" && k != "push_id" {
 			put(k)

@@ -258,10 +258,23 @@ func TestVendorBatching(t *testing.T) {
 		f.script("huawei", fmt.Sprintf("hw-%d", i), deadToken)
 		f.script("honor", fmt.Sprintf("ho-%d", i), deadToken)
 	}
+	// Honor could not reach one phone this time: it alone goes again.
+	f.honor.Script("ho-3", honorfake.Unreachable, honorfake.OK)
 	enqueue(t, env, repairAssigned, ids...)
 	if n := env.DeliverPushes(); n != 2*users {
 		t.Fatalf("finished %d rows, want %d", n, 2*users)
 	}
+	var retried []notify.OutboxJob
+	for _, j := range jobs(t, env) {
+		if j.Status == notify.OutboxPending {
+			retried = append(retried, j)
+		}
+	}
+	if len(retried) != 1 || retried[0].Provider != notify.ProviderHonor {
+		t.Fatalf("rows left to retry: %+v, want only ho-3's", retried)
+	}
+	env.Clock.Set(retried[0].NextAttemptAt)
+	env.DeliverPushes()
 	for _, p := range []string{"huawei", "honor"} {
 		// A claim takes at most 100 rows, so a batch is at most that.
 		if r := f.requests(p); r > 2*users/100+4 {

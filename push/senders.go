@@ -3,7 +3,6 @@ package push
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"houqin/models/notify"
 )
@@ -30,5 +29,5 @@ func (s Senders) Configured() []string {
 			out = append(out, string(p))
 		}
 	}
-	return slices.Clip(out)
+	return out
 }

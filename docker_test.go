@@ -11,11 +11,16 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"houqin/api"
 )
 
 // imageUID is the user the image runs as (distroless's nonroot).
@@ -176,15 +181,109 @@ func TestDockerignoreKeepsSecretsOut(t *testing.T) {
 	}
 }
 
+// composeFiles are the setups the README runs: one service, and two
+// replicas behind a proxy.
+var composeFiles = []string{"docker-compose.yml", "docker-compose.replicas.yml"}
+
 // Compose must run (and `docker compose down` must work) without the
 // operator having exported anything: no ${VAR:?…} or ${VAR?…} anywhere.
 func TestComposeNeedsNoVariables(t *testing.T) {
-	b, err := os.ReadFile("docker-compose.yml")
+	for _, f := range composeFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}`).Find(b); m != nil {
+			t.Fatalf("%s refuses every command while this is unset: %s", f, m)
+		}
+	}
+}
+
+// composeService is the part of a compose service the shape test reads.
+type composeService struct {
+	Build       any               `yaml:"build"`
+	Image       string            `yaml:"image"`
+	Environment map[string]string `yaml:"environment"`
+	Ports       []string          `yaml:"ports"`
+	Volumes     []string          `yaml:"volumes"`
+	DependsOn   map[string]any    `yaml:"depends_on"`
+	Networks    map[string]struct {
+		IPv4 string `yaml:"ipv4_address"`
+	} `yaml:"networks"`
+}
+
+// The two-replica setup is what the README says: two replicas built from
+// this repository with the same settings, sharing the database, Redis and
+// the S3 store (services of the file), reachable only through the proxy,
+// whose configuration sends to both, lets live events through unbuffered
+// and takes the largest upload; the replicas believe that proxy only.
+func TestReplicasComposeShape(t *testing.T) {
+	b, err := os.ReadFile("docker-compose.replicas.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}`).Find(b); m != nil {
-		t.Fatalf("docker-compose.yml refuses every command while this is unset: %s", m)
+	var file struct {
+		Services map[string]composeService `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	a, b1 := file.Services["houqin-a"], file.Services["houqin-b"]
+	for name, s := range map[string]composeService{"houqin-a": a, "houqin-b": b1} {
+		if s.Build != "." || len(s.Ports) != 0 {
+			t.Errorf("%s: build %v, ports %v: want built from this repository and reached only through the proxy", name, s.Build, s.Ports)
+		}
+	}
+	if fmt.Sprint(a.Environment) != fmt.Sprint(b1.Environment) {
+		t.Errorf("the replicas' settings differ:\n%v\n%v", a.Environment, b1.Environment)
+	}
+	env := a.Environment
+	for k, service := range map[string]string{"HOUQIN_DB": "mysql", "HOUQIN_REDIS_URL": "redis", "HOUQIN_S3_ENDPOINT": "minio"} {
+		if _, ok := file.Services[service]; !ok || !strings.Contains(env[k], service+":") {
+			t.Errorf("%s=%q does not point at the %s service of the file", k, env[k], service)
+		}
+	}
+	if !strings.HasPrefix(env["HOUQIN_BLOBS"], "s3://") {
+		t.Errorf("HOUQIN_BLOBS=%q: photos must be in the shared S3 store", env["HOUQIN_BLOBS"])
+	}
+	if env["HOUQIN_JWT_SECRET"] == "" && (!slices.Contains(a.Volumes, "data:/data") || !slices.Contains(b1.Volumes, "data:/data") || b1.DependsOn["houqin-a"] == nil) {
+		t.Error("without HOUQIN_JWT_SECRET the replicas must share the data volume, houqin-b starting after houqin-a made the secret")
+	}
+
+	var proxy composeService
+	for name, s := range file.Services {
+		if len(s.Ports) > 0 {
+			if proxy.Image != "" {
+				t.Fatalf("%s publishes ports too: only the proxy should", name)
+			}
+			proxy = s
+		}
+	}
+	if ip := proxy.Networks["default"].IPv4; ip == "" || env["HOUQIN_TRUSTED_PROXIES"] != ip {
+		t.Errorf("HOUQIN_TRUSTED_PROXIES=%q, the proxy's address %q", env["HOUQIN_TRUSTED_PROXIES"], ip)
+	}
+	var conf string
+	for _, v := range proxy.Volumes {
+		if src, dst, _ := strings.Cut(v, ":"); strings.HasPrefix(dst, "/etc/nginx/") {
+			conf = src
+		}
+	}
+	nginx, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatalf("the proxy's configuration: %v", err)
+	}
+	for _, want := range []string{"server houqin-a:8080", "server houqin-b:8080", "proxy_buffering off;", "location /api/v1/events",
+		fmt.Sprintf("client_max_body_size %dm;", api.MaxUploadBody>>20)} {
+		if !strings.Contains(string(nginx), want) {
+			t.Errorf("%s lacks %q", conf, want)
+		}
+	}
+	m := regexp.MustCompile(`proxy_read_timeout (\d+)([smh]);`).FindStringSubmatch(string(nginx))
+	if m == nil {
+		t.Fatalf("%s sets no proxy_read_timeout: nginx cuts a quiet live stream after 60 s", conf)
+	}
+	if d, _ := time.ParseDuration(m[1] + m[2]); d < 10*time.Minute {
+		t.Errorf("proxy_read_timeout %s: live streams need a long one", d)
 	}
 }
 

@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"houqin/api/apitest"
 )
 
 type cli struct {
@@ -182,4 +185,102 @@ func TestReadmeShellSetsItsVariables(t *testing.T) {
 			}
 		}
 	}
+}
+
+// s3Env is a configuration keeping uploads in bucket at endpoint.
+func s3Env(c *cli, endpoint, bucket string) {
+	c.env["HOUQIN_BLOBS"] = "s3://" + bucket + "/photos"
+	c.env["HOUQIN_S3_ENDPOINT"] = endpoint
+	c.env["HOUQIN_S3_ACCESS_KEY"] = "AKIDexampleaccess"
+	c.env["HOUQIN_S3_SECRET_KEY"] = "example-secret-key"
+	c.env["HOUQIN_S3_REGION"] = "us-east-1"
+}
+
+// A half-configured object store stops start-up with one line naming the
+// setting at fault, and never repeats a key.
+func TestObjectStoreConfiguration(t *testing.T) {
+	for name, c := range map[string]struct {
+		change func(env map[string]string)
+		want   string
+	}{
+		"no endpoint":                  {func(env map[string]string) { delete(env, "HOUQIN_S3_ENDPOINT") }, "HOUQIN_S3_ENDPOINT"},
+		"no access key":                {func(env map[string]string) { delete(env, "HOUQIN_S3_ACCESS_KEY") }, "HOUQIN_S3_ACCESS_KEY"},
+		"no secret key":                {func(env map[string]string) { delete(env, "HOUQIN_S3_SECRET_KEY") }, "HOUQIN_S3_SECRET_KEY"},
+		"an endpoint without a scheme": {func(env map[string]string) { env["HOUQIN_S3_ENDPOINT"] = "minio:9000" }, "HOUQIN_S3_ENDPOINT"},
+		"a bad virtual-host flag":      {func(env map[string]string) { env["HOUQIN_S3_VIRTUAL_HOST"] = "maybe" }, "HOUQIN_S3_VIRTUAL_HOST"},
+		"keys in the URL": {func(env map[string]string) {
+			env["HOUQIN_BLOBS"] = "s3://AKIDexampleaccess:example-secret-key@houqin/photos"
+		}, "HOUQIN_BLOBS"},
+		"another scheme": {func(env map[string]string) { env["HOUQIN_BLOBS"] = "oss://houqin/photos" }, "HOUQIN_BLOBS"},
+		"keys for a store not in use": {func(env map[string]string) {
+			env["HOUQIN_BLOBS"] = "/srv/houqin/photos"
+			delete(env, "HOUQIN_S3_ENDPOINT")
+		}, "HOUQIN_S3_ACCESS_KEY"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cl := newCLI(t)
+			s3Env(cl, "http://127.0.0.1:9000", "houqin")
+			c.change(cl.env)
+			code, _, errOut := cl.run(t.Context(), "", "serve")
+			if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, c.want) {
+				t.Fatalf("exit %d, want 2 and one line naming %s: %q", code, c.want, errOut)
+			}
+			if strings.Contains(errOut, "AKIDexampleaccess") || strings.Contains(errOut, "example-secret-key") {
+				t.Fatalf("a key in the log: %q", errOut)
+			}
+		})
+	}
+}
+
+// serve stops on a bucket that does not exist (no retry mends it) and
+// starts, with a warning, when the store does not answer.
+func TestServeChecksTheObjectStore(t *testing.T) {
+	t.Run("a missing bucket stops it", func(t *testing.T) {
+		c := newCLI(t)
+		s3Env(c, apitest.NewS3(t).Config.Endpoint, "no-such-bucket")
+		code, _, errOut := c.run(t.Context(), "", "serve")
+		if code != 1 || !strings.Contains(errOut, "HOUQIN_BLOBS") || !strings.Contains(errOut, "does not exist") {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
+	t.Run("a store that does not answer is warned about", func(t *testing.T) {
+		c := newCLI(t)
+		s3Env(c, "http://"+freeAddr(t), "houqin")
+		c.env["HOUQIN_ADDR"] = freeAddr(t)
+		c.env["HOUQIN_LOG_LEVEL"] = "warn"
+		ctx, stop := context.WithCancel(t.Context())
+		done := make(chan int, 1)
+		var errOut syncBuffer
+		go func() {
+			done <- run(ctx, []string{"serve"}, func(k string) string { return c.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &errOut)
+		}()
+		if err := waitReady(t.Context(), "http://"+c.env["HOUQIN_ADDR"]+"/readyz", nil); err != nil {
+			t.Fatalf("%v\n%s", err, errOut.String())
+		}
+		stop()
+		if code := <-done; code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errOut.String())
+		}
+		if !strings.Contains(errOut.String(), "object store does not answer") || strings.Contains(errOut.String(), "example-secret-key") {
+			t.Fatalf("log:\n%s", errOut.String())
+		}
+	})
+}
+
+// syncBuffer is a log the service writes while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -68,11 +67,15 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 
 // New assembles the service on an open, migrated store.
 func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
-	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, store.DiskBlobs{Dir: filepath.Join(cfg.DataDir, "photos")})}
+	var blobs store.Blobs = store.DiskBlobs{Dir: cfg.BlobsDir}
+	if cfg.S3 != nil {
+		blobs = cfg.S3
+	}
+	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, blobs)}
 	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
-	s.Push = push.NewWorker(s.Notify, pushSenders(cfg, log), push.Options{}, s.Registry, log)
+	s.Push = push.NewWorker(s.Notify, cfg.PushSenders(log), push.Options{}, s.Registry, log)
 	// Committed changes reach the live stream and wake the push worker.
 	store.On(st, func(ev store.Live) { s.Broker.Publish(ev.Live()) })
 	store.On(st, func(notify.Queued) { s.Push.Wake() })

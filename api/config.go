@@ -20,6 +20,7 @@ import (
 	"houqin/models/meeting"
 	"houqin/models/store"
 	"houqin/push"
+	"houqin/s3blobs"
 )
 
 // Config is the service configuration, read from HOUQIN_* variables.
@@ -43,14 +44,27 @@ type Config struct {
 
 	PositionRetention time.Duration // HOUQIN_SHUTTLE_POSITION_DAYS: how long GPS fixes are kept
 
+	// BlobsDir is the folder uploads are kept in when HOUQIN_BLOBS names a
+	// folder (default DataDir/photos); a mount shared by every replica works.
+	BlobsDir string
+	// S3 keeps uploads in an object store instead, when HOUQIN_BLOBS is
+	// s3://bucket/prefix (HOUQIN_S3_* say where and with which keys).
+	S3 *s3blobs.Store
+
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
-	// The vendor push services beside FCM, each off when none of its
-	// variables is set (HOUQIN_APNS_*, HOUQIN_HUAWEI_*, HOUQIN_HONOR_*).
-	APNs   push.APNsConfig
-	Huawei push.HuaweiConfig
-	Honor  push.HonorConfig
+	// The push services beside FCM, for iPhones without FCM and for phones
+	// without Google services, each off when none of its variables is set
+	// (HOUQIN_APNS_*, _HUAWEI_*, _HONOR_*, _XIAOMI_*, _OPPO_*, _VIVO_*,
+	// _HARMONY_*; see loadVendors).
+	APNs    push.APNsConfig
+	Huawei  push.HuaweiConfig
+	Honor   push.HonorConfig
+	Xiaomi  push.XiaomiConfig
+	OPPO    push.OPPOConfig
+	Vivo    push.VivoConfig
+	Harmony push.HarmonyConfig
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
@@ -154,7 +168,55 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	c.BlobsDir, c.S3, err = blobs(get, filepath.Join(c.DataDir, "photos"))
+	if err != nil {
+		errs = append(errs, err)
+	}
 	return c, errors.Join(errs...)
+}
+
+// s3Vars are the object store's settings; the first three have no default.
+var s3Vars = []string{"HOUQIN_S3_ENDPOINT", "HOUQIN_S3_ACCESS_KEY", "HOUQIN_S3_SECRET_KEY", "HOUQIN_S3_REGION", "HOUQIN_S3_VIRTUAL_HOST"}
+
+// blobs reads HOUQIN_BLOBS: a folder (default dir), or s3://bucket/prefix
+// with the HOUQIN_S3_* settings (endpoint and keys required). Settings
+// for a store that is not used are refused too: an operator who set them
+// meant photos to be shared, and would otherwise find them on one disk.
+// Messages never repeat the keys, nor HOUQIN_BLOBS (it might hold some).
+func blobs(get func(key, def string) string, dir string) (string, *s3blobs.Store, error) {
+	where := get("HOUQIN_BLOBS", dir)
+	rest, isS3 := strings.CutPrefix(where, "s3://")
+	if !isS3 {
+		if strings.Contains(where, "://") {
+			return "", nil, errors.New("HOUQIN_BLOBS must be a folder or s3://bucket/prefix")
+		}
+		for _, k := range s3Vars {
+			if get(k, "") != "" {
+				return "", nil, fmt.Errorf("%s is set but HOUQIN_BLOBS is not s3://bucket/prefix", k)
+			}
+		}
+		return where, nil, nil
+	}
+	bucket, prefix, _ := strings.Cut(rest, "/")
+	if strings.Contains(bucket, "@") {
+		return "", nil, errors.New("HOUQIN_BLOBS must be s3://bucket/prefix: keys go in HOUQIN_S3_ACCESS_KEY and HOUQIN_S3_SECRET_KEY")
+	}
+	for _, k := range s3Vars[:3] {
+		if get(k, "") == "" {
+			return "", nil, fmt.Errorf("%s must be set when HOUQIN_BLOBS is s3://", k)
+		}
+	}
+	c := s3blobs.Config{Bucket: bucket, Prefix: strings.Trim(prefix, "/"), Endpoint: get("HOUQIN_S3_ENDPOINT", ""),
+		AccessKey: get("HOUQIN_S3_ACCESS_KEY", ""), SecretKey: get("HOUQIN_S3_SECRET_KEY", ""), Region: get("HOUQIN_S3_REGION", "")}
+	var err error
+	if c.VirtualHost, err = strconv.ParseBool(get("HOUQIN_S3_VIRTUAL_HOST", "false")); err != nil {
+		return "", nil, errors.New("HOUQIN_S3_VIRTUAL_HOST must be true or false")
+	}
+	st, err := s3blobs.New(c)
+	if err != nil {
+		return "", nil, fmt.Errorf("HOUQIN_BLOBS, HOUQIN_S3_ENDPOINT: %v", err)
+	}
+	return "", st, nil
 }
 
 // trustedProxies splits a comma-separated list of addresses and CIDR ranges.
@@ -209,7 +271,8 @@ func (c *Config) EnsureSecret() error {
 	return nil
 }
 
-// loadVendors reads the settings of the push vendors beside FCM.
+// loadVendors reads the settings of the push vendors beside FCM (APNs,
+// 华为, 荣耀, 小米, OPPO, vivo, 鸿蒙).
 func (c *Config) loadVendors(get func(key, def string) string) []error {
 	var errs []error
 	if v, on, err := vendorVars(get, "HOUQIN_APNS_", []string{"KEY_FILE", "KEY_ID", "TEAM_ID", "TOPIC"}, "ENV", "ENDPOINT"); err != nil {
@@ -234,7 +297,36 @@ func (c *Config) loadVendors(get func(key, def string) string) []error {
 	} else if on {
 		c.Honor = push.HonorConfig{AppID: v["APP_ID"], ClientID: v["CLIENT_ID"], ClientSecret: v["CLIENT_SECRET"], Endpoint: v["ENDPOINT"]}
 	}
-	for _, e := range []string{"HOUQIN_APNS_ENDPOINT", "HOUQIN_HUAWEI_ENDPOINT", "HOUQIN_HONOR_ENDPOINT"} {
+	// Xiaomi's and OPPO's channel ids name the 私信 channel the app registers
+	// for work notifications: without it they are throttled as marketing.
+	if v, on, err := vendorVars(get, "HOUQIN_XIAOMI_", []string{"APP_SECRET", "PACKAGE", "CHANNEL_ID"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Xiaomi = push.XiaomiConfig{AppSecret: v["APP_SECRET"], PackageName: v["PACKAGE"], ChannelID: v["CHANNEL_ID"], Endpoint: v["ENDPOINT"]}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_OPPO_", []string{"APP_KEY", "MASTER_SECRET", "CHANNEL_ID"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.OPPO = push.OPPOConfig{AppKey: v["APP_KEY"], MasterSecret: v["MASTER_SECRET"], ChannelID: v["CHANNEL_ID"], Endpoint: v["ENDPOINT"]}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_VIVO_", []string{"APP_ID", "APP_KEY", "APP_SECRET"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Vivo = push.VivoConfig{AppID: v["APP_ID"], AppKey: v["APP_KEY"], AppSecret: v["APP_SECRET"], Endpoint: v["ENDPOINT"]}
+		if _, err := strconv.ParseUint(v["APP_ID"], 10, 64); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_VIVO_APP_ID %q is not a number", v["APP_ID"]))
+		}
+	}
+	// HarmonyOS NEXT: everything but the endpoint is in the key file.
+	if v, on, err := vendorVars(get, "HOUQIN_HARMONY_", []string{"KEY_FILE"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		if c.Harmony, err = push.ReadHarmonyKey(v["KEY_FILE"], v["ENDPOINT"]); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_KEY_FILE: %v", err))
+		}
+	}
+	for _, e := range []string{"HOUQIN_APNS_ENDPOINT", "HOUQIN_HUAWEI_ENDPOINT", "HOUQIN_HONOR_ENDPOINT",
+		"HOUQIN_XIAOMI_ENDPOINT", "HOUQIN_OPPO_ENDPOINT", "HOUQIN_VIVO_ENDPOINT", "HOUQIN_HARMONY_ENDPOINT"} {
 		if u := get(e, ""); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 			errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", e, u))
 		}

@@ -43,37 +43,49 @@ func (s *Server) mountPush(r fiber.Router) {
 	)
 }
 
-// pushSenders builds a sender for each configured provider; with none
-// push is off (inbox and live stream only). It logs which are on.
-func pushSenders(cfg Config, log *slog.Logger) push.Senders {
+// PushSenders builds a sender for each configured provider, the one place
+// that does; with none push is off (inbox and live stream only). It logs
+// which are on.
+func (cfg Config) PushSenders(log *slog.Logger) push.Senders {
 	senders := push.Senders{}
+	on := func(p notify.Provider, s push.Sender, args ...any) {
+		senders[string(p)] = s
+		log.Info("push on", append([]any{"provider", string(p)}, args...)...)
+	}
 	if c := (push.FCMConfig{ProjectID: cfg.FCMProjectID, CredentialsFile: cfg.FCMCredentials, Endpoint: cfg.FCMEndpoint}); c.Enabled() {
 		if fcm, err := push.NewFCM(context.Background(), c); err != nil {
 			log.Error("push via FCM off: it could not be set up", "err", err)
 		} else {
-			senders[string(notify.ProviderFCM)] = fcm
-			log.Info("push on", "provider", "fcm", "project", cfg.FCMProjectID, "endpoint", cfg.FCMEndpoint,
-				"authenticated", cfg.FCMCredentials != "")
+			on(notify.ProviderFCM, fcm, "project", cfg.FCMProjectID, "endpoint", cfg.FCMEndpoint, "authenticated", cfg.FCMCredentials != "")
 		}
 	}
 	if cfg.APNs.KeyFile != "" {
 		if apns, err := push.NewAPNs(cfg.APNs); err != nil {
 			log.Error("push via APNs off: it could not be set up", "err", err)
 		} else {
-			senders[string(notify.ProviderAPNs)] = apns
-			log.Info("push on", "provider", "apns", "topic", cfg.APNs.Topic, "sandbox", cfg.APNs.Sandbox, "endpoint", cfg.APNs.Endpoint)
+			on(notify.ProviderAPNs, apns, "topic", cfg.APNs.Topic, "sandbox", cfg.APNs.Sandbox, "endpoint", cfg.APNs.Endpoint)
 		}
 	}
 	if cfg.Huawei.AppID != "" {
-		senders[string(notify.ProviderHuawei)] = push.NewHuawei(cfg.Huawei)
-		log.Info("push on", "provider", "huawei", "app", cfg.Huawei.AppID, "endpoint", cfg.Huawei.Endpoint)
+		on(notify.ProviderHuawei, push.NewHuawei(cfg.Huawei), "app", cfg.Huawei.AppID, "endpoint", cfg.Huawei.Endpoint)
 	}
 	if cfg.Honor.AppID != "" {
-		senders[string(notify.ProviderHonor)] = push.NewHonor(cfg.Honor)
-		log.Info("push on", "provider", "honor", "app", cfg.Honor.AppID, "endpoint", cfg.Honor.Endpoint)
+		on(notify.ProviderHonor, push.NewHonor(cfg.Honor), "app", cfg.Honor.AppID, "endpoint", cfg.Honor.Endpoint)
+	}
+	if cfg.Xiaomi.AppSecret != "" {
+		on(notify.ProviderXiaomi, push.NewXiaomi(cfg.Xiaomi), "package", cfg.Xiaomi.PackageName, "endpoint", cfg.Xiaomi.Endpoint)
+	}
+	if cfg.OPPO.AppKey != "" {
+		on(notify.ProviderOPPO, push.NewOPPO(cfg.OPPO), "app", cfg.OPPO.AppKey, "endpoint", cfg.OPPO.Endpoint)
+	}
+	if cfg.Vivo.AppID != "" {
+		on(notify.ProviderVivo, push.NewVivo(cfg.Vivo), "app", cfg.Vivo.AppID, "endpoint", cfg.Vivo.Endpoint)
+	}
+	if cfg.Harmony.PrivateKey != nil {
+		on(notify.ProviderHarmony, push.NewHarmony(cfg.Harmony), "project", cfg.Harmony.ProjectID, "endpoint", cfg.Harmony.Endpoint)
 	}
 	if len(senders) == 0 {
-		log.Info("push off: no provider is configured (HOUQIN_FCM_*, HOUQIN_APNS_*, HOUQIN_HUAWEI_*, HOUQIN_HONOR_*); inbox and live events only")
+		log.Info("push off: no provider is configured (HOUQIN_FCM_*, _APNS_*, _HUAWEI_*, _HONOR_*, _XIAOMI_*, _OPPO_*, _VIVO_*, _HARMONY_*); inbox and live events only")
 	}
 	return senders
 }

@@ -3,9 +3,12 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"time"
+
+	"houqin/models/store"
 )
 
 // Job is periodic background work (sweeps, reminders, purges). Jobs must be
@@ -25,6 +28,9 @@ const ShutdownTimeout = 15 * time.Second
 // stops accepting, lets in-flight requests finish within ShutdownTimeout and
 // stops the jobs. The caller closes the store afterwards.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if err := s.checkBlobs(ctx); err != nil {
+		return err
+	}
 	jobsCtx, stopJobs := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, j := range s.jobs {
@@ -51,6 +57,27 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		err = nil
 	}
 	return err
+}
+
+// checkBlobs stops the service on an object store that answers but
+// refuses (a wrong bucket, refused keys), which no retry mends, and only
+// warns about one that does not answer: photos answer 503 until it does,
+// and everything else works meanwhile.
+func (s *Server) checkBlobs(ctx context.Context) error {
+	if s.Config.S3 == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := s.Config.S3.Check(ctx)
+	if errors.Is(err, store.ErrBlobsUnavailable) {
+		s.Log.Warn("the object store does not answer (HOUQIN_S3_ENDPOINT): photos answer 503 until it does", "err", err)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("HOUQIN_BLOBS: %w", err)
+	}
+	return nil
 }
 
 // loop runs j every j.Every. A failing job waits twice as long after each

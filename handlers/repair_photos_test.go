@@ -22,12 +22,17 @@ var (
 
 // uploadPhoto posts data as the multipart field "photo".
 func (d *repairDesk) uploadPhoto(u apitest.User, id int64, data []byte) *apitest.Response {
+	return uploadPhotoTo(d.env, u, id, data)
+}
+
+// uploadPhotoTo posts data to env as the multipart field "photo".
+func uploadPhotoTo(env *apitest.Env, u apitest.User, id int64, data []byte) *apitest.Response {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	part, _ := w.CreateFormFile("photo", "photo.jpg") // the name and declared type are not trusted
 	part.Write(data)
 	w.Close()
-	return d.env.Do(apitest.Request{Method: http.MethodPost, Path: apitest.Path("/api/v1/repairs/%d/photos", id),
+	return env.Do(apitest.Request{Method: http.MethodPost, Path: apitest.Path("/api/v1/repairs/%d/photos", id),
 		Token: u.Token, Body: buf.Bytes(), Headers: map[string]string{"Content-Type": w.FormDataContentType()}})
 }
 

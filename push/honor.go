@@ -63,13 +63,15 @@ func (h *Honor) Send(ctx context.Context, m Message) Result { return h.SendBatch
 // SendBatch implements BatchSender: one request for the whole group.
 func (h *Honor) SendBatch(ctx context.Context, ms []Message) []Result {
 	header := http.Header{"Timestamp": {strconv.FormatInt(h.now().UnixMilli(), 10)}}
-	ans, err := postAuthorized(ctx, h.hc, h.token, h.sendURL, header, honorMessage(ms), func(a vendorAnswer) bool {
-		return honorParse(a.Body).Code == 80200003 // access token expired
+	body, _ := json.Marshal(honorMessage(ms))
+	return h.token.withToken(ctx, "honor", len(ms), func(tok string) ([]Result, bool) {
+		ans, err := postBearer(ctx, h.hc, h.sendURL, tok, header, body)
+		if err != nil {
+			return each(len(ms), Result{Outcome: Retry, Err: fmt.Errorf("honor: %w", err)}), false
+		}
+		// 80200003: the access token expired.
+		return honorResults(ms, ans), ans.Status == http.StatusUnauthorized || honorParse(ans.Body).Code == 80200003
 	})
-	if err != nil {
-		return resultsFor(len(ms), Result{Outcome: Retry, Err: fmt.Errorf("honor: %w", err)})
-	}
-	return honorResults(ms, ans)
 }
 
 // honorMessage is the sendMessage body: a notification of the normal
@@ -85,14 +87,12 @@ func honorMessage(ms []Message) map[string]any {
 		"title": cut(m.Title, 40, true), "body": cut(m.Body, 256, true), "importance": "NORMAL",
 		"clickAction": map[string]any{"type": 1, "intent": deepLink(m.Data)},
 	}
-	if id := notifyID(m.CollapseKey); id != 0 {
-		notification["notifyId"] = id
-	}
-	android := map[string]any{"data": jsonString(m.Data), "notification": notification, "targetUserType": 0}
+	notification["notifyId"] = notifyID(m)
+	android := map[string]any{"data": linkData(m.Data), "notification": notification, "targetUserType": 0}
 	if ttl := ttlSeconds(m.TTL); ttl != "" {
 		android["ttl"] = ttl
 	}
-	return map[string]any{"data": jsonString(m.Data), "android": android, "token": tokens}
+	return map[string]any{"data": linkData(m.Data), "android": android, "token": tokens}
 }
 
 type honorAnswer struct {
@@ -122,13 +122,13 @@ func honorResults(ms []Message, a vendorAnswer) []Result {
 		return partial(ms, ans.Data.ExpireTokens, ans.Data.FailTokens,
 			Result{Outcome: DeadToken, Err: errors.New("honor: expired token")})
 	case ans.Code == 80300007:
-		return resultsFor(len(ms), Result{Outcome: DeadToken, Err: err})
+		return each(len(ms), Result{Outcome: DeadToken, Err: err})
 	case a.Status == http.StatusTooManyRequests || a.Status >= 500 || ans.Code == 81000001:
-		return resultsFor(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
+		return each(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
 	case a.Status == http.StatusUnauthorized || a.Status == http.StatusForbidden:
-		return resultsFor(len(ms), Result{Outcome: Retry, Err: err})
+		return each(len(ms), Result{Outcome: Retry, Err: err})
 	case ans.Code/100_000 == 801 || ans.Code == 80300008 || ans.Code == 80300010 || a.Status == http.StatusBadRequest:
-		return resultsFor(len(ms), Result{Outcome: Rejected, Err: err})
+		return each(len(ms), Result{Outcome: Rejected, Err: err})
 	}
-	return resultsFor(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
+	return each(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
 }

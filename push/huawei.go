@@ -59,13 +59,15 @@ func (h *Huawei) Send(ctx context.Context, m Message) Result {
 
 // SendBatch implements BatchSender: one request for the whole group.
 func (h *Huawei) SendBatch(ctx context.Context, ms []Message) []Result {
-	ans, err := postAuthorized(ctx, h.hc, h.token, h.sendURL, nil, huaweiMessage(ms), func(a vendorAnswer) bool {
-		return huaweiCode(a.Body) == "80200003" // OAuth token expired
+	body, _ := json.Marshal(huaweiMessage(ms))
+	return h.token.withToken(ctx, "huawei", len(ms), func(tok string) ([]Result, bool) {
+		ans, err := postBearer(ctx, h.hc, h.sendURL, tok, nil, body)
+		if err != nil {
+			return each(len(ms), Result{Outcome: Retry, Err: fmt.Errorf("huawei: %w", err)}), false
+		}
+		// 80200003: the OAuth token expired.
+		return huaweiResults(ms, ans), ans.Status == http.StatusUnauthorized || huaweiCode(ans.Body) == "80200003"
 	})
-	if err != nil {
-		return resultsFor(len(ms), Result{Outcome: Retry, Err: fmt.Errorf("huawei: %w", err)})
-	}
-	return huaweiResults(ms, ans)
 }
 
 // huaweiMessage is the messages:send body: a notification message in the
@@ -89,15 +91,13 @@ func huaweiMessage(ms []Message) map[string]any {
 		"channel_id": m.Channel, "importance": "NORMAL",
 		"click_action": map[string]any{"type": 1, "intent": deepLink(m.Data)},
 	}
-	if id := notifyID(m.CollapseKey); id != 0 {
-		notification["notify_id"] = id
-	}
+	notification["notify_id"] = notifyID(m)
 	android := map[string]any{"urgency": urgency, "category": "WORK", "notification": notification}
 	if ttl := ttlSeconds(m.TTL); ttl != "" {
 		android["ttl"] = ttl
 	}
 	return map[string]any{"validate_only": false, "message": map[string]any{
-		"data": jsonString(m.Data), "android": android, "token": tokens,
+		"data": linkData(m.Data), "android": android, "token": tokens,
 	}}
 }
 
@@ -122,26 +122,26 @@ func huaweiResults(ms []Message, a vendorAnswer) []Result {
 	err := fmt.Errorf("huawei: %d %s %s", a.Status, ans.Code, clip(ans.Msg, 200))
 	switch {
 	case a.Status == http.StatusOK && ans.Code == "80000000":
-		return resultsFor(len(ms), Result{Outcome: Sent})
+		return each(len(ms), Result{Outcome: Sent})
 	case ans.Code == "80100000":
 		var part struct {
 			Illegal []string `json:"illegal_tokens"`
 		}
 		if json.Unmarshal([]byte(ans.Msg), &part) != nil {
-			return resultsFor(len(ms), Result{Outcome: Retry, Err: err})
+			return each(len(ms), Result{Outcome: Retry, Err: err})
 		}
 		return partial(ms, part.Illegal, nil, Result{Outcome: DeadToken, Err: errors.New("huawei: illegal token")})
 	case ans.Code == "80300007":
-		return resultsFor(len(ms), Result{Outcome: DeadToken, Err: err})
+		return each(len(ms), Result{Outcome: DeadToken, Err: err})
 	case a.Status == http.StatusTooManyRequests || a.Status >= 500 || ans.Code == "81000001":
-		return resultsFor(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
+		return each(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
 	case a.Status == http.StatusUnauthorized || a.Status == http.StatusForbidden:
 		// Credentials an operator may fix: retried, a bounded number of times.
-		return resultsFor(len(ms), Result{Outcome: Retry, Err: err})
+		return each(len(ms), Result{Outcome: Retry, Err: err})
 	case strings.HasPrefix(ans.Code, "801") || ans.Code == "80300008" || ans.Code == "80300010" || a.Status == http.StatusBadRequest:
-		return resultsFor(len(ms), Result{Outcome: Rejected, Err: err})
+		return each(len(ms), Result{Outcome: Rejected, Err: err})
 	}
-	return resultsFor(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
+	return each(len(ms), Result{Outcome: Retry, Err: err, RetryAfter: a.RetryAfter})
 }
 
 // partial is the results of a batch the vendor took in part: tokens in

@@ -1,68 +1,24 @@
 package push
 
 import (
-	"bytes"
-	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"maps"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
 
-// accessToken caches a vendor's OAuth-style access token until shortly
-// before it expires. Concurrent senders share one fetch; a sender whose
-// request came back 401 calls Invalidate with the token it used, so that
-// the next Get fetches once, not once per failed request.
-type accessToken struct {
-	fetch func(ctx context.Context) (token string, ttl time.Duration, err error)
-	now   func() time.Time
-
-	mu      sync.Mutex
-	token   string
-	expires time.Time
-}
-
-// tokenMargin is how long before its stated expiry a token is replaced,
-// so a request never carries one that expires on the way.
-const tokenMargin = 5 * time.Minute
-
-func newAccessToken(fetch func(ctx context.Context) (string, time.Duration, error)) *accessToken {
-	return &accessToken{fetch: fetch, now: time.Now}
-}
-
-// Get returns a valid token, fetching one when none is cached.
-func (a *accessToken) Get(ctx context.Context) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.token != "" && a.now().Before(a.expires) {
-		return a.token, nil
-	}
-	tok, ttl, err := a.fetch(ctx)
-	if err != nil {
-		return "", err
-	}
-	margin := min(tokenMargin, ttl/10)
-	a.token, a.expires = tok, a.now().Add(ttl-margin)
-	return tok, nil
-}
-
-// Invalidate forgets used if it is still the cached token.
-func (a *accessToken) Invalidate(used string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.token == used {
-		a.token = ""
-	}
-}
+// What the vendor senders (APNs aside) share to shape a message: text cut
+// to a vendor's limits, the deep link in each vendor's form, notification
+// and de-duplication ids, and the classification of quota answers. Their
+// HTTP calls and access tokens are in vendorcall.go.
 
 // cut shortens s to at most n bytes (or n runes when runes is true: the
 // vendors count either), on a character boundary, with an ellipsis when
@@ -97,87 +53,12 @@ func cut(s string, n int, runes bool) string {
 	return s
 }
 
-// vendorClient is the HTTP client of the vendor senders: enough idle
-// connections for every send slot, and a bound on a hung request.
-func vendorClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 512
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
-}
-
-// clientCredentials fetches an access token with the OAuth 2.0 client
-// credentials grant, as Huawei's and Honor's token endpoints take it.
-func clientCredentials(hc *http.Client, tokenURL, clientID, secret string) func(context.Context) (string, time.Duration, error) {
-	return func(ctx context.Context) (string, time.Duration, error) {
-		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
-		if err != nil {
-			return "", 0, err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := hc.Do(req)
-		if err != nil {
-			return "", 0, err
-		}
-		defer resp.Body.Close()
-		var out struct {
-			AccessToken string `json:"access_token"`
-			ExpiresIn   int    `json:"expires_in"`
-		}
-		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || out.AccessToken == "" {
-			// The answer may echo the secret's owner; only the status is told.
-			return "", 0, fmt.Errorf("access token: %s from %s", resp.Status, tokenURL)
-		}
-		return out.AccessToken, time.Duration(out.ExpiresIn) * time.Second, nil
-	}
-}
-
-// vendorAnswer is a vendor's HTTP answer to one send request.
-type vendorAnswer struct {
-	Status     int
-	Body       []byte
-	RetryAfter time.Duration
-}
-
-// postAuthorized posts body as JSON with the cached access token, and once
-// more with a fresh token when the vendor answers 401 (or calls the token
-// expired in expired's judgement of a 200 or 400 body, as some vendors do).
-func postAuthorized(ctx context.Context, hc *http.Client, tok *accessToken, url string, header http.Header, body any,
-	expired func(vendorAnswer) bool) (vendorAnswer, error) {
-	payload, err := json.Marshal(body)
-	if err != nil {
-		return vendorAnswer{}, err
-	}
-	var ans vendorAnswer
-	for try := range 2 {
-		bearer, err := tok.Get(ctx)
-		if err != nil {
-			return vendorAnswer{}, err
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
-		if err != nil {
-			return vendorAnswer{}, err
-		}
-		maps.Copy(req.Header, header)
-		req.Header.Set("Content-Type", "application/json; charset=UTF-8")
-		req.Header.Set("Authorization", "Bearer "+bearer)
-		resp, err := hc.Do(req)
-		if err != nil {
-			return vendorAnswer{}, err
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		if err != nil {
-			return vendorAnswer{}, err
-		}
-		ans = vendorAnswer{Status: resp.StatusCode, Body: b, RetryAfter: retryAfter(resp)}
-		if try == 0 && (ans.Status == http.StatusUnauthorized || expired(ans)) {
-			tok.Invalidate(bearer)
-			continue
-		}
-		break
-	}
-	return ans, nil
+// linkData is the deep link the app needs, as JSON, for the vendors that
+// carry it in one string (Xiaomi's payload, OPPO's action_parameters,
+// vivo's skipContent).
+func linkData(data map[string]string) string {
+	b, _ := json.Marshal(data)
+	return string(b)
 }
 
 // deepLink is the intent URI an Android vendor's notification opens when
@@ -193,22 +74,30 @@ func deepLink(data map[string]string) string {
 	return b.String()
 }
 
-// notifyID is a stable small number for a collapse key: vendors that
-// replace a shown notification by a numeric id get the same one for the
-// same key (0 when there is no key: every notification stays).
-func notifyID(key string) int {
+// notifyID is a notification id for vendors that show only the latest
+// message of one id (Xiaomi's notify_id, Huawei's and Honor's notifyId,
+// HarmonyOS's notifyId): the collapse key when there is one, otherwise
+// the push_id, which names the notice (the worker sends one notice's
+// pushes as a group with one push_id), so that two notices never fold into
+// one and a re-send after a crash replaces the first copy.
+func notifyID(m Message) int32 {
+	key := m.CollapseKey
 	if key == "" {
-		return 0
+		key = "push:" + m.Data["push_id"]
 	}
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	return int(h.Sum32()%2_000_000_000) + 1
+	return int32(h.Sum32()&0x7fffffff) | 1
 }
 
-// jsonString is v as JSON text, for vendors whose data field is a string.
-func jsonString(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+// deviceMessageID is a vendor's de-duplication id for one device (OPPO's
+// app_message_id, vivo's requestId): a group of pushes shares one push_id,
+// so the device's token is folded in. A re-send of the same push to the
+// same device has the same id, which the vendor drops; other devices have
+// other ids.
+func deviceMessageID(m Message) string {
+	sum := sha256.Sum256([]byte(m.Token))
+	return m.Data["push_id"] + "-" + hex.EncodeToString(sum[:6])
 }
 
 // ttlSeconds is a TTL as the vendors' "3600s" form ("" for the default).
@@ -219,11 +108,36 @@ func ttlSeconds(d time.Duration) string {
 	return strconv.Itoa(max(int(d/time.Second), 1)) + "s"
 }
 
-// resultsFor gives every message of a batch the same result.
-func resultsFor(n int, r Result) []Result {
+// each is r for every one of n messages.
+func each(n int, r Result) []Result {
 	out := make([]Result, n)
 	for i := range out {
 		out[i] = r
 	}
 	return out
+}
+
+// codeErr is a vendor's refusal, with its code, for the outbox row.
+func codeErr(vendor string, code int, msg string) error {
+	return fmt.Errorf("%s: code %d: %s", vendor, code, msg)
+}
+
+// china is the vendors' clock: daily quotas start again at midnight here.
+var china = time.FixedZone("CST", 8*3600)
+
+// untilTomorrow is how long until a daily quota is renewed. A vendor that
+// says "too many today" means it: asking again before is pointless, and
+// vivo lowers the quota of an app that keeps asking.
+func untilTomorrow(now time.Time) time.Duration {
+	t := now.In(china)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, china).Sub(t)
+}
+
+// dailyQuota is the wait after a daily-quota answer: the vendor's
+// Retry-After when it gave one, else until tomorrow.
+func dailyQuota(ok Result) time.Duration {
+	if ok.RetryAfter > 0 {
+		return ok.RetryAfter
+	}
+	return untilTomorrow(time.Now())
 }

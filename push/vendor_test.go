@@ -68,3 +68,18 @@ func TestAccessTokenSharedAndRefreshedOnce(t *testing.T) {
 		t.Fatalf("after expiry Get = %q", tok)
 	}
 }
+
+// TestUntilTomorrow: a daily quota is renewed at midnight in China,
+// whatever the server's zone.
+func TestUntilTomorrow(t *testing.T) {
+	for now, want := range map[string]time.Duration{
+		"2026-12-02T23:30:00+08:00": 30 * time.Minute,
+		"2026-12-02T15:30:00Z":      30 * time.Minute, // 23:30 in Beijing
+		"2026-12-31T00:00:00+08:00": 24 * time.Hour,
+	} {
+		at, _ := time.Parse(time.RFC3339, now)
+		if got := untilTomorrow(at); got != want {
+			t.Errorf("untilTomorrow(%s) = %s, want %s", now, got, want)
+		}
+	}
+}

@@ -67,11 +67,29 @@ func WithFCM(f *fcmfake.Server) Option {
 	}
 }
 
+// WithDB runs the service on the database at dsn instead of a fresh one
+// (a MariaDB server of the test's own, say); the caller creates it.
+func WithDB(dsn string) Option {
+	return func(c *api.Config) { c.DB = dsn }
+}
+
 // New starts a service on a fresh, migrated database and closes it when the
 // test ends.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	dsn := FreshDatabase(t)
+	return start(t, FreshDatabase(t), &Clock{now: Epoch}, opts)
+}
+
+// Replica starts another service on e's database and clock, as a second
+// replica behind a load balancer: it shares only what the database holds
+// (and an S3 store both are given), not e's data folder or memory.
+func (e *Env) Replica(opts ...Option) *Env {
+	e.T.Helper()
+	return start(e.T, e.DSN, e.Clock, opts)
+}
+
+func start(t testing.TB, dsn string, clock *Clock, opts []Option) *Env {
+	t.Helper()
 	cfg, err := api.LoadConfig(func(k string) string {
 		switch k {
 		case "HOUQIN_DB":
@@ -91,14 +109,13 @@ func New(t testing.TB, opts ...Option) *Env {
 		o(&cfg)
 	}
 	store := Migrated(t, cfg.DB, cfg.Location)
-	clock := &Clock{now: Epoch}
 	store.Clock = clock.Now
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	srv := api.New(cfg, store, log)
-	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: dsn}
+	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: cfg.DB}
 }
 
 // Migrated opens the database at dsn, migrates it to the latest version and

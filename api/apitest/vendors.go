@@ -6,8 +6,12 @@ import (
 	"houqin/api"
 	"houqin/push"
 	"houqin/push/apnsfake"
+	"houqin/push/harmonyfake"
 	"houqin/push/honorfake"
 	"houqin/push/huaweifake"
+	"houqin/push/oppofake"
+	"houqin/push/vivofake"
+	"houqin/push/xiaomifake"
 )
 
 // WithAPNs points the service's APNs sender at a fake APNs.
@@ -30,6 +34,40 @@ func WithHonor(f *honorfake.Server) Option {
 	return func(c *api.Config) {
 		c.Honor = push.HonorConfig{AppID: honorfake.AppID, ClientID: honorfake.ClientID,
 			ClientSecret: honorfake.ClientSecret, Endpoint: f.Endpoint()}
+	}
+}
+
+// WithXiaomi points the service's Xiaomi sender at a fake MiPush.
+func WithXiaomi(f *xiaomifake.Server) Option {
+	return func(c *api.Config) {
+		c.Xiaomi = push.XiaomiConfig{AppSecret: xiaomifake.AppSecret, PackageName: "cn.gov.houqin",
+			ChannelID: "houqin_work", Endpoint: f.Endpoint()}
+	}
+}
+
+// WithOPPO points the service's OPPO sender at a fake OPPO push.
+func WithOPPO(f *oppofake.Server) Option {
+	return func(c *api.Config) {
+		c.OPPO = push.OPPOConfig{AppKey: oppofake.AppKey, MasterSecret: oppofake.MasterSecret,
+			ChannelID: "houqin_work", Endpoint: f.Endpoint()}
+	}
+}
+
+// WithVivo points the service's vivo sender at a fake vivo push.
+func WithVivo(f *vivofake.Server) Option {
+	return func(c *api.Config) {
+		c.Vivo = push.VivoConfig{AppID: vivofake.AppID, AppKey: vivofake.AppKey, AppSecret: vivofake.AppSecret, Endpoint: f.Endpoint()}
+	}
+}
+
+// WithHarmony points the service's HarmonyOS sender at a fake Push Kit.
+func WithHarmony(f *harmonyfake.Server) Option {
+	return func(c *api.Config) {
+		cfg, err := push.ReadHarmonyKey(f.KeyFile, f.Endpoint())
+		if err != nil {
+			panic(err) // the fake wrote the file itself
+		}
+		c.Harmony = cfg
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 // Provider is the push service that delivers to a device: FCM for phones
 // with Google services, APNs for iPhones reached directly, and the
 // vendors' own services for the Android phones sold in mainland China
-// without Google services.
+// without Google services, and HarmonyOS NEXT's Push Kit.
 type Provider string
 
 const (
@@ -20,11 +20,14 @@ const (
 	ProviderXiaomi Provider = "xiaomi"
 	ProviderOPPO   Provider = "oppo"
 	ProviderVivo   Provider = "vivo"
+	// ProviderHarmony is Push Kit of HarmonyOS NEXT (鸿蒙), whose phones
+	// run no Android and so take no Huawei Android token.
+	ProviderHarmony Provider = "harmony"
 )
 
 // Providers lists every provider a device may name; fcm, the default,
 // first.
-var Providers = []Provider{ProviderFCM, ProviderAPNs, ProviderHuawei, ProviderHonor, ProviderXiaomi, ProviderOPPO, ProviderVivo}
+var Providers = []Provider{ProviderFCM, ProviderAPNs, ProviderHuawei, ProviderHonor, ProviderXiaomi, ProviderOPPO, ProviderVivo, ProviderHarmony}
 
 // Enum lists the providers (store.Enumerated).
 func (Provider) Enum() []string { return store.Strings(Providers) }

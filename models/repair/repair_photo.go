@@ -3,6 +3,8 @@ package repair
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"slices"
 	"time"
 
@@ -140,6 +142,11 @@ func (s *Service) Photo(ctx context.Context, a store.Actor, repairID, photoID in
 		return nil, nil, store.NotFound(err, "photo")
 	}
 	data, err := s.photos.Get(ctx, p.StorageKey)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Bytes this replica's store does not hold (another replica's disk,
+		// or lost): the photo cannot be served, which is not our failure.
+		return nil, nil, store.ErrNotFound("photo")
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -246,11 +247,7 @@ func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) err
 	t := &Tx{Now: s.Now(), store: s}
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-			t.DB = db
-			t.events = t.events[:0]
-			return fn(t)
-		}, opts)
+		err = s.attempt(ctx, opts, t, fn)
 		// InnoDB resolves lock cycles by killing one transaction; running
 		// it again, after a short random pause, is the documented remedy.
 		if !isDeadlock(err) || attempt == maxTxAttempts {
@@ -258,11 +255,61 @@ func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) err
 		}
 		time.Sleep(time.Duration(attempt) * time.Duration(1+mathrand.IntN(10)) * time.Millisecond)
 	}
-	if err != nil {
-		return translate(err)
+	return translate(err)
+}
+
+// attempt runs fn in one transaction and, once it has committed, publishes
+// its events. database/sql does not bind COMMIT and ROLLBACK to a context:
+// on a frozen server they wait out the driver's read timeout. So they run
+// aside and the caller stops waiting when ctx ends, answering within its
+// deadline; a commit that still lands later publishes its events then.
+func (s *Store) attempt(ctx context.Context, opts *sql.TxOptions, t *Tx, fn func(tx *Tx) error) (err error) {
+	db := s.write.WithContext(ctx).Begin(opts)
+	if db.Error != nil {
+		return db.Error
 	}
-	s.deliver(t.events)
-	return nil
+	t.DB, t.events = db, t.events[:0]
+	done := false
+	defer func() {
+		if !done { // fn failed or panicked
+			_ = await(ctx, func() error { return db.Rollback().Error })
+		}
+	}()
+	if err := fn(t); err != nil {
+		return err
+	}
+	done = true
+	events := slices.Clone(t.events)
+	return await(ctx, func() error {
+		if err := db.Commit().Error; err != nil {
+			return err
+		}
+		s.deliver(events)
+		return nil
+	})
+}
+
+// await runs op in its own goroutine and returns its error, or ctx's when
+// ctx ends first (op then finishes on its own).
+func await(ctx context.Context, op func() error) error {
+	result := make(chan error, 1)
+	go func() { result <- op() }()
+	var err error
+	select {
+	case err = <-result:
+	case <-ctx.Done():
+		select {
+		case err = <-result: // finished at the same moment: its answer is the true one
+		default:
+			return ctx.Err()
+		}
+	}
+	if err != nil && ctx.Err() != nil {
+		// database/sql rolls back a transaction whose context ended, and
+		// the commit then fails with ErrTxDone: the deadline is the cause.
+		err = errors.Join(ctx.Err(), err)
+	}
+	return err
 }
 
 const maxTxAttempts = 5

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"houqin/api/apitest"
 	"houqin/models/notify"
@@ -72,6 +73,31 @@ func TestRollbackPublishesNothing(t *testing.T) {
 	}
 	if len(got) != 0 || len(env.Inbox(u.ID)) != 0 {
 		t.Fatalf("rolled-back notice leaked: events %v", got)
+	}
+}
+
+// TestTxPastItsDeadline: a transaction whose deadline passes before it
+// commits is refused as unavailable (503), not as an internal error, and
+// neither its writes nor its events survive.
+func TestTxPastItsDeadline(t *testing.T) {
+	env := apitest.New(t)
+	u := env.NewUser()
+	var got []any
+	env.Store.Subscribe(func(ev any) { got = append(got, ev) })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	err := env.Store.Tx(ctx, func(tx *store.Tx) error {
+		if err := notify.Notify(tx, notify.Notice{Category: notify.CategorySystem, Type: "test", Title: "x"}, u.ID); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		return nil
+	})
+	if !store.Unavailable(err) {
+		t.Fatalf("err = %v, want one that means unavailable", err)
+	}
+	if len(got) != 0 || len(env.Inbox(u.ID)) != 0 {
+		t.Fatalf("a transaction past its deadline committed: events %v", got)
 	}
 }
 

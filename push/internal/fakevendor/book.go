@@ -1,0 +1,137 @@
+// Package fakevendor holds what the fake vendor push servers (xiaomifake,
+// oppofake, vivofake) share: replies scripted per device token, a record
+// of what was delivered, request counters, and the access tokens a fake
+// issues and expires. Each fake speaks its vendor's wire format itself.
+package fakevendor
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Book is embedded by each fake server; its methods are the fake's API.
+type Book[R, M any] struct {
+	latency atomic.Int64 // delays every answer
+
+	mu        sync.Mutex
+	scripts   map[string][]R // per device token, consumed in order; the last one repeats
+	received  []M
+	delivered map[string]int
+	valid     map[string]bool // access tokens issued and not expired
+	issued    int
+	requests  atomic.Int64
+	auths     atomic.Int64
+}
+
+// NewBook makes an empty book.
+func NewBook[R, M any]() *Book[R, M] {
+	return &Book[R, M]{scripts: map[string][]R{}, delivered: map[string]int{}, valid: map[string]bool{}}
+}
+
+// Script sets the answers for a device token: one per request that names
+// it, the last repeating. Tokens without a script succeed.
+func (b *Book[R, M]) Script(token string, replies ...R) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.scripts[token] = replies
+}
+
+// Next consumes the answer scripted for token; ok when none is.
+func (b *Book[R, M]) Next(token string, ok R) R {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.scripts[token]
+	if len(s) == 0 {
+		return ok
+	}
+	if len(s) > 1 {
+		b.scripts[token] = s[1:]
+	}
+	return s[0]
+}
+
+// Deliver records m as accepted for the given device tokens.
+func (b *Book[R, M]) Deliver(m M, tokens ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.received = append(b.received, m)
+	for _, t := range tokens {
+		b.delivered[t]++
+	}
+}
+
+// Received returns the messages accepted, in order (a batch is one).
+func (b *Book[R, M]) Received() []M {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]M(nil), b.received...)
+}
+
+// Delivered counts the accepted deliveries to a device token.
+func (b *Book[R, M]) Delivered(token string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.delivered[token]
+}
+
+// Requests counts the push requests received (not the auth ones).
+func (b *Book[R, M]) Requests() int64 { return b.requests.Load() }
+
+// AuthRequests counts the access tokens asked for.
+func (b *Book[R, M]) AuthRequests() int64 { return b.auths.Load() }
+
+// SetLatency delays every answer by d, from the next request on.
+func (b *Book[R, M]) SetLatency(d time.Duration) { b.latency.Store(int64(d)) }
+
+// Begin counts a push request and waits the latency.
+func (b *Book[R, M]) Begin() {
+	b.requests.Add(1)
+	time.Sleep(time.Duration(b.latency.Load()))
+}
+
+// Issue hands out a new access token.
+func (b *Book[R, M]) Issue() string {
+	b.auths.Add(1)
+	time.Sleep(time.Duration(b.latency.Load()))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.issued++
+	tok := "access-" + strconv.Itoa(b.issued)
+	b.valid[tok] = true
+	return tok
+}
+
+// Valid reports whether tok is an access token issued and not expired.
+func (b *Book[R, M]) Valid(tok string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.valid[tok]
+}
+
+// Expire ends one access token, as the vendor does after a day.
+func (b *Book[R, M]) Expire(tok string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.valid, tok)
+}
+
+// ExpireTokens ends every access token issued so far.
+func (b *Book[R, M]) ExpireTokens() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	clear(b.valid)
+}
+
+// Write answers JSON with a status and, when retryAfter > 0, a Retry-After.
+func Write(w http.ResponseWriter, status, retryAfter int, body any) {
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

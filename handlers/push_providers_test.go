@@ -50,7 +50,7 @@ func TestDeviceProviders(t *testing.T) {
 		}
 	}
 	t.Run("an unknown provider is refused with the known ones", func(t *testing.T) {
-		refused("jpush", "fcm, apns, huawei, honor, xiaomi, oppo, vivo")
+		refused("jpush", "fcm, apns, huawei, honor, xiaomi, oppo, vivo, harmony")
 	})
 	t.Run("an unconfigured provider is refused with the configured ones", func(t *testing.T) {
 		refused("xiaomi", "fcm, apns, huawei")
@@ -101,7 +101,7 @@ func TestDeviceProviders(t *testing.T) {
 			got[p.Provider] = p
 			order = append(order, p.Provider)
 		}
-		if strings.Join(order, ",") != "fcm,apns,huawei,honor,xiaomi,oppo,vivo" {
+		if strings.Join(order, ",") != "fcm,apns,huawei,honor,xiaomi,oppo,vivo,harmony" {
 			t.Fatalf("providers %v", order)
 		}
 		if p := got["fcm"]; !p.Configured || p.Sent != 2 || p.Requests != 2 {

@@ -17,11 +17,7 @@ import (
 // push_id, and a token Push Kit calls illegal is dead while the others go.
 func TestHarmonyFields(t *testing.T) {
 	fake := harmonyfake.New(t)
-	cfg, err := push.ReadHarmonyKey(fake.KeyFile, fake.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := push.NewHarmony(cfg)
+	h := push.NewHarmony(fake.Config())
 	ctx := context.Background()
 	m := notice("hm-1", 41)
 	m.Body = strings.Repeat("本周五下午三点在二楼多功能厅召开全体会议，请准时参加。", 60)
@@ -57,7 +53,10 @@ func TestHarmonyKeyFile(t *testing.T) {
 		t.Fatal("missing file accepted")
 	}
 	fake := harmonyfake.New(t)
-	if _, err := push.ReadHarmonyKey(fake.KeyFile, ""); err != nil {
-		t.Fatal(err)
+	got, err := push.ReadHarmonyKey(fake.KeyFile, fake.Endpoint())
+	want := fake.Config()
+	if err != nil || got.ProjectID != want.ProjectID || got.KeyID != want.KeyID || got.SubAccount != want.SubAccount ||
+		!got.PrivateKey.Equal(want.PrivateKey) || got.Endpoint != want.Endpoint {
+		t.Fatalf("read %+v, %v; want %+v", got, err, want)
 	}
 }

@@ -14,8 +14,7 @@ import (
 
 func newOPPO(t *testing.T) (*push.OPPO, *oppofake.Server) {
 	fake := oppofake.New(t)
-	return push.NewOPPO(push.OPPOConfig{AppKey: oppofake.AppKey, MasterSecret: oppofake.MasterSecret,
-		ChannelID: "houqin_work", Endpoint: fake.Endpoint()}), fake
+	return push.NewOPPO(fake.Config()), fake
 }
 
 // TestOPPOFields: a work notification in the app's 私信 channel with its

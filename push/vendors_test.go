@@ -1,6 +1,7 @@
 package push_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,25 +13,86 @@ import (
 	"houqin/models/store"
 	"houqin/push/apnsfake"
 	"houqin/push/fcmfake"
+	"houqin/push/harmonyfake"
 	"houqin/push/honorfake"
 	"houqin/push/huaweifake"
+	"houqin/push/oppofake"
+	"houqin/push/vivofake"
+	"houqin/push/xiaomifake"
 )
 
 // fakes are a fake of every provider the service is configured for here.
 type fakes struct {
-	fcm    *fcmfake.Server
-	apns   *apnsfake.Server
-	huawei *huaweifake.Server
-	honor  *honorfake.Server
+	fcm     *fcmfake.Server
+	apns    *apnsfake.Server
+	huawei  *huaweifake.Server
+	honor   *honorfake.Server
+	xiaomi  *xiaomifake.Server
+	oppo    *oppofake.Server
+	vivo    *vivofake.Server
+	harmony *harmonyfake.Server
 }
 
-// setupVendors starts the service with FCM, APNs, Huawei and Honor pointed
-// at fakes.
+// setupVendors starts the service with every provider pointed at a fake.
 func setupVendors(t testing.TB) (*apitest.Env, *fakes) {
 	t.Helper()
-	f := &fakes{fcm: fcmfake.New(t), apns: apnsfake.New(t), huawei: huaweifake.New(t), honor: honorfake.New(t)}
-	env := apitest.New(t, apitest.WithFCM(f.fcm), apitest.WithAPNs(f.apns), apitest.WithHuawei(f.huawei), apitest.WithHonor(f.honor))
+	f := &fakes{fcm: fcmfake.New(t), apns: apnsfake.New(t), huawei: huaweifake.New(t), honor: honorfake.New(t),
+		xiaomi: xiaomifake.New(t), oppo: oppofake.New(t), vivo: vivofake.New(t), harmony: harmonyfake.New(t)}
+	env := apitest.New(t, apitest.WithFCM(f.fcm), apitest.WithAPNs(f.apns), apitest.WithHuawei(f.huawei), apitest.WithHonor(f.honor),
+		apitest.WithXiaomi(f.xiaomi), apitest.WithOPPO(f.oppo), apitest.WithVivo(f.vivo), apitest.WithHarmony(f.harmony))
 	return env, f
+}
+
+// vendorFake is what every vendor's fake offers (fakekit.Book).
+type vendorFake interface {
+	Delivered(token string) int
+	Requests() int64
+	SetLatency(time.Duration)
+	ExpireTokens()
+	AuthRequests() int64
+}
+
+// vendor is provider's fake; nil for FCM, whose fake is of its own kind.
+func (f *fakes) vendor(provider string) vendorFake {
+	switch provider {
+	case "apns":
+		return f.apns
+	case "huawei":
+		return f.huawei
+	case "honor":
+		return f.honor
+	case "xiaomi":
+		return f.xiaomi
+	case "oppo":
+		return f.oppo
+	case "vivo":
+		return f.vivo
+	case "harmony":
+		return f.harmony
+	}
+	return nil
+}
+
+func (f *fakes) delivered(provider, token string) int {
+	if v := f.vendor(provider); v != nil {
+		return v.Delivered(token)
+	}
+	return f.fcm.Delivered(token)
+}
+
+func (f *fakes) requests(provider string) int64 {
+	if v := f.vendor(provider); v != nil {
+		return v.Requests()
+	}
+	return f.fcm.Requests()
+}
+
+// setLatency makes every fake take d to answer.
+func (f *fakes) setLatency(d time.Duration) {
+	f.fcm.Latency = d
+	for _, p := range notify.Providers[1:] {
+		f.vendor(string(p)).SetLatency(d)
+	}
 }
 
 // outcome names what a provider may answer, each vendor in its own terms.
@@ -73,50 +135,6 @@ func pick[R any](m map[outcome]R, os []outcome) []R {
 		out[i] = m[o]
 	}
 	return out
-}
-
-func (f *fakes) delivered(provider, token string) int {
-	switch provider {
-	case "apns":
-		return f.apns.Delivered(token)
-	case "huawei":
-		return f.huawei.Delivered(token)
-	case "honor":
-		return f.honor.Delivered(token)
-	}
-	return f.fcm.Delivered(token)
-}
-
-func (f *fakes) requests(provider string) int64 {
-	switch provider {
-	case "apns":
-		return f.apns.Requests()
-	case "huawei":
-		return f.huawei.Requests()
-	case "honor":
-		return f.honor.Requests()
-	}
-	return f.fcm.Requests()
-}
-
-// expireAccess makes the vendor's access tokens expired.
-func (f *fakes) expireAccess(provider string) {
-	switch provider {
-	case "huawei":
-		f.huawei.OAuth.Expire()
-	case "honor":
-		f.honor.OAuth.Expire()
-	}
-}
-
-func (f *fakes) tokenFetches(provider string) int64 {
-	switch provider {
-	case "huawei":
-		return f.huawei.OAuth.Fetches()
-	case "honor":
-		return f.honor.OAuth.Fetches()
-	}
-	return 0
 }
 
 var vendors = []string{"apns", "huawei", "honor"}
@@ -204,13 +222,13 @@ func TestVendorAuthRefreshUnderConcurrentSends(t *testing.T) {
 			// One push first, so that a token is cached.
 			enqueue(t, env, repairAssigned, users[0])
 			runOnce(t, env.Server.Push)
-			f.expireAccess(provider)
+			f.vendor(provider).ExpireTokens()
 			if provider == "apns" {
 				for i := range users {
 					f.script(provider, fmt.Sprintf("tok-%d", i), authExpiry, ok)
 				}
 			}
-			before, fetched := f.requests(provider), f.tokenFetches(provider)
+			before, fetched := f.requests(provider), f.vendor(provider).AuthRequests()
 			// Notices that differ per person go out as separate requests,
 			// side by side.
 			for i, id := range users {
@@ -227,7 +245,7 @@ func TestVendorAuthRefreshUnderConcurrentSends(t *testing.T) {
 				}
 			}
 			if provider != "apns" {
-				if got := f.tokenFetches(provider) - fetched; got != 1 {
+				if got := f.vendor(provider).AuthRequests() - fetched; got != 1 {
 					t.Errorf("%d token fetches after the expiry, want 1 shared by every send", got)
 				}
 			}
@@ -302,20 +320,21 @@ func TestVendorBatching(t *testing.T) {
 }
 
 // TestOneNoticeReachesEveryPhone sends one notice to a person with an
-// Android phone on FCM, an iPhone on APNs and a Huawei phone on Push Kit:
-// each gets it once, in its vendor's own form.
+// Android phone on FCM, an iPhone on APNs, a Huawei phone on Push Kit and a
+// Xiaomi phone on MiPush: each gets it once, in its vendor's own form.
 func TestOneNoticeReachesEveryPhone(t *testing.T) {
 	env, f := setupVendors(t)
 	u := env.NewUser(store.RoleStaff)
 	env.RegisterDeviceWith(u, "fcm", "fcm-tok")
 	env.RegisterDeviceWith(u, "apns", "apns-tok")
 	env.RegisterDeviceWith(u, "huawei", "hw-tok")
+	env.RegisterDeviceWith(u, "xiaomi", "mi-tok")
 	n := repairAssigned
 	n.High = true
 	n.Body = strings.Repeat("维修师傅已到达现场。", 60) // 600 characters, 1,800 bytes: beyond the vendors' limits
 	enqueue(t, env, n, u.ID)
-	if got := env.DeliverPushes(); got != 3 {
-		t.Fatalf("finished %d rows, want 3", got)
+	if got := env.DeliverPushes(); got != 4 {
+		t.Fatalf("finished %d rows, want 4", got)
 	}
 	notif := fmt.Sprint(env.Inbox(u.ID)[0].ID)
 	expires := fmt.Sprint(apitest.Epoch.Add(time.Hour).Unix())
@@ -377,6 +396,29 @@ func TestOneNoticeReachesEveryPhone(t *testing.T) {
 	}
 	if b := h.Notification.Body; utf8.RuneCountInString(b) != 256 || !strings.HasSuffix(b, "…") {
 		t.Errorf("huawei body of %d characters, want cut cleanly to 256", utf8.RuneCountInString(b))
+	}
+
+	xm := f.xiaomi.Received()
+	if len(xm) != 1 || f.xiaomi.Delivered("mi-tok") != 1 {
+		t.Fatalf("xiaomi got %d messages", len(xm))
+	}
+	x := xm[0]
+	check("xiaomi", "registration_id", strings.Join(x.RegIDs, ","), "mi-tok")
+	check("xiaomi", "restricted_package_name", x.PackageName, "cn.gov.houqin")
+	check("xiaomi", "pass_through", x.PassThrough, "0")
+	check("xiaomi", "extra.channel_id", x.ChannelID, "houqin_work")
+	check("xiaomi", "notify_type", x.NotifyType, "-1")
+	check("xiaomi", "time_to_live", x.TimeToLive, "3600000")
+	check("xiaomi", "title", x.Title, n.Title)
+	// The same collapse key gives the same notification id on every vendor.
+	check("xiaomi", "notify_id", x.NotifyID, fmt.Sprint(h.Notification.NotifyID))
+	var link map[string]string
+	if err := json.Unmarshal([]byte(x.Payload), &link); err != nil || link["type"] != "repair" || link["id"] != "12" ||
+		link["status"] != "assigned" || !strings.HasPrefix(link["push_id"], "n-") {
+		t.Errorf("xiaomi payload %s (%v): want the deep link and the notice's push_id", x.Payload, err)
+	}
+	if d := x.Description; utf8.RuneCountInString(d) >= 128 || !utf8.ValidString(d) || !strings.HasSuffix(d, "…") {
+		t.Errorf("xiaomi description of %d characters, want cut cleanly below 128", utf8.RuneCountInString(d))
 	}
 }
 

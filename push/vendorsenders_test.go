@@ -41,15 +41,10 @@ func senderTable(t testing.TB) []vendor {
 	o := oppofake.New(t)
 	v := vivofake.New(t)
 	h := harmonyfake.New(t)
-	hcfg, err := push.ReadHarmonyKey(h.KeyFile, h.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
 	return []vendor{
 		{
 			name: "xiaomi", fake: x,
-			sender: push.NewXiaomi(push.XiaomiConfig{AppSecret: xiaomifake.AppSecret, PackageName: "cn.gov.houqin",
-				ChannelID: "houqin_work", Endpoint: x.Endpoint()}),
+			sender:      push.NewXiaomi(x.Config()),
 			ok:          func(tok string) { x.Script(tok, xiaomifake.OK) },
 			dead:        func(tok string) { x.Script(tok, xiaomifake.InvalidRegID) },
 			bad:         func(tok string) { x.Script(tok, xiaomifake.InvalidMessage) },
@@ -60,8 +55,7 @@ func senderTable(t testing.TB) []vendor {
 		},
 		{
 			name: "oppo", fake: o,
-			sender: push.NewOPPO(push.OPPOConfig{AppKey: oppofake.AppKey, MasterSecret: oppofake.MasterSecret,
-				ChannelID: "houqin_work", Endpoint: o.Endpoint()}),
+			sender:           push.NewOPPO(o.Config()),
 			ok:               func(tok string) { o.Script(tok, oppofake.OK) },
 			dead:             func(tok string) { o.Script(tok, oppofake.InvalidRegID) },
 			bad:              func(tok string) { o.Script(tok, oppofake.InvalidMessage) },
@@ -72,8 +66,7 @@ func senderTable(t testing.TB) []vendor {
 		},
 		{
 			name: "vivo", fake: v,
-			sender: push.NewVivo(push.VivoConfig{AppID: vivofake.AppID, AppKey: vivofake.AppKey,
-				AppSecret: vivofake.AppSecret, Endpoint: v.Endpoint()}),
+			sender:           push.NewVivo(v.Config()),
 			ok:               func(tok string) { v.Script(tok, vivofake.OK) },
 			dead:             func(tok string) { v.Script(tok, vivofake.InvalidRegID) },
 			bad:              func(tok string) { v.Script(tok, vivofake.InvalidMessage) },
@@ -83,7 +76,7 @@ func senderTable(t testing.TB) []vendor {
 			requestsPerBatch: 2, // saveListPayload, pushToList
 		},
 		{
-			name: "harmony", fake: h, sender: push.NewHarmony(hcfg),
+			name: "harmony", fake: h, sender: push.NewHarmony(h.Config()),
 			ok:          func(tok string) { h.Script(tok, harmonyfake.OK) },
 			dead:        func(tok string) { h.Script(tok, harmonyfake.InvalidToken) },
 			bad:         func(tok string) { h.Script(tok, harmonyfake.InvalidMessage) },

@@ -19,7 +19,7 @@ import (
 // without push_id and names its devices in pushToList.
 func TestVivoFields(t *testing.T) {
 	fake := vivofake.New(t)
-	v := push.NewVivo(push.VivoConfig{AppID: vivofake.AppID, AppKey: vivofake.AppKey, AppSecret: vivofake.AppSecret, Endpoint: fake.Endpoint()})
+	v := push.NewVivo(fake.Config())
 	ctx := context.Background()
 	m := notice("vv-1", 31)
 	m.Title = strings.Repeat("食堂菜单已发布", 5) // 35 characters

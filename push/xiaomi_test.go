@@ -13,8 +13,7 @@ import (
 
 func newXiaomi(t *testing.T) (*push.Xiaomi, *xiaomifake.Server) {
 	fake := xiaomifake.New(t)
-	return push.NewXiaomi(push.XiaomiConfig{AppSecret: xiaomifake.AppSecret, PackageName: "cn.gov.houqin",
-		ChannelID: "houqin_work", Endpoint: fake.Endpoint()}), fake
+	return push.NewXiaomi(fake.Config()), fake
 }
 
 // TestXiaomiFields: what Xiaomi receives is a work notification in the

@@ -22,8 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
+	"houqin/push"
 	"houqin/push/internal/fakekit"
 )
 
@@ -73,12 +73,9 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakekit.Scripts[Reply]
+	*fakekit.Book[Reply, Message]
 	// KeyFile is a .p8 signing key for the sender (HOUQIN_APNS_KEY_FILE).
 	KeyFile string
-
-	mu       sync.Mutex
-	received []Message
 }
 
 // New starts a fake speaking HTTP/2 over cleartext, writes a signing key
@@ -88,11 +85,11 @@ func New(t interface {
 	TempDir() string
 	Fatal(...any)
 }) *Server {
-	f := &Server{Scripts: fakekit.NewScripts(OK), KeyFile: writeKey(t)}
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK), KeyFile: writeKey(t)}
 	f.Server = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
-	f.Config.Protocols = new(http.Protocols)
-	f.Config.Protocols.SetHTTP1(true)
-	f.Config.Protocols.SetUnencryptedHTTP2(true)
+	f.Server.Config.Protocols = new(http.Protocols)
+	f.Server.Config.Protocols.SetHTTP1(true)
+	f.Server.Config.Protocols.SetUnencryptedHTTP2(true)
 	f.Start()
 	t.Cleanup(f.Close)
 	return f
@@ -101,15 +98,13 @@ func New(t interface {
 // Endpoint is the base URL to hand to the sender (HOUQIN_APNS_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
 
-// Received returns the messages accepted, in order.
-func (f *Server) Received() []Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]Message(nil), f.received...)
+// Config is the sender's configuration for this fake (sandbox).
+func (f *Server) Config() push.APNsConfig {
+	return push.APNsConfig{KeyFile: f.KeyFile, KeyID: KeyID, TeamID: TeamID, Topic: Topic, Sandbox: true, Endpoint: f.URL}
 }
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
-	f.Request()
+	f.Begin()
 	tok, ok := strings.CutPrefix(r.URL.Path, "/3/device/")
 	switch {
 	case r.Method != http.MethodPost || !ok:
@@ -134,10 +129,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	m.Payload.Custom, m.Token, m.Headers, m.Proto = raw, tok, r.Header.Clone(), r.Proto
 	reply := f.Next(tok)
 	if reply.Status == 200 {
-		f.Deliver(tok)
-		f.mu.Lock()
-		f.received = append(f.received, m)
-		f.mu.Unlock()
+		f.Deliver(m, tok)
 	}
 	answer(w, reply)
 }

@@ -14,8 +14,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 
+	"houqin/push"
 	"houqin/push/internal/fakekit"
 )
 
@@ -73,18 +73,14 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakekit.Scripts[Reply]
-	OAuth *fakekit.OAuth
-
-	mu       sync.Mutex
-	received []Message
+	*fakekit.Book[Reply, Message]
 }
 
 // New starts a fake and stops it when the test ends.
 func New(t interface{ Cleanup(func()) }) *Server {
-	f := &Server{Scripts: fakekit.NewScripts(OK), OAuth: fakekit.NewOAuth(ClientID, ClientSecret)}
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK)}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /auth/token", f.OAuth.ServeToken)
+	mux.HandleFunc("POST /auth/token", f.ClientCredentials(ClientID, ClientSecret))
 	mux.HandleFunc("POST /api/v1/{app}/sendMessage", f.send)
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Close)
@@ -94,20 +90,18 @@ func New(t interface{ Cleanup(func()) }) *Server {
 // Endpoint is the base URL to hand to the sender (HOUQIN_HONOR_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
 
-// Received returns the messages accepted, in order.
-func (f *Server) Received() []Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]Message(nil), f.received...)
+// Config is the sender's configuration for this fake.
+func (f *Server) Config() push.HonorConfig {
+	return push.HonorConfig{AppID: AppID, ClientID: ClientID, ClientSecret: ClientSecret, Endpoint: f.URL}
 }
 
 func (f *Server) send(w http.ResponseWriter, r *http.Request) {
-	f.Request()
+	f.Begin()
 	if r.PathValue("app") != AppID {
 		answer(w, Reply{Status: 404, Code: 80300002, Message: "unknown app"}, nil)
 		return
 	}
-	if !f.OAuth.Authorized(r) {
+	if !f.Bearer(r) {
 		answer(w, Reply{Status: 401, Code: 80200003, Message: "access token expired"}, nil)
 		return
 	}
@@ -127,7 +121,7 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request) {
 	}
 	data := map[string]any{"sendResult": true, "requestId": "1700000000000000000",
 		"failTokens": []string{}, "expireTokens": []string{}}
-	var expired, failed []string
+	var expired, failed, sent []string
 	for _, tok := range req.Token {
 		switch reply := f.Next(tok); {
 		case reply.Expired:
@@ -138,7 +132,7 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request) {
 			answer(w, reply, nil)
 			return
 		default:
-			f.Deliver(tok)
+			sent = append(sent, tok)
 		}
 	}
 	if len(expired) == len(req.Token) {
@@ -151,9 +145,7 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request) {
 	if failed != nil {
 		data["failTokens"] = failed
 	}
-	f.mu.Lock()
-	f.received = append(f.received, req)
-	f.mu.Unlock()
+	f.Deliver(req, sent...)
 	answer(w, OK, data)
 }
 

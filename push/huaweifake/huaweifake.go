@@ -13,10 +13,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
-	"sync"
 
+	"houqin/push"
 	"houqin/push/internal/fakekit"
 )
 
@@ -73,18 +72,14 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakekit.Scripts[Reply]
-	OAuth *fakekit.OAuth
-
-	mu       sync.Mutex
-	received []Message
+	*fakekit.Book[Reply, Message]
 }
 
 // New starts a fake and stops it when the test ends.
 func New(t interface{ Cleanup(func()) }) *Server {
-	f := &Server{Scripts: fakekit.NewScripts(OK), OAuth: fakekit.NewOAuth(AppID, AppSecret)}
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK)}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth2/v3/token", f.OAuth.ServeToken)
+	mux.HandleFunc("POST /oauth2/v3/token", f.ClientCredentials(AppID, AppSecret))
 	mux.HandleFunc("POST /v1/{app}/messages:send", f.send)
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Close)
@@ -94,20 +89,18 @@ func New(t interface{ Cleanup(func()) }) *Server {
 // Endpoint is the base URL to hand to the sender (HOUQIN_HUAWEI_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
 
-// Received returns the messages accepted, in order.
-func (f *Server) Received() []Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]Message(nil), f.received...)
+// Config is the sender's configuration for this fake.
+func (f *Server) Config() push.HuaweiConfig {
+	return push.HuaweiConfig{AppID: AppID, AppSecret: AppSecret, Endpoint: f.URL}
 }
 
 func (f *Server) send(w http.ResponseWriter, r *http.Request) {
-	f.Request()
+	f.Begin()
 	if r.PathValue("app") != AppID {
 		answer(w, Reply{Status: 404, Code: "80300002", Msg: "unknown app"})
 		return
 	}
-	if !f.OAuth.Authorized(r) {
+	if !f.Bearer(r) {
 		answer(w, Reply{Status: 401, Code: "80200003", Msg: "OAuth token expired."})
 		return
 	}
@@ -125,28 +118,23 @@ func (f *Server) send(w http.ResponseWriter, r *http.Request) {
 	}
 	// A request-wide answer scripted for any token wins; else each token
 	// is delivered or found illegal.
-	var illegal []string
+	var illegal, sent []string
 	for _, tok := range req.Message.Token {
-		reply := f.Next(tok)
-		if reply.Illegal {
+		switch reply := f.Next(tok); {
+		case reply.Illegal:
 			illegal = append(illegal, tok)
-		} else if reply.Status != 200 {
+		case reply.Status != 200:
 			answer(w, reply)
 			return
+		default:
+			sent = append(sent, tok)
 		}
 	}
 	if len(illegal) == len(req.Message.Token) {
 		answer(w, Reply{Status: 400, Code: "80300007", Msg: "All the tokens are invalid"})
 		return
 	}
-	f.mu.Lock()
-	f.received = append(f.received, req.Message)
-	f.mu.Unlock()
-	for _, tok := range req.Message.Token {
-		if !slices.Contains(illegal, tok) {
-			f.Deliver(tok)
-		}
-	}
+	f.Deliver(req.Message, sent...)
 	if len(illegal) > 0 {
 		msg, _ := json.Marshal(map[string]any{"success": len(req.Message.Token) - len(illegal),
 			"failure": len(illegal), "illegal_tokens": illegal})

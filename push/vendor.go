@@ -54,8 +54,8 @@ func cut(s string, n int, runes bool) string {
 }
 
 // linkData is the deep link the app needs, as JSON, for the vendors that
-// carry it in one string (Xiaomi's payload, OPPO's action_parameters,
-// vivo's skipContent).
+// carry it in one string (Huawei's and Honor's data, Xiaomi's payload,
+// OPPO's action_parameters, vivo's skipContent).
 func linkData(data map[string]string) string {
 	b, _ := json.Marshal(data)
 	return string(b)

@@ -41,11 +41,16 @@ type Server struct {
 	Services
 	// Tokens signs and checks access tokens.
 	Tokens *people.Tokens
-	// Push delivers the outbox; Broker fans live events out to streams.
-	Push   *push.Worker
-	Broker *push.Local
-	jobs   []Job
-	logins loginCounters
+	// Push delivers the outbox; Broker fans live events out to this
+	// process's streams, and Live publishes them: to Broker alone, or
+	// through the cluster to every replica's.
+	Push    *push.Worker
+	Broker  *push.Local
+	Live    push.Broker
+	cluster *push.Cluster // nil without HOUQIN_REDIS_URL
+	menus   *handlers.Canteen
+	jobs    []Job
+	logins  loginCounters
 }
 
 // Services are the domain services, one per models package, all on one store.
@@ -75,9 +80,14 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.Broker = push.NewLocal()
+	s.Live = s.Broker
+	if cfg.Redis != nil {
+		s.cluster = push.NewCluster(cfg.Redis, cfg.RedisPrefix, s.Registry, log)
+		s.Live = push.NewShared(s.Broker, s.cluster, handlers.JSONEncoder(st.Location))
+	}
 	s.Push = push.NewWorker(s.Notify, cfg.PushSenders(log), push.Options{}, s.Registry, log)
 	// Committed changes reach the live stream and wake the push worker.
-	store.On(st, func(ev store.Live) { s.Broker.Publish(ev.Live()) })
+	store.On(st, func(ev store.Live) { s.Live.Publish(ev.Live()) })
 	store.On(st, func(notify.Queued) { s.Push.Wake() })
 	s.Tokens = people.NewTokens(cfg.JWTSecret, cfg.AccessTTL, st.Now)
 	s.App = fiber.New(fiber.Config{
@@ -106,6 +116,10 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		}}),
 	)
 	s.routes()
+	if s.cluster != nil {
+		s.shareInvalidations()
+		s.cluster.Start()
+	}
 	s.jobs = append(s.jobs, Job{Name: "purge idempotency keys", Every: time.Hour, Run: st.PurgeIdempotencyKeys})
 	return s
 }
@@ -131,7 +145,7 @@ func (s *Server) routes() {
 	})
 
 	v1 := app.Group("/api/v1", limitJSONBody, noStore, compressBodies())
-	s.logins = newLoginCounters()
+	s.logins = newLoginCounters(s.cluster)
 	v1.Post("/auth/login", append(s.logins.limiters(), h.Login)...)
 	v1.Post("/auth/refresh", h.Refresh)
 	v1.Post("/auth/logout", h.Logout)
@@ -154,7 +168,9 @@ func (s *Server) routes() {
 	s.mountAnnouncements(r)
 }
 
-// ready answers 200 when the database answers and its schema is current.
+// ready answers 200 when the database answers and its schema is current;
+// while Redis is away the status says "degraded: redis" (the replica still
+// serves, alone).
 func (s *Server) ready(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
@@ -167,6 +183,9 @@ func (s *Server) ready(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unreachable"})
 	case !current:
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "migrations pending"})
+	}
+	if s.cluster != nil && !s.cluster.Up() {
+		return c.JSON(fiber.Map{"status": "degraded: redis"})
 	}
 	return c.JSON(fiber.Map{"status": "ok"})
 }

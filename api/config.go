@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/sideshow/apns2/token"
 
 	"houqin/models/meeting"
@@ -74,6 +75,13 @@ type Config struct {
 	// MaxFutureBookings bounds one person's upcoming room bookings
 	// (HOUQIN_MAX_FUTURE_BOOKINGS).
 	MaxFutureBookings int
+	// Redis joins this replica to the others of its deployment
+	// (HOUQIN_REDIS_URL, redis:// or rediss://): live events, invalidations
+	// and limits are shared through it. Nil: one process alone.
+	Redis *redis.Options
+	// RedisPrefix starts every Redis channel and key of this deployment
+	// (HOUQIN_REDIS_PREFIX, default houqin), so that several can share one Redis.
+	RedisPrefix string
 	// EventHeartbeat is how often an idle live stream sends a comment
 	// (0: handlers.DefaultHeartbeat); tests shorten it.
 	EventHeartbeat time.Duration
@@ -97,6 +105,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		FCMProjectID:   get("HOUQIN_FCM_PROJECT_ID", ""),
 		FCMEndpoint:    get("HOUQIN_FCM_ENDPOINT", ""),
 		PublicURL:      strings.TrimSuffix(get("HOUQIN_PUBLIC_URL", ""), "/"),
+		RedisPrefix:    get("HOUQIN_REDIS_PREFIX", "houqin"),
 	}
 	c.DB = get("HOUQIN_DB", "sqlite:"+filepath.Join(c.DataDir, "houqin.db"))
 	var errs []error
@@ -163,6 +172,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			errs = append(errs, fmt.Errorf("HOUQIN_PUBLIC_URL %q is not an http(s) URL such as https://houqin.example.gov.cn", c.PublicURL))
 		}
+	}
+	if u := get("HOUQIN_REDIS_URL", ""); u != "" {
+		// The URL holds the password: no error quotes it.
+		if !strings.HasPrefix(u, "redis://") && !strings.HasPrefix(u, "rediss://") {
+			errs = append(errs, errors.New("HOUQIN_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://:PASSWORD@127.0.0.1:6379/0"))
+		} else if c.Redis, err = redis.ParseURL(u); err != nil {
+			errs = append(errs, errors.New("HOUQIN_REDIS_URL is not a valid Redis URL: redis[s]://[[USER]:PASSWORD@]HOST[:PORT][/DB]"))
+		}
+	}
+	if strings.ContainsAny(c.RedisPrefix, " \t\n*?[]") {
+		errs = append(errs, fmt.Errorf("HOUQIN_REDIS_PREFIX %q must be one word without glob characters", c.RedisPrefix))
 	}
 	c.TrustedProxies, err = trustedProxies(get("HOUQIN_TRUSTED_PROXIES", ""))
 	if err != nil {

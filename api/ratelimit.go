@@ -2,15 +2,16 @@ package api
 
 import (
 	"encoding/json"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
-	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"houqin/models/store"
+	"houqin/push"
 )
 
 // Login limits. Only failures count, so a building behind one NAT address
@@ -59,46 +60,77 @@ func loginName(c *fiber.Ctx) string {
 	return name
 }
 
-// failureLimiter counts failed requests (status 400 and up) by key in st
-// and answers 429 once max is passed within window. A request whose key is
+// failureLimiter counts failed requests (status 400 and up) by key and
+// answers 429 once limit is passed within the counter's window. Each request
+// is counted before it runs and taken back when it succeeds, so that
+// concurrent guesses cannot slip past the bound. A request whose key is
 // empty is not counted.
-func failureLimiter(st *boundedStorage, max int, window time.Duration, key func(*fiber.Ctx) string) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max: max, Expiration: window, SkipSuccessfulRequests: true,
-		Next:         func(c *fiber.Ctx) bool { return key(c) == "" },
-		KeyGenerator: key,
-		Storage:      st,
-		LimitReached: rateLimited,
-	})
+func failureLimiter(ctr counter, limit int64, key func(*fiber.Ctx) string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		k := key(c)
+		if k == "" {
+			return c.Next()
+		}
+		n, reset := ctr.add(k, 1)
+		if n > limit {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(reset.Seconds())))))
+			return rateLimited(c)
+		}
+		err := c.Next()
+		if err == nil && c.Response().StatusCode() < fiber.StatusBadRequest {
+			ctr.add(k, -1)
+		}
+		return err
+	}
 }
 
 // loginCounters hold the login limiters' failure counts.
 type loginCounters struct {
-	address, pair, user *boundedStorage
+	address, pair, user counter
+	local               []*localCounter
 }
 
-func newLoginCounters() loginCounters {
-	return loginCounters{address: newBoundedStorage(limiterKeys, loginAddressWindow),
-		pair: newBoundedStorage(limiterKeys, loginUserWindow), user: newBoundedStorage(limiterKeys, loginUserWindow)}
+// newLoginCounters keeps the counts in this process, or in Redis when cl
+// is set (with this process's counts while Redis is away).
+func newLoginCounters(cl *push.Cluster) loginCounters {
+	var lc loginCounters
+	counterOf := func(name string, window time.Duration) counter {
+		local := newLocalCounter(limiterKeys, window)
+		lc.local = append(lc.local, local)
+		if cl == nil {
+			return local
+		}
+		return &redisCounter{cluster: cl, prefix: cl.Key("limit:" + name + ":"), window: window, fallback: local}
+	}
+	lc.address = counterOf("login-address", loginAddressWindow)
+	lc.pair = counterOf("login-pair", loginUserWindow)
+	lc.user = counterOf("login-user", loginUserWindow)
+	return lc
 }
 
-// keys is the number of counters held.
-func (lc loginCounters) keys() int { return lc.address.Len() + lc.pair.Len() + lc.user.Len() }
+// keys is the number of counters held in this process.
+func (lc loginCounters) keys() int {
+	n := 0
+	for _, l := range lc.local {
+		n += l.len()
+	}
+	return n
+}
 
 // limiters guard POST /auth/login: per address, then per username and
 // address, then per username. A request refused by one is not counted by
 // the ones after it.
 func (lc loginCounters) limiters() []fiber.Handler {
 	return []fiber.Handler{
-		failureLimiter(lc.address, loginFailuresPerAddress, loginAddressWindow, func(c *fiber.Ctx) string { return c.IP() }),
+		failureLimiter(lc.address, loginFailuresPerAddress, func(c *fiber.Ctx) string { return c.IP() }),
 		loginUsername,
-		failureLimiter(lc.pair, loginFailuresPerPair, loginUserWindow, func(c *fiber.Ctx) string {
+		failureLimiter(lc.pair, loginFailuresPerPair, func(c *fiber.Ctx) string {
 			if name := loginName(c); name != "" {
 				return name + "\x00" + c.IP()
 			}
 			return ""
 		}),
-		failureLimiter(lc.user, loginFailuresPerUser, loginUserWindow, loginName),
+		failureLimiter(lc.user, loginFailuresPerUser, loginName),
 		renderErrors,
 	}
 }
@@ -111,32 +143,3 @@ func renderErrors(c *fiber.Ctx) error {
 	}
 	return nil
 }
-
-// boundedStorage is a limiter's fiber.Storage in memory with at most size
-// keys, each kept for ttl after its last change.
-type boundedStorage struct {
-	lru *expirable.LRU[string, []byte]
-}
-
-func newBoundedStorage(size int, ttl time.Duration) *boundedStorage {
-	return &boundedStorage{lru: expirable.NewLRU[string, []byte](size, nil, ttl)}
-}
-
-func (s *boundedStorage) Get(key string) ([]byte, error) {
-	v, _ := s.lru.Get(key)
-	return v, nil
-}
-
-func (s *boundedStorage) Set(key string, val []byte, _ time.Duration) error {
-	if key != "" && len(val) > 0 {
-		s.lru.Add(key, val)
-	}
-	return nil
-}
-
-func (s *boundedStorage) Delete(key string) error { s.lru.Remove(key); return nil }
-func (s *boundedStorage) Reset() error            { s.lru.Purge(); return nil }
-func (s *boundedStorage) Close() error            { return nil }
-
-// Len is the number of keys held.
-func (s *boundedStorage) Len() int { return s.lru.Len() }

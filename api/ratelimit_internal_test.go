@@ -5,15 +5,15 @@ import (
 	"testing"
 )
 
-func TestLimiterStorageIsBounded(t *testing.T) {
-	st := newBoundedStorage(100, loginUserWindow)
+func TestLimiterCounterIsBounded(t *testing.T) {
+	c := newLocalCounter(100, loginUserWindow)
 	for i := 0; i < 1000; i++ {
-		_ = st.Set("user-"+strconv.Itoa(i), []byte{1}, loginUserWindow)
+		c.add("user-"+strconv.Itoa(i), 1)
 	}
-	if st.Len() != 100 {
-		t.Fatalf("storage holds %d keys, want its bound 100", st.Len())
+	if c.len() != 100 {
+		t.Fatalf("counter holds %d keys, want its bound 100", c.len())
 	}
-	if v, _ := st.Get("user-999"); v == nil {
-		t.Fatal("the newest key was dropped")
+	if n, _ := c.add("user-999", 1); n != 2 {
+		t.Fatalf("the newest key counts %d after a second failure, want 2", n)
 	}
 }

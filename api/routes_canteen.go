@@ -12,6 +12,7 @@ import (
 // belong to canteen admins.
 func (s *Server) mountCanteen(r fiber.Router) {
 	h := handlers.NewCanteen(s.Canteen)
+	s.menus = h
 	admin := handlers.Require(store.RoleCanteenAdmin)
 
 	r.Get("/canteens", h.ListCanteens)

@@ -53,6 +53,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	stopJobs()
 	wg.Wait()
+	s.Close()
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
@@ -105,3 +106,11 @@ func (s *Server) loop(ctx context.Context, j Job) {
 
 // jobBackoffMax bounds how long a failing job waits before it tries again.
 const jobBackoffMax = time.Minute
+
+// Close leaves the cluster (Redis), when the server joined one. Run closes
+// on its way out; servers that never ran close themselves.
+func (s *Server) Close() {
+	if s.cluster != nil {
+		_ = s.cluster.Close()
+	}
+}

@@ -101,3 +101,7 @@ func NewCanteen(svc *canteen.Service) *Canteen {
 	store.On(svc.Store, func(canteen.MenuChanged) { menus.invalidate() })
 	return &Canteen{svc: svc, menus: menus}
 }
+
+// ForgetMenus empties the menu cache: another replica changed a menu, or
+// changes may have been missed.
+func (h *Canteen) ForgetMenus() { h.menus.invalidate() }

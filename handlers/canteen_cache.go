@@ -29,8 +29,10 @@ import (
 //     against the same version, and a 304 is only sent for the data the
 //     client already has. Only the cached bytes are per replica: an entry
 //     is trusted for menuCacheRecheck, then revalidated against the
-//     database version (a primary-key lookup), so a change made on another
-//     replica is seen here within that time.
+//     database version (a primary-key lookup). Replicas that share Redis
+//     broadcast their changes, on which this cache is emptied at once
+//     (ForgetMenus); alone, or while Redis is away, a change made on
+//     another replica is seen here within menuCacheRecheck.
 type menuCache struct {
 	svc    *canteen.Service
 	encode func(any) ([]byte, error)

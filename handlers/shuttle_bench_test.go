@@ -43,8 +43,8 @@ type shuttleBus struct {
 
 const shuttleBuses = 200
 
-func newShuttleFleet(tb testing.TB, routes int) *shuttleFleet {
-	env := apitest.New(tb)
+func newShuttleFleet(tb testing.TB, routes int, opts ...apitest.Option) *shuttleFleet {
+	env := apitest.New(tb, opts...)
 	ctx := context.Background()
 	// A clock that runs in real time from 09:00 local, so tokens and the
 	// "not from the future" check behave as in production.

@@ -25,6 +25,7 @@ import (
 	"houqin/api/apitest"
 	"houqin/models/shuttle"
 	"houqin/models/store"
+	"houqin/push"
 )
 
 const (
@@ -48,6 +49,11 @@ const (
 //
 //	HOUQIN_LOADTEST=1 go test ./handlers/ -run ShuttleLiveLoad -count=1 -v
 //
+// On MySQL/MariaDB (HOUQIN_TEST_MYSQL_DSN) with Redis at 127.0.0.1:6379 it
+// runs twice: one replica, then two replicas joined through Redis with the
+// buses on the first and the clients split evenly between both, and prints
+// the two delivery figures side by side.
+//
 // HOUQIN_LOADTEST_DURATION changes the 30 s. It needs ~2,100 file
 // descriptors per process (ulimit -n).
 func TestShuttleLiveLoad(t *testing.T) {
@@ -62,25 +68,66 @@ func TestShuttleLiveLoad(t *testing.T) {
 	if d, err := time.ParseDuration(os.Getenv("HOUQIN_LOADTEST_DURATION")); err == nil {
 		duration = d
 	}
+	figures := map[string]liveFigures{}
+	t.Run("one replica", func(t *testing.T) { figures["one replica"] = shuttleLiveLoad(t, duration, 1) })
+	if os.Getenv("HOUQIN_TEST_MYSQL_DSN") == "" {
+		t.Log("two replicas: skipped, they need HOUQIN_TEST_MYSQL_DSN (one shared database)")
+		return
+	}
+	t.Run("two replicas", func(t *testing.T) {
+		apitest.RequireRedis(t, apitest.LocalRedis)
+		figures["two replicas"] = shuttleLiveLoad(t, duration, 2)
+	})
+	for _, name := range []string{"one replica", "two replicas"} {
+		if f, ok := figures[name]; ok {
+			t.Logf("%-12s delivery p50 %v p99 %v max %v; %d of %d events delivered, %d lost", name+":", f.P50, f.P99, f.Max, f.Events, f.Expected, f.Expected-f.Events)
+		}
+	}
+}
+
+// liveFigures are one live-load run's delivery figures.
+type liveFigures struct {
+	P50, P99, Max    time.Duration
+	Events, Expected int64
+}
+
+// shuttleLiveLoad runs the live load on n replicas (1 or 2: the second
+// joined through Redis, with half the streams).
+func shuttleLiveLoad(t *testing.T, duration time.Duration, n int) liveFigures {
 	setup := time.Now()
-	f := newShuttleFleet(t, liveRoutes)
+	var opts []apitest.Option
+	if n > 1 {
+		opts = append(opts, apitest.WithRedis(apitest.LocalRedis, apitest.RedisPrefix()))
+	}
+	f := newShuttleFleet(t, liveRoutes, opts...)
+	brokers := []*push.Local{f.env.Server.Broker}
+	cfg := liveClientsConfig{Bases: []string{f.base}, RealStart: f.realStart}
+	if n > 1 {
+		b := f.env.Replica(opts...)
+		b.Store.Clock = f.env.Store.Clock
+		brokers = append(brokers, b.Server.Broker)
+		cfg.Bases = append(cfg.Bases, apitest.Serve(t, b.Server.App))
+	}
 	// Each fix is stamped with the time it is sent, so the clients can
 	// tell how long it took to reach them.
 	f.at = func(int64) time.Time { return f.env.Store.Now() }
 	published := &publishStamps{at: map[fixKey]int64{}}
 	store.On(f.env.Store, published.stamp)
-	cfg := liveClientsConfig{Base: f.base, RealStart: f.realStart}
 	for i := range liveClients {
 		cfg.Tokens = append(cfg.Tokens, f.env.NewUser().Token)
 		cfg.Routes = append(cfg.Routes, f.routes[i%liveRoutes])
 	}
-	t.Logf("setup (%d routes, %d buses, %d riders): %v", liveRoutes, shuttleBuses, liveClients, time.Since(setup).Round(time.Millisecond))
+	t.Logf("setup (%d routes, %d buses, %d riders, %d replicas): %v", liveRoutes, shuttleBuses, liveClients, n, time.Since(setup).Round(time.Millisecond))
 
 	before := sampleMemory()
 	clients := startLiveClients(t, cfg)
 	for _, r := range f.routes {
-		if n := f.env.Server.Broker.Subscribers(apitest.Path("route:%d", r)); n != liveClients/liveRoutes {
-			t.Fatalf("route %d has %d subscribers", r, n)
+		subscribers := 0
+		for _, b := range brokers {
+			subscribers += b.Subscribers(apitest.Path("route:%d", r))
+		}
+		if subscribers != liveClients/liveRoutes {
+			t.Fatalf("route %d has %d subscribers", r, subscribers)
 		}
 	}
 	idle := sampleMemory()
@@ -133,6 +180,7 @@ func TestShuttleLiveLoad(t *testing.T) {
 	if res.P99 > liveTarget {
 		t.Logf("p99 delivery %v is over the %v target", res.P99, liveTarget)
 	}
+	return liveFigures{P50: res.P50, P99: res.P99, Max: res.Max, Events: res.Events, Expected: expected}
 }
 
 // paceBuses has every bus send a fix every 2 s for d, spread evenly over
@@ -261,7 +309,7 @@ func (p *publishStamps) delays(rs []receipt) []time.Duration {
 
 // liveClientsConfig tells the client process whom to connect as and where.
 type liveClientsConfig struct {
-	Base      string
+	Bases     []string // stream i opens on Bases[i/liveRoutes%len(Bases)]: each route's streams split evenly
 	Tokens    []string // one stream per token
 	Routes    []int64  // the route each stream follows
 	RealStart time.Time
@@ -375,7 +423,7 @@ func runLiveClients(t *testing.T, path string) {
 	for i, token := range cfg.Tokens {
 		done.Go(func() {
 			openers <- struct{}{}
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/api/v1/events?topics=route:%d", cfg.Base, cfg.Routes[i]), nil)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/api/v1/events?topics=route:%d", cfg.Bases[(i/liveRoutes)%len(cfg.Bases)], cfg.Routes[i]), nil)
 			req.Header.Set("Authorization", "Bearer "+token)
 			resp, err := client.Do(req)
 			<-openers

@@ -10,9 +10,8 @@ import (
 )
 
 // Broker fans committed events out to live subscribers. Local does it within
-// one process. With several replicas, an implementation over Redis pub/sub or
-// NATS satisfies the same interface: Publish sends to the bus, and a receive
-// loop hands what arrives to a Local.
+// one process; Shared does it across replicas through a Cluster (Redis):
+// Publish sends to every replica, and each hands what arrives to its Local.
 type Broker interface {
 	// Publish hands a committed live event to the subscribers of its topic.
 	Publish(store.LiveEvent)
@@ -85,6 +84,22 @@ func (b *Local) unsubscribe(s *subscriber) {
 		}
 		close(s.ch)
 	})
+}
+
+// DropAll ends every subscription: the streams' clients reconnect and
+// resume from the inbox (after events may have been missed).
+func (b *Local) DropAll() {
+	b.mu.RLock()
+	all := map[*subscriber]struct{}{}
+	for _, subs := range b.subs {
+		for s := range subs {
+			all[s] = struct{}{}
+		}
+	}
+	b.mu.RUnlock()
+	for s := range all {
+		b.unsubscribe(s)
+	}
 }
 
 // Subscribers counts live subscriptions per topic (for tests and metrics).

@@ -77,18 +77,33 @@ func WithDB(dsn string) Option {
 // test ends.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	return start(t, FreshDatabase(t), &Clock{now: Epoch}, opts)
+	dsn := FreshDatabase(t)
+	cfg := config(t, dsn, opts)
+	store := Migrated(t, cfg.DB, cfg.Location)
+	clock := &Clock{now: Epoch}
+	store.Clock = clock.Now
+	return &Env{T: t, Server: newServer(t, cfg, store), Store: store, Clock: clock, DSN: cfg.DB}
 }
 
-// Replica starts another service on e's database and clock, as a second
-// replica behind a load balancer: it shares only what the database holds
-// (and an S3 store both are given), not e's data folder or memory.
+// Replica starts another server on e's database, as a second replica
+// behind a load balancer would run: same secret and clock, its own store,
+// data folder, caches and subscribers. It shares only what the database
+// holds, an S3 store both are given (WithS3), and Redis when opts join it
+// to the others (WithRedis).
 func (e *Env) Replica(opts ...Option) *Env {
-	e.T.Helper()
-	return start(e.T, e.DSN, e.Clock, opts)
+	t := e.T
+	t.Helper()
+	cfg := config(t, e.DSN, opts)
+	st, err := store.Open(cfg.DB, cfg.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Clock = e.Clock.Now
+	return &Env{T: t, Server: newServer(t, cfg, st), Store: st, Clock: e.Clock, DSN: e.DSN}
 }
 
-func start(t testing.TB, dsn string, clock *Clock, opts []Option) *Env {
+func config(t testing.TB, dsn string, opts []Option) api.Config {
 	t.Helper()
 	cfg, err := api.LoadConfig(func(k string) string {
 		switch k {
@@ -108,14 +123,17 @@ func start(t testing.TB, dsn string, clock *Clock, opts []Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	store := Migrated(t, cfg.DB, cfg.Location)
-	store.Clock = clock.Now
+	return cfg
+}
+
+func newServer(t testing.TB, cfg api.Config, st *store.Store) *api.Server {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	srv := api.New(cfg, store, log)
-	return &Env{T: t, Server: srv, Store: store, Clock: clock, DSN: cfg.DB}
+	srv := api.New(cfg, st, log)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // Migrated opens the database at dsn, migrates it to the latest version and

@@ -142,6 +142,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *Use
 		if err := tx.Save(&u).Error; err != nil {
 			return err
 		}
+		tx.Publish(Changed{UserID: u.ID})
 		if signOut {
 			tx.Publish(SignedOut{UserID: u.ID})
 			return revokeUserTokens(tx, u.ID)
@@ -154,6 +155,10 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *Use
 	}
 	return &u, nil
 }
+
+// Changed is raised when a user's roles, password, activity or details
+// change: caches of the user elsewhere must drop it.
+type Changed struct{ UserID int64 }
 
 // SignedOut is raised when a user's sign-ins end (deactivated, or the
 // password set): their open live streams close at once.
@@ -200,6 +205,7 @@ func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) 
 	if u, ok := s.users.get(id); ok {
 		return u, nil
 	}
+	version := s.users.version()
 	var u User
 	err = s.Read(ctx).Take(&u, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !u.Active) {
@@ -209,7 +215,7 @@ func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) 
 		return User{}, err
 	}
 	u.PasswordHash = ""
-	s.users.put(id, u)
+	s.users.put(id, u, version)
 	return u, nil
 }
 

@@ -88,7 +88,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		s.cluster = push.NewCluster(cfg.Redis, cfg.RedisPrefix, s.Registry, log)
 		s.Live = push.NewShared(s.Broker, s.cluster, handlers.JSONEncoder(st.Location))
 	}
-	s.Push = push.NewWorker(s.Notify, pushSender(cfg, log), push.Options{}, s.Registry, log)
+	s.Push = push.NewWorker(s.Notify, cfg.PushSenders(log), push.Options{}, s.Registry, log)
 	// Committed changes reach the live stream and wake the push worker.
 	store.On(st, func(ev store.Live) { s.Live.Publish(ev.Live()) })
 	store.On(st, func(notify.Queued) { s.Push.Wake() })

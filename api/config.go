@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/sideshow/apns2/token"
 
 	"houqin/models/meeting"
 	"houqin/models/store"
@@ -55,10 +55,13 @@ type Config struct {
 	FCMCredentials string // HOUQIN_FCM_CREDENTIALS: service-account JSON path
 	FCMProjectID   string // HOUQIN_FCM_PROJECT_ID
 	FCMEndpoint    string // HOUQIN_FCM_ENDPOINT: base URL including /v1
-	// The vendor push channels beside FCM, for phones without Google
-	// services (HOUQIN_XIAOMI_*, HOUQIN_OPPO_*, HOUQIN_VIVO_*,
-	// HOUQIN_HARMONY_*; see loadVendors). Each is off when none of its
-	// variables is set.
+	// The push services beside FCM, for iPhones without FCM and for phones
+	// without Google services, each off when none of its variables is set
+	// (HOUQIN_APNS_*, _HUAWEI_*, _HONOR_*, _XIAOMI_*, _OPPO_*, _VIVO_*,
+	// _HARMONY_*; see loadVendors).
+	APNs    push.APNsConfig
+	Huawei  push.HuaweiConfig
+	Honor   push.HonorConfig
 	Xiaomi  push.XiaomiConfig
 	OPPO    push.OPPOConfig
 	Vivo    push.VivoConfig
@@ -163,6 +166,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.FCMEndpoint != "" && !strings.HasPrefix(c.FCMEndpoint, "http://") && !strings.HasPrefix(c.FCMEndpoint, "https://") {
 		errs = append(errs, fmt.Errorf("HOUQIN_FCM_ENDPOINT %q is not an http(s) URL", c.FCMEndpoint))
 	}
+	errs = append(errs, c.loadVendors(get)...)
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 			u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -188,106 +192,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	errs = append(errs, loadVendors(get, &c)...)
 	return c, errors.Join(errs...)
-}
-
-// ---- Vendor push channels (小米推送, OPPO 推送, vivo 推送, 鸿蒙推送) ----
-
-// vendorVar is one HOUQIN_<VENDOR>_* variable and where it goes.
-type vendorVar struct {
-	key      string
-	dst      *string
-	required bool // the others are optional: the endpoint override
-}
-
-// loadVendors reads the vendor push channels. A vendor none of whose
-// variables is set is off; one with some set must have every required one,
-// or start-up stops with one line naming the first missing variable.
-func loadVendors(get func(key, def string) string, c *Config) []error {
-	vendors := []struct {
-		name string
-		vars []vendorVar
-	}{
-		{"Xiaomi", []vendorVar{
-			{"HOUQIN_XIAOMI_APP_SECRET", &c.Xiaomi.AppSecret, true},
-			{"HOUQIN_XIAOMI_PACKAGE", &c.Xiaomi.PackageName, true},
-			{"HOUQIN_XIAOMI_CHANNEL_ID", &c.Xiaomi.ChannelID, true},
-			{"HOUQIN_XIAOMI_ENDPOINT", &c.Xiaomi.Endpoint, false},
-		}},
-		{"OPPO", []vendorVar{
-			{"HOUQIN_OPPO_APP_KEY", &c.OPPO.AppKey, true},
-			{"HOUQIN_OPPO_MASTER_SECRET", &c.OPPO.MasterSecret, true},
-			{"HOUQIN_OPPO_CHANNEL_ID", &c.OPPO.ChannelID, true},
-			{"HOUQIN_OPPO_ENDPOINT", &c.OPPO.Endpoint, false},
-		}},
-		{"vivo", []vendorVar{
-			{"HOUQIN_VIVO_APP_ID", &c.Vivo.AppID, true},
-			{"HOUQIN_VIVO_APP_KEY", &c.Vivo.AppKey, true},
-			{"HOUQIN_VIVO_APP_SECRET", &c.Vivo.AppSecret, true},
-			{"HOUQIN_VIVO_ENDPOINT", &c.Vivo.Endpoint, false},
-		}},
-	}
-	var errs []error
-	for _, v := range vendors {
-		set := false
-		for _, f := range v.vars {
-			*f.dst = get(f.key, "")
-			set = set || *f.dst != ""
-		}
-		if !set {
-			continue
-		}
-		for _, f := range v.vars {
-			if f.required && *f.dst == "" {
-				errs = append(errs, fmt.Errorf("%s is not set: %s push is configured only in part", f.key, v.name))
-				break
-			}
-			if !f.required && *f.dst != "" && !strings.HasPrefix(*f.dst, "http://") && !strings.HasPrefix(*f.dst, "https://") {
-				errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", f.key, *f.dst))
-			}
-		}
-	}
-	if id := c.Vivo.AppID; id != "" {
-		if _, err := strconv.ParseUint(id, 10, 64); err != nil {
-			errs = append(errs, fmt.Errorf("HOUQIN_VIVO_APP_ID %q is not a number", id))
-		}
-	}
-	// HarmonyOS NEXT: everything but the endpoint is in the key file.
-	keyFile, endpoint := get("HOUQIN_HARMONY_KEY_FILE", ""), get("HOUQIN_HARMONY_ENDPOINT", "")
-	switch {
-	case keyFile != "":
-		var err error
-		if c.Harmony, err = push.ReadHarmonyKey(keyFile, endpoint); err != nil {
-			errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_KEY_FILE: %v", err))
-		}
-	case endpoint != "":
-		errs = append(errs, errors.New("HOUQIN_HARMONY_KEY_FILE is not set: HarmonyOS push is configured only in part"))
-	}
-	if endpoint != "" && !strings.HasPrefix(endpoint, "http://") && !strings.HasPrefix(endpoint, "https://") {
-		errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_ENDPOINT %q is not an http(s) URL", endpoint))
-	}
-	return errs
-}
-
-// VendorSenders returns a sender for each configured vendor push channel,
-// keyed by the device provider it serves (xiaomi, oppo, vivo, harmony); the others
-// are absent. Every one is a push.BatchSender.
-func (c Config) VendorSenders(client *http.Client) map[string]push.BatchSender {
-	out := map[string]push.BatchSender{}
-	if c.Xiaomi.AppSecret != "" {
-		out["xiaomi"] = push.NewXiaomi(c.Xiaomi, client)
-	}
-	if c.OPPO.AppKey != "" {
-		out["oppo"] = push.NewOPPO(c.OPPO, client)
-	}
-	if c.Vivo.AppID != "" {
-		out["vivo"] = push.NewVivo(c.Vivo, client)
-	}
-	if c.Harmony.PrivateKey != nil {
-		out["harmony"] = push.NewHarmony(c.Harmony, client)
-	}
-	return out
 }
 
 // s3Vars are the object store's settings; the first three have no default.
@@ -384,4 +289,93 @@ func (c *Config) EnsureSecret() error {
 	}
 	c.JWTSecret = []byte(secret)
 	return nil
+}
+
+// loadVendors reads the settings of the push vendors beside FCM (APNs,
+// 华为, 荣耀, 小米, OPPO, vivo, 鸿蒙).
+func (c *Config) loadVendors(get func(key, def string) string) []error {
+	var errs []error
+	if v, on, err := vendorVars(get, "HOUQIN_APNS_", []string{"KEY_FILE", "KEY_ID", "TEAM_ID", "TOPIC"}, "ENV", "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.APNs = push.APNsConfig{KeyFile: v["KEY_FILE"], KeyID: v["KEY_ID"], TeamID: v["TEAM_ID"], Topic: v["TOPIC"],
+			Sandbox: v["ENV"] == "sandbox", Endpoint: v["ENDPOINT"]}
+		if _, err := token.AuthKeyFromFile(v["KEY_FILE"]); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_APNS_KEY_FILE: %v", err))
+		}
+		if env := v["ENV"]; env != "" && env != "production" && env != "sandbox" {
+			errs = append(errs, fmt.Errorf("HOUQIN_APNS_ENV %q is not production or sandbox", env))
+		}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_HUAWEI_", []string{"APP_ID", "APP_SECRET"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Huawei = push.HuaweiConfig{AppID: v["APP_ID"], AppSecret: v["APP_SECRET"], Endpoint: v["ENDPOINT"]}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_HONOR_", []string{"APP_ID", "CLIENT_ID", "CLIENT_SECRET"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Honor = push.HonorConfig{AppID: v["APP_ID"], ClientID: v["CLIENT_ID"], ClientSecret: v["CLIENT_SECRET"], Endpoint: v["ENDPOINT"]}
+	}
+	// Xiaomi's and OPPO's channel ids name the 私信 channel the app registers
+	// for work notifications: without it they are throttled as marketing.
+	if v, on, err := vendorVars(get, "HOUQIN_XIAOMI_", []string{"APP_SECRET", "PACKAGE", "CHANNEL_ID"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Xiaomi = push.XiaomiConfig{AppSecret: v["APP_SECRET"], PackageName: v["PACKAGE"], ChannelID: v["CHANNEL_ID"], Endpoint: v["ENDPOINT"]}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_OPPO_", []string{"APP_KEY", "MASTER_SECRET", "CHANNEL_ID"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.OPPO = push.OPPOConfig{AppKey: v["APP_KEY"], MasterSecret: v["MASTER_SECRET"], ChannelID: v["CHANNEL_ID"], Endpoint: v["ENDPOINT"]}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_VIVO_", []string{"APP_ID", "APP_KEY", "APP_SECRET"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.Vivo = push.VivoConfig{AppID: v["APP_ID"], AppKey: v["APP_KEY"], AppSecret: v["APP_SECRET"], Endpoint: v["ENDPOINT"]}
+		if _, err := strconv.ParseUint(v["APP_ID"], 10, 64); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_VIVO_APP_ID %q is not a number", v["APP_ID"]))
+		}
+	}
+	// HarmonyOS NEXT: everything but the endpoint is in the key file.
+	if v, on, err := vendorVars(get, "HOUQIN_HARMONY_", []string{"KEY_FILE"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		if c.Harmony, err = push.ReadHarmonyKey(v["KEY_FILE"], v["ENDPOINT"]); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_KEY_FILE: %v", err))
+		}
+	}
+	for _, e := range []string{"HOUQIN_APNS_ENDPOINT", "HOUQIN_HUAWEI_ENDPOINT", "HOUQIN_HONOR_ENDPOINT",
+		"HOUQIN_XIAOMI_ENDPOINT", "HOUQIN_OPPO_ENDPOINT", "HOUQIN_VIVO_ENDPOINT", "HOUQIN_HARMONY_ENDPOINT"} {
+		if u := get(e, ""); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", e, u))
+		}
+	}
+	return errs
+}
+
+// vendorVars reads one push vendor's variables (names after prefix): with
+// all of required set the vendor is on; with none of its variables set it
+// is off; a part of them stops start-up, naming the first one missing.
+func vendorVars(get func(key, def string) string, prefix string, required []string, optional ...string) (map[string]string, bool, error) {
+	v := map[string]string{}
+	var missing []string
+	for _, k := range required {
+		if v[k] = get(prefix+k, ""); v[k] == "" {
+			missing = append(missing, prefix+k)
+		}
+	}
+	set := len(missing) < len(required)
+	for _, k := range optional {
+		if v[k] = get(prefix+k, ""); v[k] != "" {
+			set = true
+		}
+	}
+	switch {
+	case !set:
+		return nil, false, nil
+	case len(missing) > 0:
+		return nil, false, fmt.Errorf("%s is not set, but other %s* variables are: set it or unset them all", missing[0], prefix)
+	}
+	return v, true, nil
 }

@@ -23,6 +23,7 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 	for name, e := range map[string]store.Enumerated{
 		"Role":                     store.Role(""),
 		"NotificationCategory":     notify.Category(""),
+		"PushProviderName":         notify.Provider(""),
 		"RepairCategory":           repair.Category(""),
 		"RepairStatus":             repair.RepairStatus(""),
 		"RepairPriority":           repair.Priority(""),

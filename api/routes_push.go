@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
+	"houqin/models/notify"
 	"houqin/models/store"
 	"houqin/push"
 )
@@ -16,7 +17,7 @@ import (
 const outboxRetention = 7 * 24 * time.Hour
 
 func (s *Server) mountPush(r fiber.Router) {
-	h := handlers.NewNotify(s.Notify)
+	h := handlers.NewNotify(s.Notify, s.Push.Configured())
 	r.Post("/me/devices", h.RegisterDevice)
 	r.Get("/me/devices", h.ListDevices)
 	r.Delete("/me/devices/:id", h.DeleteDevice)
@@ -27,6 +28,7 @@ func (s *Server) mountPush(r fiber.Router) {
 	r.Put("/me/preferences", h.UpdatePreferences)
 	r.Get("/events", handlers.NewEvents(s.Notify, s.Broker, s.Config.EventHeartbeat).Stream)
 	r.Post("/admin/push/test", handlers.Require(store.RoleAdmin), h.TestPush)
+	r.Get("/admin/push/providers", handlers.Require(store.RoleAdmin), handlers.PushProviders(s.Push))
 
 	s.jobs = append(s.jobs,
 		// Run blocks until shutdown; the job loop restarts it if it ever returns early.
@@ -41,21 +43,49 @@ func (s *Server) mountPush(r fiber.Router) {
 	)
 }
 
-// pushSender builds the FCM sender from the configuration, or returns nil
-// (push off: inbox and live stream only) when FCM is not configured or
-// cannot be set up. It logs which.
-func pushSender(cfg Config, log *slog.Logger) push.Sender {
-	c := push.FCMConfig{ProjectID: cfg.FCMProjectID, CredentialsFile: cfg.FCMCredentials, Endpoint: cfg.FCMEndpoint}
-	if !c.Enabled() {
-		log.Info("push off: HOUQIN_FCM_PROJECT_ID and HOUQIN_FCM_CREDENTIALS are unset; inbox and live events only")
-		return nil
+// PushSenders builds a sender for each configured provider, the one place
+// that does; with none push is off (inbox and live stream only). It logs
+// which are on.
+func (cfg Config) PushSenders(log *slog.Logger) push.Senders {
+	senders := push.Senders{}
+	on := func(p notify.Provider, s push.Sender, args ...any) {
+		senders[string(p)] = s
+		log.Info("push on", append([]any{"provider", string(p)}, args...)...)
 	}
-	fcm, err := push.NewFCM(context.Background(), c)
-	if err != nil {
-		log.Error("push off: FCM could not be set up", "err", err)
-		return nil
+	if c := (push.FCMConfig{ProjectID: cfg.FCMProjectID, CredentialsFile: cfg.FCMCredentials, Endpoint: cfg.FCMEndpoint}); c.Enabled() {
+		if fcm, err := push.NewFCM(context.Background(), c); err != nil {
+			log.Error("push via FCM off: it could not be set up", "err", err)
+		} else {
+			on(notify.ProviderFCM, fcm, "project", cfg.FCMProjectID, "endpoint", cfg.FCMEndpoint, "authenticated", cfg.FCMCredentials != "")
+		}
 	}
-	log.Info("push on", "provider", "fcm", "project", cfg.FCMProjectID, "endpoint", cfg.FCMEndpoint,
-		"authenticated", cfg.FCMCredentials != "")
-	return fcm
+	if cfg.APNs.KeyFile != "" {
+		if apns, err := push.NewAPNs(cfg.APNs); err != nil {
+			log.Error("push via APNs off: it could not be set up", "err", err)
+		} else {
+			on(notify.ProviderAPNs, apns, "topic", cfg.APNs.Topic, "sandbox", cfg.APNs.Sandbox, "endpoint", cfg.APNs.Endpoint)
+		}
+	}
+	if cfg.Huawei.AppID != "" {
+		on(notify.ProviderHuawei, push.NewHuawei(cfg.Huawei), "app", cfg.Huawei.AppID, "endpoint", cfg.Huawei.Endpoint)
+	}
+	if cfg.Honor.AppID != "" {
+		on(notify.ProviderHonor, push.NewHonor(cfg.Honor), "app", cfg.Honor.AppID, "endpoint", cfg.Honor.Endpoint)
+	}
+	if cfg.Xiaomi.AppSecret != "" {
+		on(notify.ProviderXiaomi, push.NewXiaomi(cfg.Xiaomi), "package", cfg.Xiaomi.PackageName, "endpoint", cfg.Xiaomi.Endpoint)
+	}
+	if cfg.OPPO.AppKey != "" {
+		on(notify.ProviderOPPO, push.NewOPPO(cfg.OPPO), "app", cfg.OPPO.AppKey, "endpoint", cfg.OPPO.Endpoint)
+	}
+	if cfg.Vivo.AppID != "" {
+		on(notify.ProviderVivo, push.NewVivo(cfg.Vivo), "app", cfg.Vivo.AppID, "endpoint", cfg.Vivo.Endpoint)
+	}
+	if cfg.Harmony.PrivateKey != nil {
+		on(notify.ProviderHarmony, push.NewHarmony(cfg.Harmony), "project", cfg.Harmony.ProjectID, "endpoint", cfg.Harmony.Endpoint)
+	}
+	if len(senders) == 0 {
+		log.Info("push off: no provider is configured (HOUQIN_FCM_*, _APNS_*, _HUAWEI_*, _HONOR_*, _XIAOMI_*, _OPPO_*, _VIVO_*, _HARMONY_*); inbox and live events only")
+	}
+	return senders
 }

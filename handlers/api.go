@@ -31,10 +31,17 @@ func NewPeople(svc *people.Service, tokens *people.Tokens, devices *notify.Servi
 }
 
 // Notify serves the caller's inbox, devices and push preferences.
-type Notify struct{ svc *notify.Service }
+type Notify struct {
+	svc *notify.Service
+	// providers are the push providers this server is configured for: a
+	// device may register only with one of them.
+	providers []string
+}
 
 // NewNotify returns the inbox and device handlers.
-func NewNotify(svc *notify.Service) *Notify { return &Notify{svc: svc} }
+func NewNotify(svc *notify.Service, providers []string) *Notify {
+	return &Notify{svc: svc, providers: providers}
+}
 
 // Events serves the live event stream.
 type Events struct {

@@ -1,24 +1,29 @@
 package handlers
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/models/notify"
+	"houqin/models/store"
 )
 
 type deviceRequest struct {
-	Token      string `json:"token" validate:"required,max=255"`
-	Platform   string `json:"platform" validate:"required,oneof=android ios web"`
-	AppVersion string `json:"app_version" validate:"max=32"`
-	Locale     string `json:"locale" validate:"max=16"`
+	Token      string          `json:"token" validate:"required,max=255"`
+	Platform   string          `json:"platform" validate:"required,oneof=android ios web"`
+	Provider   notify.Provider `json:"provider" validate:"omitempty,enum"`
+	AppVersion string          `json:"app_version" validate:"max=32"`
+	Locale     string          `json:"locale" validate:"max=16"`
 }
 
 type deviceOut struct {
 	ID         int64     `json:"id"`
 	Token      string    `json:"token"`
 	Platform   string    `json:"platform"`
+	Provider   string    `json:"provider"`
 	AppVersion string    `json:"app_version"`
 	Locale     string    `json:"locale"`
 	LastSeenAt time.Time `json:"last_seen_at"`
@@ -26,8 +31,8 @@ type deviceOut struct {
 }
 
 func deviceOf(d notify.Device) deviceOut {
-	return deviceOut{ID: d.ID, Token: d.Token, Platform: d.Platform, AppVersion: d.AppVersion, Locale: d.Locale,
-		LastSeenAt: d.LastSeenAt, CreatedAt: d.CreatedAt}
+	return deviceOut{ID: d.ID, Token: d.Token, Platform: d.Platform, Provider: string(d.Provider), AppVersion: d.AppVersion,
+		Locale: d.Locale, LastSeenAt: d.LastSeenAt, CreatedAt: d.CreatedAt}
 }
 
 // RegisterDevice records the caller's push token (201) or refreshes it (200).
@@ -37,8 +42,17 @@ func (h *Notify) RegisterDevice(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
+	if req.Provider == "" {
+		req.Provider = notify.ProviderFCM
+	}
+	// With push off altogether any provider is kept, for when it is
+	// switched on; otherwise the app learns at once that its channel
+	// will not work here.
+	if len(h.providers) > 0 && !slices.Contains(h.providers, string(req.Provider)) {
+		return store.InvalidField("provider", "is not configured on this server; configured: %s", strings.Join(h.providers, ", "))
+	}
 	d, created, err := h.svc.RegisterDevice(c.UserContext(), u.ID, notify.DeviceInput{
-		Token: req.Token, Platform: req.Platform, AppVersion: req.AppVersion, Locale: req.Locale})
+		Token: req.Token, Platform: req.Platform, Provider: req.Provider, AppVersion: req.AppVersion, Locale: req.Locale})
 	if err != nil {
 		return err
 	}

@@ -63,13 +63,13 @@ type Harmony struct {
 	token  *accessToken
 }
 
-// NewHarmony builds the sender; a nil client gets a default one.
-func NewHarmony(cfg HarmonyConfig, client *http.Client) *Harmony {
+// NewHarmony builds the sender.
+func NewHarmony(cfg HarmonyConfig) *Harmony {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = "https://push-api.cloud.huawei.com"
 	}
 	cfg.Endpoint = strings.TrimSuffix(cfg.Endpoint, "/")
-	h := &Harmony{cfg: cfg, client: newVendorClient(client)}
+	h := &Harmony{cfg: cfg, client: vendorClient()}
 	h.token = newAccessToken(h.sign)
 	return h
 }
@@ -115,9 +115,6 @@ func (h *Harmony) SendBatch(ctx context.Context, ms []Message) []Result {
 		return nil
 	}
 	m := ms[0]
-	if len(ms) > 1 {
-		m.Data = batchData(m.Data)
-	}
 	tokens := make([]string, len(ms))
 	for i, mm := range ms {
 		tokens[i] = mm.Token

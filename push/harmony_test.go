@@ -17,11 +17,7 @@ import (
 // push_id, and a token Push Kit calls illegal is dead while the others go.
 func TestHarmonyFields(t *testing.T) {
 	fake := harmonyfake.New(t)
-	cfg, err := push.ReadHarmonyKey(fake.KeyFile, fake.Endpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := push.NewHarmony(cfg, nil)
+	h := push.NewHarmony(fake.Config())
 	ctx := context.Background()
 	m := notice("hm-1", 41)
 	m.Body = strings.Repeat("本周五下午三点在二楼多功能厅召开全体会议，请准时参加。", 60)
@@ -36,7 +32,7 @@ func TestHarmonyFields(t *testing.T) {
 	got := fake.Received()
 	s := got[0]
 	n := s.Notification
-	if s.PushType != "0" || n.Category != "WORK" || n.ClickAction.ActionType != 0 || n.ClickAction.Data["push_id"] != "41-hm-1" ||
+	if s.PushType != "0" || n.Category != "WORK" || n.ClickAction.ActionType != 0 || n.ClickAction.Data["push_id"] != "n-41" ||
 		n.ClickAction.Data["type"] != "repair" || s.TTL != int(time.Hour/time.Second) || !n.ForegroundShow {
 		t.Fatalf("%+v", s)
 	}
@@ -44,8 +40,8 @@ func TestHarmonyFields(t *testing.T) {
 		t.Fatalf("body of %d characters", utf8.RuneCountInString(n.Body))
 	}
 	b := got[1]
-	if strings.Join(b.Tokens, ",") != "hm-2,hm-4" || b.Notification.ClickAction.Data["push_id"] != "" ||
-		b.Notification.ClickAction.Data["notification_id"] != "42" || b.Notification.NotifyID == n.NotifyID {
+	if strings.Join(b.Tokens, ",") != "hm-2,hm-4" || b.Notification.ClickAction.Data["push_id"] != "n-42" ||
+		b.Notification.NotifyID == n.NotifyID {
 		t.Fatalf("batch %+v", b)
 	}
 }
@@ -57,7 +53,10 @@ func TestHarmonyKeyFile(t *testing.T) {
 		t.Fatal("missing file accepted")
 	}
 	fake := harmonyfake.New(t)
-	if _, err := push.ReadHarmonyKey(fake.KeyFile, ""); err != nil {
-		t.Fatal(err)
+	got, err := push.ReadHarmonyKey(fake.KeyFile, fake.Endpoint())
+	want := fake.Config()
+	if err != nil || got.ProjectID != want.ProjectID || got.KeyID != want.KeyID || got.SubAccount != want.SubAccount ||
+		!got.PrivateKey.Equal(want.PrivateKey) || got.Endpoint != want.Endpoint {
+		t.Fatalf("read %+v, %v; want %+v", got, err, want)
 	}
 }

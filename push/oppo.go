@@ -34,13 +34,13 @@ type OPPO struct {
 	token  *accessToken
 }
 
-// NewOPPO builds the sender; a nil client gets a default one.
-func NewOPPO(cfg OPPOConfig, client *http.Client) *OPPO {
+// NewOPPO builds the sender.
+func NewOPPO(cfg OPPOConfig) *OPPO {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = "https://api.push.oppomobile.com"
 	}
 	cfg.Endpoint = strings.TrimSuffix(cfg.Endpoint, "/")
-	o := &OPPO{cfg: cfg, client: newVendorClient(client)}
+	o := &OPPO{cfg: cfg, client: vendorClient()}
 	o.token = newAccessToken(o.fetchToken)
 	return o
 }
@@ -103,7 +103,7 @@ func (o *OPPO) Send(ctx context.Context, m Message) Result {
 }
 
 // SendBatch implements BatchSender through unicast_batch: one request, a
-// result for each device. Each message keeps its own push_id.
+// result for each device, each with its own app_message_id.
 func (o *OPPO) SendBatch(ctx context.Context, ms []Message) []Result {
 	if len(ms) == 0 {
 		return nil
@@ -154,8 +154,8 @@ type oppoMessage struct {
 	TargetType   int    `json:"target_type"` // 2: registration id
 	TargetValue  string `json:"target_value"`
 	Notification struct {
-		// AppMessageID lets OPPO drop a second push of one push_id (a
-		// re-send after a crash).
+		// AppMessageID lets OPPO drop a second copy of one push to one
+		// device (a re-send after a crash): see deviceMessageID.
 		AppMessageID     string `json:"app_message_id,omitempty"`
 		Title            string `json:"title"`
 		Content          string `json:"content"`
@@ -175,7 +175,7 @@ func (o *OPPO) message(m Message) oppoMessage {
 	var om oppoMessage
 	om.TargetType, om.TargetValue = 2, m.Token
 	n := &om.Notification
-	n.AppMessageID = m.Data["push_id"]
+	n.AppMessageID = deviceMessageID(m)
 	n.Title, n.Content = cut(m.Title, oppoTitle, true), cut(m.Body, oppoBody, true)
 	n.ActionParameters = linkData(m.Data)
 	n.OffLine = true

@@ -14,8 +14,7 @@ import (
 
 func newOPPO(t *testing.T) (*push.OPPO, *oppofake.Server) {
 	fake := oppofake.New(t)
-	return push.NewOPPO(push.OPPOConfig{AppKey: oppofake.AppKey, MasterSecret: oppofake.MasterSecret,
-		ChannelID: "houqin_work", Endpoint: fake.Endpoint()}, nil), fake
+	return push.NewOPPO(fake.Config()), fake
 }
 
 // TestOPPOFields: a work notification in the app's 私信 channel with its
@@ -39,19 +38,25 @@ func TestOPPOFields(t *testing.T) {
 	got := fake.Received()
 	n := got[0].Notification
 	if got[0].TargetType != 2 || got[0].TargetValue != "op-1" || n.ChannelID != "houqin_work" || n.NotifyLevel != 16 ||
-		n.Category != "TODO" || n.ClickActionType != 0 || !n.OffLine || n.OffLineTTL != 864000 || n.AppMessageID != "21-op-1" {
+		n.Category != "TODO" || n.ClickActionType != 0 || !n.OffLine || n.OffLineTTL != 864000 || !strings.HasPrefix(n.AppMessageID, "n-21-") {
 		t.Fatalf("%+v", got[0])
 	}
 	if !utf8.ValidString(n.Title) || utf8.RuneCountInString(n.Title) != 50 || !strings.HasSuffix(n.Title, "…") {
 		t.Fatalf("title %q", n.Title)
 	}
 	var link map[string]string
-	if err := json.Unmarshal([]byte(n.ActionParameters), &link); err != nil || link["type"] != "repair" || link["notification_id"] != "21" {
+	if err := json.Unmarshal([]byte(n.ActionParameters), &link); err != nil || link["type"] != "repair" || link["push_id"] != "n-21" {
 		t.Fatalf("action_parameters %s", n.ActionParameters)
 	}
 	if got[1].Notification.NotifyLevel != 2 || got[1].Notification.OffLineTTL != 3600 ||
-		got[1].Notification.AppMessageID != "22-op-2" || got[2].Notification.AppMessageID != "22-op-3" {
-		t.Fatalf("batch %+v / %+v", got[1].Notification, got[2].Notification)
+		!strings.HasPrefix(got[1].Notification.AppMessageID, "n-22-") || got[1].Notification.AppMessageID == got[2].Notification.AppMessageID {
+		t.Fatalf("batch %+v / %+v: want an app_message_id of the push and the device", got[1].Notification, got[2].Notification)
+	}
+	// A re-send of the same push to the same device carries the same id,
+	// for OPPO to drop.
+	o.SendBatch(ctx, []push.Message{notice("op-2", 22), notice("op-4", 22)})
+	if again := fake.Received()[3].Notification.AppMessageID; again != got[1].Notification.AppMessageID {
+		t.Fatalf("re-sent app_message_id %q, first %q", again, got[1].Notification.AppMessageID)
 	}
 }
 

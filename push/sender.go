@@ -9,7 +9,7 @@ import (
 // APNs, or the vendor services of phones without Google services, each
 // behind the same Sender interface.
 type Message struct {
-	Provider string // fcm, apns, huawei, honor, xiaomi, oppo, vivo
+	Provider string // fcm, apns, huawei, honor, xiaomi, oppo, vivo, harmony
 	Token    string
 	Platform string // android, ios, web
 	Title    string
@@ -49,11 +49,11 @@ type Sender interface {
 }
 
 // BatchSender is a Sender whose provider takes one message for many devices
-// in a single request (Huawei, Xiaomi, the batch flows of OPPO and vivo), so
-// that 10,000 devices do not mean 10,000 requests. The worker hands it
-// groups of at most MaxBatch messages that differ only in Token and
-// Data["push_id"]; the provider sees the first message's push_id dropped,
-// since one request carries one payload (notification_id still names it).
+// in a single request (Huawei, Honor, Xiaomi, HarmonyOS, the batch flows of
+// OPPO and vivo), so that 10,000 devices do not mean 10,000 requests. The worker hands it
+// groups of at most MaxBatch messages of one notice that differ only in
+// Token: one request carries one payload, so their data name the notice
+// (push_id) and not each recipient's inbox entry (no notification_id).
 type BatchSender interface {
 	Sender
 	MaxBatch() int

@@ -5,123 +5,135 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 )
 
-// The vendor senders (Xiaomi, OPPO, vivo, HarmonyOS) are small clients
-// written against each vendor's published HTTP API: none of them has a Go
-// library that is kept up. This file holds what they share: one HTTP call with its failure
-// classified, and the waits a vendor's quota answer implies.
+// The HTTP side of the vendor senders: none of Huawei, Honor, Xiaomi,
+// OPPO, vivo or HarmonyOS has a Go library that is kept up, so each is a
+// small client written against the vendor's published HTTP API. This file
+// holds what they share: the client, one POST with its failure classified,
+// and access tokens cached, shared and refreshed once on expiry.
 
-// newVendorClient is the HTTP client a vendor sender uses when given none:
-// enough idle connections for the worker's concurrent sends, and a bound on
-// a vendor that stops answering.
-func newVendorClient(c *http.Client) *http.Client {
-	if c != nil {
-		return c
-	}
+// vendorClient is the HTTP client of the vendor senders: enough idle
+// connections for every send slot, and a bound on a vendor that stops
+// answering.
+func vendorClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 512
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// vendorAnswer is a vendor's HTTP answer to one request.
+type vendorAnswer struct {
+	Status     int
+	Body       []byte
+	RetryAfter time.Duration
+}
+
+// vendorPost posts body and reads the answer. Secrets travel only in
+// header and body, never in the error.
+func vendorPost(ctx context.Context, hc *http.Client, url, contentType string, header http.Header, body []byte) (vendorAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return vendorAnswer{}, err
+	}
+	maps.Copy(req.Header, header)
+	req.Header.Set("Content-Type", contentType)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return vendorAnswer{}, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return vendorAnswer{}, fmt.Errorf("reading the answer: %w", err)
+	}
+	return vendorAnswer{Status: resp.StatusCode, Body: raw, RetryAfter: retryAfter(resp)}, nil
+}
+
+// postBearer posts body as JSON with an access token (Huawei, Honor).
+func postBearer(ctx context.Context, hc *http.Client, url, bearer string, header http.Header, body []byte) (vendorAnswer, error) {
+	h := http.Header{"Authorization": {"Bearer " + bearer}}
+	maps.Copy(h, header)
+	return vendorPost(ctx, hc, url, "application/json; charset=UTF-8", h, body)
 }
 
 // vendorCall posts body to url and decodes the JSON answer into out. When
 // the vendor gave no readable 2xx answer, ok is false and r says what to do:
 // network trouble, 429 and 5xx are retried (honouring Retry-After), as are
 // 401 and 403 (credentials an operator may fix); any other status is a
-// message the vendor will not take. Secrets travel only in header and body,
-// never in the error.
+// message the vendor will not take.
 func vendorCall(ctx context.Context, client *http.Client, vendor, url, contentType string, header http.Header, body []byte, out any) (r Result, ok bool) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return Result{Outcome: Rejected, Err: fmt.Errorf("%s: %w", vendor, err)}, false
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	req.Header.Set("Content-Type", contentType)
-	resp, err := client.Do(req)
+	a, err := vendorPost(ctx, client, url, contentType, header, body)
 	if err != nil {
 		return Result{Outcome: Retry, Err: fmt.Errorf("%s: %w", vendor, err)}, false
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return Result{Outcome: Retry, Err: fmt.Errorf("%s: reading the answer: %w", vendor, err)}, false
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if a.Status < 200 || a.Status > 299 {
 		// Some vendors put their code in an error's body too: out gets it
 		// when it is JSON, for a sender that acts on it.
-		_ = json.Unmarshal(raw, out)
-		r := Result{Outcome: Rejected, Err: fmt.Errorf("%s: HTTP %d: %.200s", vendor, resp.StatusCode, raw)}
-		switch s := resp.StatusCode; {
+		_ = json.Unmarshal(a.Body, out)
+		r := Result{Outcome: Rejected, Err: fmt.Errorf("%s: HTTP %d: %.200s", vendor, a.Status, a.Body)}
+		switch s := a.Status; {
 		case s == http.StatusTooManyRequests || s >= 500 || s == http.StatusUnauthorized || s == http.StatusForbidden:
-			r.Outcome, r.RetryAfter = Retry, retryAfter(resp)
+			r.Outcome, r.RetryAfter = Retry, a.RetryAfter
 		}
 		return r, false
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return Result{Outcome: Retry, Err: fmt.Errorf("%s: unreadable answer: %.200s", vendor, raw)}, false
+	if err := json.Unmarshal(a.Body, out); err != nil {
+		return Result{Outcome: Retry, Err: fmt.Errorf("%s: unreadable answer: %.200s", vendor, a.Body)}, false
 	}
-	return Result{RetryAfter: retryAfter(resp)}, true
+	return Result{RetryAfter: a.RetryAfter}, true
 }
 
-// each is r for every one of n messages.
-func each(n int, r Result) []Result {
-	out := make([]Result, n)
-	for i := range out {
-		out[i] = r
+// accessToken caches a vendor's OAuth-style access token until shortly
+// before it expires. Concurrent senders share one fetch; a sender whose
+// request came back 401 calls Invalidate with the token it used, so that
+// the next Get fetches once, not once per failed request.
+type accessToken struct {
+	fetch func(ctx context.Context) (token string, ttl time.Duration, err error)
+	now   func() time.Time
+
+	mu      sync.Mutex
+	token   string
+	expires time.Time
+}
+
+// tokenMargin is how long before its stated expiry a token is replaced,
+// so a request never carries one that expires on the way.
+const tokenMargin = 5 * time.Minute
+
+func newAccessToken(fetch func(ctx context.Context) (string, time.Duration, error)) *accessToken {
+	return &accessToken{fetch: fetch, now: time.Now}
+}
+
+// Get returns a valid token, fetching one when none is cached.
+func (a *accessToken) Get(ctx context.Context) (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.token != "" && a.now().Before(a.expires) {
+		return a.token, nil
 	}
-	return out
-}
-
-// china is the vendors' clock: daily quotas start again at midnight here.
-var china = time.FixedZone("CST", 8*3600)
-
-// untilTomorrow is how long until a daily quota is renewed. A vendor that
-// says "too many today" means it: asking again before is pointless, and
-// vivo lowers the quota of an app that keeps asking.
-func untilTomorrow(now time.Time) time.Duration {
-	t := now.In(china)
-	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, china).Sub(t)
-}
-
-// dailyQuota is the wait after a daily-quota answer: the vendor's
-// Retry-After when it gave one, else until tomorrow.
-func dailyQuota(ok Result) time.Duration {
-	if ok.RetryAfter > 0 {
-		return ok.RetryAfter
+	tok, ttl, err := a.fetch(ctx)
+	if err != nil {
+		return "", err
 	}
-	return untilTomorrow(time.Now())
+	margin := min(tokenMargin, ttl/10)
+	a.token, a.expires = tok, a.now().Add(ttl-margin)
+	return tok, nil
 }
 
-// linkData is the deep link the app needs, as JSON, for the vendors that
-// carry it in one string (Xiaomi's payload, OPPO's action_parameters,
-// vivo's skipContent).
-func linkData(data map[string]string) string {
-	b, _ := json.Marshal(data)
-	return string(b)
-}
-
-// batchData is the data of a payload sent to many devices: one payload
-// cannot name one push, so push_id is dropped (notification_id still names
-// the notice).
-func batchData(data map[string]string) map[string]string {
-	d := make(map[string]string, len(data))
-	for k, v := range data {
-		if k != "push_id" {
-			d[k] = v
-		}
+// Invalidate forgets used if it is still the cached token.
+func (a *accessToken) Invalidate(used string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.token == used {
+		a.token = ""
 	}
-	return d
-}
-
-// codeErr is a vendor's refusal, with its code, for the outbox row.
-func codeErr(vendor string, code int, msg string) error {
-	return fmt.Errorf("%s: code %d: %s", vendor, code, msg)
 }
 
 // withToken runs call with a valid access token. When the vendor answers
@@ -144,16 +156,23 @@ func (a *accessToken) withToken(ctx context.Context, vendor string, n int, call 
 	}
 }
 
-// notifyID is a notification id for vendors that show only the latest
-// message of one id (Xiaomi's notify_id, HarmonyOS's notifyId): the
-// collapse key when there is one, otherwise the notice itself, so that two
-// notices never fold into one.
-func notifyID(m Message) int32 {
-	key := m.CollapseKey
-	if key == "" {
-		key = "notification:" + m.Data["notification_id"]
+// clientCredentials fetches an access token with the OAuth 2.0 client
+// credentials grant, as Huawei's and Honor's token endpoints take it.
+func clientCredentials(hc *http.Client, tokenURL, clientID, secret string) func(context.Context) (string, time.Duration, error) {
+	return func(ctx context.Context) (string, time.Duration, error) {
+		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
+		a, err := vendorPost(ctx, hc, tokenURL, "application/x-www-form-urlencoded", nil, []byte(form.Encode()))
+		if err != nil {
+			return "", 0, err
+		}
+		var out struct {
+			AccessToken string `json:"access_token"`
+			ExpiresIn   int    `json:"expires_in"`
+		}
+		if err := json.Unmarshal(a.Body, &out); err != nil || a.Status != http.StatusOK || out.AccessToken == "" {
+			// The answer may echo the secret's owner; only the status is told.
+			return "", 0, fmt.Errorf("access token: HTTP %d from %s", a.Status, tokenURL)
+		}
+		return out.AccessToken, time.Duration(out.ExpiresIn) * time.Second, nil
 	}
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return int32(h.Sum32() & 0x7fffffff)
 }

@@ -3,7 +3,6 @@ package push
 import (
 	"context"
 	"crypto/md5"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -34,13 +33,13 @@ type Vivo struct {
 	token  *accessToken
 }
 
-// NewVivo builds the sender; a nil client gets a default one.
-func NewVivo(cfg VivoConfig, client *http.Client) *Vivo {
+// NewVivo builds the sender.
+func NewVivo(cfg VivoConfig) *Vivo {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = "https://api-push.vivo.com.cn"
 	}
 	cfg.Endpoint = strings.TrimSuffix(cfg.Endpoint, "/")
-	v := &Vivo{cfg: cfg, client: newVendorClient(client)}
+	v := &Vivo{cfg: cfg, client: vendorClient()}
 	v.token = newAccessToken(v.fetchToken)
 	return v
 }
@@ -119,8 +118,8 @@ type vivoMessage struct {
 	Classification  int               `json:"classification"`
 	Category        string            `json:"category"`
 	ClientCustomMap map[string]string `json:"clientCustomMap"`
-	// RequestID is vivo's de-duplication key: the push_id, so that a
-	// re-send after a crash is dropped by vivo.
+	// RequestID is vivo's de-duplication key (see deviceMessageID), so
+	// that a re-send after a crash is dropped by vivo.
 	RequestID string `json:"requestId"`
 }
 
@@ -132,10 +131,7 @@ func (v *Vivo) message(m Message) vivoMessage {
 		// 1 is 系统消息: work notifications, not throttled or folded as
 		// 运营消息; TODO (待办) is its category for a work item.
 		Classification: 1, Category: "TODO",
-		ClientCustomMap: m.Data, RequestID: m.Data["push_id"],
-	}
-	if vm.RequestID == "" { // vivo requires one; a push without push_id gets a random one
-		vm.RequestID = rand.Text()
+		ClientCustomMap: m.Data, RequestID: deviceMessageID(m),
 	}
 	if m.High {
 		vm.NotifyType = 4
@@ -170,7 +166,7 @@ func (v *Vivo) SendBatch(ctx context.Context, ms []Message) []Result {
 		return []Result{v.Send(ctx, ms[0])}
 	}
 	first := ms[0]
-	first.Token, first.Data = "", batchData(first.Data)
+	first.Token = ""
 	payload := v.message(first)
 	ids := make([]string, len(ms))
 	h := fnv.New64a()
@@ -178,8 +174,8 @@ func (v *Vivo) SendBatch(ctx context.Context, ms []Message) []Result {
 		ids[i] = m.Token
 		h.Write([]byte(m.Token + ","))
 	}
-	// One request id per (notice, device set), stable across retries.
-	payload.RequestID = "n" + first.Data["notification_id"] + "-" + strconv.FormatUint(h.Sum64(), 36)
+	// One request id per (push, device set), stable across retries.
+	payload.RequestID = first.Data["push_id"] + "-" + strconv.FormatUint(h.Sum64(), 36)
 	return v.token.withToken(ctx, "vivo", len(ms), func(tok string) ([]Result, bool) {
 		var saved vivoAnswer
 		r, ok := v.post(ctx, "/message/saveListPayload", tok, payload, &saved)

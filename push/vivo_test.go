@@ -19,7 +19,7 @@ import (
 // without push_id and names its devices in pushToList.
 func TestVivoFields(t *testing.T) {
 	fake := vivofake.New(t)
-	v := push.NewVivo(push.VivoConfig{AppID: vivofake.AppID, AppKey: vivofake.AppKey, AppSecret: vivofake.AppSecret, Endpoint: fake.Endpoint()}, nil)
+	v := push.NewVivo(fake.Config())
 	ctx := context.Background()
 	m := notice("vv-1", 31)
 	m.Title = strings.Repeat("食堂菜单已发布", 5) // 35 characters
@@ -34,20 +34,19 @@ func TestVivoFields(t *testing.T) {
 	got := fake.Received()
 	s := got[0]
 	if s.RegID != "vv-1" || s.Classification != 1 || s.Category != "TODO" || s.NotifyType != 4 || s.SkipType != 3 ||
-		s.RequestID != "31-vv-1" || s.TimeToLive != 900 || s.ClientCustomMap["status"] != "assigned" {
+		!strings.HasPrefix(s.RequestID, "n-31-") || s.TimeToLive != 900 || s.ClientCustomMap["status"] != "assigned" {
 		t.Fatalf("%+v", s)
 	}
 	if !utf8.ValidString(s.Title) || utf8.RuneCountInString(s.Title) != 20 || !strings.HasSuffix(s.Title, "…") {
 		t.Fatalf("title %q", s.Title)
 	}
 	var link map[string]string
-	if err := json.Unmarshal([]byte(s.SkipContent), &link); err != nil || link["id"] != "42" || link["push_id"] != "31-vv-1" {
+	if err := json.Unmarshal([]byte(s.SkipContent), &link); err != nil || link["id"] != "42" || link["push_id"] != "n-31" {
 		t.Fatalf("skipContent %s", s.SkipContent)
 	}
 	b := got[1]
 	if strings.Join(b.RegIDs, ",") != "vv-2,vv-3" || b.NotifyType != 2 || b.TimeToLive != 3600 ||
-		strings.Contains(b.SkipContent, "push_id") || b.ClientCustomMap["push_id"] != "" || b.ClientCustomMap["notification_id"] != "32" ||
-		!strings.HasPrefix(b.RequestID, "n32-") {
+		b.ClientCustomMap["push_id"] != "n-32" || !strings.HasPrefix(b.RequestID, "n-32-") || b.RequestID == s.RequestID {
 		t.Fatalf("batch %+v", b)
 	}
 }

@@ -67,20 +67,21 @@ func (o Options) withDefaults() Options {
 // Worker delivers outbox rows: it claims due rows in small portions with a
 // lease, sends each as soon as a send slot is free, and records each result
 // as it comes back (in small groups). Several workers (replicas) may share
-// one database. With no Sender (push not configured) rows are closed as
-// skipped so that they never pile up.
+// one database. Each row goes to the sender of its provider; rows of a
+// provider that is not configured (none is: push off) are closed as skipped
+// so that they never pile up.
 type Worker struct {
-	svc    *notify.Service
-	sender Sender
-	opt    Options
-	m      *metrics
-	log    *slog.Logger
-	wake   chan struct{}
+	svc     *notify.Service
+	senders Senders
+	opt     Options
+	m       *metrics
+	log     *slog.Logger
+	wake    chan struct{}
 }
 
 // NewWorker returns a worker; reg may be nil (no metrics exported).
-func NewWorker(svc *notify.Service, sender Sender, opt Options, reg prometheus.Registerer, log *slog.Logger) *Worker {
-	return &Worker{svc: svc, sender: sender, opt: opt.withDefaults(), m: newMetrics(reg), log: log,
+func NewWorker(svc *notify.Service, senders Senders, opt Options, reg prometheus.Registerer, log *slog.Logger) *Worker {
+	return &Worker{svc: svc, senders: senders, opt: opt.withDefaults(), m: newMetrics(reg), log: log,
 		wake: make(chan struct{}, 1)}
 }
 
@@ -225,6 +226,7 @@ func (r *run) fill(ctx context.Context) (bool, error) {
 	}
 	r.hold(claim.Token, n)
 	now := r.w.svc.Now()
+	var groups batches
 	for _, d := range claim.Deliveries {
 		res, msg, send := r.w.prepare(d, claim.Token, now)
 		if !send {
@@ -232,7 +234,18 @@ func (r *run) fill(ctx context.Context) (bool, error) {
 			r.results <- outcome{Result: res}
 			continue
 		}
+		if b, ok := r.w.senders[msg.Provider].(BatchSender); ok {
+			groups.add(b, d, msg)
+			continue
+		}
 		r.sends.Go(func() { r.results <- outcome{r.w.send(ctx, d, claim.Token, msg, now), true} })
+	}
+	for _, g := range groups {
+		r.sends.Go(func() {
+			for i, res := range r.w.sendBatch(ctx, g, now) {
+				r.results <- outcome{r.w.result(g.ds[i], claim.Token, res, now), true}
+			}
+		})
 	}
 	return n == free, nil
 }
@@ -348,8 +361,10 @@ func (w *Worker) prepare(d notify.Delivery, claim string, now time.Time) (res no
 	res = notify.Result{JobID: d.JobID, Claim: claim, Status: notify.OutboxSkipped}
 	expires := d.CreatedAt.Add(time.Duration(d.TTLSeconds) * time.Second)
 	switch {
-	case w.sender == nil:
+	case len(w.senders) == 0:
 		res.Error = "push is not configured"
+	case w.senders[string(d.Provider)] == nil:
+		res.Error = "push provider " + string(d.Provider) + " is not configured"
 	case d.Token == "":
 		res.Error = "the device is gone"
 	case d.PushOff:
@@ -362,20 +377,39 @@ func (w *Worker) prepare(d notify.Delivery, claim string, now time.Time) (res no
 	return res, Message{}, false
 }
 
-// send sends one push. A stopping worker lets it finish, for at most Drain:
-// the provider may already have it, so cancelling would send it twice.
+// send sends one push.
 func (w *Worker) send(ctx context.Context, d notify.Delivery, claim string, msg Message, now time.Time) notify.Result {
+	sctx, done := w.sendContext(ctx, msg.Provider, 1)
+	defer done()
+	return w.result(d, claim, w.senders.Send(sctx, msg), now)
+}
+
+// sendBatch sends one group of pushes in as few requests as its provider
+// allows, and returns one result per push.
+func (w *Worker) sendBatch(ctx context.Context, g *batch, now time.Time) []Result {
+	sctx, done := w.sendContext(ctx, g.ms[0].Provider, len(g.ms))
+	defer done()
+	return g.sender.SendBatch(sctx, g.ms)
+}
+
+// sendContext is the context of one request to a provider. A stopping
+// worker lets it finish, for at most Drain: the provider may already have
+// it, so cancelling would send it twice.
+func (w *Worker) sendContext(ctx context.Context, provider string, pushes int) (context.Context, func()) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.Lease)
-	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(w.opt.Drain, cancel)
 		context.AfterFunc(sctx, func() { t.Stop() })
 	})
-	defer stop()
-	w.m.inFlight.Inc()
-	r := w.sender.Send(sctx, msg)
-	w.m.inFlight.Dec()
-	return w.result(d, claim, r, now)
+	w.m.requests.WithLabelValues(provider).Inc()
+	w.m.count(provider, func(s *notify.ProviderStats) { s.Requests++ })
+	g := w.m.inFlight.WithLabelValues(provider)
+	g.Add(float64(pushes))
+	return sctx, func() {
+		g.Sub(float64(pushes))
+		stop()
+		cancel()
+	}
 }
 
 func message(d notify.Delivery, now, expires time.Time) Message {
@@ -388,7 +422,7 @@ func message(d notify.Delivery, now, expires time.Time) Message {
 	// (a crash re-sent what the provider had accepted) drops the second.
 	data["push_id"] = strconv.FormatInt(d.NotificationID, 10) + "-" + strconv.FormatInt(d.DeviceID, 10)
 	data["category"] = string(d.Category)
-	m := Message{Token: d.Token, Platform: d.Platform, Title: d.Title, Body: d.Body, Data: data,
+	m := Message{Provider: string(d.Provider), Token: d.Token, Platform: d.Platform, Title: d.Title, Body: d.Body, Data: data,
 		Channel: "houqin_" + string(d.Category), High: d.High, CollapseKey: d.CollapseKey}
 	if d.TTLSeconds > 0 {
 		m.TTL, m.Expires = expires.Sub(now), expires
@@ -402,23 +436,38 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 	if r.Err != nil {
 		out.Error = r.Err.Error()
 	}
+	p := string(d.Provider)
+	failed := func(reason string) {
+		w.m.failed.WithLabelValues(p, reason).Inc()
+		w.m.count(p, func(s *notify.ProviderStats) {
+			s.Failed++
+			if r.Outcome == DeadToken {
+				s.Pruned++
+			}
+		})
+	}
 	switch r.Outcome {
 	case Sent:
 		out.Status = notify.OutboxSent
-		w.m.sent.Inc()
+		w.m.sent.WithLabelValues(p).Inc()
+		w.m.count(p, func(s *notify.ProviderStats) { s.Sent++ })
 	case DeadToken:
 		out.ForgetDevice = d.DeviceID
-		w.m.failed.WithLabelValues("dead token").Inc()
+		failed("dead token")
 	case Rejected:
-		w.m.failed.WithLabelValues("rejected").Inc()
+		failed("rejected")
 	case Retry:
 		if d.Attempts >= w.opt.MaxAttempts {
 			out.Error = "gave up after " + strconv.Itoa(d.Attempts) + " attempts: " + out.Error
-			w.m.failed.WithLabelValues("too many attempts").Inc()
+			failed("too many attempts")
 			break
 		}
 		out.Status, out.RetryAt = notify.OutboxPending, now.Add(w.backoff(d.Attempts, r.RetryAfter))
-		w.m.retried.Inc()
+		w.m.retried.WithLabelValues(p).Inc()
+		w.m.count(p, func(s *notify.ProviderStats) { s.Retried++ })
+	}
+	if r.Outcome != Sent && r.Outcome != DeadToken {
+		w.m.count(p, func(s *notify.ProviderStats) { s.LastError, s.LastErrAt = out.Error, now })
 	}
 	return out
 }

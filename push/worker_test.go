@@ -385,7 +385,7 @@ func TestHousekeeping(t *testing.T) {
 	}
 	metrics := string(env.Get("/metrics", "").Body)
 	for _, want := range []string{
-		"houqin_push_sent_total 2",
+		`houqin_push_sent_total{provider="fcm"} 2`,
 		`houqin_push_tokens_pruned_total{why="not seen"} 1`,
 		"houqin_push_outbox_depth 0",
 	} {
@@ -426,7 +426,7 @@ func TestTwoWorkersDeliverOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		workers[i] = push.NewWorker(notify.New(st), fcm, opts, nil, log)
+		workers[i] = push.NewWorker(notify.New(st), push.Senders{"fcm": fcm}, opts, nil, log)
 	}
 	var wg sync.WaitGroup
 	counts := make([]int, 2)

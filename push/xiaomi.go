@@ -29,13 +29,13 @@ type Xiaomi struct {
 	client *http.Client
 }
 
-// NewXiaomi builds the sender; a nil client gets a default one.
-func NewXiaomi(cfg XiaomiConfig, client *http.Client) *Xiaomi {
+// NewXiaomi builds the sender.
+func NewXiaomi(cfg XiaomiConfig) *Xiaomi {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = "https://api.xmpush.xiaomi.com"
 	}
 	cfg.Endpoint = strings.TrimSuffix(cfg.Endpoint, "/")
-	return &Xiaomi{cfg: cfg, client: newVendorClient(client)}
+	return &Xiaomi{cfg: cfg, client: vendorClient()}
 }
 
 // MaxBatch is Xiaomi's limit of registration ids a request.
@@ -60,9 +60,6 @@ func (x *Xiaomi) SendBatch(ctx context.Context, ms []Message) []Result {
 		return nil
 	}
 	m := ms[0]
-	if len(ms) > 1 {
-		m.Data = batchData(m.Data)
-	}
 	ids := make([]string, len(ms))
 	for i, mm := range ms {
 		ids[i] = mm.Token

@@ -13,8 +13,7 @@ import (
 
 func newXiaomi(t *testing.T) (*push.Xiaomi, *xiaomifake.Server) {
 	fake := xiaomifake.New(t)
-	return push.NewXiaomi(push.XiaomiConfig{AppSecret: xiaomifake.AppSecret, PackageName: "cn.gov.houqin",
-		ChannelID: "houqin_work", Endpoint: fake.Endpoint()}, nil), fake
+	return push.NewXiaomi(fake.Config()), fake
 }
 
 // TestXiaomiFields: what Xiaomi receives is a work notification in the
@@ -47,7 +46,7 @@ func TestXiaomiFields(t *testing.T) {
 	}
 	var link map[string]string
 	if err := json.Unmarshal([]byte(m.Payload), &link); err != nil || link["type"] != "repair" || link["id"] != "42" ||
-		link["status"] != "assigned" || link["notification_id"] != "11" || link["push_id"] != "11-mi-1" {
+		link["status"] != "assigned" || link["push_id"] != "n-11" {
 		t.Fatalf("payload %s (%v)", m.Payload, err)
 	}
 	if got[1].NotifyType != "1" {
@@ -69,8 +68,8 @@ func TestXiaomiFields(t *testing.T) {
 	}
 }
 
-// TestXiaomiBatchPayload: one payload for many devices names the notice,
-// not one push.
+// TestXiaomiBatchPayload: one payload for many devices, naming the
+// notice by the group's push_id.
 func TestXiaomiBatchPayload(t *testing.T) {
 	x, fake := newXiaomi(t)
 	res := x.SendBatch(context.Background(), []push.Message{notice("mi-a", 5), notice("mi-b", 5)})
@@ -78,7 +77,7 @@ func TestXiaomiBatchPayload(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	m := fake.Received()[0]
-	if strings.Join(m.RegIDs, ",") != "mi-a,mi-b" || strings.Contains(m.Payload, "push_id") || !strings.Contains(m.Payload, `"notification_id":"5"`) {
+	if strings.Join(m.RegIDs, ",") != "mi-a,mi-b" || !strings.Contains(m.Payload, `"push_id":"n-5"`) {
 		t.Fatalf("%+v", m)
 	}
 }
@@ -101,7 +100,7 @@ func TestXiaomiNoValidTargets(t *testing.T) {
 // is not in the error recorded.
 func TestXiaomiWrongSecret(t *testing.T) {
 	fake := xiaomifake.New(t)
-	x := push.NewXiaomi(push.XiaomiConfig{AppSecret: "wrong-secret", PackageName: "cn.gov.houqin", ChannelID: "c", Endpoint: fake.Endpoint()}, nil)
+	x := push.NewXiaomi(push.XiaomiConfig{AppSecret: "wrong-secret", PackageName: "cn.gov.houqin", ChannelID: "c", Endpoint: fake.Endpoint()})
 	r := x.Send(context.Background(), notice("mi-z", 1))
 	if r.Outcome != push.Retry || !strings.Contains(r.Err.Error(), "21301") || strings.Contains(r.Err.Error(), "wrong-secret") {
 		t.Fatalf("%+v", r)

@@ -52,10 +52,11 @@ type Notification struct {
 type Device struct {
 	ID         int64 `gorm:"primaryKey"`
 	UserID     int64
-	Token      string `gorm:"size:255"`
-	Platform   string `gorm:"size:10"`
-	AppVersion string `gorm:"size:32"`
-	Locale     string `gorm:"size:16"`
+	Token      string   `gorm:"size:255"`
+	Platform   string   `gorm:"size:10"`
+	Provider   Provider `gorm:"size:10;default:fcm"`
+	AppVersion string   `gorm:"size:32"`
+	Locale     string   `gorm:"size:16"`
 	LastSeenAt time.Time
 	CreatedAt  time.Time
 }
@@ -74,7 +75,8 @@ type OutboxJob struct {
 	ID             int64 `gorm:"primaryKey"`
 	NotificationID int64
 	DeviceID       int64
-	Status         string `gorm:"size:10"`
+	Provider       Provider `gorm:"size:10;default:fcm"` // the device's when queued
+	Status         string   `gorm:"size:10"`
 	NextAttemptAt  time.Time
 	LeaseUntil     *time.Time
 	Attempts       int
@@ -178,7 +180,7 @@ func Notify(tx *store.Tx, n Notice, recipients ...int64) error {
 		}
 		jobs := make([]OutboxJob, len(devices))
 		for i, d := range devices {
-			jobs[i] = OutboxJob{NotificationID: byUser[d.UserID], DeviceID: d.ID, Status: OutboxPending,
+			jobs[i] = OutboxJob{NotificationID: byUser[d.UserID], DeviceID: d.ID, Provider: d.Provider, Status: OutboxPending,
 				NextAttemptAt: tx.Now, High: n.High, CollapseKey: n.CollapseKey, TTLSeconds: int(n.TTL / time.Second)}
 		}
 		if err := tx.CreateInBatches(&jobs, notifyBatch).Error; err != nil {

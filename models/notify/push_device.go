@@ -19,6 +19,7 @@ const MaxDevicesPerUser = 20
 // DeviceInput is what an app reports about itself at every start.
 type DeviceInput struct {
 	Token, Platform, AppVersion, Locale string
+	Provider                            Provider // "" is fcm
 }
 
 // RegisterDevice records the device for the user, or refreshes it when the
@@ -36,11 +37,14 @@ func (s *Service) RegisterDevice(ctx context.Context, userID int64, in DeviceInp
 		if err != nil && !created {
 			return err
 		}
-		row := Device{UserID: userID, Token: in.Token, Platform: in.Platform, AppVersion: in.AppVersion,
+		if in.Provider == "" {
+			in.Provider = ProviderFCM
+		}
+		row := Device{UserID: userID, Token: in.Token, Platform: in.Platform, Provider: in.Provider, AppVersion: in.AppVersion,
 			Locale: in.Locale, LastSeenAt: tx.Now, CreatedAt: tx.Now}
 		err = tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "user_id"}, {Name: "token"}},
-			DoUpdates: clause.AssignmentColumns([]string{"platform", "app_version", "locale", "last_seen_at"}),
+			DoUpdates: clause.AssignmentColumns([]string{"platform", "provider", "app_version", "locale", "last_seen_at"}),
 		}).Create(&row).Error
 		if err != nil {
 			return err

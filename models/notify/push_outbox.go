@@ -22,6 +22,7 @@ type Delivery struct {
 	DeviceID       int64
 	Token          string // "" when the device is gone or now belongs to someone else
 	Platform       string
+	Provider       Provider // recorded on the row when it was queued
 	Category       Category
 	Type           string
 	Title, Body    string
@@ -71,7 +72,7 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	}
 	err = s.Read(ctx).Table("outbox_jobs o").
 		Select(`o.id AS job_id, o.attempts, o.notification_id, n.user_id, o.device_id,
-			CASE WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token, COALESCE(d.platform, '') AS platform,
+			CASE WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token, COALESCE(d.platform, '') AS platform, o.provider,
 			n.category, n.type, n.title, n.body, n.data, o.high, o.collapse_key, o.ttl_seconds, n.created_at,
 			CASE `+prefOffCases+` ELSE FALSE END AS push_off`).
 		Joins("JOIN notifications n ON n.id = o.notification_id").

@@ -28,7 +28,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"houqin/push"
-	"houqin/push/internal/fakevendor"
+	"houqin/push/internal/fakekit"
 )
 
 // The service account of the key file the fake writes.
@@ -86,7 +86,7 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakevendor.Book[Reply, Message]
+	*fakekit.Book[Reply, Message]
 	// KeyFile is the service-account key file to configure
 	// (HOUQIN_HARMONY_KEY_FILE).
 	KeyFile string
@@ -113,7 +113,7 @@ func New(t testing.TB) *Server {
 		"private_key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
 		"token_uri":   push.HarmonyAudience,
 	})
-	f := &Server{Book: fakevendor.NewBook[Reply, Message](), key: key, seen: map[string]bool{}, revoked: map[string]bool{},
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK), key: key, seen: map[string]bool{}, revoked: map[string]bool{},
 		KeyFile: filepath.Join(t.TempDir(), "harmony-service-account.json")}
 	if err := os.WriteFile(f.KeyFile, file, 0o600); err != nil {
 		t.Fatal(err)
@@ -125,6 +125,12 @@ func New(t testing.TB) *Server {
 
 // Endpoint is the base URL to configure (HOUQIN_HARMONY_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
+
+// Config is the sender's configuration for this fake, as read from its
+// key file.
+func (f *Server) Config() push.HarmonyConfig {
+	return push.HarmonyConfig{ProjectID: ProjectID, KeyID: KeyID, SubAccount: SubAccount, PrivateKey: f.key, Endpoint: f.URL}
+}
 
 // AuthRequests counts the distinct JWTs the fake has seen.
 func (f *Server) AuthRequests() int64 {
@@ -187,7 +193,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	illegal := map[string][]string{}
 	for _, t := range req.Target.Token {
-		reply := f.Next(t, OK)
+		reply := f.Next(t)
 		switch {
 		case reply.reason != "":
 			illegal[reply.reason] = append(illegal[reply.reason], t)
@@ -232,5 +238,5 @@ func answer(w http.ResponseWriter, r Reply) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	fakevendor.Write(w, status, r.RetryAfter, map[string]string{"code": r.Code, "msg": r.Msg, "requestId": "fake"})
+	fakekit.Write(w, status, r.RetryAfter, map[string]string{"code": r.Code, "msg": r.Msg, "requestId": "fake"})
 }

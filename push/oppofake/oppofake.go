@@ -16,7 +16,8 @@ import (
 	"net/http/httptest"
 	"strconv"
 
-	"houqin/push/internal/fakevendor"
+	"houqin/push"
+	"houqin/push/internal/fakekit"
 )
 
 // The credentials the fake accepts.
@@ -77,12 +78,12 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakevendor.Book[Reply, Message]
+	*fakekit.Book[Reply, Message]
 }
 
 // New starts a fake and stops it when the test ends.
 func New(t interface{ Cleanup(func()) }) *Server {
-	f := &Server{Book: fakevendor.NewBook[Reply, Message]()}
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK)}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -90,6 +91,11 @@ func New(t interface{ Cleanup(func()) }) *Server {
 
 // Endpoint is the base URL to configure (HOUQIN_OPPO_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
+
+// Config is the sender's configuration for this fake.
+func (f *Server) Config() push.OPPOConfig {
+	return push.OPPOConfig{AppKey: AppKey, MasterSecret: MasterSecret, ChannelID: "houqin_work", Endpoint: f.URL}
+}
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || r.ParseForm() != nil {
@@ -138,7 +144,7 @@ func (f *Server) push(w http.ResponseWriter, r *http.Request, ms []Message, batc
 	}
 	replies := make([]Reply, len(ms))
 	for i, m := range ms {
-		replies[i] = f.Next(m.TargetValue, OK)
+		replies[i] = f.Next(m.TargetValue)
 	}
 	for _, reply := range replies {
 		perDevice := batch && (reply.Code == 10000 || reply.Code == 10001)
@@ -176,5 +182,5 @@ func answer(w http.ResponseWriter, r Reply, data any) {
 	if data != nil {
 		body["data"] = data
 	}
-	fakevendor.Write(w, status, r.RetryAfter, body)
+	fakekit.Write(w, status, r.RetryAfter, body)
 }

@@ -18,7 +18,8 @@ import (
 	"strconv"
 	"sync"
 
-	"houqin/push/internal/fakevendor"
+	"houqin/push"
+	"houqin/push/internal/fakekit"
 )
 
 // The credentials the fake accepts.
@@ -74,7 +75,7 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakevendor.Book[Reply, Message]
+	*fakekit.Book[Reply, Message]
 
 	mu    sync.Mutex
 	saved map[string]Message // by taskId
@@ -82,7 +83,7 @@ type Server struct {
 
 // New starts a fake and stops it when the test ends.
 func New(t interface{ Cleanup(func()) }) *Server {
-	f := &Server{Book: fakevendor.NewBook[Reply, Message](), saved: map[string]Message{}}
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK), saved: map[string]Message{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -90,6 +91,11 @@ func New(t interface{ Cleanup(func()) }) *Server {
 
 // Endpoint is the base URL to configure (HOUQIN_VIVO_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
+
+// Config is the sender's configuration for this fake.
+func (f *Server) Config() push.VivoConfig {
+	return push.VivoConfig{AppID: AppID, AppKey: AppKey, AppSecret: AppSecret, Endpoint: f.URL}
+}
 
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -113,7 +119,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			answer(w, InvalidMessage, nil)
 			return
 		}
-		reply := f.Next(m.RegID, OK)
+		reply := f.Next(m.RegID)
 		if reply != OK {
 			f.fail(w, tok, reply, map[string]any{"invalidUser": map[string]any{"status": 1, "userid": m.RegID}})
 			return
@@ -178,7 +184,7 @@ func (f *Server) pushToList(w http.ResponseWriter, r *http.Request, tok string) 
 	}
 	replies := make([]Reply, len(req.RegIDs))
 	for i, id := range req.RegIDs {
-		replies[i] = f.Next(id, OK)
+		replies[i] = f.Next(id)
 		if replies[i] != OK && replies[i] != InvalidRegID {
 			f.fail(w, tok, replies[i], nil)
 			return
@@ -217,5 +223,5 @@ func answer(w http.ResponseWriter, r Reply, extra map[string]any) {
 	for k, v := range extra {
 		body[k] = v
 	}
-	fakevendor.Write(w, status, r.RetryAfter, body)
+	fakekit.Write(w, status, r.RetryAfter, body)
 }

@@ -14,7 +14,8 @@ import (
 	"strconv"
 	"strings"
 
-	"houqin/push/internal/fakevendor"
+	"houqin/push"
+	"houqin/push/internal/fakekit"
 )
 
 // AppSecret is the only secret the fake accepts.
@@ -62,12 +63,12 @@ type Message struct {
 // Server is a running fake.
 type Server struct {
 	*httptest.Server
-	*fakevendor.Book[Reply, Message]
+	*fakekit.Book[Reply, Message]
 }
 
 // New starts a fake and stops it when the test ends.
 func New(t interface{ Cleanup(func()) }) *Server {
-	f := &Server{Book: fakevendor.NewBook[Reply, Message]()}
+	f := &Server{Book: fakekit.NewBook[Reply, Message](OK)}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
 	return f
@@ -76,9 +77,14 @@ func New(t interface{ Cleanup(func()) }) *Server {
 // Endpoint is the base URL to configure (HOUQIN_XIAOMI_ENDPOINT).
 func (f *Server) Endpoint() string { return f.URL }
 
+// Config is the sender's configuration for this fake.
+func (f *Server) Config() push.XiaomiConfig {
+	return push.XiaomiConfig{AppSecret: AppSecret, PackageName: "cn.gov.houqin", ChannelID: "houqin_work", Endpoint: f.URL}
+}
+
 func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || r.URL.Path != "/v3/message/regid" {
-		fakevendor.Write(w, http.StatusNotFound, 0, map[string]any{"result": "error", "code": 404, "reason": "no such method " + r.URL.Path})
+		fakekit.Write(w, http.StatusNotFound, 0, map[string]any{"result": "error", "code": 404, "reason": "no such method " + r.URL.Path})
 		return
 	}
 	f.Begin()
@@ -99,7 +105,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	var bad, good []string
 	var fail *Reply
 	for _, id := range ids {
-		reply := f.Next(id, OK)
+		reply := f.Next(id)
 		switch {
 		case reply.invalid:
 			bad = append(bad, id)
@@ -127,7 +133,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if len(bad) > 0 {
 		data["bad_regids"] = strings.Join(bad, ",")
 	}
-	fakevendor.Write(w, http.StatusOK, 0, map[string]any{
+	fakekit.Write(w, http.StatusOK, 0, map[string]any{
 		"result": "ok", "code": 0, "description": "成功", "data": data, "trace_id": "fake",
 		"info": "Received push messages for " + strconv.Itoa(len(good)) + " REGID",
 	})
@@ -138,7 +144,7 @@ func writeError(w http.ResponseWriter, r Reply) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	fakevendor.Write(w, status, r.RetryAfter, map[string]any{
+	fakekit.Write(w, status, r.RetryAfter, map[string]any{
 		"result": "error", "code": r.Code, "reason": r.Reason, "description": "发送消息失败", "trace_id": "fake",
 	})
 }

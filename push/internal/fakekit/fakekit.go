@@ -1,23 +1,29 @@
-// Package fakevendor holds what the fake vendor push servers (xiaomifake,
-// oppofake, vivofake) share: replies scripted per device token, a record
-// of what was delivered, request counters, and the access tokens a fake
-// issues and expires. Each fake speaks its vendor's wire format itself.
-package fakevendor
+// Package fakekit is what the fake push vendors (apnsfake, huaweifake,
+// honorfake, xiaomifake, oppofake, vivofake, harmonyfake) share: answers
+// scripted per device token, an outage, a record of what was delivered,
+// request counters, latency, and the access tokens a fake issues and a
+// test expires (with the OAuth client-credentials endpoint of Huawei and
+// Honor). Each fake speaks its vendor's wire format itself.
+package fakekit
 
 import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // Book is embedded by each fake server; its methods are the fake's API.
+// R is the fake's scripted reply, M the message it records.
 type Book[R, M any] struct {
+	ok      R
 	latency atomic.Int64 // delays every answer
 
 	mu        sync.Mutex
+	down      *R             // answers every request while the service is down
 	scripts   map[string][]R // per device token, consumed in order; the last one repeats
 	received  []M
 	delivered map[string]int
@@ -27,26 +33,43 @@ type Book[R, M any] struct {
 	auths     atomic.Int64
 }
 
-// NewBook makes an empty book.
-func NewBook[R, M any]() *Book[R, M] {
-	return &Book[R, M]{scripts: map[string][]R{}, delivered: map[string]int{}, valid: map[string]bool{}}
+// NewBook makes an empty book whose unscripted answer is ok.
+func NewBook[R, M any](ok R) *Book[R, M] {
+	return &Book[R, M]{ok: ok, scripts: map[string][]R{}, delivered: map[string]int{}, valid: map[string]bool{}}
 }
 
 // Script sets the answers for a device token: one per request that names
-// it, the last repeating. Tokens without a script succeed.
+// it, the last repeating. Tokens without a script get ok.
 func (b *Book[R, M]) Script(token string, replies ...R) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.scripts[token] = replies
 }
 
-// Next consumes the answer scripted for token; ok when none is.
-func (b *Book[R, M]) Next(token string, ok R) R {
+// Down makes every request get r (an outage) until Up.
+func (b *Book[R, M]) Down(r R) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.down = &r
+}
+
+// Up ends an outage.
+func (b *Book[R, M]) Up() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.down = nil
+}
+
+// Next consumes the answer for token's next request.
+func (b *Book[R, M]) Next(token string) R {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down != nil {
+		return *b.down
+	}
 	s := b.scripts[token]
 	if len(s) == 0 {
-		return ok
+		return b.ok
 	}
 	if len(s) > 1 {
 		b.scripts[token] = s[1:]
@@ -124,6 +147,27 @@ func (b *Book[R, M]) ExpireTokens() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	clear(b.valid)
+}
+
+// ClientCredentials is an OAuth 2.0 client-credentials token endpoint
+// (Huawei's and Honor's) for one client: {access_token, expires_in,
+// token_type}, or 400 invalid_client.
+func (b *Book[R, M]) ClientCredentials(clientID, secret string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" ||
+			r.PostForm.Get("client_id") != clientID || r.PostForm.Get("client_secret") != secret {
+			b.auths.Add(1)
+			Write(w, http.StatusBadRequest, 0, map[string]string{"error": "invalid_client", "error_description": "bad client credentials"})
+			return
+		}
+		Write(w, http.StatusOK, 0, map[string]any{"access_token": b.Issue(), "expires_in": 3600, "token_type": "Bearer"})
+	}
+}
+
+// Bearer reports whether r carries a valid access token as a bearer.
+func (b *Book[R, M]) Bearer(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && b.Valid(tok)
 }
 
 // Write answers JSON with a status and, when retryAfter > 0, a Retry-After.

@@ -312,11 +312,7 @@ func (h *Stock) StockCosts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	yearAgo := store.Date{Year: to.Year - 1, Month: to.Month + 1, Day: 1}
-	if to.Month == 12 {
-		yearAgo = store.Date{Year: to.Year, Month: 1, Day: 1}
-	}
-	from, err := QueryDate(c, "from", yearAgo)
+	from, err := QueryDate(c, "from", stock.CostsFrom(to))
 	if err != nil {
 		return err
 	}

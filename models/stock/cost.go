@@ -47,6 +47,15 @@ type MonthCost struct {
 	CostCents     int64 // issued less returned
 }
 
+// CostsFrom is where a cost report ending at to starts by default: the
+// first of the month eleven months before, so it covers a year.
+func CostsFrom(to store.Date) store.Date {
+	if to.Month == 12 {
+		return store.Date{Year: to.Year, Month: 1, Day: 1}
+	}
+	return store.Date{Year: to.Year - 1, Month: to.Month + 1, Day: 1}
+}
+
 // MaxCostMonths bounds a cost report.
 const MaxCostMonths = 120
 

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"houqin/models/repair"
 	"houqin/models/store"
 )
 
@@ -20,19 +19,7 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 	if err := h.svc.CheckPhoto(ctx, UserFrom(c), id); err != nil {
 		return err
 	}
-	fh, err := c.FormFile("photo")
-	if err != nil {
-		return store.InvalidField("photo", "send the image as multipart/form-data in the field \"photo\"")
-	}
-	if fh.Size > repair.MaxPhotoBytes {
-		return store.Errorf(store.CodePayloadTooLarge, "a photo may be at most %d MiB", repair.MaxPhotoBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, repair.MaxPhotoBytes))
+	data, err := FormPhoto(c)
 	if err != nil {
 		return err
 	}
@@ -41,6 +28,24 @@ func (h *Repairs) UploadRepairPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(photoOut(*p))
+}
+
+// FormPhoto reads the multipart field "photo" of an upload, refusing one
+// over store.MaxPhotoBytes before reading it. Every photo upload uses it.
+func FormPhoto(c *fiber.Ctx) ([]byte, error) {
+	fh, err := c.FormFile("photo")
+	if err != nil {
+		return nil, store.InvalidField("photo", "send the image as multipart/form-data in the field \"photo\"")
+	}
+	if fh.Size > store.MaxPhotoBytes {
+		return nil, store.Errorf(store.CodePayloadTooLarge, "a photo may be at most %d MiB", store.MaxPhotoBytes>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, store.MaxPhotoBytes))
 }
 
 // RepairPhoto serves a photo's bytes to those who may see the request.

@@ -132,6 +132,8 @@ type run struct {
 	// re-sends at most that many.
 	slots     chan struct{}
 	sends     sync.WaitGroup
+	idle      chan func() // senders waiting for their next push
+	quit      chan struct{}
 	results   chan outcome
 	recorded  chan error // the recorder's last error, when it ends
 	stopLease chan struct{}
@@ -151,7 +153,8 @@ type outcome struct {
 
 func (w *Worker) start() *run {
 	r := &run{w: w, slots: make(chan struct{}, w.opt.InFlight), results: make(chan outcome, w.opt.InFlight),
-		recorded: make(chan error, 1), stopLease: make(chan struct{}), held: map[string]int{}}
+		recorded: make(chan error, 1), stopLease: make(chan struct{}), held: map[string]int{},
+		idle: make(chan func()), quit: make(chan struct{})}
 	go r.record()
 	r.leases.Go(r.renew)
 	return r
@@ -238,10 +241,10 @@ func (r *run) fill(ctx context.Context) (bool, error) {
 			groups.add(b, d, msg)
 			continue
 		}
-		r.sends.Go(func() { r.results <- outcome{r.w.send(ctx, d, claim.Token, msg, now), true} })
+		r.goSend(func() { r.results <- outcome{r.w.send(ctx, d, claim.Token, msg, now), true} })
 	}
 	for _, g := range groups {
-		r.sends.Go(func() {
+		r.goSend(func() {
 			for i, res := range r.w.sendBatch(ctx, g, now) {
 				r.results <- outcome{r.w.result(g.ds[i], claim.Token, res, now), true}
 			}
@@ -249,6 +252,35 @@ func (r *run) fill(ctx context.Context) (bool, error) {
 	}
 	return n == free, nil
 }
+
+// goSend runs send on a sender that is waiting for work, or on a new one.
+// A sender stays for the next push until it has idled for senderIdle: a
+// new goroutine per push would grow its stack anew down the HTTP client's
+// calls, every time (a tenth of a fan-out's CPU).
+func (r *run) goSend(send func()) {
+	select {
+	case r.idle <- send:
+		return
+	default:
+	}
+	r.sends.Go(func() {
+		t := time.NewTimer(senderIdle)
+		defer t.Stop()
+		for {
+			send()
+			t.Reset(senderIdle)
+			select {
+			case send = <-r.idle:
+			case <-t.C:
+				return
+			case <-r.quit:
+				return
+			}
+		}
+	})
+}
+
+const senderIdle = time.Second
 
 func (r *run) hold(token string, n int) {
 	r.mu.Lock()
@@ -259,6 +291,7 @@ func (r *run) hold(token string, n int) {
 // stop waits for the sends in flight, flushes their results and ends the
 // lease renewal.
 func (r *run) stop() error {
+	close(r.quit)
 	r.sends.Wait()
 	close(r.results)
 	err := <-r.recorded

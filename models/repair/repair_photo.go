@@ -1,7 +1,6 @@
 package repair
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -59,28 +58,6 @@ func (r *Repair) photoAllowed() error {
 	return nil
 }
 
-// MaxPhotoBytes is the largest photo accepted: a phone's full-size JPEG or
-// HEIC fits.
-const MaxPhotoBytes = 8 << 20
-
-// imageType names the image format by its leading bytes (the declared
-// content type is not trusted) and returns its content type and extension.
-func imageType(b []byte) (contentType, ext string) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg", ".jpg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png", ".png"
-	case len(b) >= 12 && string(b[4:8]) == "ftyp":
-		// ISO-BMFF: HEIC/HEIF photos name their brand after "ftyp".
-		switch string(b[8:12]) {
-		case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1":
-			return "image/heic", ".heic"
-		}
-	}
-	return "", ""
-}
-
 // AddPhoto stores an image on a request the caller may see: the bytes go
 // to the blob store first and the row is recorded after, so a row never
 // names missing bytes; if recording fails the bytes are removed again. The
@@ -88,12 +65,9 @@ func imageType(b []byte) (contentType, ext string) {
 // exceed MaxRepairPhotos.
 func (s *Service) AddPhoto(ctx context.Context, a store.Actor, repairID int64, data []byte) (_ *RepairPhoto, err error) {
 	defer store.Wrap(&err, "repair add photo")
-	if len(data) > MaxPhotoBytes {
-		return nil, store.Errorf(store.CodePayloadTooLarge, "a photo may be at most %d MiB", MaxPhotoBytes>>20)
-	}
-	ct, ext := imageType(data)
-	if ct == "" {
-		return nil, store.InvalidField("photo", "must be a JPEG, PNG or HEIC image")
+	ct, ext, err := store.CheckPhoto(data)
+	if err != nil {
+		return nil, err
 	}
 	p := &RepairPhoto{RepairID: repairID, ContentType: ct, Size: int64(len(data)), StorageKey: store.NewBlobKey(ext)}
 	if err := s.photos.Put(ctx, p.StorageKey, data); err != nil {

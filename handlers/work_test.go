@@ -193,6 +193,8 @@ func TestWorkAccounts(t *testing.T) {
 	})
 	t.Run("the sync finds accounts by mobile", func(t *testing.T) {
 		apitest.Expect(t, env.Patch(apitest.Path("/api/v1/users/%d", d.tech2.ID), d.admin.Token, map[string]string{"phone": "13912345678"}), 200)
+		// Someone neither platform knows; the others have office lines, not looked up.
+		apitest.Expect(t, env.Patch(apitest.Path("/api/v1/users/%d", d.other.ID), d.admin.Token, map[string]string{"phone": "13700000000"}), 200)
 		d.wecom.AddMember("13912345678", "ZhaoLei")
 		d.ding.AddMember("13912345678", "zl-2024")
 		apitest.Expect(t, env.Post("/api/v1/admin/work-accounts/sync", d.staff.Token, nil), 403, "forbidden")
@@ -202,10 +204,11 @@ func TestWorkAccounts(t *testing.T) {
 			Items []struct {
 				Platform       string
 				Bound, Checked int
+				NotFound       int `json:"not_found"`
 			}
 		}
 		resp.JSON(t, &out)
-		if len(out.Items) != 2 || out.Items[0].Bound != 1 || out.Items[1].Bound != 1 || out.Items[0].Checked < 2 {
+		if len(out.Items) != 2 || out.Items[0].Bound != 1 || out.Items[1].Bound != 1 || out.Items[0].Checked != 2 || out.Items[1].NotFound != 1 {
 			t.Fatalf("%+v", out)
 		}
 		if got := list(t, d.tech2); len(got) != 2 || got[0].AccountID != "ZhaoLei" || got[1].AccountID != "zl-2024" || got[0].Source != "sync" {

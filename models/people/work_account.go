@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"time"
 
@@ -182,14 +183,20 @@ type Directory interface {
 // SyncReport is what a sync did on one platform.
 type SyncReport struct {
 	Platform WorkPlatform `json:"platform"`
-	Checked  int          `json:"checked"`   // active users with a phone and no valid binding
+	Checked  int          `json:"checked"`   // active users with a mobile number and no valid binding
 	Bound    int          `json:"bound"`     // found on the platform and bound
 	NotFound int          `json:"not_found"` // the platform knows no such mobile
 	Failed   int          `json:"failed"`    // the look-up failed (retried next sync) or the account is someone else's
 }
 
+// mobile is a mainland mobile number: only these are looked up, since
+// 企业微信 stops answering the look-up for a day after too many wrong
+// numbers (an office line in a user's phone would be one every night).
+var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
 // SyncWorkAccounts looks up, by mobile number, every active user with a
-// phone and no valid binding on the platform, and binds those it finds.
+// mobile number and no valid binding on the platform, and binds those it
+// finds.
 func (s *Service) SyncWorkAccounts(ctx context.Context, p WorkPlatform, dir Directory) (rep SyncReport, err error) {
 	defer store.Wrap(&err, "people sync work accounts")
 	rep.Platform = p
@@ -201,6 +208,9 @@ func (s *Service) SyncWorkAccounts(ctx context.Context, p WorkPlatform, dir Dire
 		return rep, err
 	}
 	for _, u := range users {
+		if !mobile.MatchString(u.Phone) {
+			continue
+		}
 		rep.Checked++
 		id, found, err := dir.AccountByMobile(ctx, u.Phone)
 		switch {

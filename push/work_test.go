@@ -9,8 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"houqin/api/apitest"
+	"houqin/models/notify"
+	"houqin/models/people"
+	"houqin/models/store"
 	"houqin/push"
 	"houqin/push/dingtalkfake"
+	"houqin/push/fcmfake"
 	"houqin/push/wecomfake"
 )
 
@@ -252,5 +257,46 @@ func TestWorkAccountByMobile(t *testing.T) {
 				t.Fatalf("unknown: %q %v %v", id, found, err)
 			}
 		})
+	}
+}
+
+// TestWorkWaitsForAppPushes: with the default routing a work-platform row
+// waits for the same notice's app pushes, through the same claims and
+// leases: while a crashed worker holds the phone's row nothing goes; when
+// the lease ends and the phone accepts, 企业微信 gets nothing, and when the
+// phone's token is dead, 企业微信 gets it once.
+func TestWorkWaitsForAppPushes(t *testing.T) {
+	ctx := context.Background()
+	fcm, wc := fcmfake.New(t), wecomfake.New(t)
+	env := apitest.New(t, apitest.WithFCM(fcm), apitest.WithWeCom(wc, ""))
+	u := env.NewUser(store.RoleStaff)
+	env.RegisterDevice(u, "phone")
+	if _, err := env.Server.People.BindWorkAccount(ctx, u.ID, people.WeCom, "ZhangWei", people.SourceAdmin); err != nil {
+		t.Fatal(err)
+	}
+	enqueue(t, env, repairAssigned, u.ID)
+	crashed, err := env.Server.Notify.ClaimOutbox(ctx, 500, 8*time.Second)
+	if err != nil || len(crashed.Deliveries) != 1 || crashed.Deliveries[0].Provider != "fcm" {
+		t.Fatalf("claim: %v, %+v", err, crashed.Deliveries)
+	}
+	if n := runOnce(t, env.Server.Push); n != 0 {
+		t.Fatalf("%d rows went while the phone's row was leased", n)
+	}
+	env.Clock.Advance(8 * time.Second)
+	env.DeliverPushes()
+	if fcm.Delivered("phone") != 1 || wc.Requests() != 0 {
+		t.Fatalf("phone %d, 企业微信 requests %d", fcm.Delivered("phone"), wc.Requests())
+	}
+	work := jobs(t, env)[1]
+	if work.DeviceID != 0 || work.Provider != "wecom" || work.Status != notify.OutboxSkipped || !work.AfterDevices {
+		t.Fatalf("%+v", work)
+	}
+
+	fcm.Script("phone", fcmfake.Unregistered)
+	env.Clock.Advance(time.Minute)
+	enqueue(t, env, repairAssigned, u.ID)
+	env.DeliverPushes()
+	if fcm.Delivered("phone") != 1 || wc.Delivered("ZhangWei") != 1 || deviceCount(t, env, "phone") != 0 {
+		t.Fatalf("phone %d, 企业微信 %d", fcm.Delivered("phone"), wc.Delivered("ZhangWei"))
 	}
 }

@@ -26,9 +26,8 @@ type DingTalkConfig struct {
 // and the rule that one person gets one identical message a day, which
 // workText's time keeps notices clear of) or failed (retried).
 type DingTalk struct {
-	cfg   DingTalkConfig
-	agent int64
-	api   *workAPI
+	cfg DingTalkConfig
+	api *workAPI
 	// poll is the wait between progress queries, and polls their number.
 	poll  time.Duration
 	polls int
@@ -48,13 +47,6 @@ var dingRetry = map[int]bool{-1: true, 143103: true, 143104: true}
 
 // NewDingTalk builds the sender; the agent id must be a number.
 func NewDingTalk(cfg DingTalkConfig) (*DingTalk, error) {
-	agent, err := strconv.ParseInt(cfg.AgentID, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("agent id %q is not a number", cfg.AgentID)
-	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = "https://oapi.dingtalk.com"
-	}
 	expired := func(e workErr) bool {
 		code := e.ErrCode
 		if code == dingAuth {
@@ -62,8 +54,9 @@ func NewDingTalk(cfg DingTalkConfig) (*DingTalk, error) {
 		}
 		return code == dingTokenInvalid || code == dingTokenExpired
 	}
-	api := newWorkAPI("dingtalk", cfg.Endpoint, "/gettoken", url.Values{"appkey": {cfg.AppKey}, "appsecret": {cfg.AppSecret}}, expired)
-	return &DingTalk{cfg: cfg, agent: agent, api: api, poll: 300 * time.Millisecond, polls: 10}, nil
+	api, err := newWorkAPI("dingtalk", cfg.Endpoint, "https://oapi.dingtalk.com", cfg.AgentID, "/gettoken",
+		url.Values{"appkey": {cfg.AppKey}, "appsecret": {cfg.AppSecret}}, expired)
+	return &DingTalk{cfg: cfg, api: api, poll: 300 * time.Millisecond, polls: 10}, err
 }
 
 // MaxBatch is the userids one asyncsend_v2 request takes.
@@ -109,7 +102,7 @@ func (d *DingTalk) SendBatch(ctx context.Context, ms []Message) []Result {
 		AgentID    int64  `json:"agent_id"`
 		UserIDList string `json:"userid_list"`
 		Msg        msg    `json:"msg"`
-	}{d.agent, strings.Join(users, ","), msg{"text", text{cut(workText(ms[0]), dingText, true)}}}
+	}{d.api.agent, strings.Join(users, ","), msg{"text", text{cut(workText(ms[0]), dingText, true)}}}
 	var sent struct {
 		TaskID int64 `json:"task_id"`
 	}
@@ -129,7 +122,7 @@ func (d *DingTalk) SendBatch(ctx context.Context, ms []Message) []Result {
 // message: when its result cannot be had, the pushes count as sent, since
 // sending again could show them twice.
 func (d *DingTalk) outcome(ctx context.Context, ms []Message, task int64) []Result {
-	q := map[string]int64{"agent_id": d.agent, "task_id": task}
+	q := map[string]int64{"agent_id": d.api.agent, "task_id": task}
 	for i := range d.polls {
 		var p struct {
 			Progress struct {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -28,9 +27,8 @@ type WeComConfig struct {
 // invaliduser (not in the organisation, outside the application's visible
 // range) are dead: their binding is marked invalid, not retried.
 type WeCom struct {
-	cfg   WeComConfig
-	agent int64
-	api   *workAPI
+	cfg WeComConfig
+	api *workAPI
 }
 
 // WeCom's error codes that the sender acts on.
@@ -51,16 +49,10 @@ const wecomDuplicateWindow = 4 * time.Hour
 
 // NewWeCom builds the sender; the agent id must be a number.
 func NewWeCom(cfg WeComConfig) (*WeCom, error) {
-	agent, err := strconv.ParseInt(cfg.AgentID, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("agent id %q is not a number", cfg.AgentID)
-	}
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = "https://qyapi.weixin.qq.com"
-	}
-	api := newWorkAPI("wecom", cfg.Endpoint, "/cgi-bin/gettoken", url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}},
+	api, err := newWorkAPI("wecom", cfg.Endpoint, "https://qyapi.weixin.qq.com", cfg.AgentID, "/cgi-bin/gettoken",
+		url.Values{"corpid": {cfg.CorpID}, "corpsecret": {cfg.Secret}},
 		func(e workErr) bool { return e.ErrCode == wecomTokenExpired || e.ErrCode == wecomTokenInvalid })
-	return &WeCom{cfg: cfg, agent: agent, api: api}, nil
+	return &WeCom{cfg: cfg, api: api}, err
 }
 
 // MaxBatch is 企业微信's limit of userids in touser.
@@ -138,7 +130,7 @@ func (w *WeCom) message(ms []Message) wecomMessage {
 	for i, mm := range ms {
 		users[i] = mm.Token
 	}
-	out := wecomMessage{ToUser: strings.Join(users, "|"), AgentID: w.agent,
+	out := wecomMessage{ToUser: strings.Join(users, "|"), AgentID: w.api.agent,
 		EnableDuplicateCheck: 1, DuplicateCheckInterval: int(wecomDuplicateWindow / time.Second)}
 	if w.cfg.CardURL == "" {
 		out.MsgType = "text"

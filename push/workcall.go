@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,13 +36,20 @@ func (e workErr) err(platform string) error {
 type workAPI struct {
 	name    string // for errors and metrics: wecom, dingtalk
 	base    string
+	agent   int64 // the application's AgentId
 	client  *http.Client
 	token   *accessToken
 	expired func(workErr) bool // the access token needs renewing
 }
 
-func newWorkAPI(name, base, tokenPath string, query url.Values, expired func(workErr) bool) *workAPI {
-	a := &workAPI{name: name, base: strings.TrimSuffix(base, "/"), client: vendorClient(), expired: expired}
+// newWorkAPI is the application agentID on the platform at base (or
+// defaultBase), whose access token comes from tokenPath with query.
+func newWorkAPI(name, base, defaultBase, agentID, tokenPath string, query url.Values, expired func(workErr) bool) (*workAPI, error) {
+	agent, err := strconv.ParseInt(agentID, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("agent id %q is not a number", agentID)
+	}
+	a := &workAPI{name: name, base: strings.TrimSuffix(cmp.Or(base, defaultBase), "/"), agent: agent, client: vendorClient(), expired: expired}
 	tokenURL := a.base + tokenPath + "?" + query.Encode()
 	a.token = newAccessToken(func(ctx context.Context) (string, time.Duration, error) {
 		ans, err := vendorDo(ctx, a.client, http.MethodGet, tokenURL, "", nil, nil)
@@ -59,7 +67,7 @@ func newWorkAPI(name, base, tokenPath string, query url.Values, expired func(wor
 		}
 		return out.AccessToken, time.Duration(out.ExpiresIn) * time.Second, nil
 	})
-	return a
+	return a, nil
 }
 
 // call posts body as JSON to path with the access token and decodes the

@@ -90,8 +90,8 @@ type OutboxJob struct {
 	CollapseKey    string `gorm:"size:100"`
 	TTLSeconds     int
 	// AfterDevices holds a work-platform row (DeviceID 0) until the same
-	// notification's device rows are finished, and closes it unsent when
-	// one of them was accepted.
+	// notification's device rows are finished or failed once, and closes
+	// it unsent when one of them was accepted.
 	AfterDevices bool
 	SentAt       *time.Time
 	CreatedAt    time.Time

@@ -61,8 +61,11 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	var ids []int64
 	err = s.ClaimTx(ctx, func(tx *store.Tx) error {
 		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
+			// A work-platform row waiting for app pushes is due once none of
+			// them is still on its first try or being sent: a phone push that
+			// failed and waits to be retried does not hold it back for hours.
 			Where("(after_devices = ? OR NOT EXISTS (SELECT 1 FROM outbox_jobs s WHERE s.notification_id = outbox_jobs.notification_id"+
-				" AND s.device_id <> 0 AND s.status = ?))", false, OutboxPending).
+				" AND s.device_id <> 0 AND s.status = ? AND (s.attempts = 0 OR s.lease_until IS NOT NULL)))", false, OutboxPending).
 			Order("next_attempt_at, id").Limit(limit)
 		if s.Dialect == store.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})

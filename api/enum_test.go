@@ -8,6 +8,7 @@ import (
 	"houqin/api/apitest"
 	"houqin/models/canteen"
 	"houqin/models/notify"
+	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
 	"houqin/models/stock"
@@ -32,6 +33,8 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"ShuttleTrip.status":       shuttle.TripStatus(""),
 		"TripStatusRequest.status": shuttle.TripStatus(""),
 		"StockMoveKind":            stock.MoveKind(""),
+		"WorkPlatform":             people.WorkPlatform(""),
+		"WorkRouting":              notify.WorkRouting(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

@@ -7,6 +7,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/canteen"
+	"houqin/models/maint"
 	"houqin/models/notify"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
@@ -32,6 +33,10 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"ShuttleTrip.status":       shuttle.TripStatus(""),
 		"TripStatusRequest.status": shuttle.TripStatus(""),
 		"StockMoveKind":            stock.MoveKind(""),
+		"AssetKind":                maint.AssetKind(""),
+		"CycleUnit":                maint.CycleUnit(""),
+		"WorkOrderStatus":          maint.OrderStatus(""),
+		"CheckResult":              maint.CheckResult(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

@@ -46,7 +46,7 @@ func TestAssetImport(t *testing.T) {
 	}{
 		"bad rows": {"code,name,kind,quantity\nV-1,阀门,valve_group,3\nV-2,阀门,pipe,3\nV-3,,valve_group,zero\n",
 			[]string{"line 3: kind", "line 4: name", "line 4: quantity"}},
-		"codes twice in the file": {"code,name,kind\nV-1,阀门,valve_group\nV-1,阀门,valve_group\n", []string{"line 3: code"}},
+		"codes twice in the file":  {"code,name,kind\nV-1,阀门,valve_group\nV-1,阀门,valve_group\n", []string{"line 3: code"}},
 		"codes already registered": {"code,name,kind\nV-9,阀门,valve_group\nAF-1-03,滤网,filter_group\n", []string{"line 3: code"}},
 		"no required column":       {"code,name\nV-1,阀门\n", []string{"file"}},
 	} {

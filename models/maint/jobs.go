@@ -12,7 +12,7 @@ import (
 )
 
 // generateBatch is how many plans one transaction of Generate claims.
-const generateBatch = 200
+const generateBatch = 1000
 
 // Generate creates the work orders of every active plan whose next due
 // date is within its lead time, and moves the plan to its next date. Each
@@ -49,34 +49,61 @@ func (s *Service) Generate(ctx context.Context) (n int, err error) {
 }
 
 // generate claims plans (read before tx began) and creates their orders.
+// The plans still due are locked (MySQL; SQLite's write transaction holds
+// the database) and moved on by a conditional UPDATE per group of plans
+// sharing their dates, which keeps round trips few with thousands of plans.
 func generate(tx *store.Tx, plans []Plan) (int, error) {
 	today := tx.Today()
-	kinds := map[AssetKind][]int64{}
-	var orders []WorkOrder
+	ids := make([]int64, len(plans))
+	for i, p := range plans {
+		ids[i] = p.ID
+	}
+	var current []Plan
+	if err := tx.ForUpdate().Select("id", "next_due").Where("id IN ? AND active = ? AND generate_on <= ?", ids, true, today).
+		Order("id").Find(&current).Error; err != nil {
+		return 0, err
+	}
+	still := map[int64]store.Date{}
+	for _, p := range current {
+		still[p.ID] = p.NextDue
+	}
+	type move struct{ due, next, generateOn store.Date }
+	groups := map[move][]int64{}
+	var claimed []Plan
 	for _, p := range plans {
-		due := p.NextDue
-		next := p.Cycle().After(due)
+		if due, ok := still[p.ID]; !ok || due != p.NextDue {
+			continue // another replica took it, or it changed
+		}
+		next := p.Cycle().After(p.NextDue)
 		for next.Before(today) {
 			next = p.Cycle().After(next)
 		}
-		res := tx.Model(&Plan{}).Where("id = ? AND active = ? AND next_due = ?", p.ID, true, due).
-			Updates(map[string]any{"next_due": next, "generate_on": next.AddDays(-p.LeadDays), "updated_at": tx.Now})
+		m := move{p.NextDue, next, next.AddDays(-p.LeadDays)}
+		groups[m] = append(groups[m], p.ID)
+		claimed = append(claimed, p)
+	}
+	for m, ids := range groups {
+		res := tx.Model(&Plan{}).Where("id IN ? AND next_due = ?", ids, m.due).
+			Updates(map[string]any{"next_due": m.next, "generate_on": m.generateOn, "updated_at": tx.Now})
 		if res.Error != nil {
 			return 0, res.Error
 		}
-		if res.RowsAffected == 0 {
-			continue // another replica took it, or it changed
+		if res.RowsAffected != int64(len(ids)) {
+			return 0, fmt.Errorf("claimed %d of %d locked plans", res.RowsAffected, len(ids))
 		}
-		assets, err := planAssets(tx, &p, kinds)
-		if err != nil {
-			return 0, err
-		}
+	}
+	covered, err := coveredAssets(tx, claimed)
+	if err != nil {
+		return 0, err
+	}
+	var orders []WorkOrder
+	for _, p := range claimed {
 		checks := make(List[Check], len(p.Checklist))
 		for i, item := range p.Checklist {
 			checks[i] = Check{Item: item}
 		}
-		for _, id := range assets {
-			orders = append(orders, WorkOrder{PlanID: p.ID, AssetID: id, Title: p.Name, DueOn: due, ScheduledOn: due,
+		for _, id := range covered(&p) {
+			orders = append(orders, WorkOrder{PlanID: p.ID, AssetID: id, Title: p.Name, DueOn: p.NextDue, ScheduledOn: p.NextDue,
 				Status: OrderOpen, Team: p.Team, TechnicianID: p.TechnicianID, Checklist: checks, Readings: List[Reading]{},
 				CreatedAt: tx.Now, UpdatedAt: tx.Now})
 		}
@@ -84,24 +111,52 @@ func generate(tx *store.Tx, plans []Plan) (int, error) {
 	if len(orders) == 0 {
 		return 0, nil
 	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&orders, 500).Error; err != nil {
+	// Small batches: the SQLite driver binds a statement's arguments in
+	// time that grows with the square of their number.
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&orders, 25).Error; err != nil {
 		return 0, err
 	}
 	return len(orders), announceGenerated(tx, orders)
 }
 
-// planAssets lists the active assets a plan covers; kinds caches a kind's.
-func planAssets(tx *store.Tx, p *Plan, kinds map[AssetKind][]int64) ([]int64, error) {
-	var ids []int64
-	if p.AssetID != nil {
-		return ids, tx.Model(&Asset{}).Where("id = ? AND active = ?", *p.AssetID, true).Pluck("id", &ids).Error
+// coveredAssets loads, in a query per kind and one for single assets, the
+// active assets the plans cover, and returns the lookup of a plan's.
+func coveredAssets(tx *store.Tx, plans []Plan) (func(*Plan) []int64, error) {
+	kinds := map[AssetKind][]int64{}
+	var single []int64
+	for _, p := range plans {
+		if p.AssetID != nil {
+			single = append(single, *p.AssetID)
+		} else {
+			kinds[p.AssetKind] = nil
+		}
 	}
-	if ids, ok := kinds[p.AssetKind]; ok {
-		return ids, nil
+	for k := range kinds {
+		var ids []int64
+		if err := tx.Model(&Asset{}).Where("kind = ? AND active = ?", k, true).Order("id").Pluck("id", &ids).Error; err != nil {
+			return nil, err
+		}
+		kinds[k] = ids
 	}
-	err := tx.Model(&Asset{}).Where("kind = ? AND active = ?", p.AssetKind, true).Order("id").Pluck("id", &ids).Error
-	kinds[p.AssetKind] = ids
-	return ids, err
+	active := map[int64]bool{}
+	if len(single) > 0 {
+		var ids []int64
+		if err := tx.Model(&Asset{}).Where("id IN ? AND active = ?", single, true).Pluck("id", &ids).Error; err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			active[id] = true
+		}
+	}
+	return func(p *Plan) []int64 {
+		if p.AssetID == nil {
+			return kinds[p.AssetKind]
+		}
+		if active[*p.AssetID] {
+			return []int64{*p.AssetID}
+		}
+		return nil
+	}, nil
 }
 
 // announceGenerated pushes each technician the count of their new orders,

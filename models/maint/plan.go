@@ -57,8 +57,8 @@ func (Plan) TableName() string { return "maint_plans" }
 // Cycle is the plan's schedule.
 func (p *Plan) Cycle() Cycle { return Cycle{Unit: p.CycleUnit, Every: p.CycleEvery, Start: p.StartOn} }
 
-// schedule sets the next due date to the cycle's first on or after from.
-func (p *Plan) schedule(from store.Date) {
+// Schedule sets the next due date to the cycle's first on or after from.
+func (p *Plan) Schedule(from store.Date) {
 	p.NextDue = p.Cycle().From(from)
 	p.GenerateOn = p.NextDue.AddDays(-p.LeadDays)
 }
@@ -86,7 +86,7 @@ func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (_ *Plan, err er
 		if err := checkPlan(tx, p); err != nil {
 			return err
 		}
-		p.schedule(tx.Today())
+		p.Schedule(tx.Today())
 		return tx.Create(p).Error
 	})
 	return p, err
@@ -163,7 +163,7 @@ func (s *Service) UpdatePlan(ctx context.Context, id int64, patch PlanPatch) (_ 
 			}
 		}
 		if p.Cycle() != before || p.LeadDays != lead {
-			p.schedule(tx.Today())
+			p.Schedule(tx.Today())
 		}
 		return tx.Save(&p).Error
 	})

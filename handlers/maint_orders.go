@@ -333,9 +333,6 @@ func (h *Maint) Photo(ofAsset bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderContentType, p.ContentType)
-		c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
-		c.Set("X-Content-Type-Options", "nosniff")
-		return c.Send(data)
+		return sendPhoto(c, p.ContentType, data)
 	}
 }

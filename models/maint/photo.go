@@ -69,15 +69,7 @@ func roomFor(count int) error {
 }
 
 func uploadAllowed(db *gorm.DB, uploaderID int64, now time.Time) error {
-	var n int64
-	err := db.Model(&Photo{}).Where("uploader_id = ? AND created_at > ?", uploaderID, now.Add(-24*time.Hour)).Count(&n).Error
-	if err != nil {
-		return err
-	}
-	if n >= MaxPhotosPerDay {
-		return store.Errorf(store.CodeRateLimited, "you uploaded %d photos in the last 24 hours, the most one person may; try again later", n)
-	}
-	return nil
+	return store.UploadsAllowed(db, &Photo{}, uploaderID, now, MaxPhotosPerDay)
 }
 
 // CheckPhoto tells, before any bytes are stored, whether a may add a photo.

@@ -326,3 +326,45 @@ func TestStockIssuedToWorkOrder(t *testing.T) {
 		http.StatusBadRequest, "validation_failed")
 	shop.mustMove(t, s.tech, it.ID, "returns", map[string]any{"work_order_id": id, "quantity": 2})
 }
+
+// A team's orders reach the desk's phones unassigned; assigning one
+// reaches the technician's.
+func TestWorkOrderAssignPushes(t *testing.T) {
+	opt, ph := withPhones(t)
+	s := newMaintShop(t, opt)
+	env := s.env
+	env.RegisterDevice(s.desk, "desk-phone")
+	env.RegisterDevice(s.tech2, "tech2-phone")
+	apitest.Expect(t, env.Post("/api/v1/maintenance/plans", s.tech.Token, map[string]any{"name": "x", "asset_kind": "lift",
+		"checklist": []string{"x"}, "cycle_unit": "day", "cycle_every": 1, "start_on": "2026-12-01"}), http.StatusForbidden, "forbidden")
+	apitest.Expect(t, env.Post("/api/v1/maintenance/plans", s.desk.Token, map[string]any{"name": "x", "asset_kind": "lift",
+		"asset_id": s.asset.ID, "checklist": []string{"x"}, "cycle_unit": "day", "cycle_every": 1, "start_on": "2026-12-01"}),
+		http.StatusBadRequest, "validation_failed")
+	resp := env.Patch(apitest.Path("/api/v1/maintenance/plans/%d", s.plan.ID), s.desk.Token, map[string]any{"technician_id": s.staff.ID})
+	apitest.Expect(t, resp, http.StatusBadRequest, "validation_failed")
+	// A team's plan, with no technician.
+	resp = env.Post("/api/v1/maintenance/plans", s.desk.Token, map[string]any{"name": "灭火器周检", "asset_id": s.asset.ID,
+		"checklist": []string{"外观检查"}, "cycle_unit": "week", "cycle_every": 1, "start_on": "2026-12-03", "lead_days": 2, "team": "消防班"})
+	apitest.Expect(t, resp, http.StatusCreated)
+	if n := s.generate(t, env); n != 2 {
+		t.Fatalf("generated %d orders, want the monthly and the weekly one", n)
+	}
+	expectPushes(t, ph.deliver(t, env), map[string]wantPush{"desk-phone": {title: []string{"1项保养工单待派工"},
+		body: []string{"灭火器周检", "2026-12-03"}, data: map[string]string{"type": "work_orders"}, channel: "houqin_repair", priority: "normal"}})
+	var weekly handlers.WorkOrderOut
+	for _, w := range s.orders(t, s.desk, "") {
+		if w.TechnicianID == nil {
+			weekly = w
+		}
+	}
+	if weekly.ID == 0 {
+		t.Fatal("no unassigned order")
+	}
+	s.act(t, s.tech2, weekly.ID, "assign", map[string]any{"technician_id": s.tech2.ID}, http.StatusForbidden, "forbidden")
+	w := s.act(t, s.desk, weekly.ID, "assign", map[string]any{"technician_id": s.tech2.ID}, http.StatusOK)
+	if w.TechnicianID == nil || *w.TechnicianID != s.tech2.ID {
+		t.Fatalf("assigned order %+v", w.WorkOrderOut)
+	}
+	expectPushes(t, ph.deliver(t, env), map[string]wantPush{"tech2-phone": {title: []string{"新保养工单", "灭火器周检"},
+		body: []string{"2026-12-03"}, data: map[string]string{"type": "work_order", "status": "open"}, channel: "houqin_repair", priority: "normal"}})
+}

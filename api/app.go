@@ -17,6 +17,7 @@ import (
 	"houqin/migrations"
 	"houqin/models/announce"
 	"houqin/models/canteen"
+	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -66,13 +67,14 @@ type Services struct {
 	Canteen       *canteen.Service
 	Announcements *announce.Service
 	Stock         *stock.Service
+	Maint         *maint.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
 func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
-		Stock: stock.New(st)}
+		Stock: stock.New(st), Maint: maint.New(st, blobs)}
 }
 
 // New assembles the service on an open, migrated store.
@@ -175,6 +177,7 @@ func (s *Server) routes() {
 	s.mountAnnouncements(r)
 	s.mountStock(r)
 	s.mountWork(r)
+	s.mountMaint(r)
 }
 
 // ready answers 200 when the database answers and its schema is current;

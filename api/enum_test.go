@@ -7,6 +7,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/canteen"
+	"houqin/models/maint"
 	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
@@ -35,6 +36,10 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"StockMoveKind":            stock.MoveKind(""),
 		"WorkPlatform":             people.WorkPlatform(""),
 		"WorkRouting":              notify.WorkRouting(""),
+		"AssetKind":                maint.AssetKind(""),
+		"CycleUnit":                maint.CycleUnit(""),
+		"WorkOrderStatus":          maint.OrderStatus(""),
+		"CheckResult":              maint.CheckResult(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

@@ -62,7 +62,13 @@ func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, p.ContentType)
+	return sendPhoto(c, p.ContentType, data)
+}
+
+// sendPhoto answers with a stored photo's bytes, which only those allowed
+// to see it may cache.
+func sendPhoto(c *fiber.Ctx, contentType string, data []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
 	c.Set("X-Content-Type-Options", "nosniff")
 	return c.Send(data)

@@ -44,6 +44,7 @@ type StockMoveOut struct {
 	UnitCostCents int64          `json:"unit_cost_cents"`
 	Supplier      string         `json:"supplier"`
 	RepairID      *int64         `json:"repair_id"`
+	WorkOrderID   *int64         `json:"work_order_id"`
 	Reason        string         `json:"reason"`
 	ByID          int64          `json:"by_id"`
 	OnHand        int            `json:"on_hand"`
@@ -52,7 +53,7 @@ type StockMoveOut struct {
 
 func stockMoveOut(m stock.Move) StockMoveOut {
 	return StockMoveOut{ID: m.ID, ItemID: m.ItemID, Kind: m.Kind, Quantity: m.Quantity, ValueCents: m.ValueCents,
-		UnitCostCents: m.UnitCostCents, Supplier: m.Supplier, RepairID: m.RepairID, Reason: m.Reason, ByID: m.ByID,
+		UnitCostCents: m.UnitCostCents, Supplier: m.Supplier, RepairID: m.RepairID, WorkOrderID: m.WorkOrderID, Reason: m.Reason, ByID: m.ByID,
 		OnHand: m.OnHand, CreatedAt: m.CreatedAt}
 }
 
@@ -211,11 +212,13 @@ func (h *Stock) ReceiveStock(c *fiber.Ctx) error {
 }
 
 type repairPartsRequest struct {
-	RepairID int64 `json:"repair_id" validate:"required,min=1"`
-	Quantity int   `json:"quantity" validate:"required,min=1,max=1000000"`
+	RepairID    int64 `json:"repair_id" validate:"min=0"`
+	WorkOrderID int64 `json:"work_order_id" validate:"min=0"`
+	Quantity    int   `json:"quantity" validate:"required,min=1,max=1000000"`
 }
 
-// IssueStock hands parts out for a repair (its technician or a storekeeper).
+// IssueStock hands parts out for a repair or a work order (its technician
+// or a storekeeper).
 func (h *Stock) IssueStock(c *fiber.Ctx) error { return h.forRepair(c, h.svc.Issue) }
 
 // ReturnStock takes unused parts back from a repair.
@@ -230,7 +233,11 @@ func (h *Stock) forRepair(c *fiber.Ctx, op func(ctx context.Context, a store.Act
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	return moved(c)(op(c.UserContext(), UserFrom(c), id, stock.RepairInput{RepairID: req.RepairID, Quantity: req.Quantity}))
+	if (req.RepairID == 0) == (req.WorkOrderID == 0) {
+		return store.InvalidField("repair_id", "give either repair_id or work_order_id")
+	}
+	return moved(c)(op(c.UserContext(), UserFrom(c), id, stock.RepairInput{RepairID: req.RepairID, WorkOrderID: req.WorkOrderID,
+		Quantity: req.Quantity}))
 }
 
 type countRequest struct {

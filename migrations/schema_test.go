@@ -15,6 +15,7 @@ import (
 	"houqin/api/apitest"
 	"houqin/models/announce"
 	"houqin/models/canteen"
+	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -38,6 +39,7 @@ var models = []any{
 	&canteen.DishRating{}, &canteen.MealRegistration{},
 	&announce.Announcement{},
 	&stock.Item{}, &stock.Move{},
+	&maint.Asset{}, &maint.Plan{}, &maint.WorkOrder{}, &maint.Photo{},
 }
 
 // databases returns a migrated SQLite database and, when

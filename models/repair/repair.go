@@ -104,8 +104,12 @@ type Repair struct {
 	// FeedbackSource is "requester" (feedback) or "callback" (the desk's 回访).
 	FeedbackSource string `gorm:"size:10"`
 	PhotoCount     int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// AssetID is the equipment the fault is on, and WorkOrderID the planned
+	// maintenance visit that found it, when known.
+	AssetID     *int64
+	WorkOrderID *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RepairEvent is one step of a request's timeline.

@@ -1,6 +1,11 @@
 package store
 
-import "bytes"
+import (
+	"bytes"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // MaxPhotoBytes is the largest photo accepted anywhere (repairs,
 // inspections, work orders): a phone's full-size JPEG or HEIC fits.
@@ -26,4 +31,19 @@ func CheckPhoto(data []byte) (contentType, ext string, err error) {
 		}
 	}
 	return "", "", InvalidField("photo", "must be a JPEG, PNG or HEIC image")
+}
+
+// UploadsAllowed refuses one more photo from uploaderID once the photo
+// table of model holds most of theirs from the 24 hours before now: enough
+// to document the work, not enough to fill the disk with one account.
+func UploadsAllowed(db *gorm.DB, model any, uploaderID int64, now time.Time, most int64) error {
+	var n int64
+	err := db.Model(model).Where("uploader_id = ? AND created_at > ?", uploaderID, now.Add(-24*time.Hour)).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n >= most {
+		return Errorf(CodeRateLimited, "you uploaded %d photos in the last 24 hours, the most one person may; try again later", n)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"houqin/api/apitest"
 	"houqin/handlers"
@@ -84,6 +85,12 @@ func TestWorkRepairLife(t *testing.T) {
 	for _, m := range d.wecom.Received() {
 		if m.MsgType != "text" || !strings.Contains(m.Content, "报修") || !strings.Contains(m.Content, r.Ticket) {
 			t.Errorf("企业微信 text: %+v", m)
+		}
+	}
+	han := func(r rune) bool { return unicode.Is(unicode.Han, r) }
+	for _, m := range d.harmony.Received() {
+		if n := m.Notification; !strings.ContainsFunc(n.Title, han) || !strings.ContainsFunc(n.Body, han) || n.Category != "WORK" {
+			t.Errorf("HarmonyOS notification: %+v", n)
 		}
 	}
 }

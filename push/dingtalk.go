@@ -25,13 +25,14 @@ type DingTalkConfig struct {
 // (dead: the binding is marked invalid), refused (forbidden: daily limits,
 // and the rule that one person gets one identical message a day, which
 // workText's time keeps notices clear of) or failed (retried).
-type DingTalk struct {
-	cfg DingTalkConfig
-	api *workAPI
-	// poll is the wait between progress queries, and polls their number.
-	poll  time.Duration
-	polls int
-}
+type DingTalk struct{ api *workAPI }
+
+// dingPoll is the wait between progress queries of a task, and dingPolls
+// their number: a few seconds, within the worker's lease.
+const (
+	dingPoll  = 300 * time.Millisecond
+	dingPolls = 10
+)
 
 // 钉钉's error codes that the sender acts on.
 const (
@@ -56,7 +57,7 @@ func NewDingTalk(cfg DingTalkConfig) (*DingTalk, error) {
 	}
 	api, err := newWorkAPI("dingtalk", cfg.Endpoint, "https://oapi.dingtalk.com", cfg.AgentID, "/gettoken",
 		url.Values{"appkey": {cfg.AppKey}, "appsecret": {cfg.AppSecret}}, expired)
-	return &DingTalk{cfg: cfg, api: api, poll: 300 * time.Millisecond, polls: 10}, err
+	return &DingTalk{api: api}, err
 }
 
 // MaxBatch is the userids one asyncsend_v2 request takes.
@@ -123,20 +124,20 @@ func (d *DingTalk) SendBatch(ctx context.Context, ms []Message) []Result {
 // sending again could show them twice.
 func (d *DingTalk) outcome(ctx context.Context, ms []Message, task int64) []Result {
 	q := map[string]int64{"agent_id": d.api.agent, "task_id": task}
-	for i := range d.polls {
+	for i := range dingPolls {
 		var p struct {
 			Progress struct {
 				Status int `json:"status"` // 0 waiting, 1 sending, 2 done
 			} `json:"progress"`
 		}
 		e, _, ok := d.api.call(ctx, "/topapi/message/corpconversation/getsendprogress", q, &p)
-		if !ok || e.ErrCode != 0 || p.Progress.Status == 2 || i == d.polls-1 {
+		if !ok || e.ErrCode != 0 || p.Progress.Status == 2 || i == dingPolls-1 {
 			break
 		}
 		select {
 		case <-ctx.Done():
 			return make([]Result, len(ms))
-		case <-time.After(d.poll):
+		case <-time.After(dingPoll):
 		}
 	}
 	var res struct {

@@ -311,3 +311,32 @@ func TestWorkWaitsForAppPushes(t *testing.T) {
 		t.Fatalf("phone dead: phone %d, 企业微信 %d", fcm.Delivered("phone"), wc.Delivered("ZhangWei"))
 	}
 }
+
+// TestInvalidAccountOnlyWhileBound: the platform's "invalid" marks the
+// binding only while it still names the account that was sent to: an
+// admin's new account, bound while the send was on its way, stays valid.
+func TestInvalidAccountOnlyWhileBound(t *testing.T) {
+	ctx := context.Background()
+	env := apitest.New(t)
+	u := env.NewUser(store.RoleStaff)
+	a, err := env.Server.People.BindWorkAccount(ctx, u.ID, people.DingTalk, "new-account", people.SourceAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func() string {
+		rows, err := env.Server.People.WorkAccounts(ctx, u.ID)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("%v %+v", err, rows)
+		}
+		return rows[0].Status
+	}
+	for _, c := range []struct{ sentTo, want string }{{"old-account", people.AccountOK}, {"new-account", people.AccountInvalid}} {
+		res := notify.Result{Claim: "gone", Status: notify.OutboxFailed, Error: "invalid", InvalidAccount: a.ID, InvalidAccountID: c.sentTo}
+		if _, err := env.Server.Notify.Finish(ctx, []notify.Result{res}); err != nil {
+			t.Fatal(err)
+		}
+		if got := status(); got != c.want {
+			t.Fatalf("sent to %s: %s, want %s", c.sentTo, got, c.want)
+		}
+	}
+}

@@ -488,7 +488,7 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 		w.m.count(p, func(s *notify.ProviderStats) { s.Sent++ })
 	case DeadToken:
 		if d.DeviceID == 0 {
-			out.InvalidAccount = d.AccountRow
+			out.InvalidAccount, out.InvalidAccountID = d.AccountRow, d.Token
 		} else {
 			out.ForgetDevice = d.DeviceID
 		}

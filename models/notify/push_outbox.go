@@ -122,9 +122,12 @@ type Result struct {
 	Error   string
 	// ForgetDevice deletes the device: its token is dead.
 	ForgetDevice int64
-	// InvalidAccount marks the work account invalid: the platform called
-	// it so, and nothing more is sent to it until it is bound again.
-	InvalidAccount int64
+	// InvalidAccount marks the work account (its row) invalid: the
+	// platform called it so, and nothing more is sent to it until it is
+	// bound again. Only while it still names InvalidAccountID: an admin
+	// may have bound another account meanwhile.
+	InvalidAccount   int64
+	InvalidAccountID string
 }
 
 // Finish records results, from any number of claims, in one transaction.
@@ -135,7 +138,8 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 	var forgot int64
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var gone []int64
-		invalid := map[string][]int64{}
+		type account struct{ id, err string }
+		invalid := map[account][]int64{}
 		// Rows that end alike (sent, or skipped/failed with the same reason:
 		// a whole batch when push is off) are closed in one statement each;
 		// only retries, each with its own jittered time, go row by row.
@@ -146,8 +150,8 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 				gone = append(gone, r.ForgetDevice)
 			}
 			if r.InvalidAccount != 0 {
-				e := store.Clip(r.Error, 200)
-				invalid[e] = append(invalid[e], r.InvalidAccount)
+				a := account{r.InvalidAccountID, store.Clip(r.Error, 200)}
+				invalid[a] = append(invalid[a], r.InvalidAccount)
 			}
 			if r.Status != OutboxPending {
 				e := ending{r.Claim, r.Status, store.Clip(r.Error, 500)}
@@ -173,9 +177,9 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 				}
 			}
 		}
-		for e, ids := range invalid {
-			err := tx.Model(&people.WorkAccount{}).Where("id IN ?", ids).
-				Updates(map[string]any{"status": people.AccountInvalid, "last_error": e, "updated_at": tx.Now}).Error
+		for a, ids := range invalid {
+			err := tx.Model(&people.WorkAccount{}).Where("id IN ? AND account_id = ?", ids, a.id).
+				Updates(map[string]any{"status": people.AccountInvalid, "last_error": a.err, "updated_at": tx.Now}).Error
 			if err != nil {
 				return err
 			}

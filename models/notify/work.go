@@ -32,20 +32,21 @@ var WorkRoutings = []WorkRouting{RoutingAlways, RoutingNoAppDevice}
 // Enum lists the routing settings (store.Enumerated).
 func (WorkRouting) Enum() []string { return store.Strings(WorkRoutings) }
 
-// setting is one admin setting; work_routing is the only one so far.
-type setting struct {
+// Setting is one admin setting changed at run time; work_routing is the
+// only one so far.
+type Setting struct {
 	Name      string `gorm:"primaryKey;size:50"`
 	Value     string `gorm:"size:200"`
 	UpdatedAt time.Time
 }
 
-func (setting) TableName() string { return "settings" }
+func (Setting) TableName() string { return "settings" }
 
 const routingSetting = "work_routing"
 
 // workRouting reads the setting inside a transaction (the default when unset).
 func workRouting(db *gorm.DB) (WorkRouting, error) {
-	var s setting
+	var s Setting
 	err := db.Where("name = ?", routingSetting).Take(&s).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !slices.Contains(WorkRoutings, WorkRouting(s.Value))) {
 		return RoutingNoAppDevice, nil
@@ -67,7 +68,7 @@ func (s *Service) SetWorkRouting(ctx context.Context, r WorkRouting) (err error)
 	}
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		row := map[string]any{"name": routingSetting, "value": string(r), "updated_at": tx.Now}
-		return tx.Model(&setting{}).Clauses(clause.OnConflict{
+		return tx.Model(&Setting{}).Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "name"}}, DoUpdates: clause.AssignmentColumns([]string{"value", "updated_at"}),
 		}).Create(row).Error
 	})

@@ -70,6 +70,8 @@ func TestAssetImport(t *testing.T) {
 		})
 	}
 	apitest.Expect(t, importCSV(env, d.tech, good), http.StatusForbidden, "forbidden")
+	apitest.Expect(t, env.Post("/api/v1/assets", d.desk.Token, map[string]any{"code": "AF-1-03", "name": "滤网", "kind": "filter_group"}),
+		http.StatusConflict, "conflict")
 }
 
 // maintShop is a desk with an asset, a plan on it and the job run.
@@ -324,7 +326,15 @@ func TestStockIssuedToWorkOrder(t *testing.T) {
 	}
 	apitest.Expect(t, shop.move(s.tech, it.ID, "issues", map[string]any{"work_order_id": id, "repair_id": 1, "quantity": 1}),
 		http.StatusBadRequest, "validation_failed")
-	shop.mustMove(t, s.tech, it.ID, "returns", map[string]any{"work_order_id": id, "quantity": 2})
+	shop.mustMove(t, s.tech, it.ID, "returns", map[string]any{"work_order_id": id, "quantity": 1})
+	resp := s.env.Get(apitest.Path("/api/v1/work-orders/%d/parts", id), s.desk.Token)
+	apitest.Expect(t, resp, http.StatusOK)
+	var used handlers.RepairPartsOut
+	resp.JSON(t, &used)
+	if used.WorkOrderID != id || len(used.Parts) != 1 || used.Parts[0].Quantity != 1 || used.TotalCostCents != 500 {
+		t.Errorf("parts used %+v", used)
+	}
+	apitest.Expect(t, s.env.Get(apitest.Path("/api/v1/work-orders/%d/parts", id), s.tech2.Token), http.StatusForbidden, "forbidden")
 }
 
 // A team's orders reach the desk's phones unassigned; assigning one

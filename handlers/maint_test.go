@@ -210,10 +210,20 @@ func TestWorkOrderChecklistFlow(t *testing.T) {
 		got := env.Get(p.URL, s.desk.Token)
 		apitest.Expect(t, got, http.StatusOK)
 	})
+	env.Clock.Advance(12 * time.Minute) // within the access tokens' 15 minutes
 	done := s.act(t, s.tech, id, "complete", nil, http.StatusOK)
 	if done.Status != "done" || done.CompletedAt == nil || done.PhotoCount != 1 {
 		t.Fatalf("completed order %+v", done.WorkOrderOut)
 	}
+	t.Run("the repair statistics weigh planned against breakdown work", func(t *testing.T) {
+		resp := env.Get("/api/v1/repairs/stats?from=2026-12-01&to=2026-12-01", s.desk.Token)
+		apitest.Expect(t, resp, http.StatusOK)
+		var st handlers.RepairStatsOut
+		resp.JSON(t, &st)
+		if w := st.Work; w.PlannedOrders != 1 || w.BreakdownOrders != 0 || w.PlannedHours != 0.2 || w.PlannedShareOrders != 1 {
+			t.Errorf("work mix %+v, want one planned order of 12 minutes", w)
+		}
+	})
 	s.act(t, s.tech, id, "skip", map[string]any{"reason": "x"}, http.StatusConflict, "invalid_transition")
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,6 +142,10 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
 	shutdown := c.Context().Done() // closed when the server shuts down
+	// The stream is the connection's last response, so that hangUp may own
+	// its reading side.
+	c.Context().SetConnectionClose()
+	gone := hangUp(c.Context().Conn())
 	encode := c.App().Config().JSONEncoder
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer release()
@@ -184,6 +189,8 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 					return
 				}
 				fmt.Fprint(w, ": heartbeat\n\n")
+			case <-gone:
+				return // the client went away: free its subscription at once
 			case <-shutdown:
 				return // let the server stop; clients reconnect to another replica
 			case <-expire.C:
@@ -195,6 +202,22 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// hangUp returns a channel closed when the client closes the connection.
+// Without it a dropped phone is noticed only when a write fails, a
+// heartbeat or two later, and its stream holds memory meanwhile. An SSE
+// client sends nothing after its request, so any read ends the stream; the
+// read also ends when the server closes the connection after the stream.
+func hangUp(conn net.Conn) <-chan struct{} {
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		_ = conn.SetReadDeadline(time.Time{}) // the request's read timeout is over
+		var b [1]byte
+		_, _ = conn.Read(b[:])
+	}()
+	return gone
 }
 
 // writeEvent writes one SSE event; id 0 writes none (only inbox entries

@@ -300,68 +300,66 @@ func (r *run) stop() error {
 	return err
 }
 
-// resultGroup bounds how many results one transaction records, and
-// resultDelay how long a result may wait for others to share it: under
-// load the groups grow, so recording keeps up with 400 sends at once.
-const (
-	resultGroup = 500
-	resultDelay = 10 * time.Millisecond
-)
+// resultGroup bounds how many results one transaction records.
+const resultGroup = 500
 
-// record writes results as they come back, in small groups, until the
-// results channel closes. Writes outlive a cancelled run: what went out
-// must not go out again.
+// record writes results as they come back, until the results channel
+// closes: it takes every result already waiting (up to resultGroup) into
+// one transaction, so under load the groups grow while a write is under
+// way and an idle worker records a lone result at once. Writes outlive a
+// cancelled run: what went out must not go out again.
 func (r *run) record() {
 	var errs []error
 	batch := make([]notify.Result, 0, resultGroup)
-	sent := 0 // of batch: the send slots to give back once recorded
-	flush := func() {
-		if len(batch) == 0 {
-			return
+	for res := range r.results {
+		batch = append(batch[:0], res.Result)
+		sent := count(res.sent)
+	more:
+		for len(batch) < resultGroup {
+			select {
+			case res, ok := <-r.results:
+				if !ok {
+					break more
+				}
+				batch = append(batch, res.Result)
+				sent += count(res.sent)
+			default:
+				break more
+			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		forgot, err := r.w.svc.Finish(ctx, batch)
-		cancel()
-		for range sent {
-			<-r.slots
-		}
-		if err != nil {
+		if err := r.flush(batch, sent); err != nil {
 			errs = append(errs, err)
 		}
-		r.w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
-		r.finished.Add(int64(len(batch)))
-		r.mu.Lock()
-		for _, res := range batch {
-			if r.held[res.Claim]--; r.held[res.Claim] <= 0 {
-				delete(r.held, res.Claim)
-			}
-		}
-		r.mu.Unlock()
-		batch, sent = batch[:0], 0
 	}
-	timer := time.NewTimer(resultDelay)
-	defer timer.Stop()
-	for {
-		select {
-		case res, ok := <-r.results:
-			if !ok {
-				flush()
-				r.recorded <- errors.Join(errs...)
-				return
-			}
-			if len(batch) == 0 {
-				timer.Reset(resultDelay)
-			}
-			if res.sent {
-				sent++
-			}
-			if batch = append(batch, res.Result); len(batch) == resultGroup {
-				flush()
-			}
-		case <-timer.C:
-			flush()
+	r.recorded <- errors.Join(errs...)
+}
+
+// flush records one group of results and gives back the send slots of the
+// sent among them.
+func (r *run) flush(batch []notify.Result, sent int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	forgot, err := r.w.svc.Finish(ctx, batch)
+	cancel()
+	for range sent {
+		<-r.slots
+	}
+	r.w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
+	r.finished.Add(int64(len(batch)))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, res := range batch {
+		if r.held[res.Claim]--; r.held[res.Claim] <= 0 {
+			delete(r.held, res.Claim)
 		}
 	}
+	return err
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // renew extends the leases of the claims with unrecorded rows.

@@ -380,6 +380,7 @@ func TestWorkOrderAssignPushes(t *testing.T) {
 	if weekly.ID == 0 {
 		t.Fatal("no unassigned order")
 	}
+	s.act(t, s.tech2, weekly.ID, "skip", map[string]any{"reason": "不想做"}, http.StatusForbidden, "forbidden")
 	s.act(t, s.tech2, weekly.ID, "assign", map[string]any{"technician_id": s.tech2.ID}, http.StatusForbidden, "forbidden")
 	w := s.act(t, s.desk, weekly.ID, "assign", map[string]any{"technician_id": s.tech2.ID}, http.StatusOK)
 	if w.TechnicianID == nil || *w.TechnicianID != s.tech2.ID {

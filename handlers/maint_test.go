@@ -70,6 +70,8 @@ func TestAssetImport(t *testing.T) {
 		})
 	}
 	apitest.Expect(t, importCSV(env, d.tech, good), http.StatusForbidden, "forbidden")
+	apitest.Expect(t, env.Post("/api/v1/assets", d.desk.Token, map[string]any{"code": "AF-1-03", "name": "滤网", "kind": "filter_group"}),
+		http.StatusConflict, "conflict")
 }
 
 // maintShop is a desk with an asset, a plan on it and the job run.
@@ -208,10 +210,20 @@ func TestWorkOrderChecklistFlow(t *testing.T) {
 		got := env.Get(p.URL, s.desk.Token)
 		apitest.Expect(t, got, http.StatusOK)
 	})
+	env.Clock.Advance(12 * time.Minute) // within the access tokens' 15 minutes
 	done := s.act(t, s.tech, id, "complete", nil, http.StatusOK)
 	if done.Status != "done" || done.CompletedAt == nil || done.PhotoCount != 1 {
 		t.Fatalf("completed order %+v", done.WorkOrderOut)
 	}
+	t.Run("the repair statistics weigh planned against breakdown work", func(t *testing.T) {
+		resp := env.Get("/api/v1/repairs/stats?from=2026-12-01&to=2026-12-01", s.desk.Token)
+		apitest.Expect(t, resp, http.StatusOK)
+		var st handlers.RepairStatsOut
+		resp.JSON(t, &st)
+		if w := st.Work; w.PlannedOrders != 1 || w.BreakdownOrders != 0 || w.PlannedHours != 0.2 || w.PlannedShareOrders != 1 {
+			t.Errorf("work mix %+v, want one planned order of 12 minutes", w)
+		}
+	})
 	s.act(t, s.tech, id, "skip", map[string]any{"reason": "x"}, http.StatusConflict, "invalid_transition")
 }
 
@@ -324,7 +336,15 @@ func TestStockIssuedToWorkOrder(t *testing.T) {
 	}
 	apitest.Expect(t, shop.move(s.tech, it.ID, "issues", map[string]any{"work_order_id": id, "repair_id": 1, "quantity": 1}),
 		http.StatusBadRequest, "validation_failed")
-	shop.mustMove(t, s.tech, it.ID, "returns", map[string]any{"work_order_id": id, "quantity": 2})
+	shop.mustMove(t, s.tech, it.ID, "returns", map[string]any{"work_order_id": id, "quantity": 1})
+	resp := s.env.Get(apitest.Path("/api/v1/work-orders/%d/parts", id), s.desk.Token)
+	apitest.Expect(t, resp, http.StatusOK)
+	var used handlers.RepairPartsOut
+	resp.JSON(t, &used)
+	if used.WorkOrderID != id || len(used.Parts) != 1 || used.Parts[0].Quantity != 1 || used.TotalCostCents != 500 {
+		t.Errorf("parts used %+v", used)
+	}
+	apitest.Expect(t, s.env.Get(apitest.Path("/api/v1/work-orders/%d/parts", id), s.tech2.Token), http.StatusForbidden, "forbidden")
 }
 
 // A team's orders reach the desk's phones unassigned; assigning one
@@ -360,6 +380,7 @@ func TestWorkOrderAssignPushes(t *testing.T) {
 	if weekly.ID == 0 {
 		t.Fatal("no unassigned order")
 	}
+	s.act(t, s.tech2, weekly.ID, "skip", map[string]any{"reason": "不想做"}, http.StatusForbidden, "forbidden")
 	s.act(t, s.tech2, weekly.ID, "assign", map[string]any{"technician_id": s.tech2.ID}, http.StatusForbidden, "forbidden")
 	w := s.act(t, s.desk, weekly.ID, "assign", map[string]any{"technician_id": s.tech2.ID}, http.StatusOK)
 	if w.TechnicianID == nil || *w.TechnicianID != s.tech2.ID {

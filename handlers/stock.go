@@ -271,24 +271,36 @@ type PartLineOut struct {
 	CostCents int64  `json:"cost_cents"`
 }
 
-// RepairPartsOut answers GET /repairs/{id}/parts.
+// RepairPartsOut answers GET /repairs/{id}/parts and
+// /work-orders/{id}/parts.
 type RepairPartsOut struct {
-	RepairID       int64         `json:"repair_id"`
+	RepairID       int64         `json:"repair_id,omitempty"`
+	WorkOrderID    int64         `json:"work_order_id,omitempty"`
 	Parts          []PartLineOut `json:"parts"`
 	TotalCostCents int64         `json:"total_cost_cents"`
 }
 
 // RepairParts lists the parts a repair used and their cost.
 func (h *Stock) RepairParts(c *fiber.Ctx) error {
+	return h.partsUsed(c, func(id int64) stock.RepairInput { return stock.RepairInput{RepairID: id} })
+}
+
+// WorkOrderParts lists the parts a work order used and their cost.
+func (h *Stock) WorkOrderParts(c *fiber.Ctx) error {
+	return h.partsUsed(c, func(id int64) stock.RepairInput { return stock.RepairInput{WorkOrderID: id} })
+}
+
+func (h *Stock) partsUsed(c *fiber.Ctx, of func(id int64) stock.RepairInput) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	lines, err := h.svc.RepairParts(c.UserContext(), UserFrom(c), id)
+	lines, err := h.svc.PartsUsed(c.UserContext(), UserFrom(c), of(id))
 	if err != nil {
 		return err
 	}
-	out := RepairPartsOut{RepairID: id, Parts: make([]PartLineOut, len(lines))}
+	in := of(id)
+	out := RepairPartsOut{RepairID: in.RepairID, WorkOrderID: in.WorkOrderID, Parts: make([]PartLineOut, len(lines))}
 	for i, l := range lines {
 		out.Parts[i] = PartLineOut(l)
 		out.TotalCostCents += l.CostCents

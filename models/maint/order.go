@@ -307,11 +307,13 @@ func (s *Service) Postpone(ctx context.Context, a store.Actor, id int64, reason 
 	})
 }
 
+// deskOrWorker lets the desk, or the technician the order is assigned to,
+// drop or move it; a team's unassigned order is the desk's to drop.
 func (w *WorkOrder) deskOrWorker(a store.Actor) error {
-	if a.Can(store.RoleDispatcher) {
+	if a.Can(store.RoleDispatcher) || (w.TechnicianID != nil && *w.TechnicianID == a.ID && a.Can(store.RoleTechnician)) {
 		return nil
 	}
-	return w.worker(a)
+	return store.Errorf(store.CodeForbidden, "only the work order's technician may work it")
 }
 
 // Assign gives an order still to do to a technician (the desk), who is

@@ -227,22 +227,33 @@ var finishedOrders = []string{"done", "skipped"}
 // It is read through SQL: the store depends on the repairs and work order
 // tables, not on those domains.
 func mayMoveFor(tx *store.Tx, a store.Actor, in RepairInput) (string, error) {
-	var r struct {
-		TechnicianID *int64
-		Status       string
-	}
-	_, id, _ := in.target()
-	if in.WorkOrderID != 0 {
-		if err := tx.Table("maint_work_orders").Select("technician_id, status").Where("id = ?", id).Take(&r).Error; err != nil {
-			return "", store.NotFound(err, "work order")
-		}
-	} else if err := tx.Table("repairs").Select("technician_id, status").Where("id = ?", id).Take(&r).Error; err != nil {
-		return "", store.NotFound(err, "repair")
+	r, err := holderOf(tx.DB, in)
+	if err != nil {
+		return "", err
 	}
 	if a.Can(store.RoleStorekeeper) || (a.Is(store.RoleTechnician) && r.TechnicianID != nil && *r.TechnicianID == a.ID) {
 		return r.Status, nil
 	}
 	return "", store.Errorf(store.CodeForbidden, "only the repair's technician or a storekeeper may move its parts")
+}
+
+// holder is the repair or work order parts go to: who works it, and where
+// it stands.
+type holder struct {
+	TechnicianID *int64
+	Status       string
+}
+
+func holderOf(db *gorm.DB, in RepairInput) (r holder, err error) {
+	_, id, _ := in.target()
+	if in.WorkOrderID != 0 {
+		if err := db.Table("maint_work_orders").Select("technician_id, status").Where("id = ?", id).Take(&r).Error; err != nil {
+			return r, store.NotFound(err, "work order")
+		}
+	} else if err := db.Table("repairs").Select("technician_id, status").Where("id = ?", id).Take(&r).Error; err != nil {
+		return r, store.NotFound(err, "repair")
+	}
+	return r, nil
 }
 
 // watchLevel pushes the storekeepers once when an active item falls below

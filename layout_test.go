@@ -37,6 +37,8 @@ var allowed = map[string][]string{
 	"push/oppofake":         {"push", "push/internal/fakekit"},
 	"push/vivofake":         {"push", "push/internal/fakekit"},
 	"push/harmonyfake":      {"push", "push/internal/fakekit"},
+	"push/wecomfake":        {"push", "push/internal/fakekit"},
+	"push/dingtalkfake":     {"push", "push/internal/fakekit"},
 	"push/internal/fakekit": {},
 	"s3blobs":               {"models/store"},
 	"migrations":            {},
@@ -46,7 +48,7 @@ var allowed = map[string][]string{
 	"api": {"handlers", "migrations", "openapi", "push", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
 		"models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint"},
 	"api/apitest": {"api", "migrations", "openapi", "push", "push/fcmfake", "push/apnsfake", "push/huaweifake", "push/honorfake",
-		"push/xiaomifake", "push/oppofake", "push/vivofake", "push/harmonyfake", "s3blobs", "models/store", "models/people", "models/notify"},
+		"push/xiaomifake", "push/oppofake", "push/vivofake", "push/harmonyfake", "push/wecomfake", "push/dingtalkfake", "s3blobs", "models/store", "models/people", "models/notify"},
 	".": {"api", "demo", "migrations", "push", "models/store", "models/people"},
 }
 

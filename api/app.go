@@ -51,8 +51,10 @@ type Server struct {
 	Live    push.Broker
 	cluster *push.Cluster // nil without HOUQIN_REDIS_URL
 	menus   *handlers.Canteen
-	jobs    []Job
-	logins  loginCounters
+	// directories look staff up by mobile on the configured work platforms.
+	directories map[people.WorkPlatform]people.Directory
+	jobs        []Job
+	logins      loginCounters
 }
 
 // Services are the domain services, one per models package, all on one store.
@@ -90,7 +92,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		s.cluster = push.NewCluster(cfg.Redis, cfg.RedisPrefix, s.Registry, log)
 		s.Live = push.NewShared(s.Broker, s.cluster, handlers.JSONEncoder(st.Location))
 	}
-	s.Push = push.NewWorker(s.Notify, cfg.PushSenders(log), push.Options{}, s.Registry, log)
+	senders := cfg.PushSenders(log)
+	s.Push = push.NewWorker(s.Notify, senders, push.Options{}, s.Registry, log)
+	s.directories = workDirectories(senders)
 	// Committed changes reach the live stream and wake the push worker.
 	store.On(st, func(ev store.Live) { s.Live.Publish(ev.Live()) })
 	store.On(st, func(notify.Queued) { s.Push.Wake() })
@@ -172,6 +176,7 @@ func (s *Server) routes() {
 	s.mountPush(r)
 	s.mountAnnouncements(r)
 	s.mountStock(r)
+	s.mountWork(r)
 	s.mountMaint(r)
 }
 

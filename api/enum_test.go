@@ -9,6 +9,7 @@ import (
 	"houqin/models/canteen"
 	"houqin/models/maint"
 	"houqin/models/notify"
+	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
 	"houqin/models/stock"
@@ -33,6 +34,8 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"ShuttleTrip.status":       shuttle.TripStatus(""),
 		"TripStatusRequest.status": shuttle.TripStatus(""),
 		"StockMoveKind":            stock.MoveKind(""),
+		"WorkPlatform":             people.WorkPlatform(""),
+		"WorkRouting":              notify.WorkRouting(""),
 		"AssetKind":                maint.AssetKind(""),
 		"CycleUnit":                maint.CycleUnit(""),
 		"WorkOrderStatus":          maint.OrderStatus(""),

@@ -28,8 +28,8 @@ import (
 // models lists every GORM model stored by the migrations. A domain adds its
 // models here; TestEveryTableHasAModel fails until it does.
 var models = []any{
-	&people.User{}, &people.RefreshToken{}, &store.IdempotencyKey{},
-	&notify.Notification{}, &notify.Device{}, &notify.Preferences{}, &notify.OutboxJob{},
+	&people.User{}, &people.RefreshToken{}, &people.WorkAccount{}, &store.IdempotencyKey{},
+	&notify.Notification{}, &notify.Device{}, &notify.Preferences{}, &notify.OutboxJob{}, &notify.Setting{},
 	&repair.Repair{}, &repair.RepairEvent{}, &repair.RepairPhoto{}, &repair.RepairTarget{}, &repair.RepairCounter{},
 	&shuttle.ShuttleRoute{}, &shuttle.ShuttleStop{}, &shuttle.ShuttleSchedule{}, &shuttle.ShuttleCalendarDay{},
 	&shuttle.ShuttleTrip{}, &shuttle.ShuttlePosition{}, &shuttle.ShuttleRouteFollow{}, &shuttle.ShuttleStopFollow{},

@@ -396,10 +396,14 @@ func (w *Worker) prepare(d notify.Delivery, claim string, now time.Time) (res no
 		res.Error = "push is not configured"
 	case w.senders[string(d.Provider)] == nil:
 		res.Error = "push provider " + string(d.Provider) + " is not configured"
+	case d.Token == "" && d.DeviceID == 0:
+		res.Error = "the work account is unbound or invalid"
 	case d.Token == "":
 		res.Error = "the device is gone"
 	case d.PushOff:
 		res.Error = "the user switched this category off"
+	case d.AppAccepted:
+		res.Error = "an app device of the user accepted it"
 	case d.TTLSeconds > 0 && !now.Before(expires):
 		res.Error = "expired before it could be delivered"
 	default:
@@ -454,7 +458,7 @@ func message(d notify.Delivery, now, expires time.Time) Message {
 	data["push_id"] = strconv.FormatInt(d.NotificationID, 10) + "-" + strconv.FormatInt(d.DeviceID, 10)
 	data["category"] = string(d.Category)
 	m := Message{Provider: string(d.Provider), Token: d.Token, Platform: d.Platform, Title: d.Title, Body: d.Body, Data: data,
-		Channel: "houqin_" + string(d.Category), High: d.High, CollapseKey: d.CollapseKey}
+		Channel: "houqin_" + string(d.Category), High: d.High, CollapseKey: d.CollapseKey, At: d.CreatedAt}
 	if d.TTLSeconds > 0 {
 		m.TTL, m.Expires = expires.Sub(now), expires
 	}
@@ -483,7 +487,11 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 		w.m.sent.WithLabelValues(p).Inc()
 		w.m.count(p, func(s *notify.ProviderStats) { s.Sent++ })
 	case DeadToken:
-		out.ForgetDevice = d.DeviceID
+		if d.DeviceID == 0 {
+			out.InvalidAccount, out.InvalidAccountID = d.AccountRow, d.Token
+		} else {
+			out.ForgetDevice = d.DeviceID
+		}
 		failed("dead token")
 	case Rejected:
 		failed("rejected")

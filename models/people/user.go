@@ -134,6 +134,12 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *Use
 			return err
 		}
 		tx.Publish(Changed{UserID: u.ID})
+		if !u.Active {
+			// Work notifications stop with the sign-ins: the bindings go.
+			if err := tx.Where("user_id = ?", u.ID).Delete(&WorkAccount{}).Error; err != nil {
+				return err
+			}
+		}
 		if signOut {
 			tx.Publish(SignedOut{UserID: u.ID})
 			return revokeUserTokens(tx, u.ID)

@@ -148,12 +148,14 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	// through fasthttp, which would hold a second goroutine, a pipe and their
 	// buffers for every open stream: a phone's stream costs a third of the
 	// memory this way. The head is the one the middleware prepared.
-	resp := &c.Context().Response
+	resp, raw := &c.Context().Response, c.Context().Conn()
 	c.Context().HijackSetNoResponse(true)
 	c.Context().Hijack(func(conn net.Conn) {
 		defer release()
 		defer cancel()
-		st.run(conn, &resp.Header, missed)
+		gone, stop := hangUp(raw)
+		defer stop()
+		st.run(conn, &resp.Header, missed, gone)
 	})
 	return nil
 }
@@ -180,8 +182,7 @@ const writeTimeout = 10 * time.Second
 // run writes the response head, the missed entries and then live events
 // until the client goes away, the caller signs out, the stream ages out or
 // the server shuts down.
-func (s *stream) run(conn net.Conn, head *fasthttp.ResponseHeader, missed []notify.Notification) {
-	gone := hangUp(conn)
+func (s *stream) run(conn net.Conn, head *fasthttp.ResponseHeader, missed []notify.Notification, gone <-chan struct{}) {
 	w := bufio.NewWriterSize(conn, streamBuffer)
 	writeHead(w, head)
 	body := httputil.NewChunkedWriter(w)
@@ -263,20 +264,25 @@ func writeHead(w *bufio.Writer, h *fasthttp.ResponseHeader) {
 	_, _ = w.WriteString("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
 }
 
-// hangUp returns a channel closed when the client closes the connection.
-// Without it a dropped phone is noticed only when a write fails, a
-// heartbeat or two later, and its stream holds memory meanwhile. An SSE
-// client sends nothing after its request, so any read ends the stream; the
-// read also ends when the connection closes after the stream.
-func hangUp(conn net.Conn) <-chan struct{} {
-	gone := make(chan struct{})
+// hangUp returns a channel closed when the client closes the connection,
+// and a stop that ends the watch and waits for it. Without it a dropped
+// phone is noticed only when a write fails, a heartbeat or two later, and
+// its stream holds memory meanwhile. An SSE client sends nothing after its
+// request, so any read ends the stream. It reads the raw connection, not
+// the server's buffered reader, which goes back to a pool for other
+// connections once the stream ends.
+func hangUp(conn net.Conn) (gone <-chan struct{}, stop func()) {
+	done := make(chan struct{})
+	_ = conn.SetReadDeadline(time.Time{}) // the request's read timeout is over
 	go func() {
-		defer close(gone)
-		_ = conn.SetReadDeadline(time.Time{}) // the request's read timeout is over
+		defer close(done)
 		var b [1]byte
 		_, _ = conn.Read(b[:])
 	}()
-	return gone
+	return done, func() {
+		_ = conn.SetReadDeadline(time.Now())
+		<-done
+	}
 }
 
 // appendEvent appends one SSE event; id 0 writes none (only inbox entries

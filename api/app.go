@@ -24,6 +24,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/models/team"
 	"houqin/openapi"
 	"houqin/push"
 )
@@ -64,13 +65,14 @@ type Services struct {
 	Canteen       *canteen.Service
 	Announcements *announce.Service
 	Stock         *stock.Service
+	Teams         *team.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
 func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
-		Stock: stock.New(st)}
+		Stock: stock.New(st), Teams: team.New(st)}
 }
 
 // New assembles the service on an open, migrated store.
@@ -170,6 +172,7 @@ func (s *Server) routes() {
 	s.mountPush(r)
 	s.mountAnnouncements(r)
 	s.mountStock(r)
+	s.mountQuality(r)
 }
 
 // ready answers 200 when the database answers and its schema is current;

@@ -12,6 +12,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/models/team"
 )
 
 // TestEnumsMatchTheDocument fails when a list written once in Go (roles,
@@ -32,6 +33,7 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"ShuttleTrip.status":       shuttle.TripStatus(""),
 		"TripStatusRequest.status": shuttle.TripStatus(""),
 		"StockMoveKind":            stock.MoveKind(""),
+		"TeamAreaKind":             team.AreaKind(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

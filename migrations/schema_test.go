@@ -15,6 +15,8 @@ import (
 	"houqin/api/apitest"
 	"houqin/models/announce"
 	"houqin/models/canteen"
+	"houqin/models/complaint"
+	"houqin/models/inspect"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -22,6 +24,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/models/team"
 )
 
 // models lists every GORM model stored by the migrations. A domain adds its
@@ -38,6 +41,8 @@ var models = []any{
 	&canteen.DishRating{}, &canteen.MealRegistration{},
 	&announce.Announcement{},
 	&stock.Item{}, &stock.Move{},
+	&team.Team{}, &team.Member{}, &team.Area{},
+	&inspect.Inspection{}, &inspect.Problem{}, &inspect.Photo{}, &complaint.Complaint{}, &complaint.Photo{},
 }
 
 // databases returns a migrated SQLite database and, when

@@ -7,6 +7,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/canteen"
+	"houqin/models/inspect"
 	"houqin/models/notify"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
@@ -34,6 +35,8 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"TripStatusRequest.status": shuttle.TripStatus(""),
 		"StockMoveKind":            stock.MoveKind(""),
 		"TeamAreaKind":             team.AreaKind(""),
+		"InspectionKind":           inspect.Kind(""),
+		"InspectionProblemStatus":  inspect.Status(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

@@ -1,14 +1,21 @@
 package api
 
 import (
+	"context"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
+	"houqin/models/inspect"
 	"houqin/models/store"
 )
 
-// mountQuality registers the service teams: admins manage them, everyone
-// sees their own (inspectors and the desk see all, to route work).
+// mountQuality registers the service teams (admins manage them, everyone
+// sees their own; inspectors and the desk see all, to route work) and the
+// inspections: inspectors record them and check fixes, teams fix the
+// problems found (the service checks the team), and a sweep pushes team
+// leads about problems past their deadline.
 func (s *Server) mountQuality(r fiber.Router) {
 	teams := handlers.NewTeams(s.Teams)
 	admin := handlers.Require(store.RoleAdmin)
@@ -16,4 +23,22 @@ func (s *Server) mountQuality(r fiber.Router) {
 	r.Post("/teams", admin, teams.CreateTeam)
 	r.Get("/teams/:id", teams.GetTeam)
 	r.Patch("/teams/:id", admin, teams.UpdateTeam)
+
+	ins := handlers.NewInspections(s.Inspections)
+	inspector := handlers.Require(store.RoleInspector)
+	r.Get("/inspections", inspector, ins.ListInspections)
+	r.Post("/inspections", inspector, ins.CreateInspection)
+	r.Get("/inspections/:id", inspector, ins.GetInspection)
+	r.Get("/inspection-problems", ins.ListProblems)
+	r.Get("/inspection-problems/:id", ins.GetProblem)
+	for _, act := range inspect.Actions {
+		r.Post("/inspection-problems/:id/"+string(act), ins.ProblemStep(act))
+	}
+	r.Post("/inspection-problems/:id/photos", ins.UploadProblemPhoto)
+	r.Get("/inspection-problems/:id/photos/:photo_id", ins.ProblemPhoto)
+
+	s.jobs = append(s.jobs, Job{Name: "flag overdue inspection problems", Every: time.Minute, Run: func(ctx context.Context) error {
+		_, err := s.Inspections.FlagOverdue(ctx)
+		return err
+	}})
 }

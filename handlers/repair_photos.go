@@ -50,11 +50,7 @@ func FormPhoto(c *fiber.Ctx) ([]byte, error) {
 
 // RepairPhoto serves a photo's bytes to those who may see the request.
 func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
-	id, err := ParamID(c, "id")
-	if err != nil {
-		return err
-	}
-	photoID, err := ParamID(c, "photo_id")
+	id, photoID, err := photoParams(c)
 	if err != nil {
 		return err
 	}
@@ -62,8 +58,5 @@ func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, p.ContentType)
-	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
-	c.Set("X-Content-Type-Options", "nosniff")
-	return c.Send(data)
+	return sendPhoto(c, p.ContentType, data)
 }

@@ -27,12 +27,17 @@ func (d *repairDesk) uploadPhoto(u apitest.User, id int64, data []byte) *apitest
 
 // uploadPhotoTo posts data to env as the multipart field "photo".
 func uploadPhotoTo(env *apitest.Env, u apitest.User, id int64, data []byte) *apitest.Response {
+	return postPhoto(env, u, apitest.Path("/api/v1/repairs/%d/photos", id), data)
+}
+
+// postPhoto posts data to path as the multipart field "photo".
+func postPhoto(env *apitest.Env, u apitest.User, path string, data []byte) *apitest.Response {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	part, _ := w.CreateFormFile("photo", "photo.jpg") // the name and declared type are not trusted
 	part.Write(data)
 	w.Close()
-	return env.Do(apitest.Request{Method: http.MethodPost, Path: apitest.Path("/api/v1/repairs/%d/photos", id),
+	return env.Do(apitest.Request{Method: http.MethodPost, Path: path,
 		Token: u.Token, Body: buf.Bytes(), Headers: map[string]string{"Content-Type": w.FormDataContentType()}})
 }
 

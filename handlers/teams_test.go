@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"houqin/api/apitest"
 	"houqin/handlers"
@@ -30,6 +31,20 @@ func newQuality(t *testing.T, opts ...apitest.Option) *quality {
 		"areas": []map[string]any{{"kind": "repair_category", "value": "water"}, {"kind": "area", "value": "1号楼"}}})
 	q.cleaningTeam = q.mustTeam(t, map[string]any{"name": "保洁绿化", "member_ids": []int64{q.cleaner.ID}})
 	return q
+}
+
+// advance moves the clock and signs everyone in again, their tokens having
+// expired meanwhile.
+func (q *quality) advance(t *testing.T, d time.Duration) {
+	t.Helper()
+	q.env.Clock.Advance(d)
+	for _, u := range []*apitest.User{&q.admin, &q.desk, &q.staff, &q.inspector, &q.inspector2, &q.lead, &q.fixer, &q.cleaner} {
+		token, err := q.env.Server.Tokens.Issue(u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Token = token
+	}
 }
 
 func (q *quality) mustTeam(t *testing.T, body map[string]any) handlers.TeamOut {

@@ -1,6 +1,14 @@
 package store
 
-import "bytes"
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // MaxPhotoBytes is the largest photo accepted anywhere (repairs,
 // inspections, work orders): a phone's full-size JPEG or HEIC fits.
@@ -26,4 +34,74 @@ func CheckPhoto(data []byte) (contentType, ext string, err error) {
 		}
 	}
 	return "", "", InvalidField("photo", "must be a JPEG, PNG or HEIC image")
+}
+
+// Upload is a checked photo about to be stored.
+type Upload struct {
+	ContentType string
+	Size        int64
+	Key         string
+}
+
+// StorePhoto checks data, puts it in blobs under a new key and then runs
+// record, in one transaction, to write the row that names it: a row never
+// names missing bytes, and if recording fails the bytes are removed again.
+func (s *Store) StorePhoto(ctx context.Context, blobs Blobs, data []byte, record func(tx *Tx, u Upload) error) error {
+	ct, ext, err := CheckPhoto(data)
+	if err != nil {
+		return err
+	}
+	u := Upload{ContentType: ct, Size: int64(len(data)), Key: NewBlobKey(ext)}
+	if err := blobs.Put(ctx, u.Key, data); err != nil {
+		return err
+	}
+	err = s.Tx(ctx, func(tx *Tx) error { return record(tx, u) })
+	if err != nil {
+		// Best effort: an orphaned file costs disk, never correctness.
+		_ = blobs.Delete(context.WithoutCancel(ctx), u.Key)
+	}
+	return err
+}
+
+// PhotoBytes reads a stored photo's bytes; bytes this replica's store does
+// not hold (another replica's disk, or lost) are "photo not found", which
+// is not our failure.
+func PhotoBytes(ctx context.Context, blobs Blobs, key string) ([]byte, error) {
+	data, err := blobs.Get(ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound("photo")
+	}
+	return data, err
+}
+
+// MaxPhotosPerDay bounds one person's uploads of one kind over 24 hours:
+// enough to document several problems, not enough to fill the disk.
+const MaxPhotosPerDay = 30
+
+// UploadAllowed refuses a 31st upload in 24 hours to the photos table
+// model by uploader.
+func UploadAllowed(db *gorm.DB, model any, uploaderID int64, now time.Time) error {
+	var n int64
+	err := db.Model(model).Where("uploader_id = ? AND created_at > ?", uploaderID, now.Add(-24*time.Hour)).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n >= MaxPhotosPerDay {
+		return Errorf(CodeRateLimited, "you uploaded %d photos in the last 24 hours, the most one person may; try again later", n)
+	}
+	return nil
+}
+
+// CountPhoto raises a photo_count column of row id of model, unless it
+// holds max already: a conditional update, so concurrent uploads never
+// pass the limit.
+func CountPhoto(tx *Tx, model any, id int64, max int) error {
+	res := tx.Model(model).Where("id = ? AND photo_count < ?", id, max).Update("photo_count", gorm.Expr("photo_count + 1"))
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return Errorf(CodeConflict, "at most %d photos may be attached here", max)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"houqin/migrations"
 	"houqin/models/announce"
 	"houqin/models/canteen"
+	"houqin/models/complaint"
 	"houqin/models/inspect"
 	"houqin/models/meeting"
 	"houqin/models/notify"
@@ -68,6 +69,7 @@ type Services struct {
 	Stock         *stock.Service
 	Teams         *team.Service
 	Inspections   *inspect.Service
+	Complaints    *complaint.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
@@ -75,7 +77,7 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
 		Stock: stock.New(st), Teams: team.New(st),
-		Inspections: inspect.New(st, blobs)}
+		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs)}
 }
 
 // New assembles the service on an open, migrated store.

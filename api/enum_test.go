@@ -7,6 +7,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/canteen"
+	"houqin/models/complaint"
 	"houqin/models/inspect"
 	"houqin/models/notify"
 	"houqin/models/repair"
@@ -37,6 +38,10 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"TeamAreaKind":             team.AreaKind(""),
 		"InspectionKind":           inspect.Kind(""),
 		"InspectionProblemStatus":  inspect.Status(""),
+		"ComplaintArea":            complaint.Area(""),
+		"ComplaintKind":            complaint.Kind(""),
+		"ComplaintStatus":          complaint.Status(""),
+		"ComplaintLinkKind":        complaint.LinkKind(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

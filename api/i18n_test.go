@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"houqin/models/canteen"
+	"houqin/models/complaint"
 	"houqin/models/inspect"
 	"houqin/models/meeting"
 	"houqin/models/notify"
@@ -43,7 +44,7 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	}
 	for _, e := range []store.Enumerated{store.Role(""), notify.Category(""), repair.Category(""),
 		repair.RepairStatus(""), repair.Priority(""), canteen.Meal(""), canteen.DishCategory(""), shuttle.TripStatus(""),
-		inspect.Status(""), inspect.Kind("")} {
+		inspect.Status(""), inspect.Kind(""), complaint.Status(""), complaint.Area(""), complaint.Kind(""), complaint.LinkKind("")} {
 		for _, v := range e.Enum() {
 			terms[v] = fmt.Sprintf("%T", e)
 		}
@@ -65,6 +66,9 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 	}
 	for _, v := range inspect.Actions {
 		terms[string(v)] = "inspect.Action"
+	}
+	for _, v := range complaint.Actions {
+		terms[string(v)] = "complaint.Action"
 	}
 
 	zh := catalogueFor(t, "zh")

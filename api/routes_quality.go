@@ -1,12 +1,12 @@
 package api
 
 import (
-	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/handlers"
+	"houqin/models/complaint"
 	"houqin/models/inspect"
 	"houqin/models/store"
 )
@@ -15,7 +15,9 @@ import (
 // sees their own; inspectors and the desk see all, to route work) and the
 // inspections: inspectors record them and check fixes, teams fix the
 // problems found (the service checks the team), and a sweep pushes team
-// leads about problems past their deadline.
+// leads about problems past their deadline; and the complaints box: anyone
+// files, the desk routes, teams reply (the service checks each party), and
+// a sweep alerts the desk to late replies.
 func (s *Server) mountQuality(r fiber.Router) {
 	teams := handlers.NewTeams(s.Teams)
 	admin := handlers.Require(store.RoleAdmin)
@@ -37,8 +39,17 @@ func (s *Server) mountQuality(r fiber.Router) {
 	r.Post("/inspection-problems/:id/photos", ins.UploadProblemPhoto)
 	r.Get("/inspection-problems/:id/photos/:photo_id", ins.ProblemPhoto)
 
-	s.jobs = append(s.jobs, Job{Name: "flag overdue inspection problems", Every: time.Minute, Run: func(ctx context.Context) error {
-		_, err := s.Inspections.FlagOverdue(ctx)
-		return err
-	}})
+	box := handlers.NewComplaints(s.Complaints)
+	r.Post("/complaints", box.FileComplaint)
+	r.Get("/complaints", box.ListComplaints)
+	r.Get("/complaints/:id", box.GetComplaint)
+	for _, act := range complaint.Actions {
+		r.Post("/complaints/:id/"+string(act), box.ComplaintStep(act))
+	}
+	r.Post("/complaints/:id/photos", box.UploadComplaintPhoto)
+	r.Get("/complaints/:id/photos/:photo_id", box.ComplaintPhoto)
+
+	s.jobs = append(s.jobs,
+		Job{Name: "flag overdue inspection problems", Every: time.Minute, Run: discardCount(s.Inspections.FlagOverdue)},
+		Job{Name: "flag overdue complaints", Every: time.Minute, Run: discardCount(s.Complaints.FlagOverdue)})
 }

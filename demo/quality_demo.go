@@ -3,6 +3,7 @@ package demo
 import (
 	"time"
 
+	"houqin/models/complaint"
 	"houqin/models/inspect"
 	"houqin/models/store"
 	"houqin/models/team"
@@ -75,13 +76,13 @@ func seedInspections(tx *store.Tx, users Users) error {
 	k := 0
 	for i := range 8 {
 		daysAgo := 30 - 4*i
-		at := tx.Now.AddDate(0, 0, -daysAgo).Truncate(time.Hour)
 		kind, offHours := inspect.KindPlanned, i%3 == 2
 		if i%2 == 1 {
 			kind = inspect.KindSpot
 		}
+		at := tx.Today().AddDays(-daysAgo).At(10, 0, tx.Location())
 		if offHours {
-			at = at.Add(-3 * time.Hour)
+			at = at.Add(9*time.Hour + 30*time.Minute) // 19:30, after the offices close
 		}
 		place := demoPlaces[i%len(demoPlaces)]
 		ins := inspect.Inspection{InspectorID: inspector, At: at, Building: place.building, Floor: place.floor, Area: place.area,
@@ -122,4 +123,57 @@ func demoTeamLead(name string) string {
 		}
 	}
 	return "admin"
+}
+
+// demoComplaints are a month of the box: who files (a demo account),
+// about what, which team answers, and how far it has got.
+var demoComplaints = []struct {
+	daysAgo           int
+	area              complaint.Area
+	kind              complaint.Kind
+	text, team, reply string
+	anonymous, urgent bool
+	status            complaint.Status
+}{
+	{28, complaint.AreaCanteen, complaint.KindComplaint, "午餐红烧肉偏咸，已连续两天。", "食堂", "已与厨师沟通，调整用盐量，欢迎继续监督。", true, false, complaint.StatusAccepted},
+	{25, complaint.AreaShuttle, complaint.KindComplaint, "政法班车早班晚点二十分钟，未提前通知。", "班车", "车辆临时故障，已更换备用车，今后晚点将在App推送。", false, false, complaint.StatusAccepted},
+	{21, complaint.AreaCanteen, complaint.KindSuggestion, "希望早餐增加杂粮粥。", "食堂", "下周起每周二、四供应杂粮粥。", false, false, complaint.StatusAccepted},
+	{18, complaint.AreaEnvironment, complaint.KindComplaint, "3号楼五楼卫生间异味较重。", "保洁绿化", "已增加保洁频次并检修排风扇。", true, false, complaint.StatusReplied},
+	{14, complaint.AreaMeetings, complaint.KindComplaint, "第一会议室投影仪开会前未调试好，耽误十分钟。", "会务", "已要求会前30分钟完成设备调试并签字确认。", false, false, complaint.StatusAccepted},
+	{10, complaint.AreaRepairs, complaint.KindComplaint, "报修空调三天未处理。", "维修班", "配件到货延迟，已于今日修复，致歉。", false, true, complaint.StatusAccepted},
+	{7, complaint.AreaEnvironment, complaint.KindSuggestion, "广场东侧路灯偏暗，夜间加班出行不便。", "维修班", "", false, false, complaint.StatusRouted},
+	{4, complaint.AreaOther, complaint.KindComplaint, "地下车库出口道闸经常抬杆缓慢。", "安保", "", true, false, complaint.StatusRouted},
+	{1, complaint.AreaCanteen, complaint.KindComplaint, "晚餐菜品售罄过早，18点已无热菜。", "", "", false, false, complaint.StatusSubmitted},
+}
+
+// seedComplaints files the demo month of complaints by the staff account,
+// each answered as far as its status says; the late ones count as alerted.
+func seedComplaints(tx *store.Tx, users Users) error {
+	for _, d := range demoComplaints {
+		at := tx.Now.AddDate(0, 0, -d.daysAgo)
+		due := at.Add(48 * time.Hour)
+		if d.urgent {
+			due = at.Add(2 * time.Hour)
+		}
+		c := complaint.Complaint{FilerID: users["staff"], Area: d.area, Kind: d.kind, Text: d.text, Anonymous: d.anonymous,
+			Urgent: d.urgent, Status: d.status, DueAt: due, CreatedAt: at, UpdatedAt: at}
+		if d.team != "" {
+			id := users["team:"+d.team]
+			c.TeamID = &id
+		}
+		if d.reply != "" {
+			replied := due.Add(-time.Hour)
+			c.Reply, c.RepliedAt, c.UpdatedAt = d.reply, &replied, replied
+		}
+		if d.status == complaint.StatusAccepted {
+			c.ClosedAt = c.RepliedAt
+		}
+		if due.Before(tx.Now) && c.RepliedAt == nil {
+			c.OverdueNotifiedAt = &due
+		}
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -33,11 +33,11 @@ func notifyTeam(tx *store.Tx, by int64, ins *Inspection, p *Problem, kind teamNo
 	due := p.Deadline.In(tx.Location()).Format("1月2日 15:04")
 	n := notify.Notice{Category: notify.CategoryQuality, Data: link(p), By: by,
 		Type: "inspection.assigned", Title: "督查问题待整改",
-		Body: fmt.Sprintf("%s：%s。请于%s前整改并上传照片。", ins.where(), store.Clip(p.Description, 200), due)}
+		Body: fmt.Sprintf("%s：%s。请于%s前整改并上传照片。", ins.where(), store.Sentence(p.Description, 200), due)}
 	if kind == noticeSentBack {
 		n.Type, n.Title = "inspection.sent_back", "督查问题整改被退回"
-		n.Body = fmt.Sprintf("%s：%s。退回原因：%s。请于%s前重新整改。", ins.where(), store.Clip(p.Description, 100),
-			store.Clip(p.SendBackReason, 200), due)
+		n.Body = fmt.Sprintf("%s：%s。退回原因：%s。请于%s前重新整改。", ins.where(), store.Sentence(p.Description, 100),
+			store.Sentence(p.SendBackReason, 200), due)
 	}
 	return notify.Notify(tx, n, members...)
 }
@@ -47,7 +47,7 @@ func notifyTeam(tx *store.Tx, by int64, ins *Inspection, p *Problem, kind teamNo
 func notifyInspector(tx *store.Tx, by int64, ins *Inspection, p *Problem) error {
 	return notify.Notify(tx, notify.Notice{Category: notify.CategoryQuality, Type: "inspection.fixed", Data: link(p), By: by,
 		Title: "督查问题已整改，请复查",
-		Body:  fmt.Sprintf("%s：%s。整改说明：%s", ins.where(), store.Clip(p.Description, 100), store.Clip(p.FixNote, 200))},
+		Body:  fmt.Sprintf("%s：%s。整改说明：%s", ins.where(), store.Sentence(p.Description, 100), store.Sentence(p.FixNote, 200))},
 		ins.InspectorID)
 }
 
@@ -59,6 +59,6 @@ func notifyOverdue(tx *store.Tx, ins *Inspection, p *Problem) error {
 	}
 	return notify.Notify(tx, notify.Notice{Category: notify.CategoryQuality, Type: "inspection.overdue", Data: link(p), High: true,
 		Title: "督查问题逾期未整改",
-		Body: fmt.Sprintf("%s：%s。整改期限%s已过，请尽快处理。", ins.where(), store.Clip(p.Description, 200),
+		Body: fmt.Sprintf("%s：%s。整改期限%s已过，请尽快处理。", ins.where(), store.Sentence(p.Description, 200),
 			p.Deadline.In(tx.Location()).Format("1月2日 15:04"))}, leads...)
 }

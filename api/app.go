@@ -16,6 +16,7 @@ import (
 	"houqin/handlers"
 	"houqin/migrations"
 	"houqin/models/announce"
+	"houqin/models/assess"
 	"houqin/models/canteen"
 	"houqin/models/complaint"
 	"houqin/models/inspect"
@@ -70,6 +71,7 @@ type Services struct {
 	Teams         *team.Service
 	Inspections   *inspect.Service
 	Complaints    *complaint.Service
+	Assessment    *assess.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
@@ -77,7 +79,8 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
 		Stock: stock.New(st), Teams: team.New(st),
-		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs)}
+		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs),
+		Assessment: assess.New(st)}
 }
 
 // New assembles the service on an open, migrated store.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
+	"houqin/models/assess"
 	"houqin/models/canteen"
 	"houqin/models/complaint"
 	"houqin/models/inspect"
@@ -42,6 +43,7 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"ComplaintKind":            complaint.Kind(""),
 		"ComplaintStatus":          complaint.Status(""),
 		"ComplaintLinkKind":        complaint.LinkKind(""),
+		"AssessmentIndicator":      assess.Indicator(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

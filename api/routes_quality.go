@@ -17,7 +17,8 @@ import (
 // problems found (the service checks the team), and a sweep pushes team
 // leads about problems past their deadline; and the complaints box: anyone
 // files, the desk routes, teams reply (the service checks each party), and
-// a sweep alerts the desk to late replies.
+// a sweep alerts the desk to late replies; and the monthly assessment
+// (admins configure it and see every team, team leads their own).
 func (s *Server) mountQuality(r fiber.Router) {
 	teams := handlers.NewTeams(s.Teams)
 	admin := handlers.Require(store.RoleAdmin)
@@ -48,6 +49,11 @@ func (s *Server) mountQuality(r fiber.Router) {
 	}
 	r.Post("/complaints/:id/photos", box.UploadComplaintPhoto)
 	r.Get("/complaints/:id/photos/:photo_id", box.ComplaintPhoto)
+
+	scores := handlers.NewAssessment(s.Assessment)
+	r.Get("/assessment", scores.GetAssessment)
+	r.Get("/assessment/indicators", admin, scores.AssessmentWeights)
+	r.Put("/assessment/indicators", admin, scores.SetAssessmentWeights)
 
 	s.jobs = append(s.jobs,
 		Job{Name: "flag overdue inspection problems", Every: time.Minute, Run: discardCount(s.Inspections.FlagOverdue)},

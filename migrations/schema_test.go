@@ -14,6 +14,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/announce"
+	"houqin/models/assess"
 	"houqin/models/canteen"
 	"houqin/models/complaint"
 	"houqin/models/inspect"
@@ -43,6 +44,7 @@ var models = []any{
 	&stock.Item{}, &stock.Move{},
 	&team.Team{}, &team.Member{}, &team.Area{},
 	&inspect.Inspection{}, &inspect.Problem{}, &inspect.Photo{}, &complaint.Complaint{}, &complaint.Photo{},
+	&assess.Weight{}, &assess.Result{},
 }
 
 // databases returns a migrated SQLite database and, when

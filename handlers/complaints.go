@@ -188,10 +188,8 @@ func (h *Complaints) ComplaintStep(act complaint.Action) fiber.Handler {
 			return err
 		}
 		var req complaintStepRequest
-		if act != complaint.ActAccept || len(c.Body()) > 0 {
-			if err := Decode(c, &req); err != nil {
-				return err
-			}
+		if err := decodeOptional(c, &req, act == complaint.ActAccept); err != nil {
+			return err
 		}
 		switch act {
 		case complaint.ActRoute:

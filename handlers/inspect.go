@@ -281,10 +281,8 @@ func (h *Inspections) ProblemStep(act inspect.Action) fiber.Handler {
 			return err
 		}
 		var req problemStepRequest
-		if act != inspect.ActVerify || len(c.Body()) > 0 {
-			if err := Decode(c, &req); err != nil {
-				return err
-			}
+		if err := decodeOptional(c, &req, act == inspect.ActVerify); err != nil {
+			return err
 		}
 		if act != inspect.ActVerify {
 			if err := requireText("note", &req.Note); err != nil {

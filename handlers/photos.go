@@ -58,3 +58,12 @@ type PhotoOut struct {
 	URL         string    `json:"url"`
 	CreatedAt   time.Time `json:"created_at"`
 }
+
+// decodeOptional reads a workflow step's body; a step that needs none may come
+// without one.
+func decodeOptional(c *fiber.Ctx, dst any, needsNone bool) error {
+	if needsNone && len(c.Body()) == 0 {
+		return nil
+	}
+	return Decode(c, dst)
+}

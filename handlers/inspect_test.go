@@ -184,6 +184,8 @@ func TestInspectionInputIsChecked(t *testing.T) {
 		"an unknown team":  base(map[string]any{"description": "x", "team_id": 999999, "deadline": now.Add(time.Hour)}),
 		"no description":   base(map[string]any{"description": " ", "team_id": q.repairTeam.ID, "deadline": now.Add(time.Hour)}),
 		"a future date":    {"at": now.Add(2 * time.Hour), "building": "2号楼", "kind": "planned"},
+		"an old date":      {"at": now.AddDate(-2, 0, 0), "building": "2号楼", "kind": "planned"},
+		"a far deadline":   base(map[string]any{"description": "x", "team_id": q.repairTeam.ID, "deadline": now.AddDate(2, 0, 0)}),
 		"an unknown kind":  {"at": now, "building": "2号楼", "kind": "night"},
 		"a problem status": base(map[string]any{"description": "x", "team_id": q.repairTeam.ID, "deadline": now.Add(time.Hour), "status": "verified"}),
 	} {

@@ -32,6 +32,10 @@ type InspectionInput struct {
 // few minutes fast, not a plan.
 const MaxAhead = 10 * time.Minute
 
+// MaxSpan bounds how long ago an inspection may be recorded and how far
+// ahead a deadline may be set: a year.
+const MaxSpan = 366 * 24 * time.Hour
+
 // Create records an inspection by inspector a with its problems, each
 // assigned to its team, whose members are pushed.
 func (s *Service) Create(ctx context.Context, a store.Actor, in InspectionInput) (_ *Detail, err error) {
@@ -42,10 +46,16 @@ func (s *Service) Create(ctx context.Context, a store.Actor, in InspectionInput)
 		if ins.At.After(tx.Now.Add(MaxAhead)) {
 			return store.InvalidField("at", "must not be in the future")
 		}
+		if ins.At.Before(tx.Now.Add(-MaxSpan)) {
+			return store.InvalidField("at", "must be within the last year")
+		}
 		teams := map[int64]*team.Team{}
 		for i, p := range in.Problems {
 			if !p.Deadline.After(tx.Now) {
 				return store.InvalidField(fmt.Sprintf("problems[%d].deadline", i), "must be in the future")
+			}
+			if p.Deadline.After(tx.Now.Add(MaxSpan)) {
+				return store.InvalidField(fmt.Sprintf("problems[%d].deadline", i), "must be within the next year")
 			}
 			if teams[p.TeamID] == nil {
 				t, err := team.Find(tx.DB, fmt.Sprintf("problems[%d].team_id", i), p.TeamID)

@@ -61,7 +61,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		newLogger(stderr, "info").Error("bad configuration", "err", strings.ReplaceAll(err.Error(), "\n", "; "))
 		return 2
 	}
-	log := newLogger(stderr, cfg.LogLevel)
+	logs := newLogWriter(stderr)
+	defer logs.Close()
+	log := newLogger(logs, cfg.LogLevel)
 	var c command
 	switch cmd {
 	case "serve":

@@ -20,6 +20,7 @@ import (
 	"houqin/models/canteen"
 	"houqin/models/complaint"
 	"houqin/models/inspect"
+	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -54,8 +55,10 @@ type Server struct {
 	Live    push.Broker
 	cluster *push.Cluster // nil without HOUQIN_REDIS_URL
 	menus   *handlers.Canteen
-	jobs    []Job
-	logins  loginCounters
+	// directories look staff up by mobile on the configured work platforms.
+	directories map[people.WorkPlatform]people.Directory
+	jobs        []Job
+	logins      loginCounters
 }
 
 // Services are the domain services, one per models package, all on one store.
@@ -68,6 +71,7 @@ type Services struct {
 	Canteen       *canteen.Service
 	Announcements *announce.Service
 	Stock         *stock.Service
+	Maint         *maint.Service
 	Teams         *team.Service
 	Inspections   *inspect.Service
 	Complaints    *complaint.Service
@@ -78,7 +82,8 @@ type Services struct {
 func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
-		Stock: stock.New(st), Teams: team.New(st),
+		Stock: stock.New(st), Maint: maint.New(st, blobs),
+		Teams:       team.New(st),
 		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs),
 		Assessment: assess.New(st)}
 }
@@ -98,7 +103,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		s.cluster = push.NewCluster(cfg.Redis, cfg.RedisPrefix, s.Registry, log)
 		s.Live = push.NewShared(s.Broker, s.cluster, handlers.JSONEncoder(st.Location))
 	}
-	s.Push = push.NewWorker(s.Notify, cfg.PushSenders(log), push.Options{}, s.Registry, log)
+	senders := cfg.PushSenders(log)
+	s.Push = push.NewWorker(s.Notify, senders, push.Options{}, s.Registry, log)
+	s.directories = workDirectories(senders)
 	// Committed changes reach the live stream and wake the push worker.
 	store.On(st, func(ev store.Live) { s.Live.Publish(ev.Live()) })
 	store.On(st, func(notify.Queued) { s.Push.Wake() })
@@ -180,6 +187,8 @@ func (s *Server) routes() {
 	s.mountPush(r)
 	s.mountAnnouncements(r)
 	s.mountStock(r)
+	s.mountWork(r)
+	s.mountMaint(r)
 	s.mountQuality(r)
 }
 

@@ -66,6 +66,10 @@ type Config struct {
 	OPPO    push.OPPOConfig
 	Vivo    push.VivoConfig
 	Harmony push.HarmonyConfig
+	// The work platforms (HOUQIN_WECOM_*, HOUQIN_DINGTALK_*): notifications
+	// to staff members' 企业微信/政务微信 and 钉钉/政务钉钉 accounts.
+	WeCom    push.WeComConfig
+	DingTalk push.DingTalkConfig
 	// DeviceMaxAge is how long a device may go unseen before its token is
 	// pruned (HOUQIN_DEVICE_MAX_AGE, default 60 days).
 	DeviceMaxAge time.Duration
@@ -292,7 +296,7 @@ func (c *Config) EnsureSecret() error {
 }
 
 // loadVendors reads the settings of the push vendors beside FCM (APNs,
-// 华为, 荣耀, 小米, OPPO, vivo, 鸿蒙).
+// 华为, 荣耀, 小米, OPPO, vivo, 鸿蒙) and of the work platforms (企业微信, 钉钉).
 func (c *Config) loadVendors(get func(key, def string) string) []error {
 	var errs []error
 	if v, on, err := vendorVars(get, "HOUQIN_APNS_", []string{"KEY_FILE", "KEY_ID", "TEAM_ID", "TOPIC"}, "ENV", "ENDPOINT"); err != nil {
@@ -345,8 +349,26 @@ func (c *Config) loadVendors(get func(key, def string) string) []error {
 			errs = append(errs, fmt.Errorf("HOUQIN_HARMONY_KEY_FILE: %v", err))
 		}
 	}
+	// The work platforms: 政务微信 and 政务钉钉 run on their own hosts (ENDPOINT).
+	if v, on, err := vendorVars(get, "HOUQIN_WECOM_", []string{"CORP_ID", "AGENT_ID", "SECRET"}, "CARD_URL", "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.WeCom = push.WeComConfig{CorpID: v["CORP_ID"], AgentID: v["AGENT_ID"], Secret: v["SECRET"], CardURL: v["CARD_URL"], Endpoint: v["ENDPOINT"]}
+		if _, err := push.NewWeCom(c.WeCom); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_WECOM_AGENT_ID: %v", err))
+		}
+	}
+	if v, on, err := vendorVars(get, "HOUQIN_DINGTALK_", []string{"APP_KEY", "APP_SECRET", "AGENT_ID"}, "ENDPOINT"); err != nil {
+		errs = append(errs, err)
+	} else if on {
+		c.DingTalk = push.DingTalkConfig{AppKey: v["APP_KEY"], AppSecret: v["APP_SECRET"], AgentID: v["AGENT_ID"], Endpoint: v["ENDPOINT"]}
+		if _, err := push.NewDingTalk(c.DingTalk); err != nil {
+			errs = append(errs, fmt.Errorf("HOUQIN_DINGTALK_AGENT_ID: %v", err))
+		}
+	}
 	for _, e := range []string{"HOUQIN_APNS_ENDPOINT", "HOUQIN_HUAWEI_ENDPOINT", "HOUQIN_HONOR_ENDPOINT",
-		"HOUQIN_XIAOMI_ENDPOINT", "HOUQIN_OPPO_ENDPOINT", "HOUQIN_VIVO_ENDPOINT", "HOUQIN_HARMONY_ENDPOINT"} {
+		"HOUQIN_XIAOMI_ENDPOINT", "HOUQIN_OPPO_ENDPOINT", "HOUQIN_VIVO_ENDPOINT", "HOUQIN_HARMONY_ENDPOINT",
+		"HOUQIN_WECOM_ENDPOINT", "HOUQIN_DINGTALK_ENDPOINT", "HOUQIN_WECOM_CARD_URL"} {
 		if u := get(e, ""); u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 			errs = append(errs, fmt.Errorf("%s %q is not an http(s) URL", e, u))
 		}

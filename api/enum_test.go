@@ -10,7 +10,9 @@ import (
 	"houqin/models/canteen"
 	"houqin/models/complaint"
 	"houqin/models/inspect"
+	"houqin/models/maint"
 	"houqin/models/notify"
+	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/shuttle"
 	"houqin/models/stock"
@@ -36,6 +38,12 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"ShuttleTrip.status":       shuttle.TripStatus(""),
 		"TripStatusRequest.status": shuttle.TripStatus(""),
 		"StockMoveKind":            stock.MoveKind(""),
+		"WorkPlatform":             people.WorkPlatform(""),
+		"WorkRouting":              notify.WorkRouting(""),
+		"AssetKind":                maint.AssetKind(""),
+		"CycleUnit":                maint.CycleUnit(""),
+		"WorkOrderStatus":          maint.OrderStatus(""),
+		"CheckResult":              maint.CheckResult(""),
 		"TeamAreaKind":             team.AreaKind(""),
 		"InspectionKind":           inspect.Kind(""),
 		"InspectionProblemStatus":  inspect.Status(""),

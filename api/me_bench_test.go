@@ -20,6 +20,7 @@ func BenchmarkMe(b *testing.B) {
 		for pb.Next() {
 			ctx.Request.Reset()
 			ctx.Response.Reset()
+			ctx.ResetUserValues() // as the server does between requests
 			ctx.Request.SetRequestURI("/api/v1/me")
 			ctx.Request.Header.Set("Authorization", "Bearer "+u.Token)
 			h(&ctx)

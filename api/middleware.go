@@ -13,7 +13,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -127,14 +126,39 @@ func compressBodies() fiber.Handler {
 // liveStreamPath is the Server-Sent Events route (routes_push.go).
 const liveStreamPath = "/api/v1/events"
 
-// securityHeaders are set on every response: no content sniffing, no
-// framing, and a content policy that lets an API response run nothing.
-// The docs page loosens the policy for itself (docsPolicy).
-var securityHeaders = helmet.New(helmet.Config{
-	XFrameOptions:             "DENY",
-	ContentSecurityPolicy:     "default-src 'none'; frame-ancestors 'none'",
-	CrossOriginResourcePolicy: "same-site",
-})
+// securityHeaders are set on every response: Fiber's helmet defaults (no
+// content sniffing, no framing, isolated origin, no referrer) and a content
+// policy that lets an API response run nothing. The docs page loosens the
+// policy for itself (docsPolicy). The names are given already canonical:
+// helmet canonicalised all twelve anew on every request, a sixth of a hot
+// read's CPU.
+func securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	for _, kv := range securityHeaderPairs {
+		h.SetCanonical(kv[0], kv[1])
+	}
+	return c.Next()
+}
+
+var securityHeaderPairs = func() (out [][2][]byte) {
+	for _, kv := range [][2]string{
+		{fiber.HeaderXXSSProtection, "0"},
+		{fiber.HeaderXContentTypeOptions, "nosniff"},
+		{fiber.HeaderXFrameOptions, "DENY"},
+		{"Cross-Origin-Embedder-Policy", "require-corp"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Cross-Origin-Resource-Policy", "same-site"},
+		{"Origin-Agent-Cluster", "?1"},
+		{"Referrer-Policy", "no-referrer"},
+		{"X-Dns-Prefetch-Control", "off"},
+		{"X-Download-Options", "noopen"},
+		{"X-Permitted-Cross-Domain-Policies", "none"},
+		{fiber.HeaderContentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'"},
+	} {
+		out = append(out, [2][]byte{[]byte(kv[0]), []byte(kv[1])})
+	}
+	return out
+}()
 
 // docsPolicy lets the docs page load its own script and the document,
 // and nothing from elsewhere; Redoc injects styles and runs its search in

@@ -11,9 +11,11 @@ import (
 	"houqin/api"
 	"houqin/push"
 	"houqin/push/apnsfake"
+	"houqin/push/dingtalkfake"
 	"houqin/push/harmonyfake"
 	"houqin/push/oppofake"
 	"houqin/push/vivofake"
+	"houqin/push/wecomfake"
 	"houqin/push/xiaomifake"
 )
 
@@ -117,5 +119,49 @@ func TestVendorSenders(t *testing.T) {
 	}
 	if x.Delivered("xiaomi-device") != 1 || o.Delivered("oppo-device") != 1 || v.Delivered("vivo-device") != 1 || h.Delivered("harmony-device") != 1 {
 		t.Fatalf("delivered %d %d %d %d", x.Delivered("xiaomi-device"), o.Delivered("oppo-device"), v.Delivered("vivo-device"), h.Delivered("harmony-device"))
+	}
+}
+
+// TestWorkPlatformSenders: 企业微信 and 钉钉 are configured by their
+// variables (part of them, or an agent id that is not a number, stops
+// start-up) and reach the endpoints configured.
+func TestWorkPlatformSenders(t *testing.T) {
+	load := func(vars map[string]string) (api.Config, error) {
+		return api.LoadConfig(func(k string) string { return vars[k] })
+	}
+	for _, bad := range []map[string]string{
+		{"HOUQIN_WECOM_CORP_ID": wecomfake.CorpID},
+		{"HOUQIN_WECOM_CORP_ID": wecomfake.CorpID, "HOUQIN_WECOM_AGENT_ID": "houqin", "HOUQIN_WECOM_SECRET": "s"},
+		{"HOUQIN_WECOM_CORP_ID": wecomfake.CorpID, "HOUQIN_WECOM_AGENT_ID": "1", "HOUQIN_WECOM_SECRET": "s", "HOUQIN_WECOM_CARD_URL": "houqin.cn"},
+		{"HOUQIN_DINGTALK_APP_KEY": "k", "HOUQIN_DINGTALK_APP_SECRET": "s"},
+		{"HOUQIN_DINGTALK_APP_KEY": "k", "HOUQIN_DINGTALK_APP_SECRET": "s", "HOUQIN_DINGTALK_AGENT_ID": "x"},
+	} {
+		if _, err := load(bad); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: %v, want one line", bad, err)
+		}
+	}
+	w, d := wecomfake.New(t), dingtalkfake.New(t)
+	cfg, err := load(map[string]string{
+		"HOUQIN_WECOM_CORP_ID": wecomfake.CorpID, "HOUQIN_WECOM_AGENT_ID": wecomfake.AgentID, "HOUQIN_WECOM_SECRET": wecomfake.Secret,
+		"HOUQIN_WECOM_ENDPOINT": w.URL, "HOUQIN_WECOM_CARD_URL": "https://houqin.example.cn/m/notice",
+		"HOUQIN_DINGTALK_APP_KEY": dingtalkfake.AppKey, "HOUQIN_DINGTALK_APP_SECRET": dingtalkfake.AppSecret,
+		"HOUQIN_DINGTALK_AGENT_ID": dingtalkfake.AgentID, "HOUQIN_DINGTALK_ENDPOINT": d.URL,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	senders := cfg.PushSenders(slog.New(slog.DiscardHandler))
+	if got := slices.Sorted(maps.Keys(senders)); !slices.Equal(got, []string{"dingtalk", "wecom"}) {
+		t.Fatalf("senders %v", got)
+	}
+	for name, s := range senders {
+		m := push.Message{Provider: name, Token: name + "-user", Title: "测试推送", Body: "推送通道已接通",
+			Data: map[string]string{"type": "test", "push_id": "1-0"}}
+		if r := s.Send(context.Background(), m); r.Outcome != push.Sent {
+			t.Errorf("%s: %+v", name, r)
+		}
+	}
+	if w.Delivered("wecom-user") != 1 || d.Delivered("dingtalk-user") != 1 || w.Received()[0].MsgType != "textcard" {
+		t.Fatalf("delivered %d %d", w.Delivered("wecom-user"), d.Delivered("dingtalk-user"))
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"houqin/handlers"
 	"houqin/models/notify"
+	"houqin/models/people"
 	"houqin/models/store"
 	"houqin/push"
 )
@@ -84,8 +85,18 @@ func (cfg Config) PushSenders(log *slog.Logger) push.Senders {
 	if cfg.Harmony.PrivateKey != nil {
 		on(notify.ProviderHarmony, push.NewHarmony(cfg.Harmony), "project", cfg.Harmony.ProjectID, "endpoint", cfg.Harmony.Endpoint)
 	}
+	if cfg.WeCom.CorpID != "" {
+		if w, err := push.NewWeCom(cfg.WeCom); err == nil {
+			on(notify.Provider(people.WeCom), w, "corp", cfg.WeCom.CorpID, "agent", cfg.WeCom.AgentID, "endpoint", cfg.WeCom.Endpoint)
+		}
+	}
+	if cfg.DingTalk.AppKey != "" {
+		if d, err := push.NewDingTalk(cfg.DingTalk); err == nil {
+			on(notify.Provider(people.DingTalk), d, "app", cfg.DingTalk.AppKey, "agent", cfg.DingTalk.AgentID, "endpoint", cfg.DingTalk.Endpoint)
+		}
+	}
 	if len(senders) == 0 {
-		log.Info("push off: no provider is configured (HOUQIN_FCM_*, _APNS_*, _HUAWEI_*, _HONOR_*, _XIAOMI_*, _OPPO_*, _VIVO_*, _HARMONY_*); inbox and live events only")
+		log.Info("push off: no provider is configured (HOUQIN_FCM_*, _APNS_*, _HUAWEI_*, _HONOR_*, _XIAOMI_*, _OPPO_*, _VIVO_*, _HARMONY_*, _WECOM_*, _DINGTALK_*); inbox and live events only")
 	}
 	return senders
 }

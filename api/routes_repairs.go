@@ -16,7 +16,7 @@ const OverdueCheckEvery = time.Minute
 
 // mountRepairs registers the repair desk's routes and its overdue check.
 func (s *Server) mountRepairs(r fiber.Router) {
-	h := handlers.NewRepairs(s.Repairs, s.Stock)
+	h := handlers.NewRepairs(s.Repairs, s.Stock, s.Maint)
 	desk := handlers.Require(store.RoleDispatcher)
 
 	// Fixed paths first: "stats", "technicians" and "targets" are not ids.

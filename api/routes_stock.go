@@ -28,4 +28,5 @@ func (s *Server) mountStock(r fiber.Router) {
 	r.Post("/stock/items/:id/returns", movers, h.ReturnStock)
 	r.Post("/stock/items/:id/counts", keeper, h.CountStock)
 	r.Get("/repairs/:id/parts", pickers, h.RepairParts)
+	r.Get("/work-orders/:id/parts", pickers, h.WorkOrderParts)
 }

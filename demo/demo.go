@@ -25,7 +25,7 @@ type Users map[string]int64
 
 // seeders add each domain's demo records inside the demo transaction.
 var seeders = []func(tx *store.Tx, users Users) error{
-	seedAnnouncements, seedCanteen, seedMeetings, seedPush, seedRepairs, seedShuttle, seedStock, seedTeams, seedInspections, seedComplaints,
+	seedAnnouncements, seedCanteen, seedMeetings, seedPush, seedRepairs, seedShuttle, seedStock, seedMaint, seedTeams, seedInspections, seedComplaints,
 }
 
 var demoPeople = []struct {

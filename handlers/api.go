@@ -9,6 +9,7 @@ import (
 
 	"houqin/models/announce"
 	"houqin/models/canteen"
+	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -62,11 +63,12 @@ func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *E
 type Repairs struct {
 	svc   *repair.Service
 	parts *stock.Service // the parts cost in the statistics
+	work  *maint.Service // planned against breakdown work in the statistics
 }
 
 // NewRepairs returns the repair handlers.
-func NewRepairs(svc *repair.Service, parts *stock.Service) *Repairs {
-	return &Repairs{svc: svc, parts: parts}
+func NewRepairs(svc *repair.Service, parts *stock.Service, work *maint.Service) *Repairs {
+	return &Repairs{svc: svc, parts: parts, work: work}
 }
 
 // Meetings serves rooms, bookings and calendar feeds.

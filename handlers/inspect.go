@@ -52,7 +52,7 @@ func inspectionOut(s inspect.Summary) InspectionOut {
 // InspectionDetailOut is an inspection with its problems.
 type InspectionDetailOut struct {
 	InspectionOut
-	Problems []ProblemOut `json:"problems"`
+	Problems []InspectionProblemOut `json:"problems"`
 }
 
 // PlaceOut is where an inspection was.
@@ -68,8 +68,8 @@ type TeamRefOut struct {
 	Name string `json:"name"`
 }
 
-// ProblemOut is one problem, with its place and team.
-type ProblemOut struct {
+// InspectionProblemOut is one problem, with its place and team.
+type InspectionProblemOut struct {
 	ID             int64          `json:"id"`
 	InspectionID   int64          `json:"inspection_id"`
 	Place          PlaceOut       `json:"place"`
@@ -89,54 +89,54 @@ type ProblemOut struct {
 	UpdatedAt      time.Time      `json:"updated_at"`
 }
 
-func problemOut(v inspect.View) ProblemOut {
+func inspectionProblemOut(v inspect.View) InspectionProblemOut {
 	p, i := v.Problem, v.Inspection
-	return ProblemOut{ID: p.ID, InspectionID: p.InspectionID, Place: PlaceOut{Building: i.Building, Floor: i.Floor, Area: i.Area},
+	return InspectionProblemOut{ID: p.ID, InspectionID: p.InspectionID, Place: PlaceOut{Building: i.Building, Floor: i.Floor, Area: i.Area},
 		Description: p.Description, Team: TeamRefOut{ID: p.TeamID, Name: v.TeamName}, Deadline: p.Deadline, Status: p.Status,
 		Overdue: v.Overdue, FixNote: p.FixNote, FixedByID: p.FixedByID, FixedAt: p.FixedAt, VerifiedByID: p.VerifiedByID,
 		VerifiedAt: p.VerifiedAt, SendBackReason: p.SendBackReason, PhotoCount: p.PhotoCount, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
-// ProblemPhotoOut is a photo of a problem: what was found, or the fix.
-type ProblemPhotoOut struct {
+// InspectionProblemPhotoOut is a photo of a problem: what was found, or the fix.
+type InspectionProblemPhotoOut struct {
 	PhotoOut
 	Stage inspect.Stage `json:"stage"`
 }
 
-func problemPhotoOut(p inspect.Photo) ProblemPhotoOut {
-	return ProblemPhotoOut{Stage: p.Stage, PhotoOut: PhotoOut{ID: p.ID, ContentType: p.ContentType, Size: p.Size, CreatedAt: p.CreatedAt,
+func inspectionProblemPhotoOut(p inspect.Photo) InspectionProblemPhotoOut {
+	return InspectionProblemPhotoOut{Stage: p.Stage, PhotoOut: PhotoOut{ID: p.ID, ContentType: p.ContentType, Size: p.Size, CreatedAt: p.CreatedAt,
 		URL: fmt.Sprintf("/api/v1/inspection-problems/%d/photos/%d", p.ProblemID, p.ID)}}
 }
 
-// ProblemDetailOut is a problem with its photos.
-type ProblemDetailOut struct {
-	ProblemOut
-	Photos []ProblemPhotoOut `json:"photos"`
+// InspectionProblemDetailOut is a problem with its photos.
+type InspectionProblemDetailOut struct {
+	InspectionProblemOut
+	Photos []InspectionProblemPhotoOut `json:"photos"`
 }
 
-func problemDetailOut(v inspect.View) ProblemDetailOut {
-	out := ProblemDetailOut{ProblemOut: problemOut(v), Photos: make([]ProblemPhotoOut, len(v.Photos))}
+func inspectionProblemDetailOut(v inspect.View) InspectionProblemDetailOut {
+	out := InspectionProblemDetailOut{InspectionProblemOut: inspectionProblemOut(v), Photos: make([]InspectionProblemPhotoOut, len(v.Photos))}
 	for i, p := range v.Photos {
-		out.Photos[i] = problemPhotoOut(p)
+		out.Photos[i] = inspectionProblemPhotoOut(p)
 	}
 	return out
 }
 
-type problemRequest struct {
+type inspectionProblemRequest struct {
 	Description string    `json:"description" validate:"required,max=1000"`
 	TeamID      int64     `json:"team_id" validate:"required,min=1"`
 	Deadline    time.Time `json:"deadline" validate:"required"`
 }
 
 type createInspectionRequest struct {
-	At       time.Time        `json:"at" validate:"required"`
-	Building string           `json:"building" validate:"required,max=50"`
-	Floor    string           `json:"floor" validate:"max=20"`
-	Area     string           `json:"area" validate:"max=100"`
-	Kind     inspect.Kind     `json:"kind" validate:"required,enum"`
-	OffHours bool             `json:"off_hours"`
-	Note     string           `json:"note" validate:"max=1000"`
-	Problems []problemRequest `json:"problems" validate:"max=50,dive"`
+	At       time.Time                  `json:"at" validate:"required"`
+	Building string                     `json:"building" validate:"required,max=50"`
+	Floor    string                     `json:"floor" validate:"max=20"`
+	Area     string                     `json:"area" validate:"max=100"`
+	Kind     inspect.Kind               `json:"kind" validate:"required,enum"`
+	OffHours bool                       `json:"off_hours"`
+	Note     string                     `json:"note" validate:"max=1000"`
+	Problems []inspectionProblemRequest `json:"problems" validate:"max=50,dive"`
 }
 
 // CreateInspection records an inspection and the problems it found
@@ -165,9 +165,9 @@ func (h *Inspections) CreateInspection(c *fiber.Ctx) error {
 }
 
 func inspectionDetailOut(d *inspect.Detail) InspectionDetailOut {
-	out := InspectionDetailOut{InspectionOut: inspectionOut(d.Summary), Problems: make([]ProblemOut, len(d.Problems))}
+	out := InspectionDetailOut{InspectionOut: inspectionOut(d.Summary), Problems: make([]InspectionProblemOut, len(d.Problems))}
 	for i, p := range d.Problems {
-		out.Problems[i] = problemOut(p)
+		out.Problems[i] = inspectionProblemOut(p)
 	}
 	return out
 }
@@ -252,7 +252,7 @@ func (h *Inspections) ListProblems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, next, problemOut))
+	return c.JSON(ListOf(rows, next, inspectionProblemOut))
 }
 
 // GetProblem returns one problem with its photos.
@@ -265,10 +265,10 @@ func (h *Inspections) GetProblem(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(problemDetailOut(*v))
+	return c.JSON(inspectionProblemDetailOut(*v))
 }
 
-type problemStepRequest struct {
+type inspectionStepRequest struct {
 	Note string `json:"note" validate:"max=1000"`
 }
 
@@ -280,7 +280,7 @@ func (h *Inspections) ProblemStep(act inspect.Action) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		var req problemStepRequest
+		var req inspectionStepRequest
 		if err := decodeOptional(c, &req, act == inspect.ActVerify); err != nil {
 			return err
 		}
@@ -293,14 +293,14 @@ func (h *Inspections) ProblemStep(act inspect.Action) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		return c.JSON(problemDetailOut(*v))
+		return c.JSON(inspectionProblemDetailOut(*v))
 	}
 }
 
 // UploadProblemPhoto adds a photo (multipart field "photo"): an inspector's
 // of what was found, or the team's evidence of the fix.
 func (h *Inspections) UploadProblemPhoto(c *fiber.Ctx) error {
-	return addPhoto(c, h.svc.CheckPhoto, h.svc.AddPhoto, problemPhotoOut)
+	return addPhoto(c, h.svc.CheckPhoto, h.svc.AddPhoto, inspectionProblemPhotoOut)
 }
 
 // ProblemPhoto serves a photo's bytes to those who may see the problem.

@@ -37,11 +37,11 @@ func (q *quality) step(u apitest.User, id int64, act string, note string) *apite
 	return q.env.Post(apitest.Path("/api/v1/inspection-problems/%d/%s", id, act), u.Token, body)
 }
 
-func (q *quality) mustStep(t *testing.T, u apitest.User, id int64, act, note string) handlers.ProblemDetailOut {
+func (q *quality) mustStep(t *testing.T, u apitest.User, id int64, act, note string) handlers.InspectionProblemDetailOut {
 	t.Helper()
 	resp := q.step(u, id, act, note)
 	apitest.Expect(t, resp, http.StatusOK)
-	var out handlers.ProblemDetailOut
+	var out handlers.InspectionProblemDetailOut
 	resp.JSON(t, &out)
 	return out
 }
@@ -50,11 +50,11 @@ func (q *quality) problemPhoto(u apitest.User, id int64) *apitest.Response {
 	return postPhoto(q.env, u, apitest.Path("/api/v1/inspection-problems/%d/photos", id), jpegBytes)
 }
 
-func (q *quality) problems(t *testing.T, u apitest.User, query string) []handlers.ProblemOut {
+func (q *quality) problems(t *testing.T, u apitest.User, query string) []handlers.InspectionProblemOut {
 	t.Helper()
 	resp := q.env.Get("/api/v1/inspection-problems?limit=100&"+query, u.Token)
 	apitest.Expect(t, resp, http.StatusOK)
-	var page handlers.List[handlers.ProblemOut]
+	var page handlers.List[handlers.InspectionProblemOut]
 	resp.JSON(t, &page)
 	return page.Items
 }
@@ -101,7 +101,7 @@ func TestInspectionWorkflow(t *testing.T) {
 	t.Run("the inspector adds what was found but does not fix", func(t *testing.T) {
 		resp := q.problemPhoto(q.inspector, p.ID)
 		apitest.Expect(t, resp, http.StatusCreated)
-		var photo handlers.ProblemPhotoOut
+		var photo handlers.InspectionProblemPhotoOut
 		resp.JSON(t, &photo)
 		if photo.Stage != "found" {
 			t.Fatalf("%+v", photo)
@@ -164,11 +164,11 @@ func TestInspectionWorkflow(t *testing.T) {
 	})
 }
 
-func (q *quality) mustGetProblem(t *testing.T, u apitest.User, id int64) handlers.ProblemDetailOut {
+func (q *quality) mustGetProblem(t *testing.T, u apitest.User, id int64) handlers.InspectionProblemDetailOut {
 	t.Helper()
 	resp := q.env.Get(apitest.Path("/api/v1/inspection-problems/%d", id), u.Token)
 	apitest.Expect(t, resp, http.StatusOK)
-	var out handlers.ProblemDetailOut
+	var out handlers.InspectionProblemDetailOut
 	resp.JSON(t, &out)
 	return out
 }
@@ -246,7 +246,7 @@ func TestInspectionLists(t *testing.T) {
 	apitest.Expect(t, q.problemPhoto(q.fixer, second.Problems[0].ID), http.StatusCreated)
 	q.mustStep(t, q.fixer, second.Problems[0].ID, "fix", "已修")
 
-	ids := func(ps []handlers.ProblemOut) []int64 {
+	ids := func(ps []handlers.InspectionProblemOut) []int64 {
 		var out []int64
 		for _, p := range ps {
 			out = append(out, p.ID)

@@ -42,14 +42,6 @@ func photoParams(c *fiber.Ctx) (id, photoID int64, err error) {
 	return id, photoID, err
 }
 
-// sendPhoto answers a photo's bytes, privately cached.
-func sendPhoto(c *fiber.Ctx, contentType string, data []byte) error {
-	c.Set(fiber.HeaderContentType, contentType)
-	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
-	c.Set("X-Content-Type-Options", "nosniff")
-	return c.Send(data)
-}
-
 // PhotoOut is a photo's metadata; URL serves the bytes.
 type PhotoOut struct {
 	ID          int64     `json:"id"`

@@ -101,7 +101,7 @@ func TestDeviceProviders(t *testing.T) {
 			got[p.Provider] = p
 			order = append(order, p.Provider)
 		}
-		if strings.Join(order, ",") != "fcm,apns,huawei,honor,xiaomi,oppo,vivo,harmony" {
+		if strings.Join(order, ",") != "fcm,apns,huawei,honor,xiaomi,oppo,vivo,harmony,wecom,dingtalk" {
 			t.Fatalf("providers %v", order)
 		}
 		if p := got["fcm"]; !p.Configured || p.Sent != 2 || p.Requests != 2 {

@@ -50,7 +50,11 @@ func FormPhoto(c *fiber.Ctx) ([]byte, error) {
 
 // RepairPhoto serves a photo's bytes to those who may see the request.
 func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
-	id, photoID, err := photoParams(c)
+	id, err := ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	photoID, err := ParamID(c, "photo_id")
 	if err != nil {
 		return err
 	}
@@ -59,4 +63,13 @@ func (h *Repairs) RepairPhoto(c *fiber.Ctx) error {
 		return err
 	}
 	return sendPhoto(c, p.ContentType, data)
+}
+
+// sendPhoto answers with a stored photo's bytes, which only those allowed
+// to see it may cache.
+func sendPhoto(c *fiber.Ctx, contentType string, data []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=86400")
+	c.Set("X-Content-Type-Options", "nosniff")
+	return c.Send(data)
 }

@@ -62,6 +62,18 @@ type RepairStatsOut struct {
 	ByCategory map[repair.Category]int     `json:"by_category"`
 	FiguresOut
 	Technicians []TechnicianFiguresOut `json:"technicians"`
+	Work        WorkMixOut             `json:"work"`
+}
+
+// WorkMixOut compares planned maintenance with breakdown repairs finished
+// in the period.
+type WorkMixOut struct {
+	PlannedOrders      int     `json:"planned_orders"`
+	BreakdownOrders    int     `json:"breakdown_orders"`
+	PlannedHours       float64 `json:"planned_hours"`
+	BreakdownHours     float64 `json:"breakdown_hours"`
+	PlannedShareOrders float64 `json:"planned_share_orders"`
+	PlannedShareHours  float64 `json:"planned_share_hours"`
 }
 
 // RepairStats reports the desk's figures for requests filed from..to
@@ -83,7 +95,11 @@ func (h *Repairs) RepairStats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := RepairStatsOut{From: st.From, To: st.To, ByStatus: st.ByStatus, ByCategory: st.ByCategory,
+	mix, err := h.work.Mix(c.UserContext(), from, to)
+	if err != nil {
+		return err
+	}
+	out := RepairStatsOut{Work: WorkMixOut(*mix), From: st.From, To: st.To, ByStatus: st.ByStatus, ByCategory: st.ByCategory,
 		FiguresOut: figuresOut(st.All), Technicians: make([]TechnicianFiguresOut, len(st.Technicians))}
 	out.PartsCostCents = cost.TotalCents
 	for i, t := range st.Technicians {

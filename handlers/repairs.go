@@ -57,6 +57,8 @@ type RepairOut struct {
 	ResolutionNote  string              `json:"resolution_note"`
 	Feedback        *FeedbackOut        `json:"feedback"`
 	PhotoCount      int                 `json:"photo_count"`
+	AssetID         *int64              `json:"asset_id"`
+	WorkOrderID     *int64              `json:"work_order_id"`
 	CreatedAt       time.Time           `json:"created_at"`
 	UpdatedAt       time.Time           `json:"updated_at"`
 }
@@ -67,7 +69,7 @@ func repairOut(r *repair.Repair, names map[int64]string, now time.Time) RepairOu
 		Requester: personOf(names, &r.RequesterID), EnteredBy: personOf(names, &r.EnteredByID),
 		Technician: personOf(names, r.TechnicianID), RespondBy: r.RespondBy, DueAt: r.DueAt, Overdue: r.Overdue(now),
 		FirstAssignedAt: r.FirstAssignedAt, StartedAt: r.StartedAt, ResolvedAt: r.ResolvedAt, ClosedAt: r.ClosedAt,
-		ResolutionNote: r.ResolutionNote, PhotoCount: r.PhotoCount, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		ResolutionNote: r.ResolutionNote, PhotoCount: r.PhotoCount, AssetID: r.AssetID, WorkOrderID: r.WorkOrderID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 	if r.Attitude > 0 {
 		out.Feedback = &FeedbackOut{Attitude: r.Attitude, Quality: r.Quality, Cleanliness: r.Cleanliness,
 			Comment: r.FeedbackComment, Source: r.FeedbackSource}
@@ -139,6 +141,8 @@ type createRepairRequest struct {
 	Priority     repair.Priority `json:"priority" validate:"omitempty,enum"`
 	// RequesterID lets the hotline desk file for a caller.
 	RequesterID int64 `json:"requester_id" validate:"omitempty,gt=0"`
+	// AssetID names the equipment (scanned from its QR label).
+	AssetID *int64 `json:"asset_id" validate:"omitempty,gt=0"`
 }
 
 // requireText refuses a text field that is only white space.
@@ -168,7 +172,7 @@ func (h *Repairs) CreateRepair(c *fiber.Ctx) error {
 		req.Priority = repair.PriorityNormal
 	}
 	r, err := h.svc.Create(c.UserContext(), a, repair.RepairInput{Category: req.Category, Location: req.Location,
-		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID})
+		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID, AssetID: req.AssetID})
 	if err != nil {
 		return err
 	}

@@ -114,5 +114,15 @@ func (h *People) Me(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(userOut(u))
+	accounts, err := h.svc.WorkAccounts(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meOut{UserOut: userOut(u), WorkAccounts: workAccountsOut(accounts)})
+}
+
+// meOut is the caller's profile with their work-platform bindings.
+type meOut struct {
+	UserOut
+	WorkAccounts []WorkAccountOut `json:"work_accounts"`
 }

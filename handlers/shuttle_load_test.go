@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,8 +30,7 @@ import (
 )
 
 const (
-	liveRoutes  = 20
-	liveClients = 2000
+	liveRoutes = 20
 	// liveClientsEnv names the config file of the SSE client process.
 	liveClientsEnv = "HOUQIN_SHUTTLE_SSE_CLIENTS"
 	// liveTarget is the p99 we aim for from a bus sending a fix to a
@@ -39,8 +39,8 @@ const (
 )
 
 // TestShuttleLiveLoad measures live position delivery: 200 buses on 20
-// routes each send a fix every 2 s over HTTP while 2,000 SSE clients (100
-// per route) follow them, for 30 s. It reports fixes/s accepted, ingest
+// routes each send a fix every 2 s over HTTP while 10,000 SSE clients (500
+// per route; HOUQIN_LOADTEST_CLIENTS changes it) follow them, for 30 s. It reports fixes/s accepted, ingest
 // latency, the delay from a bus sending a fix to a client receiving it, the
 // events delivered against those expected, and the server's memory and
 // CPU. The clients run in a child process (this test binary again), so
@@ -54,8 +54,8 @@ const (
 // buses on the first and the clients split evenly between both, and prints
 // the two delivery figures side by side.
 //
-// HOUQIN_LOADTEST_DURATION changes the 30 s. It needs ~2,100 file
-// descriptors per process (ulimit -n).
+// HOUQIN_LOADTEST_DURATION changes the 30 s. It needs a file descriptor per
+// client and a few hundred more in each process (ulimit -n).
 func TestShuttleLiveLoad(t *testing.T) {
 	if path := os.Getenv(liveClientsEnv); path != "" {
 		runLiveClients(t, path)
@@ -67,6 +67,9 @@ func TestShuttleLiveLoad(t *testing.T) {
 	duration := 30 * time.Second
 	if d, err := time.ParseDuration(os.Getenv("HOUQIN_LOADTEST_DURATION")); err == nil {
 		duration = d
+	}
+	if n, err := strconv.Atoi(os.Getenv("HOUQIN_LOADTEST_CLIENTS")); err == nil && n >= liveRoutes {
+		liveClients = n - n%liveRoutes
 	}
 	figures := map[string]liveFigures{}
 	t.Run("one replica", func(t *testing.T) { figures["one replica"] = shuttleLiveLoad(t, duration, 1) })
@@ -84,6 +87,11 @@ func TestShuttleLiveLoad(t *testing.T) {
 		}
 	}
 }
+
+// liveClients is how many riders follow the buses, liveClients/liveRoutes
+// a route (HOUQIN_LOADTEST_CLIENTS changes it): the 10,000 a busy morning
+// might bring if every phone kept its stream open.
+var liveClients = 10_000
 
 // liveFigures are one live-load run's delivery figures.
 type liveFigures struct {
@@ -170,7 +178,7 @@ func shuttleLiveLoad(t *testing.T, duration time.Duration, n int) liveFigures {
 	t.Logf("fan-out:  publish (after commit)→receive p50 %v p99 %v p99.9 %v max %v (%d events matched)",
 		pct(fanout, 0.50), pct(fanout, 0.99), pct(fanout, 0.999), pct(fanout, 1), len(fanout))
 	t.Logf("server:   heap in use %.1f MiB before streams, %.1f MiB with %d idle streams (%.1f KiB each), %.1f MiB after the run; peak heap %.1f MiB",
-		before.heapMiB(), idle.heapMiB(), liveClients, float64(idle.heap-before.heap)/1024/liveClients, after.heapMiB(), peak.heapMiB())
+		before.heapMiB(), idle.heapMiB(), liveClients, float64(idle.heap-before.heap)/1024/float64(liveClients), after.heapMiB(), peak.heapMiB())
 	t.Logf("server:   RSS %.1f MiB before streams, %.1f MiB idle streams, peak %.1f MiB; goroutines %d idle; CPU %.2f s over %v (%.0f%% of a core)",
 		before.rssMiB(), idle.rssMiB(), peak.rssMiB(), idle.goroutines, cpu.Seconds(), duration, 100*cpu.Seconds()/duration.Seconds())
 	t.Logf("clients:  CPU %.2f s in the client process (whole life)", res.CPU.Seconds())

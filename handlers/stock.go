@@ -44,6 +44,7 @@ type StockMoveOut struct {
 	UnitCostCents int64          `json:"unit_cost_cents"`
 	Supplier      string         `json:"supplier"`
 	RepairID      *int64         `json:"repair_id"`
+	WorkOrderID   *int64         `json:"work_order_id"`
 	Reason        string         `json:"reason"`
 	ByID          int64          `json:"by_id"`
 	OnHand        int            `json:"on_hand"`
@@ -52,7 +53,7 @@ type StockMoveOut struct {
 
 func stockMoveOut(m stock.Move) StockMoveOut {
 	return StockMoveOut{ID: m.ID, ItemID: m.ItemID, Kind: m.Kind, Quantity: m.Quantity, ValueCents: m.ValueCents,
-		UnitCostCents: m.UnitCostCents, Supplier: m.Supplier, RepairID: m.RepairID, Reason: m.Reason, ByID: m.ByID,
+		UnitCostCents: m.UnitCostCents, Supplier: m.Supplier, RepairID: m.RepairID, WorkOrderID: m.WorkOrderID, Reason: m.Reason, ByID: m.ByID,
 		OnHand: m.OnHand, CreatedAt: m.CreatedAt}
 }
 
@@ -211,11 +212,13 @@ func (h *Stock) ReceiveStock(c *fiber.Ctx) error {
 }
 
 type repairPartsRequest struct {
-	RepairID int64 `json:"repair_id" validate:"required,min=1"`
-	Quantity int   `json:"quantity" validate:"required,min=1,max=1000000"`
+	RepairID    int64 `json:"repair_id" validate:"min=0"`
+	WorkOrderID int64 `json:"work_order_id" validate:"min=0"`
+	Quantity    int   `json:"quantity" validate:"required,min=1,max=1000000"`
 }
 
-// IssueStock hands parts out for a repair (its technician or a storekeeper).
+// IssueStock hands parts out for a repair or a work order (its technician
+// or a storekeeper).
 func (h *Stock) IssueStock(c *fiber.Ctx) error { return h.forRepair(c, h.svc.Issue) }
 
 // ReturnStock takes unused parts back from a repair.
@@ -230,7 +233,11 @@ func (h *Stock) forRepair(c *fiber.Ctx, op func(ctx context.Context, a store.Act
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	return moved(c)(op(c.UserContext(), UserFrom(c), id, stock.RepairInput{RepairID: req.RepairID, Quantity: req.Quantity}))
+	if (req.RepairID == 0) == (req.WorkOrderID == 0) {
+		return store.InvalidField("repair_id", "give either repair_id or work_order_id")
+	}
+	return moved(c)(op(c.UserContext(), UserFrom(c), id, stock.RepairInput{RepairID: req.RepairID, WorkOrderID: req.WorkOrderID,
+		Quantity: req.Quantity}))
 }
 
 type countRequest struct {
@@ -264,24 +271,36 @@ type PartLineOut struct {
 	CostCents int64  `json:"cost_cents"`
 }
 
-// RepairPartsOut answers GET /repairs/{id}/parts.
+// RepairPartsOut answers GET /repairs/{id}/parts and
+// /work-orders/{id}/parts.
 type RepairPartsOut struct {
-	RepairID       int64         `json:"repair_id"`
+	RepairID       int64         `json:"repair_id,omitempty"`
+	WorkOrderID    int64         `json:"work_order_id,omitempty"`
 	Parts          []PartLineOut `json:"parts"`
 	TotalCostCents int64         `json:"total_cost_cents"`
 }
 
 // RepairParts lists the parts a repair used and their cost.
 func (h *Stock) RepairParts(c *fiber.Ctx) error {
+	return h.partsUsed(c, func(id int64) stock.RepairInput { return stock.RepairInput{RepairID: id} })
+}
+
+// WorkOrderParts lists the parts a work order used and their cost.
+func (h *Stock) WorkOrderParts(c *fiber.Ctx) error {
+	return h.partsUsed(c, func(id int64) stock.RepairInput { return stock.RepairInput{WorkOrderID: id} })
+}
+
+func (h *Stock) partsUsed(c *fiber.Ctx, of func(id int64) stock.RepairInput) error {
 	id, err := ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	lines, err := h.svc.RepairParts(c.UserContext(), UserFrom(c), id)
+	lines, err := h.svc.PartsUsed(c.UserContext(), UserFrom(c), of(id))
 	if err != nil {
 		return err
 	}
-	out := RepairPartsOut{RepairID: id, Parts: make([]PartLineOut, len(lines))}
+	in := of(id)
+	out := RepairPartsOut{RepairID: in.RepairID, WorkOrderID: in.WorkOrderID, Parts: make([]PartLineOut, len(lines))}
 	for i, l := range lines {
 		out.Parts[i] = PartLineOut(l)
 		out.TotalCostCents += l.CostCents

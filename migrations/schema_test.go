@@ -18,6 +18,7 @@ import (
 	"houqin/models/canteen"
 	"houqin/models/complaint"
 	"houqin/models/inspect"
+	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -31,8 +32,8 @@ import (
 // models lists every GORM model stored by the migrations. A domain adds its
 // models here; TestEveryTableHasAModel fails until it does.
 var models = []any{
-	&people.User{}, &people.RefreshToken{}, &store.IdempotencyKey{},
-	&notify.Notification{}, &notify.Device{}, &notify.Preferences{}, &notify.OutboxJob{},
+	&people.User{}, &people.RefreshToken{}, &people.WorkAccount{}, &store.IdempotencyKey{},
+	&notify.Notification{}, &notify.Device{}, &notify.Preferences{}, &notify.OutboxJob{}, &notify.Setting{},
 	&repair.Repair{}, &repair.RepairEvent{}, &repair.RepairPhoto{}, &repair.RepairTarget{}, &repair.RepairCounter{},
 	&shuttle.ShuttleRoute{}, &shuttle.ShuttleStop{}, &shuttle.ShuttleSchedule{}, &shuttle.ShuttleCalendarDay{},
 	&shuttle.ShuttleTrip{}, &shuttle.ShuttlePosition{}, &shuttle.ShuttleRouteFollow{}, &shuttle.ShuttleStopFollow{},
@@ -42,6 +43,7 @@ var models = []any{
 	&canteen.DishRating{}, &canteen.MealRegistration{},
 	&announce.Announcement{},
 	&stock.Item{}, &stock.Move{},
+	&maint.Asset{}, &maint.Plan{}, &maint.WorkOrder{}, &maint.Photo{},
 	&team.Team{}, &team.Member{}, &team.Area{},
 	&inspect.Inspection{}, &inspect.Problem{}, &inspect.Photo{}, &complaint.Complaint{}, &complaint.Photo{},
 	&assess.Weight{}, &assess.Result{},

@@ -61,18 +61,19 @@ func (m *metrics) count(provider string, f func(*notify.ProviderStats)) {
 	f(s)
 }
 
-// Providers reports every provider a device may name, configured or not,
-// in the order of notify.Providers.
+// Providers reports every channel, configured or not: the providers a
+// device may name, then the work platforms (notify.Channels).
 func (w *Worker) Providers() []notify.ProviderStats {
 	w.m.mu.Lock()
 	defer w.m.mu.Unlock()
-	out := make([]notify.ProviderStats, 0, len(notify.Providers))
-	for _, p := range notify.Providers {
-		s := notify.ProviderStats{Provider: string(p)}
-		if have := w.m.stats[string(p)]; have != nil {
+	channels := notify.Channels()
+	out := make([]notify.ProviderStats, 0, len(channels))
+	for _, p := range channels {
+		s := notify.ProviderStats{Provider: p}
+		if have := w.m.stats[p]; have != nil {
 			s = *have
 		}
-		s.Configured = w.senders[string(p)] != nil
+		s.Configured = w.senders[p] != nil
 		out = append(out, s)
 	}
 	return out

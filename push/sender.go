@@ -9,8 +9,8 @@ import (
 // APNs, or the vendor services of phones without Google services, each
 // behind the same Sender interface.
 type Message struct {
-	Provider string // fcm, apns, huawei, honor, xiaomi, oppo, vivo, harmony
-	Token    string
+	Provider string // fcm, apns, huawei, honor, xiaomi, oppo, vivo, harmony; wecom, dingtalk
+	Token    string // the device's token, or the user's account id on a work platform
 	Platform string // android, ios, web
 	Title    string
 	Body     string
@@ -23,6 +23,9 @@ type Message struct {
 	// the provider's default. Expires is the same instant on the wall clock.
 	TTL     time.Duration
 	Expires time.Time
+	// At is when the notice was written: the work platforms show it, so
+	// that two notices alike in words are not taken for one.
+	At time.Time
 }
 
 // Outcome is what became of one message.

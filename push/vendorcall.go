@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -36,15 +38,26 @@ type vendorAnswer struct {
 }
 
 // vendorPost posts body and reads the answer. Secrets travel only in
-// header and body, never in the error.
+// header, body and query, never in the error.
 func vendorPost(ctx context.Context, hc *http.Client, url, contentType string, header http.Header, body []byte) (vendorAnswer, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	return vendorDo(ctx, hc, http.MethodPost, url, contentType, header, body)
+}
+
+// vendorDo makes one request and reads the answer. The work platforms take
+// their access token in the query: an error names the URL without it.
+func vendorDo(ctx context.Context, hc *http.Client, method, target, contentType string, header http.Header, body []byte) (vendorAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
-		return vendorAnswer{}, err
+		return vendorAnswer{}, errors.New("bad request URL")
 	}
 	maps.Copy(req.Header, header)
-	req.Header.Set("Content-Type", contentType)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	resp, err := hc.Do(req)
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		ue.URL, _, _ = strings.Cut(ue.URL, "?")
+	}
 	if err != nil {
 		return vendorAnswer{}, err
 	}

@@ -300,68 +300,66 @@ func (r *run) stop() error {
 	return err
 }
 
-// resultGroup bounds how many results one transaction records, and
-// resultDelay how long a result may wait for others to share it: under
-// load the groups grow, so recording keeps up with 400 sends at once.
-const (
-	resultGroup = 500
-	resultDelay = 10 * time.Millisecond
-)
+// resultGroup bounds how many results one transaction records.
+const resultGroup = 500
 
-// record writes results as they come back, in small groups, until the
-// results channel closes. Writes outlive a cancelled run: what went out
-// must not go out again.
+// record writes results as they come back, until the results channel
+// closes: it takes every result already waiting (up to resultGroup) into
+// one transaction, so under load the groups grow while a write is under
+// way and an idle worker records a lone result at once. Writes outlive a
+// cancelled run: what went out must not go out again.
 func (r *run) record() {
 	var errs []error
 	batch := make([]notify.Result, 0, resultGroup)
-	sent := 0 // of batch: the send slots to give back once recorded
-	flush := func() {
-		if len(batch) == 0 {
-			return
+	for res := range r.results {
+		batch = append(batch[:0], res.Result)
+		sent := count(res.sent)
+	more:
+		for len(batch) < resultGroup {
+			select {
+			case res, ok := <-r.results:
+				if !ok {
+					break more
+				}
+				batch = append(batch, res.Result)
+				sent += count(res.sent)
+			default:
+				break more
+			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		forgot, err := r.w.svc.Finish(ctx, batch)
-		cancel()
-		for range sent {
-			<-r.slots
-		}
-		if err != nil {
+		if err := r.flush(batch, sent); err != nil {
 			errs = append(errs, err)
 		}
-		r.w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
-		r.finished.Add(int64(len(batch)))
-		r.mu.Lock()
-		for _, res := range batch {
-			if r.held[res.Claim]--; r.held[res.Claim] <= 0 {
-				delete(r.held, res.Claim)
-			}
-		}
-		r.mu.Unlock()
-		batch, sent = batch[:0], 0
 	}
-	timer := time.NewTimer(resultDelay)
-	defer timer.Stop()
-	for {
-		select {
-		case res, ok := <-r.results:
-			if !ok {
-				flush()
-				r.recorded <- errors.Join(errs...)
-				return
-			}
-			if len(batch) == 0 {
-				timer.Reset(resultDelay)
-			}
-			if res.sent {
-				sent++
-			}
-			if batch = append(batch, res.Result); len(batch) == resultGroup {
-				flush()
-			}
-		case <-timer.C:
-			flush()
+	r.recorded <- errors.Join(errs...)
+}
+
+// flush records one group of results and gives back the send slots of the
+// sent among them.
+func (r *run) flush(batch []notify.Result, sent int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	forgot, err := r.w.svc.Finish(ctx, batch)
+	cancel()
+	for range sent {
+		<-r.slots
+	}
+	r.w.m.pruned.WithLabelValues("rejected by provider").Add(float64(forgot))
+	r.finished.Add(int64(len(batch)))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, res := range batch {
+		if r.held[res.Claim]--; r.held[res.Claim] <= 0 {
+			delete(r.held, res.Claim)
 		}
 	}
+	return err
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // renew extends the leases of the claims with unrecorded rows.
@@ -398,10 +396,14 @@ func (w *Worker) prepare(d notify.Delivery, claim string, now time.Time) (res no
 		res.Error = "push is not configured"
 	case w.senders[string(d.Provider)] == nil:
 		res.Error = "push provider " + string(d.Provider) + " is not configured"
+	case d.Token == "" && d.DeviceID == 0:
+		res.Error = "the work account is unbound or invalid"
 	case d.Token == "":
 		res.Error = "the device is gone"
 	case d.PushOff:
 		res.Error = "the user switched this category off"
+	case d.AppAccepted:
+		res.Error = "an app device of the user accepted it"
 	case d.TTLSeconds > 0 && !now.Before(expires):
 		res.Error = "expired before it could be delivered"
 	default:
@@ -456,7 +458,7 @@ func message(d notify.Delivery, now, expires time.Time) Message {
 	data["push_id"] = strconv.FormatInt(d.NotificationID, 10) + "-" + strconv.FormatInt(d.DeviceID, 10)
 	data["category"] = string(d.Category)
 	m := Message{Provider: string(d.Provider), Token: d.Token, Platform: d.Platform, Title: d.Title, Body: d.Body, Data: data,
-		Channel: "houqin_" + string(d.Category), High: d.High, CollapseKey: d.CollapseKey}
+		Channel: "houqin_" + string(d.Category), High: d.High, CollapseKey: d.CollapseKey, At: d.CreatedAt}
 	if d.TTLSeconds > 0 {
 		m.TTL, m.Expires = expires.Sub(now), expires
 	}
@@ -485,7 +487,11 @@ func (w *Worker) result(d notify.Delivery, claim string, r Result, now time.Time
 		w.m.sent.WithLabelValues(p).Inc()
 		w.m.count(p, func(s *notify.ProviderStats) { s.Sent++ })
 	case DeadToken:
-		out.ForgetDevice = d.DeviceID
+		if d.DeviceID == 0 {
+			out.InvalidAccount, out.InvalidAccountID = d.AccountRow, d.Token
+		} else {
+			out.ForgetDevice = d.DeviceID
+		}
 		failed("dead token")
 	case Rejected:
 		failed("rejected")

@@ -27,13 +27,16 @@ func Serve(t testing.TB, app *fiber.App) string {
 
 // LoadResult is what wrk measured.
 type LoadResult struct {
-	RPS float64
-	P99 time.Duration
+	RPS      float64
+	P99      time.Duration
+	Requests int64
 }
 
 var (
-	wrkRPS = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
-	wrkP99 = regexp.MustCompile(`\s99%\s+([\d.]+)(us|ms|s)`)
+	wrkRPS    = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	wrkP99    = regexp.MustCompile(`\s99%\s+([\d.]+)(us|ms|s)`)
+	wrkCount  = regexp.MustCompile(`(\d+) requests in`)
+	wrkErrors = regexp.MustCompile(`Non-2xx or 3xx responses|Socket errors`)
 )
 
 // RequireLoadTests skips load tests unless HOUQIN_LOADTEST=1 and wrk is
@@ -60,13 +63,16 @@ func Wrk(t testing.TB, url, token string, conns int, d time.Duration) LoadResult
 	if err != nil {
 		t.Fatalf("wrk: %v\n%s", err, out)
 	}
-	m := wrkRPS.FindSubmatch(out)
-	p := wrkP99.FindSubmatch(out)
-	if m == nil || p == nil {
+	m, p, n := wrkRPS.FindSubmatch(out), wrkP99.FindSubmatch(out), wrkCount.FindSubmatch(out)
+	if m == nil || p == nil || n == nil {
 		t.Fatalf("cannot read wrk output:\n%s", out)
 	}
+	if wrkErrors.Match(out) {
+		t.Fatalf("%s answered errors under load:\n%s", url, out)
+	}
+	requests, _ := strconv.ParseInt(string(n[1]), 10, 64)
 	rps, _ := strconv.ParseFloat(string(m[1]), 64)
 	v, _ := strconv.ParseFloat(string(p[1]), 64)
 	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[string(p[2])]
-	return LoadResult{RPS: rps, P99: time.Duration(v * float64(unit))}
+	return LoadResult{RPS: rps, P99: time.Duration(v * float64(unit)), Requests: requests}
 }

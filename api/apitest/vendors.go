@@ -5,11 +5,13 @@ import (
 
 	"houqin/api"
 	"houqin/push/apnsfake"
+	"houqin/push/dingtalkfake"
 	"houqin/push/harmonyfake"
 	"houqin/push/honorfake"
 	"houqin/push/huaweifake"
 	"houqin/push/oppofake"
 	"houqin/push/vivofake"
+	"houqin/push/wecomfake"
 	"houqin/push/xiaomifake"
 )
 
@@ -46,6 +48,17 @@ func WithVivo(f *vivofake.Server) Option {
 // WithHarmony points the service's Harmony sender at a fake HarmonyOS Push Kit.
 func WithHarmony(f *harmonyfake.Server) Option {
 	return func(c *api.Config) { c.Harmony = f.Config() }
+}
+
+// WithWeCom points the service's 企业微信 sender at a fake, sending text
+// cards that open cardURL ("" sends text).
+func WithWeCom(f *wecomfake.Server, cardURL string) Option {
+	return func(c *api.Config) { c.WeCom = f.Config(cardURL) }
+}
+
+// WithDingTalk points the service's 钉钉 sender at a fake.
+func WithDingTalk(f *dingtalkfake.Server) Option {
+	return func(c *api.Config) { c.DingTalk = f.Config() }
 }
 
 // RegisterDeviceWith signs up a phone of u with the push provider that

@@ -30,7 +30,7 @@ func checkPhoto(q, db *gorm.DB, a store.Actor, id int64, now time.Time) (*Compla
 	if c.PhotoCount >= MaxComplaintPhotos {
 		return nil, store.Errorf(store.CodeConflict, "at most %d photos may be attached here", MaxComplaintPhotos)
 	}
-	return &c, store.UploadAllowed(db, &Photo{}, a.ID, now)
+	return &c, store.UploadsAllowed(db, &Photo{}, a.ID, now, store.MaxPhotosPerDay)
 }
 
 // CheckPhoto tells whether a may add a photo to complaint id now; the

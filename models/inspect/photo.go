@@ -48,7 +48,7 @@ func checkPhoto(q, db *gorm.DB, a store.Actor, id int64, now time.Time) (*Proble
 	if p.PhotoCount >= MaxProblemPhotos {
 		return nil, "", store.Errorf(store.CodeConflict, "at most %d photos may be attached here", MaxProblemPhotos)
 	}
-	return &p, stage, store.UploadAllowed(db, &Photo{}, a.ID, now)
+	return &p, stage, store.UploadsAllowed(db, &Photo{}, a.ID, now, store.MaxPhotosPerDay)
 }
 
 // CheckPhoto tells whether a may add a photo to problem id now; the upload

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"gorm.io/gorm"
+
 	"houqin/models/store"
 )
 
@@ -70,7 +72,9 @@ const (
 	OutboxSkipped = "skipped"
 )
 
-// OutboxJob is one push of one notification to one device, written in the
+// OutboxJob is one push of one notification to one device (or, with
+// DeviceID 0, to the user's account on the work platform named by
+// Provider), written in the
 // same transaction as the change it announces and delivered after commit.
 type OutboxJob struct {
 	ID             int64 `gorm:"primaryKey"`
@@ -86,9 +90,13 @@ type OutboxJob struct {
 	High           bool
 	CollapseKey    string `gorm:"size:100"`
 	TTLSeconds     int
-	SentAt         *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// AfterDevices holds a work-platform row (DeviceID 0) until the same
+	// notification's device rows are finished or failed once, and closes
+	// it unsent when one of them was accepted.
+	AfterDevices bool
+	SentAt       *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Notice is what a domain change tells people: one inbox entry per
@@ -176,13 +184,19 @@ func Notify(tx *store.Tx, n Notice, recipients ...int64) error {
 		if err != nil {
 			return err
 		}
-		if len(devices) == 0 {
-			continue
-		}
 		jobs := make([]OutboxJob, len(devices))
+		withDevices := make(map[int64]bool, len(devices))
 		for i, d := range devices {
 			jobs[i] = OutboxJob{NotificationID: byUser[d.UserID], DeviceID: d.ID, Provider: d.Provider, Status: OutboxPending,
 				NextAttemptAt: tx.Now, High: n.High, CollapseKey: n.CollapseKey, TTLSeconds: int(n.TTL / time.Second)}
+			withDevices[d.UserID] = true
+		}
+		work, err := workJobs(tx, n, chunk, byUser, withDevices)
+		if err != nil {
+			return err
+		}
+		if jobs = append(jobs, work...); len(jobs) == 0 {
+			continue
 		}
 		if err := tx.CreateInBatches(&jobs, notifyBatch).Error; err != nil {
 			return err
@@ -203,11 +217,17 @@ const notifyBatch = 100
 // pushes of category c (no preferences row means everything is on).
 func pushDevices(tx *store.Tx, c Category, recipients []int64) ([]Device, error) {
 	var devices []Device
-	q := tx.Model(&Device{}).Where("user_id IN ?", recipients)
+	return devices, switchedOn(tx.Model(&Device{}).Where("user_id IN ?", recipients), "devices", c).Find(&devices).Error
+}
+
+// switchedOn narrows q, over a table with a user_id column, to the rows of
+// users whose preferences allow pushes of category c on every channel (no
+// preferences row means everything is on).
+func switchedOn(q *gorm.DB, table string, c Category) *gorm.DB {
 	if col, ok := preferenceColumn[c]; ok {
-		q = q.Where("NOT EXISTS (SELECT 1 FROM preferences p WHERE p.user_id = devices.user_id AND p."+col+" = ?)", false)
+		q = q.Where("NOT EXISTS (SELECT 1 FROM preferences p WHERE p.user_id = "+table+".user_id AND p."+col+" = ?)", false)
 	}
-	return devices, q.Find(&devices).Error
+	return q
 }
 
 // Preferences are a user's push switches per category; the inbox is

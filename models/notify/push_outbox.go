@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"houqin/models/people"
 	"houqin/models/store"
 )
 
@@ -32,6 +33,12 @@ type Delivery struct {
 	TTLSeconds     int
 	CreatedAt      time.Time // of the notification: TTLs count from here
 	PushOff        bool      // the user switched this category off after the notice
+	// AccountRow is the work account a work-platform row goes to (its
+	// Token is the account id), 0 for a device's row.
+	AccountRow int64
+	// AppAccepted: the row waited for the user's app pushes of the same
+	// notification, and one of them was accepted.
+	AppAccepted bool
 }
 
 // Claim is a worker's hold on a set of outbox rows until its lease ends.
@@ -54,6 +61,11 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	var ids []int64
 	err = s.ClaimTx(ctx, func(tx *store.Tx) error {
 		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
+			// A work-platform row waiting for app pushes is due once none of
+			// them is still on its first try or being sent: a phone push that
+			// failed and waits to be retried does not hold it back for hours.
+			Where("(after_devices = ? OR NOT EXISTS (SELECT 1 FROM outbox_jobs s WHERE s.notification_id = outbox_jobs.notification_id"+
+				" AND s.device_id <> 0 AND s.status = ? AND (s.attempts = 0 OR s.lease_until IS NOT NULL)))", false, OutboxPending).
 			Order("next_attempt_at, id").Limit(limit)
 		if s.Dialect == store.MySQL {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
@@ -72,11 +84,16 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	}
 	err = s.Read(ctx).Table("outbox_jobs o").
 		Select(`o.id AS job_id, o.attempts, o.notification_id, n.user_id, o.device_id,
-			CASE WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token, COALESCE(d.platform, '') AS platform, o.provider,
+			CASE WHEN o.device_id = 0 THEN COALESCE(w.account_id, '') WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token,
+			COALESCE(d.platform, '') AS platform, o.provider,
 			n.category, n.type, n.title, n.body, n.data, o.high, o.collapse_key, o.ttl_seconds, n.created_at,
-			CASE `+prefOffCases+` ELSE FALSE END AS push_off`).
+			CASE `+prefOffCases+` ELSE FALSE END AS push_off, COALESCE(w.id, 0) AS account_row,
+			CASE WHEN o.after_devices THEN EXISTS (SELECT 1 FROM outbox_jobs s WHERE s.notification_id = o.notification_id
+				AND s.device_id <> 0 AND s.status = ?) ELSE FALSE END AS app_accepted`, OutboxSent).
 		Joins("JOIN notifications n ON n.id = o.notification_id").
 		Joins("LEFT JOIN devices d ON d.id = o.device_id").
+		Joins("LEFT JOIN work_accounts w ON o.device_id = 0 AND w.user_id = n.user_id AND w.platform = o.provider AND w.status = ?",
+			people.AccountOK).
 		Joins("LEFT JOIN preferences p ON p.user_id = n.user_id").
 		Where("o.claim_token = ?", c.Token).Scan(&c.Deliveries).Error
 	return c, err
@@ -105,6 +122,12 @@ type Result struct {
 	Error   string
 	// ForgetDevice deletes the device: its token is dead.
 	ForgetDevice int64
+	// InvalidAccount marks the work account (its row) invalid: the
+	// platform called it so, and nothing more is sent to it until it is
+	// bound again. Only while it still names InvalidAccountID: an admin
+	// may have bound another account meanwhile.
+	InvalidAccount   int64
+	InvalidAccountID string
 }
 
 // Finish records results, from any number of claims, in one transaction.
@@ -115,6 +138,8 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 	var forgot int64
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		var gone []int64
+		type account struct{ id, err string }
+		invalid := map[account][]int64{}
 		// Rows that end alike (sent, or skipped/failed with the same reason:
 		// a whole batch when push is off) are closed in one statement each;
 		// only retries, each with its own jittered time, go row by row.
@@ -123,6 +148,10 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 		for _, r := range results {
 			if r.ForgetDevice != 0 {
 				gone = append(gone, r.ForgetDevice)
+			}
+			if r.InvalidAccount != 0 {
+				a := account{r.InvalidAccountID, store.Clip(r.Error, 200)}
+				invalid[a] = append(invalid[a], r.InvalidAccount)
 			}
 			if r.Status != OutboxPending {
 				e := ending{r.Claim, r.Status, store.Clip(r.Error, 500)}
@@ -146,6 +175,13 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 				if err != nil {
 					return err
 				}
+			}
+		}
+		for a, ids := range invalid {
+			err := tx.Model(&people.WorkAccount{}).Where("id IN ? AND account_id = ?", ids, a.id).
+				Updates(map[string]any{"status": people.AccountInvalid, "last_error": a.err, "updated_at": tx.Now}).Error
+			if err != nil {
+				return err
 			}
 		}
 		if len(gone) > 0 {

@@ -36,11 +36,6 @@ func (u *User) Actor() store.Actor {
 	return store.Actor{ID: u.ID, Username: u.Username, Name: u.Name, Department: u.Department, Roles: u.Roles}
 }
 
-// PasswordParams are the argon2id parameters: OWASP's recommended minimum
-// (19 MiB, 2 passes, 1 lane), which costs about 25 ms on one core here and
-// keeps a burst of logins within the machine's memory.
-var PasswordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 8
 
@@ -52,12 +47,8 @@ func HashPassword(password string) (string, error) {
 	if len(password) > 256 {
 		return "", store.InvalidField("password", "must be at most 256 characters")
 	}
-	return argon2id.CreateHash(password, PasswordParams)
+	return argon(func() (string, error) { return argon2id.CreateHash(password, PasswordParams) })
 }
-
-// dummyHash is compared against when a username is unknown, so that the
-// response time does not reveal which usernames exist.
-var dummyHash, _ = argon2id.CreateHash("houqin-no-such-user", PasswordParams)
 
 // ErrBadCredentials is the single answer to a failed login.
 var ErrBadCredentials = &store.Error{Code: store.CodeUnauthorized, Message: "wrong username or password"}
@@ -68,13 +59,13 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 	var u User
 	err = s.Read(ctx).Where("username = ?", username).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		_, _ = argon2id.ComparePasswordAndHash(password, dummyHash)
+		_, _ = argon(func() (bool, error) { return argon2id.ComparePasswordAndHash(password, dummyHash) })
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
+	ok, err := argon(func() (bool, error) { return argon2id.ComparePasswordAndHash(password, u.PasswordHash) })
 	if err != nil || !ok || !u.Active {
 		return nil, ErrBadCredentials
 	}
@@ -143,6 +134,12 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *Use
 			return err
 		}
 		tx.Publish(Changed{UserID: u.ID})
+		if !u.Active {
+			// Work notifications stop with the sign-ins: the bindings go.
+			if err := tx.Where("user_id = ?", u.ID).Delete(&WorkAccount{}).Error; err != nil {
+				return err
+			}
+		}
 		if signOut {
 			tx.Publish(SignedOut{UserID: u.ID})
 			return revokeUserTokens(tx, u.ID)

@@ -104,8 +104,12 @@ type Repair struct {
 	// FeedbackSource is "requester" (feedback) or "callback" (the desk's 回访).
 	FeedbackSource string `gorm:"size:10"`
 	PhotoCount     int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// AssetID is the equipment the fault is on, and WorkOrderID the planned
+	// maintenance visit that found it, when known.
+	AssetID     *int64
+	WorkOrderID *int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RepairEvent is one step of a request's timeline.
@@ -157,6 +161,8 @@ type RepairInput struct {
 	// RequesterID files the request for someone else (dispatchers only);
 	// 0 means the caller.
 	RequesterID int64
+	// AssetID names the equipment at fault (from its QR label), if known.
+	AssetID *int64
 }
 
 // Create files a request, gives it a ticket number and its time
@@ -164,14 +170,28 @@ type RepairInput struct {
 func (s *Service) Create(ctx context.Context, a store.Actor, in RepairInput) (_ *Repair, err error) {
 	defer store.Wrap(&err, "repair create")
 	r := &Repair{RequesterID: a.ID, EnteredByID: a.ID, Category: in.Category, Location: in.Location,
-		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted}
+		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted,
+		AssetID: in.AssetID}
 	if in.RequesterID != 0 && in.RequesterID != a.ID {
 		if !a.Can(store.RoleDispatcher) {
 			return nil, store.ErrForbidden
 		}
 		r.RequesterID = in.RequesterID
 	}
-	if err := s.Tx(ctx, func(tx *store.Tx) error { return FileTx(tx, a, r) }); err != nil {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
+		if r.AssetID != nil {
+			// The registry is planned maintenance's table, read here, not its package.
+			var n int64
+			if err := tx.Table("maint_assets").Where("id = ?", *r.AssetID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return store.InvalidField("asset_id", "is not a registered asset")
+			}
+		}
+		return FileTx(tx, a, r)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return r, nil

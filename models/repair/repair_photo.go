@@ -37,15 +37,7 @@ func (s *Service) CheckPhoto(ctx context.Context, a store.Actor, id int64) (err 
 const MaxPhotosPerDay = 30
 
 func uploadAllowed(db *gorm.DB, uploaderID int64, now time.Time) error {
-	var n int64
-	err := db.Model(&RepairPhoto{}).Where("uploader_id = ? AND created_at > ?", uploaderID, now.Add(-24*time.Hour)).Count(&n).Error
-	if err != nil {
-		return err
-	}
-	if n >= MaxPhotosPerDay {
-		return store.Errorf(store.CodeRateLimited, "you uploaded %d photos in the last 24 hours, the most one person may; try again later", n)
-	}
-	return nil
+	return store.UploadsAllowed(db, &RepairPhoto{}, uploaderID, now, MaxPhotosPerDay)
 }
 
 func (r *Repair) photoAllowed() error {

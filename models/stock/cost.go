@@ -19,22 +19,24 @@ type PartLine struct {
 	CostCents int64
 }
 
-// RepairParts lists the parts a repair used and their cost. The repair's
-// technician, the desk and the storekeepers may see them.
-func (s *Service) RepairParts(ctx context.Context, a store.Actor, repairID int64) (_ []PartLine, err error) {
-	defer store.Wrap(&err, "stock repair parts")
+// PartsUsed lists the parts a repair or work order used and their cost
+// (Quantity is ignored). Its technician, the desk and the storekeepers may
+// see them.
+func (s *Service) PartsUsed(ctx context.Context, a store.Actor, of RepairInput) (_ []PartLine, err error) {
+	defer store.Wrap(&err, "stock parts used")
 	db := s.Read(ctx)
-	var r struct{ TechnicianID *int64 }
-	if err := db.Table("repairs").Select("technician_id").Where("id = ?", repairID).Take(&r).Error; err != nil {
-		return nil, store.NotFound(err, "repair")
+	r, err := holderOf(db, of)
+	if err != nil {
+		return nil, err
 	}
 	if !a.Can(store.RoleStorekeeper, store.RoleDispatcher) && (r.TechnicianID == nil || *r.TechnicianID != a.ID) {
 		return nil, store.ErrForbidden
 	}
+	col, id, _ := of.target()
 	lines := []PartLine{}
 	err = db.Table("stock_moves AS m").Joins("JOIN stock_items AS i ON i.id = m.item_id").
 		Select("m.item_id, i.name, i.spec, i.unit, -SUM(m.quantity) AS quantity, -SUM(m.value_cents) AS cost_cents").
-		Where("m.repair_id = ?", repairID).Group("m.item_id, i.name, i.spec, i.unit").Order("i.name, m.item_id").
+		Where("m."+col+" = ?", id).Group("m.item_id, i.name, i.spec, i.unit").Order("i.name, m.item_id").
 		Scan(&lines).Error
 	return lines, err
 }

@@ -51,11 +51,12 @@ type Move struct {
 	// UnitCostCents is the price paid per unit on a receipt.
 	UnitCostCents int64
 	Supplier      string `gorm:"size:100"`
-	// RepairID is the repair parts were issued to or returned from. A work
-	// order can later be another kind of target beside it.
-	RepairID *int64
-	Reason   string `gorm:"size:500"`
-	ByID     int64
+	// RepairID or WorkOrderID is what parts were issued to or returned
+	// from: a repair, or a planned maintenance work order.
+	RepairID    *int64
+	WorkOrderID *int64
+	Reason      string `gorm:"size:500"`
+	ByID        int64
 	// OnHand is the item's stock after this row.
 	OnHand    int
 	CreatedAt time.Time
@@ -79,51 +80,67 @@ func (s *Service) Receive(ctx context.Context, a store.Actor, itemID int64, in R
 	})
 }
 
-// RepairInput is parts going to or coming back from a repair.
+// RepairInput is parts going to or coming back from a repair, or from a
+// work order when WorkOrderID is set instead.
 type RepairInput struct {
-	RepairID int64
-	Quantity int
+	RepairID, WorkOrderID int64
+	Quantity              int
 }
 
-// Issue takes parts out for a repair. The repair's technician or a
+// target is the ledger column and id parts go to, and the row's fields.
+func (in RepairInput) target() (col string, id int64, set func(*Move)) {
+	if in.WorkOrderID != 0 {
+		return "work_order_id", in.WorkOrderID, func(m *Move) { m.WorkOrderID = &in.WorkOrderID }
+	}
+	return "repair_id", in.RepairID, func(m *Move) { m.RepairID = &in.RepairID }
+}
+
+// Issue takes parts out for a repair or a work order. Its technician or a
 // storekeeper may; the stock may never go below zero, so of two issues of
 // the last units (the item row is locked) one gets a conflict.
 func (s *Service) Issue(ctx context.Context, a store.Actor, itemID int64, in RepairInput) (*Move, *Item, error) {
 	return s.move(ctx, a, itemID, "stock issue", func(tx *store.Tx, it *Item) (Move, error) {
-		status, err := mayMoveFor(tx, a, in.RepairID)
+		status, err := mayMoveFor(tx, a, in)
 		if err != nil {
 			return Move{}, err
 		}
 		if slices.Contains(finished, status) {
 			return Move{}, store.Errorf(store.CodeConflict, "parts cannot be issued to a repair that is %s", store.Term(status))
 		}
+		if slices.Contains(finishedOrders, status) {
+			return Move{}, store.Errorf(store.CodeConflict, "parts cannot be issued to a work order that is %s", store.Term(status))
+		}
 		if in.Quantity > it.OnHand {
 			e := store.Errorf(store.CodeConflict, "not enough in stock: %d on hand", it.OnHand)
 			e.Extra = map[string]any{"on_hand": it.OnHand}
 			return Move{}, e
 		}
-		return Move{Kind: MoveIssue, Quantity: -in.Quantity, ValueCents: -share(it.ValueCents, in.Quantity, it.OnHand),
-			RepairID: &in.RepairID}, nil
+		m := Move{Kind: MoveIssue, Quantity: -in.Quantity, ValueCents: -share(it.ValueCents, in.Quantity, it.OnHand)}
+		_, _, set := in.target()
+		set(&m)
+		return m, nil
 	})
 }
 
-// Return brings unused parts back from a repair, at the value they left
-// with, and no more than the repair holds.
+// Return brings unused parts back from a repair or work order, at the
+// value they left with, and no more than it holds.
 func (s *Service) Return(ctx context.Context, a store.Actor, itemID int64, in RepairInput) (*Move, *Item, error) {
 	return s.move(ctx, a, itemID, "stock return", func(tx *store.Tx, it *Item) (Move, error) {
-		if _, err := mayMoveFor(tx, a, in.RepairID); err != nil {
+		if _, err := mayMoveFor(tx, a, in); err != nil {
 			return Move{}, err
 		}
+		col, id, set := in.target()
 		var held struct{ Quantity, ValueCents int64 }
 		if err := tx.Model(&Move{}).Select("-COALESCE(SUM(quantity), 0) AS quantity, -COALESCE(SUM(value_cents), 0) AS value_cents").
-			Where("item_id = ? AND repair_id = ?", it.ID, in.RepairID).Scan(&held).Error; err != nil {
+			Where("item_id = ? AND "+col+" = ?", it.ID, id).Scan(&held).Error; err != nil {
 			return Move{}, err
 		}
 		if int64(in.Quantity) > held.Quantity {
 			return Move{}, store.InvalidField("quantity", "is more than the %d this repair holds", held.Quantity)
 		}
-		return Move{Kind: MoveReturn, Quantity: in.Quantity, ValueCents: share(held.ValueCents, in.Quantity, int(held.Quantity)),
-			RepairID: &in.RepairID}, nil
+		m := Move{Kind: MoveReturn, Quantity: in.Quantity, ValueCents: share(held.ValueCents, in.Quantity, int(held.Quantity))}
+		set(&m)
+		return m, nil
 	})
 }
 
@@ -201,22 +218,42 @@ func (s *Service) move(ctx context.Context, a store.Actor, itemID int64, op stri
 // more parts; parts may still come back from them.
 var finished = []string{"closed", "cancelled", "rejected"}
 
-// mayMoveFor checks that the repair exists and that a is a storekeeper or
-// the technician it is assigned to, and returns its status. The repair is
-// read through SQL: the store depends on the repairs table, not on the
-// repair domain.
-func mayMoveFor(tx *store.Tx, a store.Actor, repairID int64) (string, error) {
-	var r struct {
-		TechnicianID *int64
-		Status       string
-	}
-	if err := tx.Table("repairs").Select("technician_id, status").Where("id = ?", repairID).Take(&r).Error; err != nil {
-		return "", store.NotFound(err, "repair")
+// finishedOrders are the work order statuses (of maint_work_orders) that
+// take no more parts.
+var finishedOrders = []string{"done", "skipped"}
+
+// mayMoveFor checks that the repair or work order exists and that a is a
+// storekeeper or the technician it is assigned to, and returns its status.
+// It is read through SQL: the store depends on the repairs and work order
+// tables, not on those domains.
+func mayMoveFor(tx *store.Tx, a store.Actor, in RepairInput) (string, error) {
+	r, err := holderOf(tx.DB, in)
+	if err != nil {
+		return "", err
 	}
 	if a.Can(store.RoleStorekeeper) || (a.Is(store.RoleTechnician) && r.TechnicianID != nil && *r.TechnicianID == a.ID) {
 		return r.Status, nil
 	}
 	return "", store.Errorf(store.CodeForbidden, "only the repair's technician or a storekeeper may move its parts")
+}
+
+// holder is the repair or work order parts go to: who works it, and where
+// it stands.
+type holder struct {
+	TechnicianID *int64
+	Status       string
+}
+
+func holderOf(db *gorm.DB, in RepairInput) (r holder, err error) {
+	_, id, _ := in.target()
+	if in.WorkOrderID != 0 {
+		if err := db.Table("maint_work_orders").Select("technician_id, status").Where("id = ?", id).Take(&r).Error; err != nil {
+			return r, store.NotFound(err, "work order")
+		}
+	} else if err := db.Table("repairs").Select("technician_id, status").Where("id = ?", id).Take(&r).Error; err != nil {
+		return r, store.NotFound(err, "repair")
+	}
+	return r, nil
 }
 
 // watchLevel pushes the storekeepers once when an active item falls below

@@ -74,19 +74,20 @@ func PhotoBytes(ctx context.Context, blobs Blobs, key string) ([]byte, error) {
 	return data, err
 }
 
-// MaxPhotosPerDay bounds one person's uploads of one kind over 24 hours:
-// enough to document several problems, not enough to fill the disk.
+// MaxPhotosPerDay bounds one person's uploads of one kind over 24 hours
+// where a domain has no reason for another figure.
 const MaxPhotosPerDay = 30
 
-// UploadAllowed refuses a 31st upload in 24 hours to the photos table
-// model by uploader.
-func UploadAllowed(db *gorm.DB, model any, uploaderID int64, now time.Time) error {
+// UploadsAllowed refuses one more photo from uploaderID once the photo
+// table of model holds most of theirs from the 24 hours before now: enough
+// to document the work, not enough to fill the disk with one account.
+func UploadsAllowed(db *gorm.DB, model any, uploaderID int64, now time.Time, most int64) error {
 	var n int64
 	err := db.Model(model).Where("uploader_id = ? AND created_at > ?", uploaderID, now.Add(-24*time.Hour)).Count(&n).Error
 	if err != nil {
 		return err
 	}
-	if n >= MaxPhotosPerDay {
+	if n >= most {
 		return Errorf(CodeRateLimited, "you uploaded %d photos in the last 24 hours, the most one person may; try again later", n)
 	}
 	return nil

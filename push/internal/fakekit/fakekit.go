@@ -1,9 +1,11 @@
 // Package fakekit is what the fake push vendors (apnsfake, huaweifake,
-// honorfake, xiaomifake, oppofake, vivofake, harmonyfake) share: answers
+// honorfake, xiaomifake, oppofake, vivofake, harmonyfake) and work
+// platforms (wecomfake, dingtalkfake) share: answers
 // scripted per device token, an outage, a record of what was delivered,
 // request counters, latency, and the access tokens a fake issues and a
 // test expires (with the OAuth client-credentials endpoint of Huawei and
-// Honor). Each fake speaks its vendor's wire format itself.
+// Honor), and a work platform's address book. Each fake speaks its
+// vendor's wire format itself.
 package fakekit
 
 import (
@@ -178,4 +180,39 @@ func Write(w http.ResponseWriter, status, retryAfter int, body any) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// Members is a work platform's address book (企业微信, 钉钉): userids by
+// mobile number, for the look-up by mobile.
+type Members struct {
+	mu     sync.Mutex
+	mobile map[string]string
+}
+
+// AddMember makes a member with a mobile number known to the look-up.
+func (d *Members) AddMember(mobile, userid string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.mobile == nil {
+		d.mobile = map[string]string{}
+	}
+	d.mobile[mobile] = userid
+}
+
+// ByMobile finds a member's userid.
+func (d *Members) ByMobile(mobile string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id, ok := d.mobile[mobile]
+	return id, ok
+}
+
+// ErrCode answers as the work platforms do, always HTTP 200: errcode,
+// errmsg and the extra fields.
+func ErrCode(w http.ResponseWriter, code int, msg string, extra map[string]any) {
+	body := map[string]any{"errcode": code, "errmsg": msg}
+	for k, v := range extra {
+		body[k] = v
+	}
+	Write(w, http.StatusOK, 0, body)
 }

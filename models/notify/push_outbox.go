@@ -178,9 +178,7 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 			}
 		}
 		for a, ids := range invalid {
-			err := tx.Model(&people.WorkAccount{}).Where("id IN ? AND account_id = ?", ids, a.id).
-				Updates(map[string]any{"status": people.AccountInvalid, "last_error": a.err, "updated_at": tx.Now}).Error
-			if err != nil {
+			if err := people.MarkInvalid(tx, ids, a.id, a.err); err != nil {
 				return err
 			}
 		}

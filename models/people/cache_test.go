@@ -3,7 +3,7 @@ package people
 import "testing"
 
 func TestUserCacheIsBounded(t *testing.T) {
-	c := newUserCache()
+	c := newUserCache[User]()
 	for id := int64(1); id <= 2*userCacheSize; id++ {
 		c.put(id, User{ID: id}, c.version())
 	}
@@ -15,7 +15,7 @@ func TestUserCacheIsBounded(t *testing.T) {
 // A read that began before a drop (another replica changed the user) is
 // not cached after it.
 func TestUserCacheKeepsNoReadFromBeforeADrop(t *testing.T) {
-	c := newUserCache()
+	c := newUserCache[User]()
 	v := c.version()
 	c.forget(7)
 	c.put(7, User{ID: 7, Active: true}, v)

@@ -67,9 +67,15 @@ type WorkAccount struct {
 	UpdatedAt time.Time
 }
 
-// WorkAccounts lists a user's bindings in the order of WorkPlatforms.
+// WorkAccounts lists a user's bindings in the order of WorkPlatforms. They
+// are cached as the user is (/me shows them): the slice is shared, read it
+// only.
 func (s *Service) WorkAccounts(ctx context.Context, userID int64) (_ []WorkAccount, err error) {
 	defer store.Wrap(&err, "people work accounts")
+	if rows, ok := s.work.get(userID); ok {
+		return rows, nil
+	}
+	version := s.work.version()
 	var rows []WorkAccount
 	if err := s.Read(ctx).Where("user_id = ?", userID).Find(&rows).Error; err != nil {
 		return nil, err
@@ -77,6 +83,7 @@ func (s *Service) WorkAccounts(ctx context.Context, userID int64) (_ []WorkAccou
 	slices.SortFunc(rows, func(a, b WorkAccount) int {
 		return slices.Index(WorkPlatforms, a.Platform) - slices.Index(WorkPlatforms, b.Platform)
 	})
+	s.work.put(userID, rows, version)
 	return rows, nil
 }
 
@@ -101,6 +108,7 @@ func (s *Service) BindWorkAccount(ctx context.Context, userID int64, p WorkPlatf
 			return store.NotFound(err, "user")
 		}
 		a, err = bind(tx, userID, p, accountID, source)
+		tx.Publish(Changed{UserID: userID}) // every replica drops its copy
 		return err
 	})
 	return a, err
@@ -136,8 +144,24 @@ func (s *Service) UnbindWorkAccount(ctx context.Context, userID int64, p WorkPla
 		if res.Error == nil && res.RowsAffected == 0 {
 			return store.ErrNotFound("work account")
 		}
+		tx.Publish(Changed{UserID: userID}) // every replica drops its copy
 		return res.Error
 	})
+}
+
+// MarkInvalid marks the bindings ids invalid while they still name account
+// (an admin may have rebound them since the platform answered), with the
+// platform's reason.
+func MarkInvalid(tx *store.Tx, ids []int64, account, reason string) error {
+	q := func() *gorm.DB { return tx.Model(&WorkAccount{}).Where("id IN ? AND account_id = ?", ids, account) }
+	var users []int64
+	if err := q().Pluck("user_id", &users).Error; err != nil || len(users) == 0 {
+		return err
+	}
+	for _, u := range users {
+		tx.Publish(Changed{UserID: u}) // /me shows the status
+	}
+	return q().Updates(map[string]any{"status": AccountInvalid, "last_error": reason, "updated_at": tx.Now}).Error
 }
 
 // WorkAccountRow is one line of an import: a username, a platform and
@@ -154,6 +178,7 @@ type WorkAccountRow struct {
 // import, naming its line, and nothing is bound.
 func (s *Service) ImportWorkAccounts(ctx context.Context, rows []WorkAccountRow) (err error) {
 	defer store.Wrap(&err, "people import work accounts")
+	defer s.work.purge() // other replicas see the bindings within userCacheTTL
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		for _, r := range rows {
 			var u User

@@ -278,6 +278,11 @@ func (s *Store) attempt(ctx context.Context, opts *sql.TxOptions, t *Tx, fn func
 	if err := fn(t); err != nil {
 		return err
 	}
+	// Past its deadline the caller has gone: nothing may commit. (database/sql
+	// checks its own context, but that one is cancelled a moment after ours.)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	done = true
 	events := slices.Clone(t.events)
 	return await(ctx, func() error {

@@ -27,6 +27,7 @@ import (
 	"houqin/models/store"
 	"houqin/openapi"
 	"houqin/push"
+	"houqin/web"
 )
 
 // MaxUploadBody bounds any request body; only upload routes get near it.
@@ -178,6 +179,28 @@ func (s *Server) routes() {
 	s.mountStock(r)
 	s.mountWork(r)
 	s.mountMaint(r)
+	s.mountConsole()
+}
+
+// mountConsole serves the desk console at /console/: its own pages, not
+// part of the JSON API, on the same services and login limits.
+func (s *Server) mountConsole() {
+	zh := messages.For("zh")
+	web.New(web.Deps{
+		People: s.People, Repairs: s.Repairs, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
+		LoginLimits: s.logins.limiters(), Term: zh.Term,
+		Explain: func(err error) web.Explained {
+			p, _ := problemOf(err, zh)
+			if p.Status >= 500 {
+				s.Log.Error("console request failed", "err", err)
+			}
+			e := web.Explained{Status: p.Status, Message: p.Detail, Fields: map[string]string{}}
+			for _, f := range p.Errors {
+				e.Fields[f.Field] = f.Message
+			}
+			return e
+		},
+	}).Mount(s.App)
 }
 
 // ready answers 200 when the database answers and its schema is current;

@@ -186,6 +186,7 @@ func (s *Server) routes() {
 // part of the JSON API, on the same services and login limits.
 func (s *Server) mountConsole() {
 	zh := messages.For("zh")
+	s.App.Use(web.Prefix, compressBodies())
 	web.New(web.Deps{
 		People: s.People, Repairs: s.Repairs, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
 		LoginLimits: s.logins.limiters(), Term: zh.Term,

@@ -107,11 +107,17 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#caller-q`)),
 		chromedp.SendKeys(chromedp.CSS(`#caller-q`), "发改"),
 		chromedp.WaitVisible(`//ul[@class="callers"]//a[contains(., "王建国")]`),
+	)
+	screenshot(t, ctx, "hotline-caller")
+	do(t, ctx,
 		chromedp.Click(`//ul[@class="callers"]//a[contains(., "王建国")]`),
 		chromedp.WaitVisible(chromedp.CSS(`input[name=location]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name=category]`), "air_conditioning"),
 		chromedp.SendKeys(chromedp.CSS(`input[name=location]`), "1号楼三楼第一会议室"),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name=description]`), "空调不制冷，<b>明早</b>有会"),
+	)
+	screenshot(t, ctx, "hotline-form")
+	do(t, ctx,
 		chromedp.Submit(chromedp.CSS(`textarea[name=description]`)),
 		chromedp.WaitVisible(chromedp.CSS(`select[name=technician_id]`)),
 		chromedp.Submit(chromedp.CSS(`select[name=technician_id]`)),

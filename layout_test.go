@@ -45,7 +45,7 @@ var allowed = map[string][]string{
 	"openapi":               {},
 	"demo":                  {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint"},
 	"handlers":              {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint"},
-	"web":                   {"models/store", "models/people", "models/repair"},
+	"web":                   {"models/store", "models/people", "models/repair", "models/meeting"},
 	"api": {"handlers", "web", "migrations", "openapi", "push", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
 		"models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint"},
 	"api/apitest": {"api", "migrations", "openapi", "push", "push/fcmfake", "push/apnsfake", "push/huaweifake", "push/honorfake",

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"houqin/models/meeting"
 	"houqin/models/people"
 	"houqin/models/repair"
 	"houqin/models/store"
@@ -33,8 +34,9 @@ var assetFiles embed.FS
 
 // Deps are what the console needs from the assembled service.
 type Deps struct {
-	People  *people.Service
-	Repairs *repair.Service
+	People   *people.Service
+	Repairs  *repair.Service
+	Meetings *meeting.Service
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -85,6 +87,7 @@ func New(d Deps) *Console {
 		"clock": func(t time.Time) string { return t.In(loc).Format("01-02 15:04") },
 		"can":   func(u *people.User, role string) bool { return u.Actor().Can(store.Role(role)) },
 		"name":  nameOf,
+		"hour":  func(t time.Time) string { return t.In(loc).Format("15:04") },
 	}
 	c.base = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
 	names, _ := fs.Glob(templateFiles, "templates/[a-z]*.html")
@@ -114,6 +117,7 @@ func (c *Console) Mount(app fiber.Router) {
 	d.Post("/logout", c.sameOrigin, c.csrf, c.logout)
 	d.Get("/", c.home)
 	c.mountRepairs(d)
+	c.mountMeetings(d)
 }
 
 // pagePolicy lets a page run and style only the console's own files.

@@ -182,8 +182,11 @@ func (c *Console) logout(ctx *fiber.Ctx) error {
 }
 
 func (c *Console) home(ctx *fiber.Ctx) error {
-	if actor(ctx).Can(store.RoleDispatcher) {
+	switch a := actor(ctx); {
+	case a.Can(store.RoleDispatcher):
 		return ctx.Redirect(Prefix+"/repairs", http.StatusSeeOther)
+	case a.Can(store.RoleMeetingAdmin):
+		return ctx.Redirect(Prefix+"/meetings", http.StatusSeeOther)
 	}
 	return c.render(ctx, "home.html", view{Title: "后勤服务台"})
 }

@@ -172,3 +172,36 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 		t.Fatalf("after the callback: %+v, page %q", got, status)
 	}
 }
+
+// TestMeetingApprovalInTheBrowser: the meeting desk approves a pending
+// booking from its queue.
+func TestMeetingApprovalInTheBrowser(t *testing.T) {
+	ctx := chromium(t)
+	env := apitest.New(t)
+	desk, staff := env.NewUser(store.RoleMeetingAdmin), env.NewUser(store.RoleStaff)
+	rename(t, env, &staff, "陈秘书", "86315678", "区财政局")
+	room := approvalRoom(t, env, desk)
+	id := bookPending(t, env, staff, room, "财政局预算编制会", 9)
+	bookPending(t, env, staff, room, "财政局党组会", 15)
+	base := apitest.Serve(t, env.Server.App)
+
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		chromedp.WaitVisible(`//td[contains(., "财政局预算编制会")]`),
+	)
+	screenshot(t, ctx, "meetings-pending")
+	do(t, ctx,
+		chromedp.Click(`//tr[td[contains(., "财政局预算编制会")]]//button[contains(., "批准")]`),
+		// Approved, it leaves the queue and shows beside the other booking.
+		chromedp.WaitVisible(`//td[contains(., "财政局预算编制会（已批准）")]`),
+	)
+	screenshot(t, ctx, "meetings-approved")
+	var got struct{ Status string }
+	env.Get(apitest.Path("/api/v1/bookings/%d", id), staff.Token).JSON(t, &got)
+	if got.Status != "approved" {
+		t.Fatalf("the booking is %q after approval", got.Status)
+	}
+}

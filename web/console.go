@@ -110,7 +110,7 @@ func (c *Console) Mount(app fiber.Router) {
 	r := app.Group(Prefix, headers, c.errors)
 	r.Get("/assets/:name", c.asset)
 	r.Get("/login", c.loginPage)
-	r.Post("/login", append([]fiber.Handler{c.sameOrigin, c.preCSRF}, append(c.LoginLimits, c.login)...)...)
+	r.Post("/login", append([]fiber.Handler{c.sameOrigin, c.csrf}, append(c.LoginLimits, c.login)...)...)
 
 	// Everything below needs a desk sign-in.
 	d := r.Group("", c.authenticate)

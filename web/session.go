@@ -103,19 +103,15 @@ func (c *Console) csrfToken(ctx *fiber.Ctx) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func (c *Console) checkCSRF(ctx *fiber.Ctx) error {
+// csrf guards a form post: signed in, with the session's token; before
+// sign-in, with the pre-session cookie's.
+func (c *Console) csrf(ctx *fiber.Ctx) error {
 	want, got := c.csrfToken(ctx), ctx.FormValue(csrfField)
 	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 		return errBadCSRF
 	}
 	return ctx.Next()
 }
-
-// csrf guards a signed-in form post.
-func (c *Console) csrf(ctx *fiber.Ctx) error { return c.checkCSRF(ctx) }
-
-// preCSRF guards the sign-in form with its pre-session cookie.
-func (c *Console) preCSRF(ctx *fiber.Ctx) error { return c.checkCSRF(ctx) }
 
 // sameOrigin refuses a post whose Origin (or, without one, Referer) is not
 // the console's own.

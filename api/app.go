@@ -16,7 +16,10 @@ import (
 	"houqin/handlers"
 	"houqin/migrations"
 	"houqin/models/announce"
+	"houqin/models/assess"
 	"houqin/models/canteen"
+	"houqin/models/complaint"
+	"houqin/models/inspect"
 	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
@@ -25,6 +28,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/models/team"
 	"houqin/openapi"
 	"houqin/push"
 	"houqin/web"
@@ -69,13 +73,20 @@ type Services struct {
 	Announcements *announce.Service
 	Stock         *stock.Service
 	Maint         *maint.Service
+	Teams         *team.Service
+	Inspections   *inspect.Service
+	Complaints    *complaint.Service
+	Assessment    *assess.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
 func newServices(st *store.Store, blobs store.Blobs) Services {
 	return Services{People: people.New(st), Notify: notify.New(st), Repairs: repair.New(st, blobs), Meetings: meeting.New(st),
 		Shuttle: shuttle.New(st), Canteen: canteen.New(st), Announcements: announce.New(st),
-		Stock: stock.New(st), Maint: maint.New(st, blobs)}
+		Stock: stock.New(st), Maint: maint.New(st, blobs),
+		Teams:       team.New(st),
+		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs),
+		Assessment: assess.New(st)}
 }
 
 // New assembles the service on an open, migrated store.
@@ -179,6 +190,7 @@ func (s *Server) routes() {
 	s.mountStock(r)
 	s.mountWork(r)
 	s.mountMaint(r)
+	s.mountQuality(r)
 	s.mountConsole()
 }
 

@@ -6,7 +6,10 @@ import (
 	"testing"
 
 	"houqin/api/apitest"
+	"houqin/models/assess"
 	"houqin/models/canteen"
+	"houqin/models/complaint"
+	"houqin/models/inspect"
 	"houqin/models/maint"
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -14,6 +17,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/models/team"
 )
 
 // TestEnumsMatchTheDocument fails when a list written once in Go (roles,
@@ -40,6 +44,14 @@ func TestEnumsMatchTheDocument(t *testing.T) {
 		"CycleUnit":                maint.CycleUnit(""),
 		"WorkOrderStatus":          maint.OrderStatus(""),
 		"CheckResult":              maint.CheckResult(""),
+		"TeamAreaKind":             team.AreaKind(""),
+		"InspectionKind":           inspect.Kind(""),
+		"InspectionProblemStatus":  inspect.Status(""),
+		"ComplaintArea":            complaint.Area(""),
+		"ComplaintKind":            complaint.Kind(""),
+		"ComplaintStatus":          complaint.Status(""),
+		"ComplaintLinkKind":        complaint.LinkKind(""),
+		"AssessmentIndicator":      assess.Indicator(""),
 	} {
 		schemaName, prop, _ := strings.Cut(name, ".")
 		ref := doc.Components.Schemas[schemaName]

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -32,10 +33,10 @@ func BenchmarkHotReads(b *testing.B) {
 	}
 	h := env.Server.App.Handler()
 	for _, r := range []struct{ name, path string }{
-		{"menu", "/api/v1/canteens/1/menus"}, {"me", "/api/v1/me"}, {"trips", "/api/v1/shuttle/trips"},
+		{"menu", "/api/v1/canteens/1/menus"}, {"menu-gzip", "/api/v1/canteens/1/menus"}, {"me", "/api/v1/me"}, {"trips", "/api/v1/shuttle/trips"},
 		{"timetable", "/api/v1/shuttle/routes/1"}, {"inbox", "/api/v1/me/notifications"},
 	} {
-		path := r.path
+		path, gzip := r.path, strings.HasSuffix(r.name, "-gzip")
 		b.Run(r.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var ctx fasthttp.RequestCtx
@@ -45,6 +46,9 @@ func BenchmarkHotReads(b *testing.B) {
 				ctx.ResetUserValues()
 				ctx.Request.SetRequestURI(path)
 				ctx.Request.Header.Set("Authorization", "Bearer "+token)
+				if gzip {
+					ctx.Request.Header.Set("Accept-Encoding", "gzip")
+				}
 				h(&ctx)
 				if ctx.Response.StatusCode() != 200 {
 					b.Fatal(ctx.Response.StatusCode(), string(ctx.Response.Body()))

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"houqin/models/canteen"
+	"houqin/models/complaint"
+	"houqin/models/inspect"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/repair"
@@ -41,7 +43,8 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		templates[m] = "api/errors.go"
 	}
 	for _, e := range []store.Enumerated{store.Role(""), notify.Category(""), repair.Category(""),
-		repair.RepairStatus(""), repair.Priority(""), canteen.Meal(""), canteen.DishCategory(""), shuttle.TripStatus("")} {
+		repair.RepairStatus(""), repair.Priority(""), canteen.Meal(""), canteen.DishCategory(""), shuttle.TripStatus(""),
+		inspect.Status(""), inspect.Kind(""), complaint.Status(""), complaint.Area(""), complaint.Kind(""), complaint.LinkKind("")} {
 		for _, v := range e.Enum() {
 			terms[v] = fmt.Sprintf("%T", e)
 		}
@@ -60,6 +63,12 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		repair.RepairResolve, repair.RepairFeedback, repair.RepairCallback, repair.RepairCancel, repair.RepairReject,
 		repair.RepairReopen} {
 		terms[string(v)] = "repair.RepairAction"
+	}
+	for _, v := range inspect.Actions {
+		terms[string(v)] = "inspect.Action"
+	}
+	for _, v := range complaint.Actions {
+		terms[string(v)] = "complaint.Action"
 	}
 
 	zh := catalogueFor(t, "zh")

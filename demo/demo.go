@@ -25,7 +25,7 @@ type Users map[string]int64
 
 // seeders add each domain's demo records inside the demo transaction.
 var seeders = []func(tx *store.Tx, users Users) error{
-	seedAnnouncements, seedCanteen, seedMeetings, seedPush, seedRepairs, seedShuttle, seedStock, seedMaint,
+	seedAnnouncements, seedCanteen, seedMeetings, seedPush, seedRepairs, seedShuttle, seedStock, seedMaint, seedTeams, seedInspections, seedComplaints,
 }
 
 var demoPeople = []struct {
@@ -41,6 +41,7 @@ var demoPeople = []struct {
 	{store.RoleDispatcher, "周敏", "报修服务台", "86310037"},
 	{store.RoleTechnician, "赵师傅", "物业维修班", "86310506"},
 	{store.RoleStorekeeper, "孙建华", "后勤物资仓库", "86310607"},
+	{store.RoleInspector, "吴国平", "后勤服务中心督查组", "86310708"},
 }
 
 // Load creates one user per role and every domain's demo records. It does

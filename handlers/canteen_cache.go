@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"houqin/models/canteen"
 	"houqin/models/store"
 )
@@ -61,6 +63,30 @@ type menuEntry struct {
 	etag    string
 	body    []byte
 	checked atomic.Int64 // unix nanoseconds of the last version check
+	br, gz  compressedBody
+}
+
+// compressedBody is an entry's body in one encoding, made on first use.
+type compressedBody struct {
+	once sync.Once
+	b    []byte
+}
+
+// compressed returns the body in the encoding the compress middleware would
+// choose for this client (brotli, else gzip), compressed once per entry
+// rather than once per request; "" when the client takes neither.
+func (e *menuEntry) compressed(h *fasthttp.RequestHeader) (encoding string, body []byte) {
+	switch {
+	case h.HasAcceptEncoding("br"):
+		e.br.once.Do(func() {
+			e.br.b = fasthttp.AppendBrotliBytesLevel(nil, e.body, fasthttp.CompressBrotliDefaultCompression)
+		})
+		return "br", e.br.b
+	case h.HasAcceptEncoding("gzip"):
+		e.gz.once.Do(func() { e.gz.b = fasthttp.AppendGzipBytesLevel(nil, e.body, fasthttp.CompressDefaultCompression) })
+		return "gzip", e.gz.b
+	}
+	return "", nil
 }
 
 func newMenuCache(svc *canteen.Service) *menuCache {

@@ -70,7 +70,8 @@ func mealsOut(ms []canteen.MealMenu) []MealMenuOut {
 // Menus answers a date's menu (?date=, default today) or a range's
 // (?from=&to=, at most 14 days). Staff see published meals only; canteen
 // admins also see drafts. Responses carry an ETag and answer a matching
-// If-None-Match with 304; bodies come from the in-process cache.
+// If-None-Match with 304; bodies, compressed too, come from the in-process
+// cache.
 func (h *Canteen) Menus(c *fiber.Ctx) error {
 	k, err := h.menuKeyOf(c)
 	if err != nil {
@@ -86,6 +87,11 @@ func (h *Canteen) Menus(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	if enc, body := e.compressed(&c.Context().Request.Header); enc != "" {
+		c.Set(fiber.HeaderContentEncoding, enc) // the compress middleware leaves it alone
+		return c.Send(body)
+	}
 	return c.Send(e.body)
 }
 

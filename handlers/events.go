@@ -3,14 +3,15 @@ package handlers
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"net"
+	"net/http/httputil"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"houqin/models/notify"
 	"houqin/models/people"
@@ -137,92 +138,156 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 	if heartbeat <= 0 {
 		heartbeat = DefaultHeartbeat
 	}
-	me := notify.TopicUser(u.ID)
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
-	shutdown := c.Context().Done() // closed when the server shuts down
-	// The stream is the connection's last response, so that hangUp may own
-	// its reading side.
-	c.Context().SetConnectionClose()
-	gone := hangUp(c.Context().Conn())
-	encode := c.App().Config().JSONEncoder
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+	st := &stream{topics: topics, me: notify.TopicUser(u.ID), signedOut: signedOut, events: events,
+		heartbeat: heartbeat, stillSignedIn: stillSignedIn, encode: c.App().Config().JSONEncoder,
+		shutdown: c.Context().Done()}
+	// The stream takes the connection over instead of streaming a body
+	// through fasthttp, which would hold a second goroutine, a pipe and their
+	// buffers for every open stream: a phone's stream costs a third of the
+	// memory this way. The head is the one the middleware prepared.
+	resp, raw := &c.Context().Response, c.Context().Conn()
+	c.Context().HijackSetNoResponse(true)
+	c.Context().Hijack(func(conn net.Conn) {
 		defer release()
 		defer cancel()
-		fmt.Fprint(w, "retry: 3000\n\n")
-		// Only the replayed ids are duplicates: ids are not committed in
-		// order (MySQL), so a live entry with a lower id than one already
-		// sent is new, not a repeat.
-		replayed := make(map[int64]bool, len(missed))
-		for _, n := range missed {
-			writeEvent(w, encode, "me", n.ID, "notification", n.Entry())
-			replayed[n.ID] = true
-		}
-		if w.Flush() != nil {
-			return
-		}
-		tick := time.NewTicker(heartbeat)
-		defer tick.Stop()
-		expire := time.NewTimer(maxStreamAge)
-		defer expire.Stop()
-		for {
-			select {
-			case ev, ok := <-events:
-				if !ok {
-					return
-				}
-				if ev.Topic == signedOut {
-					return
-				}
-				if ev.Topic == me && replayed[ev.ID] {
-					continue
-				}
-				id := int64(0)
-				if ev.Topic == me {
-					id = ev.ID
-				}
-				writeEvent(w, encode, topics[ev.Topic], id, ev.Type, ev.Data)
-			case <-tick.C:
-				// A sign-out on another replica is seen here by the next beat.
-				if stillSignedIn(context.Background()) != nil {
-					return
-				}
-				fmt.Fprint(w, ": heartbeat\n\n")
-			case <-gone:
-				return // the client went away: free its subscription at once
-			case <-shutdown:
-				return // let the server stop; clients reconnect to another replica
-			case <-expire.C:
-				return
-			}
-			if w.Flush() != nil {
-				return // the client went away
-			}
-		}
+		gone, stop := hangUp(raw)
+		defer stop()
+		st.run(conn, &resp.Header, missed, gone)
 	})
 	return nil
 }
 
-// hangUp returns a channel closed when the client closes the connection.
-// Without it a dropped phone is noticed only when a write fails, a
-// heartbeat or two later, and its stream holds memory meanwhile. An SSE
-// client sends nothing after its request, so any read ends the stream; the
-// read also ends when the server closes the connection after the stream.
-func hangUp(conn net.Conn) <-chan struct{} {
-	gone := make(chan struct{})
+// stream is one open live stream.
+type stream struct {
+	topics        map[string]string
+	me, signedOut string
+	events        <-chan store.LiveEvent
+	heartbeat     time.Duration
+	stillSignedIn func(context.Context) error
+	encode        func(any) ([]byte, error)
+	shutdown      <-chan struct{} // closed when the server shuts down
+}
+
+// streamBuffer is the write buffer of a stream: an event is a few hundred
+// bytes, and a larger one goes out directly.
+const streamBuffer = 1024
+
+// writeTimeout bounds how long a stream waits for a client that stopped
+// reading: it ends instead of holding its goroutine.
+const writeTimeout = 10 * time.Second
+
+// run writes the response head, the missed entries and then live events
+// until the client goes away, the caller signs out, the stream ages out or
+// the server shuts down.
+func (s *stream) run(conn net.Conn, head *fasthttp.ResponseHeader, missed []notify.Notification, gone <-chan struct{}) {
+	w := bufio.NewWriterSize(conn, streamBuffer)
+	writeHead(w, head)
+	body := httputil.NewChunkedWriter(w)
+	var buf []byte
+	send := func(b []byte) bool {
+		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+		_, err := body.Write(b)
+		return err == nil && w.Flush() == nil
+	}
+	defer func() { // a clean end: the last chunk, so the client sees no error
+		_ = body.Close()
+		_, _ = w.WriteString("\r\n")
+		_ = w.Flush()
+	}()
+	buf = append(buf, "retry: 3000\n\n"...)
+	// Only the replayed ids are duplicates: ids are not committed in order
+	// (MySQL), so a live entry with a lower id than one already sent is new,
+	// not a repeat.
+	replayed := make(map[int64]bool, len(missed))
+	for _, n := range missed {
+		buf = appendEvent(buf, s.encode, "me", n.ID, "notification", n.Entry())
+		replayed[n.ID] = true
+	}
+	if !send(buf) {
+		return
+	}
+	tick := time.NewTicker(s.heartbeat)
+	defer tick.Stop()
+	expire := time.NewTimer(maxStreamAge)
+	defer expire.Stop()
+	for {
+		buf = buf[:0]
+		select {
+		case ev, ok := <-s.events:
+			if !ok || ev.Topic == s.signedOut {
+				return
+			}
+			if ev.Topic == s.me && replayed[ev.ID] {
+				continue
+			}
+			id := int64(0)
+			if ev.Topic == s.me {
+				id = ev.ID
+			}
+			buf = appendEvent(buf, s.encode, s.topics[ev.Topic], id, ev.Type, ev.Data)
+		case <-tick.C:
+			// A sign-out on another replica is seen here by the next beat.
+			if s.stillSignedIn(context.Background()) != nil {
+				return
+			}
+			buf = append(buf, ": heartbeat\n\n"...)
+		case <-gone:
+			return // the client went away: free its subscription at once
+		case <-s.shutdown:
+			return // let the server stop; clients reconnect to another replica
+		case <-expire.C:
+			return
+		}
+		if !send(buf) {
+			return // the client went away or stopped reading
+		}
+	}
+}
+
+// writeHead writes the head the middleware prepared, for a chunked body
+// that lasts as long as the stream.
+func writeHead(w *bufio.Writer, h *fasthttp.ResponseHeader) {
+	_, _ = w.WriteString("HTTP/1.1 200 OK\r\n")
+	h.VisitAll(func(k, v []byte) {
+		switch string(k) {
+		case fiber.HeaderContentLength, fiber.HeaderTransferEncoding, fiber.HeaderConnection:
+			return
+		}
+		_, _ = w.Write(k)
+		_, _ = w.WriteString(": ")
+		_, _ = w.Write(v)
+		_, _ = w.WriteString("\r\n")
+	})
+	_, _ = w.WriteString("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+}
+
+// hangUp returns a channel closed when the client closes the connection,
+// and a stop that ends the watch and waits for it. Without it a dropped
+// phone is noticed only when a write fails, a heartbeat or two later, and
+// its stream holds memory meanwhile. An SSE client sends nothing after its
+// request, so any read ends the stream. It reads the raw connection, not
+// the server's buffered reader, which goes back to a pool for other
+// connections once the stream ends.
+func hangUp(conn net.Conn) (gone <-chan struct{}, stop func()) {
+	done := make(chan struct{})
+	_ = conn.SetReadDeadline(time.Time{}) // the request's read timeout is over
 	go func() {
-		defer close(gone)
-		_ = conn.SetReadDeadline(time.Time{}) // the request's read timeout is over
+		defer close(done)
 		var b [1]byte
 		_, _ = conn.Read(b[:])
 	}()
-	return gone
+	return done, func() {
+		_ = conn.SetReadDeadline(time.Now())
+		<-done
+	}
 }
 
-// writeEvent writes one SSE event; id 0 writes none (only inbox entries
+// appendEvent appends one SSE event; id 0 writes none (only inbox entries
 // carry ids, so Last-Event-ID always names an inbox entry).
-func writeEvent(w *bufio.Writer, encode func(any) ([]byte, error), topic string, id int64, typ string, data any) {
+func appendEvent(buf []byte, encode func(any) ([]byte, error), topic string, id int64, typ string, data any) []byte {
 	b, err := encode(struct {
 		Topic string `json:"topic"`
 		Type  string `json:"type"`
@@ -232,7 +297,13 @@ func writeEvent(w *bufio.Writer, encode func(any) ([]byte, error), topic string,
 		b = []byte(`{"topic":"` + topic + `","type":"error"}`)
 	}
 	if id > 0 {
-		fmt.Fprintf(w, "id: %d\n", id)
+		buf = append(buf, "id: "...)
+		buf = strconv.AppendInt(buf, id, 10)
+		buf = append(buf, '\n')
 	}
-	fmt.Fprintf(w, "event: %s\ndata: %s\n\n", typ, b)
+	buf = append(buf, "event: "...)
+	buf = append(buf, typ...)
+	buf = append(buf, "\ndata: "...)
+	buf = append(buf, b...)
+	return append(buf, "\n\n"...)
 }

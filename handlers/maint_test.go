@@ -200,6 +200,17 @@ func TestWorkOrderChecklistFlow(t *testing.T) {
 		if len(env.Inbox(s.desk.ID)) == 0 {
 			t.Error("the desk was not told of the new repair")
 		}
+		// Anyone may report a fault on an asset by its label; a wrong id is refused.
+		staffs := s.create(t, s.staff, map[string]any{"category": "fire_safety", "location": "1号楼3层东侧消防箱",
+			"description": "灭火器被挪走", "asset_id": s.asset.ID})
+		apitest.Expect(t, env.Post("/api/v1/repairs", s.staff.Token, map[string]any{"category": "fire_safety", "location": "x",
+			"description": "x", "asset_id": s.asset.ID + 100}), http.StatusBadRequest, "validation_failed")
+		resp = env.Get(apitest.Path("/api/v1/assets/%d", s.asset.ID), s.desk.Token)
+		apitest.Expect(t, resp, http.StatusOK)
+		resp.JSON(t, &a)
+		if len(a.Repairs) != 2 || a.Repairs[0].ID != staffs.ID || a.Repairs[0].WorkOrderID != nil {
+			t.Errorf("asset's repair history %+v, want the staff member's request first", a.Repairs)
+		}
 	})
 	t.Run("photos of the job", func(t *testing.T) {
 		resp := postPhoto(env, s.tech, apitest.Path("/api/v1/work-orders/%d/photos", id), jpegBytes)

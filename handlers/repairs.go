@@ -141,6 +141,8 @@ type createRepairRequest struct {
 	Priority     repair.Priority `json:"priority" validate:"omitempty,enum"`
 	// RequesterID lets the hotline desk file for a caller.
 	RequesterID int64 `json:"requester_id" validate:"omitempty,gt=0"`
+	// AssetID names the equipment (scanned from its QR label).
+	AssetID *int64 `json:"asset_id" validate:"omitempty,gt=0"`
 }
 
 // requireText refuses a text field that is only white space.
@@ -170,7 +172,7 @@ func (h *Repairs) CreateRepair(c *fiber.Ctx) error {
 		req.Priority = repair.PriorityNormal
 	}
 	r, err := h.svc.Create(c.UserContext(), a, repair.RepairInput{Category: req.Category, Location: req.Location,
-		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID})
+		Description: req.Description, ContactPhone: req.ContactPhone, Priority: req.Priority, RequesterID: req.RequesterID, AssetID: req.AssetID})
 	if err != nil {
 		return err
 	}

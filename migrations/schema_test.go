@@ -14,7 +14,10 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/announce"
+	"houqin/models/assess"
 	"houqin/models/canteen"
+	"houqin/models/complaint"
+	"houqin/models/inspect"
 	"houqin/models/maint"
 	"houqin/models/meeting"
 	"houqin/models/notify"
@@ -23,6 +26,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/models/team"
 )
 
 // models lists every GORM model stored by the migrations. A domain adds its
@@ -40,6 +44,9 @@ var models = []any{
 	&announce.Announcement{},
 	&stock.Item{}, &stock.Move{},
 	&maint.Asset{}, &maint.Plan{}, &maint.WorkOrder{}, &maint.Photo{},
+	&team.Team{}, &team.Member{}, &team.Area{},
+	&inspect.Inspection{}, &inspect.Problem{}, &inspect.Photo{}, &complaint.Complaint{}, &complaint.Photo{},
+	&assess.Weight{}, &assess.Result{},
 }
 
 // databases returns a migrated SQLite database and, when

@@ -21,6 +21,7 @@ const (
 	CategoryMenu         Category = "menu"
 	CategoryShuttle      Category = "shuttle"
 	CategoryAnnouncement Category = "announcement"
+	CategoryQuality      Category = "quality" // inspections and complaints
 	CategorySystem       Category = "system"
 )
 

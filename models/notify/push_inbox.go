@@ -18,7 +18,7 @@ type InboxFilter struct {
 }
 
 // Categories lists the categories a client may filter by.
-var Categories = []Category{CategoryRepair, CategoryBooking, CategoryMenu, CategoryShuttle, CategoryAnnouncement, CategorySystem}
+var Categories = []Category{CategoryRepair, CategoryBooking, CategoryMenu, CategoryShuttle, CategoryAnnouncement, CategoryQuality, CategorySystem}
 
 // Enum lists the categories (store.Enumerated).
 func (Category) Enum() []string { return store.Strings(Categories) }

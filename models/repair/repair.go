@@ -161,6 +161,8 @@ type RepairInput struct {
 	// RequesterID files the request for someone else (dispatchers only);
 	// 0 means the caller.
 	RequesterID int64
+	// AssetID names the equipment at fault (from its QR label), if known.
+	AssetID *int64
 }
 
 // Create files a request, gives it a ticket number and its time
@@ -171,14 +173,28 @@ func (s *Service) Create(ctx context.Context, a store.Actor, in RepairInput) (_ 
 		return nil, err
 	}
 	r := &Repair{RequesterID: a.ID, EnteredByID: a.ID, Category: in.Category, Location: in.Location,
-		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted}
+		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted,
+		AssetID: in.AssetID}
 	if in.RequesterID != 0 && in.RequesterID != a.ID {
 		if !a.Can(store.RoleDispatcher) {
 			return nil, store.ErrForbidden
 		}
 		r.RequesterID = in.RequesterID
 	}
-	if err := s.Tx(ctx, func(tx *store.Tx) error { return FileTx(tx, a, r) }); err != nil {
+	err = s.Tx(ctx, func(tx *store.Tx) error {
+		if r.AssetID != nil {
+			// The registry is planned maintenance's table, read here, not its package.
+			var n int64
+			if err := tx.Table("maint_assets").Where("id = ?", *r.AssetID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return store.InvalidField("asset_id", "is not a registered asset")
+			}
+		}
+		return FileTx(tx, a, r)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return r, nil

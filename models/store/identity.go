@@ -18,11 +18,12 @@ const (
 	RoleDispatcher   Role = "dispatcher"
 	RoleTechnician   Role = "technician"
 	RoleStorekeeper  Role = "storekeeper"
+	RoleInspector    Role = "inspector"
 	RoleAdmin        Role = "admin"
 )
 
 // AllRoles lists every role in display order.
-var AllRoles = []Role{RoleStaff, RoleDriver, RoleCanteenAdmin, RoleMeetingAdmin, RoleDispatcher, RoleTechnician, RoleStorekeeper, RoleAdmin}
+var AllRoles = []Role{RoleStaff, RoleDriver, RoleCanteenAdmin, RoleMeetingAdmin, RoleDispatcher, RoleTechnician, RoleStorekeeper, RoleInspector, RoleAdmin}
 
 // Enum lists the roles (Enumerated).
 func (Role) Enum() []string { return Strings(AllRoles) }

@@ -100,3 +100,9 @@ func (m *Ints) Scan(src any) error {
 	*m = out
 	return nil
 }
+
+// Sentence clips a person's text for a notice that ends it with its own
+// full stop, dropping the text's, so that the phone does not show "。。".
+func Sentence(text string, n int) string {
+	return Clip(strings.TrimRight(strings.TrimSpace(text), "。. "), n)
+}

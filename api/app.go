@@ -31,6 +31,7 @@ import (
 	"houqin/models/team"
 	"houqin/openapi"
 	"houqin/push"
+	"houqin/web"
 )
 
 // MaxUploadBody bounds any request body; only upload routes get near it.
@@ -190,6 +191,29 @@ func (s *Server) routes() {
 	s.mountWork(r)
 	s.mountMaint(r)
 	s.mountQuality(r)
+	s.mountConsole()
+}
+
+// mountConsole serves the desk console at /console/: its own pages, not
+// part of the JSON API, on the same services and login limits.
+func (s *Server) mountConsole() {
+	zh := messages.For("zh")
+	s.App.Use(web.Prefix, compressBodies())
+	web.New(web.Deps{
+		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
+		LoginLimits: s.logins.limiters(), Term: zh.Term,
+		Explain: func(err error) web.Explained {
+			p, _ := problemOf(err, zh)
+			if p.Status >= 500 {
+				s.Log.Error("console request failed", "err", err)
+			}
+			e := web.Explained{Status: p.Status, Message: p.Detail, Fields: map[string]string{}}
+			for _, f := range p.Errors {
+				e.Fields[f.Field] = f.Message
+			}
+			return e
+		},
+	}).Mount(s.App)
 }
 
 // ready answers 200 when the database answers and its schema is current;

@@ -40,14 +40,19 @@ func rateLimited(c *fiber.Ctx) error {
 
 type loginNameKey struct{}
 
-// loginUsername keeps the normalised username of a login request for the
-// limiters, or nothing when the request will be refused as invalid: input
-// that fails validation never becomes a limiter key.
+// loginUsername keeps the normalised username of a login request (the
+// API's JSON or the console's form) for the limiters, or nothing when the
+// request will be refused as invalid: input that fails validation never
+// becomes a limiter key.
 func loginUsername(c *fiber.Ctx) error {
 	var body struct {
 		Username string `json:"username"`
 	}
-	_ = json.Unmarshal(c.Body(), &body)
+	if c.Is("json") {
+		_ = json.Unmarshal(c.Body(), &body)
+	} else {
+		body.Username = c.FormValue("username")
+	}
 	name := strings.ToLower(strings.TrimSpace(body.Username))
 	if name != "" && utf8.ValidString(name) && utf8.RuneCountInString(name) <= maxLoginUsername {
 		c.Locals(loginNameKey{}, name)

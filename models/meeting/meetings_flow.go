@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -57,6 +59,13 @@ func (s *Service) ApproveBooking(ctx context.Context, a store.Actor, id int64, s
 
 func (s *Service) RejectBooking(ctx context.Context, a store.Actor, id int64, scope SeriesScope, reason string) (_ *Booking, err error) {
 	defer store.Wrap(&err, "meeting reject booking")
+	// The organiser is told why, whoever rejects (the API or the console).
+	switch n := utf8.RuneCountInString(reason); {
+	case strings.TrimSpace(reason) == "":
+		return nil, store.InvalidField("reason", "is required")
+	case n > 500:
+		return nil, store.InvalidField("reason", "must be at most %s characters", "500")
+	}
 	return s.bookingTransition(ctx, a, id, scope, reason, rejectBooking)
 }
 

@@ -127,6 +127,27 @@ func (s *Service) EndSession(ctx context.Context, token string) (_ int64, err er
 	return rt.UserID, err
 }
 
+// SessionUser returns the active user whose unspent, unrevoked refresh
+// token is token, without spending it. The desk console keeps such a token
+// in its cookie for at most maxAge: it ends, like the app's sign-ins, by
+// EndSession, deactivation or a password reset.
+func (s *Service) SessionUser(ctx context.Context, token string, maxAge time.Duration) (_ User, err error) {
+	defer store.Wrap(&err, "people session user")
+	var rt RefreshToken
+	err = s.Read(ctx).Where("token_hash = ?", hashToken(token)).Take(&rt).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, errBadRefresh
+	}
+	if err != nil {
+		return User{}, err
+	}
+	now := s.Now()
+	if rt.RevokedAt != nil || rt.UsedAt != nil || now.After(rt.ExpiresAt) || now.After(rt.CreatedAt.Add(maxAge)) {
+		return User{}, errBadRefresh
+	}
+	return s.ActiveUser(ctx, rt.UserID)
+}
+
 func revokeFamily(tx *store.Tx, family string) error {
 	return tx.Model(&RefreshToken{}).Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", tx.Now).Error
 }

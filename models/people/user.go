@@ -173,7 +173,7 @@ func (e SignedOut) Live() store.LiveEvent {
 // UserFilter narrows ListUsers.
 type UserFilter struct {
 	Role   store.Role
-	Query  string // matches username, name or department
+	Query  string // matches username, name, phone or department
 	Active *bool
 }
 
@@ -186,7 +186,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter, p store.Page) (_ 
 	}
 	if f.Query != "" {
 		like := "%" + f.Query + "%"
-		q = q.Where("username LIKE ? OR name LIKE ? OR department LIKE ?", like, like, like)
+		q = q.Where("(username LIKE ? OR name LIKE ? OR phone LIKE ? OR department LIKE ?)", like, like, like, like)
 	}
 	if f.Active != nil {
 		q = q.Where("active = ?", *f.Active)

@@ -169,6 +169,9 @@ type RepairInput struct {
 // promises, and tells the desk.
 func (s *Service) Create(ctx context.Context, a store.Actor, in RepairInput) (_ *Repair, err error) {
 	defer store.Wrap(&err, "repair create")
+	if err := in.Check(); err != nil {
+		return nil, err
+	}
 	r := &Repair{RequesterID: a.ID, EnteredByID: a.ID, Category: in.Category, Location: in.Location,
 		Description: in.Description, ContactPhone: in.ContactPhone, Priority: in.Priority, Status: RepairSubmitted,
 		AssetID: in.AssetID}

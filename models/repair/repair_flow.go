@@ -99,6 +99,12 @@ type RepairScores struct {
 
 func (sc RepairScores) low() bool { return min(sc.Attitude, sc.Quality, sc.Cleanliness) <= 2 }
 
+// LowScore tells whether the request was closed with a low score, which the
+// desk follows up.
+func (r *Repair) LowScore() bool {
+	return r.FeedbackSource != "" && RepairScores{Attitude: r.Attitude, Quality: r.Quality, Cleanliness: r.Cleanliness}.low()
+}
+
 // StepInput is one action with its input: TechnicianID for assign, Note
 // for resolve and the reason of cancel, reject and reopen, Scores for
 // feedback and callback.
@@ -116,6 +122,11 @@ type StepInput struct {
 // whose step succeeded.
 func (s *Service) Act(ctx context.Context, a store.Actor, id int64, step StepInput) (_ *RepairDetail, err error) {
 	defer store.Wrap(&err, "repair act")
+	if step.Action == RepairFeedback || step.Action == RepairCallback {
+		if err := step.Scores.Check(); err != nil {
+			return nil, err
+		}
+	}
 	var d RepairDetail
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := ActTx(tx, a, id, step, &d.Repair); err != nil {

@@ -1,0 +1,60 @@
+package repair
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"houqin/models/store"
+)
+
+// Check enforces what a filed request must hold, whoever files it (the
+// JSON API or the desk console).
+func (in *RepairInput) Check() error {
+	var errs []store.FieldError
+	if in.Priority == "" {
+		in.Priority = PriorityNormal
+	}
+	if !slices.Contains(Categories, in.Category) {
+		errs = append(errs, store.Field("category", "must be one of: %s", strings.Join(store.Strings(Categories), ", ")))
+	}
+	if !slices.Contains(Priorities, in.Priority) {
+		errs = append(errs, store.Field("priority", "must be one of: %s", strings.Join(store.Strings(Priorities), ", ")))
+	}
+	errs = appendText(errs, "location", in.Location, 200, true)
+	errs = appendText(errs, "description", in.Description, 2000, true)
+	errs = appendText(errs, "contact_phone", in.ContactPhone, 32, false)
+	if len(errs) > 0 {
+		return store.Invalid(errs...)
+	}
+	return nil
+}
+
+// Check enforces the three 1-5 scores of feedback and callbacks.
+func (sc RepairScores) Check() error {
+	var errs []store.FieldError
+	for _, f := range []struct {
+		name  string
+		score int
+	}{{"attitude", sc.Attitude}, {"quality", sc.Quality}, {"cleanliness", sc.Cleanliness}} {
+		if f.score < 1 || f.score > 5 {
+			errs = append(errs, store.Field(f.name, "must be between 1 and %d", 5))
+		}
+	}
+	errs = appendText(errs, "comment", sc.Comment, 1000, false)
+	if len(errs) > 0 {
+		return store.Invalid(errs...)
+	}
+	return nil
+}
+
+func appendText(errs []store.FieldError, name, v string, most int, required bool) []store.FieldError {
+	switch {
+	case required && strings.TrimSpace(v) == "":
+		return append(errs, store.Field(name, "is required"))
+	case utf8.RuneCountInString(v) > most:
+		return append(errs, store.Field(name, "must be at most %s characters", strconv.Itoa(most)))
+	}
+	return errs
+}

@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	s.mountWork(r)
 	s.mountMaint(r)
 	s.mountQuality(r)
+	s.mountReports(r)
 }
 
 // ready answers 200 when the database answers and its schema is current;

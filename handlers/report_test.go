@@ -415,7 +415,7 @@ func TestReportSummaryRefusals(t *testing.T) {
 
 // weekdayLine makes the 政法班车 route with one weekday departure at 07:30
 // and returns the ids of the route and of its schedule.
-func weekdayLine(t *testing.T, q *quality) (route, schedule struct{ ID int64 }) {
+func weekdayLine(t testing.TB, q *quality) (route, schedule struct{ ID int64 }) {
 	t.Helper()
 	resp := q.env.Post("/api/v1/shuttle/routes", q.admin.Token, map[string]any{"name": "政法班车", "stops": []map[string]any{
 		{"name": "湖塘", "lat": 31.70, "lng": 119.95}, {"name": "区行政中心", "lat": 31.76, "lng": 119.95}}})

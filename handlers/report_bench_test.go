@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"houqin/api/apitest"
+	"houqin/handlers"
 	"houqin/models/announce"
 	"houqin/models/canteen"
 	"houqin/models/complaint"
@@ -162,6 +163,14 @@ func BenchmarkReportSummary(b *testing.B) {
 	token, err := env.Server.Tokens.Issue(admin.ID) // the one NewUser gave has expired by now
 	if err != nil {
 		b.Fatal(err)
+	}
+	var got handlers.ReportOut
+	resp := env.Get("/api/v1/reports/summary?from=2026-01-01&to=2026-12-31", token)
+	apitest.Expect(b, resp, http.StatusOK)
+	resp.JSON(b, &got)
+	if got.Meals.Registrations != 1300*len(workdays) || got.Meetings.Hosted != 460 || got.Repairs.Total != 3000 ||
+		got.Inspections.ProblemsFound != 82*(442/82)+41 || got.Announcements.Published != 525 {
+		b.Fatalf("the report does not count what was written: %+v", got)
 	}
 	for _, format := range []string{"json", "xlsx"} {
 		b.Run(format, func(b *testing.B) {

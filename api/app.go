@@ -191,6 +191,7 @@ func (s *Server) routes() {
 	s.mountWork(r)
 	s.mountMaint(r)
 	s.mountQuality(r)
+	s.mountReports(r)
 	s.mountConsole()
 }
 

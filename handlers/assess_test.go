@@ -27,16 +27,7 @@ func novemberRecords(t *testing.T, q *quality) {
 	loc := env.Store.Location
 	nov := func(day, hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, loc) }
 	ptr := func(t time.Time) *time.Time { return &t }
-	resp := env.Post("/api/v1/shuttle/routes", q.admin.Token, map[string]any{"name": "政法班车", "stops": []map[string]any{
-		{"name": "湖塘", "lat": 31.70, "lng": 119.95}, {"name": "区行政中心", "lat": 31.76, "lng": 119.95}}})
-	apitest.Expect(t, resp, http.StatusCreated)
-	var route struct{ ID int64 }
-	resp.JSON(t, &route)
-	resp = env.Post(apitest.Path("/api/v1/shuttle/routes/%d/schedules", route.ID), q.admin.Token, map[string]any{
-		"departure": "07:30", "stop_minutes": []int{0, 20}, "weekdays": []int{1, 2, 3, 4, 5}, "vehicle_plate": "苏D·A3721", "vehicle_seats": 33})
-	apitest.Expect(t, resp, http.StatusCreated)
-	var schedule struct{ ID int64 }
-	resp.JSON(t, &schedule)
+	route, schedule := weekdayLine(t, q)
 	apitest.Expect(t, env.Patch(apitest.Path("/api/v1/teams/%d", q.repairTeam.ID), q.admin.Token, map[string]any{"areas": []map[string]any{
 		{"kind": "repair_category", "value": "water"}, {"kind": "canteen", "value": "1"}, {"kind": "shuttle_route", "value": fmt.Sprint(route.ID)}}}),
 		http.StatusOK)

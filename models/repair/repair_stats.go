@@ -78,11 +78,21 @@ type RepairFigures struct {
 // RepairStats are the figures of the requests filed in a period, overall
 // and per technician.
 type RepairStats struct {
-	From, To    store.Date
-	ByStatus    map[RepairStatus]int
-	ByCategory  map[Category]int
-	All         RepairFigures
+	From, To   store.Date
+	ByStatus   map[RepairStatus]int
+	ByCategory map[Category]int
+	All        RepairFigures
+	// Categories are the figures of each category that had requests, in
+	// the order of Categories (the yearly report's table).
+	Categories []CategoryFigures
+
 	Technicians []TechnicianFigures
+}
+
+// CategoryFigures are the figures of one category's requests.
+type CategoryFigures struct {
+	Category Category
+	RepairFigures
 }
 
 // TechnicianFigures are one technician's figures over the requests
@@ -159,12 +169,16 @@ func (s *Service) Stats(ctx context.Context, from, to store.Date) (_ *RepairStat
 		st.ByCategory[c] = 0
 	}
 	var all figuresAcc
-	techs := map[int64]*figuresAcc{}
+	techs, cats := map[int64]*figuresAcc{}, map[Category]*figuresAcc{}
 	for i := range rows {
 		r := &rows[i]
 		st.ByStatus[r.Status]++
 		st.ByCategory[r.Category]++
 		all.add(r, now)
+		if cats[r.Category] == nil {
+			cats[r.Category] = &figuresAcc{}
+		}
+		cats[r.Category].add(r, now)
 		if r.TechnicianID != nil {
 			if techs[*r.TechnicianID] == nil {
 				techs[*r.TechnicianID] = &figuresAcc{}
@@ -173,6 +187,11 @@ func (s *Service) Stats(ctx context.Context, from, to store.Date) (_ *RepairStat
 		}
 	}
 	st.All = all.figures()
+	for _, c := range Categories {
+		if acc := cats[c]; acc != nil {
+			st.Categories = append(st.Categories, CategoryFigures{Category: c, RepairFigures: acc.figures()})
+		}
+	}
 	ids := make([]int64, 0, len(techs))
 	for id := range techs {
 		ids = append(ids, id)

@@ -147,3 +147,8 @@ func (d Date) ISOWeekday() int {
 	}
 	return w
 }
+
+// Span is the instants of the local dates from..to (inclusive), [start, end) in UTC.
+func Span(from, to Date, loc *time.Location) (time.Time, time.Time) {
+	return from.At(0, 0, loc).UTC(), to.AddDays(1).At(0, 0, loc).UTC()
+}

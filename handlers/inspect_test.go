@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -293,6 +294,22 @@ func TestInspectionLists(t *testing.T) {
 	t.Run("bad filters are refused", func(t *testing.T) {
 		for _, query := range []string{"status=done", "overdue=maybe", "to=2026-12-01", "from=2026-01-01&to=2027-12-01"} {
 			apitest.Expect(t, env.Get("/api/v1/inspection-problems?"+query, q.inspector.Token), http.StatusBadRequest, "validation_failed")
+		}
+	})
+	t.Run("dates are the centre's days, not UTC's", func(t *testing.T) {
+		early := time.Date(2026, 12, 1, 7, 0, 0, 0, env.Store.Location) // 30 November in UTC
+		resp := env.Post("/api/v1/inspections", q.inspector.Token, map[string]any{"at": early, "building": "2号楼", "floor": "1层",
+			"area": "大厅", "kind": "planned", "off_hours": true, "problems": []map[string]any{
+				{"description": "门禁失灵", "team_id": q.repairTeam.ID, "deadline": env.Store.Now().Add(24 * time.Hour)}}})
+		apitest.Expect(t, resp, http.StatusCreated)
+		var out handlers.InspectionDetailOut
+		resp.JSON(t, &out)
+		id := out.Problems[0].ID
+		if got := ids(q.problems(t, q.inspector, "from=2026-12-01&to=2026-12-01")); !slices.Contains(got, id) {
+			t.Errorf("1 December at 07:00 is not listed on 1 December: %v", got)
+		}
+		if got := ids(q.problems(t, q.inspector, "from=2026-11-30&to=2026-11-30")); slices.Contains(got, id) {
+			t.Errorf("1 December at 07:00 is listed on 30 November: %v", got)
 		}
 	})
 }

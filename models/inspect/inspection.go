@@ -111,7 +111,8 @@ func (s *Service) List(ctx context.Context, f Filter, p store.Page) (_ []Summary
 	db := s.Read(ctx)
 	q := db.Model(&Inspection{})
 	if !f.From.IsZero() {
-		q = q.Where("at >= ? AND at < ?", f.From.At(0, 0, s.Location), f.To.AddDays(1).At(0, 0, s.Location))
+		from, to := store.Span(f.From, f.To, s.Location)
+		q = q.Where("at >= ? AND at < ?", from, to)
 	}
 	if f.InspectorID != 0 {
 		q = q.Where("inspector_id = ?", f.InspectorID)

@@ -136,8 +136,8 @@ func (s *Service) ListProblems(ctx context.Context, a store.Actor, f ProblemFilt
 		q = q.Where(late, pending, s.Now())
 	}
 	if !f.From.IsZero() {
-		q = q.Where("inspection_id IN (?)", db.Model(&Inspection{}).Select("id").
-			Where("at >= ? AND at < ?", f.From.At(0, 0, s.Location), f.To.AddDays(1).At(0, 0, s.Location)))
+		from, to := store.Span(f.From, f.To, s.Location)
+		q = q.Where("inspection_id IN (?)", db.Model(&Inspection{}).Select("id").Where("at >= ? AND at < ?", from, to))
 	}
 	rows, next, err := store.Paginate(q, p, func(p Problem) int64 { return p.ID })
 	if err != nil {

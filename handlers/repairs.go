@@ -133,12 +133,14 @@ func (h *Repairs) render(c *fiber.Ctx, status int, d *repair.RepairDetail) error
 	return c.Status(status).JSON(out)
 }
 
+// createRepairRequest is a new request; repair.RepairInput.Check holds the
+// rules of its fields, for the API and the console alike.
 type createRepairRequest struct {
-	Category     repair.Category `json:"category" validate:"required,enum"`
-	Location     string          `json:"location" validate:"required,max=200"`
-	Description  string          `json:"description" validate:"required,max=2000"`
-	ContactPhone string          `json:"contact_phone" validate:"omitempty,max=32,numeric"`
-	Priority     repair.Priority `json:"priority" validate:"omitempty,enum"`
+	Category     repair.Category `json:"category"`
+	Location     string          `json:"location"`
+	Description  string          `json:"description"`
+	ContactPhone string          `json:"contact_phone"`
+	Priority     repair.Priority `json:"priority"`
 	// RequesterID lets the hotline desk file for a caller.
 	RequesterID int64 `json:"requester_id" validate:"omitempty,gt=0"`
 	// AssetID names the equipment (scanned from its QR label).
@@ -258,11 +260,13 @@ type reasonRequest struct {
 	Reason string `json:"reason" validate:"required,max=500"`
 }
 
+// scoresRequest is feedback or a callback; repair.RepairScores.Check holds
+// its rules.
 type scoresRequest struct {
-	Attitude    int    `json:"attitude" validate:"required,min=1,max=5"`
-	Quality     int    `json:"quality" validate:"required,min=1,max=5"`
-	Cleanliness int    `json:"cleanliness" validate:"required,min=1,max=5"`
-	Comment     string `json:"comment" validate:"max=1000"`
+	Attitude    int    `json:"attitude"`
+	Quality     int    `json:"quality"`
+	Cleanliness int    `json:"cleanliness"`
+	Comment     string `json:"comment"`
 }
 
 // RepairStep returns the handler of one workflow action: it decodes the

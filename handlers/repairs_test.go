@@ -435,6 +435,8 @@ func TestRepairValidation(t *testing.T) {
 		{"blank location", "/api/v1/repairs", d.staff, map[string]any{"category": "water", "location": "  ", "description": "y"}, "location"},
 		{"status cannot be set", "/api/v1/repairs", d.staff, map[string]any{"category": "water", "location": "x", "description": "y", "status": "closed"}, "status"},
 		{"bad priority", "/api/v1/repairs", d.staff, map[string]any{"category": "water", "location": "x", "description": "y", "priority": "asap"}, "priority"},
+		{"a phone of letters", "/api/v1/repairs", d.staff, map[string]any{"category": "water", "location": "x", "description": "y", "contact_phone": "8631abc"}, "contact_phone"},
+		{"a description too long", "/api/v1/repairs", d.staff, map[string]any{"category": "water", "location": "x", "description": strings.Repeat("漏", 2001)}, "description"},
 		{"assign to a non-technician", apitest.Path("/api/v1/repairs/%d/assign", id), d.desk, map[string]any{"technician_id": d.other.ID}, "technician_id"},
 		{"reject without a reason", apitest.Path("/api/v1/repairs/%d/reject", id), d.desk, map[string]any{"reason": ""}, "reason"},
 	}
@@ -451,6 +453,14 @@ func TestRepairValidation(t *testing.T) {
 		rid := d.reach(t, "resolved")
 		resp := d.act(d.staff, rid, "feedback", map[string]any{"attitude": 6, "quality": 0, "cleanliness": 3})
 		apitest.Expect(t, resp, 400, "validation_failed")
+		for _, f := range []string{"attitude", "quality"} {
+			if !strings.Contains(string(resp.Body), `"field":"`+f+`"`) {
+				t.Errorf("error does not name %s: %s", f, resp.Body)
+			}
+		}
+		if strings.Contains(string(resp.Body), `"field":"cleanliness"`) {
+			t.Errorf("a good score is named: %s", resp.Body)
+		}
 	})
 	t.Run("unknown list filters values are refused", func(t *testing.T) {
 		apitest.Expect(t, d.env.Get("/api/v1/repairs?status=done", d.desk.Token), 400, "validation_failed")

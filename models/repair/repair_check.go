@@ -25,6 +25,9 @@ func (in *RepairInput) Check() error {
 	errs = appendText(errs, "location", in.Location, 200, true)
 	errs = appendText(errs, "description", in.Description, 2000, true)
 	errs = appendText(errs, "contact_phone", in.ContactPhone, 32, false)
+	if strings.Trim(in.ContactPhone, "0123456789") != "" {
+		errs = append(errs, store.Field("contact_phone", "must be a phone number of digits"))
+	}
 	if len(errs) > 0 {
 		return store.Invalid(errs...)
 	}

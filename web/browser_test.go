@@ -199,6 +199,17 @@ func TestMeetingApprovalInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//td[contains(., "财政局预算编制会（已批准）")]`),
 	)
 	screenshot(t, ctx, "meetings-approved")
+	day := store.DateOf(apitest.Epoch.Add(24*time.Hour), env.Store.Location).String()
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/meetings/day?date="+day),
+		chromedp.WaitVisible(`//td[contains(@class, "busy")]//a[contains(., "财政局预算编制会")]`),
+	)
+	screenshot(t, ctx, "meetings-day")
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/meetings/sheet?date="+day),
+		chromedp.WaitVisible(`//table[@class="sheet-table"]//td[contains(., "财政局党组会")]`),
+	)
+	screenshot(t, ctx, "meetings-sheet")
 	var got struct{ Status string }
 	env.Get(apitest.Path("/api/v1/bookings/%d", id), staff.Token).JSON(t, &got)
 	if got.Status != "approved" {

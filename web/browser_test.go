@@ -216,3 +216,26 @@ func TestMeetingApprovalInTheBrowser(t *testing.T) {
 		t.Fatalf("the booking is %q after approval", got.Status)
 	}
 }
+
+// TestRepairStatisticsInTheBrowser renders the statistics charts for a
+// person to look at.
+func TestRepairStatisticsInTheBrowser(t *testing.T) {
+	ctx := chromium(t)
+	env := apitest.New(t)
+	desk, caller := env.NewUser(store.RoleDispatcher), env.NewUser(store.RoleStaff)
+	for i, c := range []string{"lift", "water", "water", "power", "air_conditioning", "water"} {
+		env.Clock.Advance(time.Duration(i) * time.Minute)
+		apitest.Expect(t, env.Post("/api/v1/repairs", caller.Token, map[string]any{"category": c, "location": "2号楼", "description": "故障"}), http.StatusCreated)
+	}
+	base := apitest.Serve(t, env.Server.App)
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#queue`)),
+		chromedp.Navigate(base+"/console/repairs/stats"),
+		chromedp.WaitVisible(`//figcaption[contains(., "按类别")]`),
+	)
+	screenshot(t, ctx, "repair-stats")
+}

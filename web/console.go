@@ -83,11 +83,13 @@ func New(d Deps) *Console {
 	c := &Console{Deps: d, pages: map[string]*template.Template{}, assets: map[string]asset{}}
 	loc := d.Repairs.Location
 	funcs := template.FuncMap{
-		"term":  func(s any) string { return d.Term(fmt.Sprint(s)) },
-		"clock": func(t time.Time) string { return t.In(loc).Format("01-02 15:04") },
-		"can":   func(u *people.User, role string) bool { return u.Actor().Can(store.Role(role)) },
-		"name":  nameOf,
-		"hour":  func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"term":    func(s any) string { return d.Term(fmt.Sprint(s)) },
+		"clock":   func(t time.Time) string { return t.In(loc).Format("01-02 15:04") },
+		"can":     func(u *people.User, role string) bool { return u.Actor().Can(store.Role(role)) },
+		"name":    nameOf,
+		"hour":    func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"minutes": minutes,
+		"percent": percent,
 	}
 	c.base = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
 	names, _ := fs.Glob(templateFiles, "templates/[a-z]*.html")

@@ -127,14 +127,7 @@ type gridCell struct {
 
 // deskDate is the ?date= of a desk page, today when absent.
 func (c *Console) deskDate(ctx *fiber.Ctx) (store.Date, error) {
-	if s := ctx.Query("date"); s != "" {
-		d, err := store.ParseDate(s)
-		if err != nil {
-			return d, store.InvalidDate("date")
-		}
-		return d, nil
-	}
-	return c.Meetings.Today(), nil
+	return c.queryDate(ctx, "date", c.Meetings.Today())
 }
 
 // dayBookings are the active rooms and the bookings holding them on d.

@@ -122,10 +122,10 @@ func (h *Shuttle) ListShuttleSchedules(c *fiber.Ctx) error {
 
 type scheduleRequest struct {
 	Departure    string `json:"departure" validate:"required"`
-	StopMinutes  []int  `json:"stop_minutes" validate:"required,min=1,max=50,dive,gte=0,lte=600"`
+	StopMinutes  []int  `json:"stop_minutes" validate:"required,min=1,max=50"`
 	Weekdays     []int  `json:"weekdays" validate:"required,min=1,max=7,dive,gte=1,lte=7"`
-	VehiclePlate string `json:"vehicle_plate" validate:"max=20"`
-	VehicleSeats int    `json:"vehicle_seats" validate:"gte=0,lte=100"`
+	VehiclePlate string `json:"vehicle_plate"`
+	VehicleSeats int    `json:"vehicle_seats"`
 	DriverID     *int64 `json:"driver_id" validate:"omitempty,gt=0"`
 	Active       *bool  `json:"active"`
 }
@@ -155,10 +155,10 @@ func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 
 type updateScheduleRequest struct {
 	Departure    *string `json:"departure"`
-	StopMinutes  []int   `json:"stop_minutes" validate:"omitempty,min=1,max=50,dive,gte=0,lte=600"`
+	StopMinutes  []int   `json:"stop_minutes" validate:"omitempty,min=1,max=50"`
 	Weekdays     []int   `json:"weekdays" validate:"omitempty,min=1,max=7,dive,gte=1,lte=7"`
-	VehiclePlate *string `json:"vehicle_plate" validate:"omitempty,max=20"`
-	VehicleSeats *int    `json:"vehicle_seats" validate:"omitempty,gte=0,lte=100"`
+	VehiclePlate *string `json:"vehicle_plate"`
+	VehicleSeats *int    `json:"vehicle_seats"`
 	DriverID     *int64  `json:"driver_id" validate:"omitempty,gte=0"`
 	Active       *bool   `json:"active"`
 }
@@ -239,8 +239,8 @@ func (h *Shuttle) ShuttleCalendar(c *fiber.Ctx) error {
 
 type calendarDayRequest struct {
 	Kind   string `json:"kind" validate:"required,oneof=holiday workday"`
-	RunsAs *int   `json:"runs_as" validate:"required_if=Kind workday,excluded_if=Kind holiday,omitempty,gte=1,lte=7"`
-	Note   string `json:"note" validate:"max=100"`
+	RunsAs *int   `json:"runs_as" validate:"required_if=Kind workday,excluded_if=Kind holiday"`
+	Note   string `json:"note"`
 }
 
 func paramDate(c *fiber.Ctx) (store.Date, error) {

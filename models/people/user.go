@@ -81,6 +81,9 @@ type UserInput struct {
 // CreateUser adds an active user.
 func (s *Service) CreateUser(ctx context.Context, in UserInput) (_ *User, err error) {
 	defer store.Wrap(&err, "people create user")
+	if err := in.Check(); err != nil {
+		return nil, err
+	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return nil, err
@@ -109,6 +112,9 @@ type UserPatch struct {
 // generation moves on, so access tokens already handed out stop working.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *User, err error) {
 	defer store.Wrap(&err, "people update user")
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
 	var u User
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&u, id).Error; err != nil {

@@ -140,9 +140,9 @@ func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	dep, err := shuttle.ParseClock(req.Departure)
+	dep, err := shuttle.ParseDeparture(req.Departure)
 	if err != nil {
-		return errBadDeparture
+		return err
 	}
 	sc, err := h.svc.CreateSchedule(c.UserContext(), id, shuttle.ScheduleInput{DepartureMinute: dep,
 		StopMinutes: req.StopMinutes, Weekdays: shuttle.WeekdaysOf(req.Weekdays...), VehiclePlate: req.VehiclePlate,
@@ -176,9 +176,9 @@ func (h *Shuttle) UpdateShuttleSchedule(c *fiber.Ctx) error {
 	}
 	p := shuttle.SchedulePatch{VehiclePlate: req.VehiclePlate, VehicleSeats: req.VehicleSeats, DriverID: req.DriverID, Active: req.Active}
 	if req.Departure != nil {
-		dep, err := shuttle.ParseClock(*req.Departure)
+		dep, err := shuttle.ParseDeparture(*req.Departure)
 		if err != nil {
-			return errBadDeparture
+			return err
 		}
 		p.DepartureMinute = &dep
 	}
@@ -306,5 +306,3 @@ func (h *Shuttle) ReassignTrip(c *fiber.Ctx) error {
 	}
 	return h.GetShuttleTrip(c)
 }
-
-var errBadDeparture = store.InvalidField("departure", "must be a time HH:MM, such as 07:30")

@@ -222,6 +222,18 @@ func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) 
 	return u, nil
 }
 
+// User returns one user, active or not, without the password hash (the
+// admins' user page).
+func (s *Service) User(ctx context.Context, id int64) (_ User, err error) {
+	defer store.Wrap(&err, "people user")
+	var u User
+	if err := s.Read(ctx).Take(&u, id).Error; err != nil {
+		return User{}, store.NotFound(err, "user")
+	}
+	u.PasswordHash = ""
+	return u, nil
+}
+
 // ActiveUserIDs returns every active user's id (recipients of notices to
 // all staff).
 func ActiveUserIDs(tx *gorm.DB) ([]int64, error) {

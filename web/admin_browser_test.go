@@ -32,10 +32,7 @@ func TestAdminDayInTheBrowser(t *testing.T) {
 	base := apitest.Serve(t, env.Server.App)
 
 	do(t, ctx,
-		chromedp.Navigate(base+"/console/login"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), admin.Username),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		signInAt(base, admin),
 		chromedp.WaitVisible(`//nav//a[contains(., "用户")]`),
 		chromedp.Click(`//nav//a[contains(., "用户")]`),
 		chromedp.WaitVisible(chromedp.CSS(`#new-user`)),
@@ -89,7 +86,9 @@ func TestAdminDayInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//table[@id="exceptions"]//td[contains(., "节假日")]`),
 	)
 	screenshot(t, ctx, "admin-calendar")
-	var cal struct{ Items []struct{ Date, Kind, Note string } }
+	var cal struct {
+		Items []struct{ Date, Kind, Note string }
+	}
 	env.Get("/api/v1/shuttle/calendar?from=2027-01-01&to=2027-01-01", admin.Token).JSON(t, &cal)
 	if len(cal.Items) != 1 || cal.Items[0].Kind != "holiday" || cal.Items[0].Note != "元旦" {
 		t.Fatalf("the calendar holds %+v", cal.Items)

@@ -58,3 +58,13 @@ func formValues(ctx *fiber.Ctx, name string) []string {
 	}
 	return out
 }
+
+// formBool reads a yes/no field that a form always sends ("true" or
+// "false"), refusing anything else rather than guessing.
+func formBool(ctx *fiber.Ctx, name string) (bool, error) {
+	v, err := strconv.ParseBool(ctx.FormValue(name))
+	if err != nil {
+		return false, store.InvalidField(name, "must be true or false")
+	}
+	return v, nil
+}

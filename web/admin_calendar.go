@@ -109,9 +109,12 @@ func (c *Console) setCalendarDay(ctx *fiber.Ctx) error {
 	in := calendarInput{Date: strings.TrimSpace(ctx.FormValue("date")), Kind: ctx.FormValue("kind"), Note: ctx.FormValue("note")}
 	in.RunsAs, _ = strconv.Atoi(ctx.FormValue("runs_as"))
 	date, err := store.ParseDate(in.Date)
-	if err != nil {
+	switch {
+	case err != nil:
 		err = store.InvalidDate("date")
-	} else {
+	case in.Kind != "holiday" && in.Kind != "workday":
+		err = store.InvalidField("kind", "must be one of: %s", "holiday, workday")
+	default:
 		day := shuttle.ShuttleCalendarDay{Date: date, NoService: in.Kind != "workday", Note: in.Note}
 		if !day.NoService {
 			day.RunsAs = in.RunsAs

@@ -187,6 +187,9 @@ func TestAdminSetsTheServiceCalendar(t *testing.T) {
 	if p := b.post(page, "/console/admin/calendar", url.Values{"date": {"2027-01-10"}, "kind": {"workday"}, "runs_as": {"9"}}); p.Status != http.StatusBadRequest {
 		t.Errorf("weekday 9: %d", p.Status)
 	}
+	if p := b.post(page, "/console/admin/calendar", url.Values{"date": {"2027-01-10"}, "kind": {"party"}}); p.Status != http.StatusBadRequest {
+		t.Errorf("a kind of day that is not ours: %d", p.Status)
+	}
 	if p := b.post(page, "/console/admin/calendar", url.Values{"date": {"2027-02-30"}, "kind": {"holiday"}}); p.Status != http.StatusBadRequest {
 		t.Errorf("30 February: %d", p.Status)
 	}

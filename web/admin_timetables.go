@@ -210,7 +210,10 @@ func (c *Console) scheduleActive(ctx *fiber.Ctx) error {
 	if err := c.scheduleOfRoute(ctx); err != nil {
 		return err
 	}
-	active := ctx.FormValue("active") == "true"
+	active, err := formBool(ctx, "active")
+	if err != nil {
+		return err
+	}
 	if _, err := c.Shuttle.UpdateSchedule(ctx.UserContext(), paramID(ctx, "sid"), shuttle.SchedulePatch{Active: &active}); err != nil {
 		return err
 	}

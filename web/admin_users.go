@@ -123,7 +123,10 @@ func (c *Console) setRoles(ctx *fiber.Ctx) error {
 }
 
 func (c *Console) setActive(ctx *fiber.Ctx) error {
-	active := ctx.FormValue("active") == "true"
+	active, err := formBool(ctx, "active")
+	if err != nil {
+		return err
+	}
 	return c.changeUser(ctx, people.UserPatch{Active: &active})
 }
 

@@ -105,6 +105,11 @@ func TestAdminChangesAUser(t *testing.T) {
 		t.Errorf("an unknown role: %d", p.Status)
 	}
 
+	if p := b.post(page, page+"/active", url.Values{"active": {""}}); p.Status != http.StatusBadRequest {
+		t.Errorf("an active flag that is neither true nor false: %d", p.Status)
+	}
+	apitest.Expect(t, env.Get("/api/v1/me", desk.Token), http.StatusOK)
+
 	// An admin may not lock themselves out.
 	self := apitest.Path("/console/admin/users/%d", admin.ID)
 	if p := b.post(self, self+"/active", url.Values{"active": {"false"}}); p.Status != http.StatusConflict || !strings.Contains(p.Body, "不能停用自己的账号") {

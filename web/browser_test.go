@@ -73,6 +73,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
+// signInAt signs u in through the console's form at base.
+func signInAt(base string, u apitest.User) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), u.Username),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+	)
+}
+
 // fail ends the test with what the browser shows.
 func fail(t *testing.T, ctx context.Context, err error) {
 	t.Helper()
@@ -98,10 +108,7 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 	base := apitest.Serve(t, env.Server.App)
 
 	do(t, ctx,
-		chromedp.Navigate(base+"/console/login"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		signInAt(base, desk),
 		chromedp.WaitVisible(chromedp.CSS(`#queue`)),
 		chromedp.Click(chromedp.CSS(`a[href="/console/repairs/new"].button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#caller-q`)),
@@ -186,10 +193,7 @@ func TestMeetingApprovalInTheBrowser(t *testing.T) {
 	base := apitest.Serve(t, env.Server.App)
 
 	do(t, ctx,
-		chromedp.Navigate(base+"/console/login"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		signInAt(base, desk),
 		chromedp.WaitVisible(`//td[contains(., "财政局预算编制会")]`),
 	)
 	screenshot(t, ctx, "meetings-pending")

@@ -17,9 +17,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"houqin/models/announce"
 	"houqin/models/meeting"
+	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/shuttle"
 	"houqin/models/store"
 )
 
@@ -37,6 +40,12 @@ type Deps struct {
 	People   *people.Service
 	Repairs  *repair.Service
 	Meetings *meeting.Service
+	// The administrator's pages (admin*.go) call these as the API's admin
+	// routes do; Push reports the push worker's delivery figures.
+	Announcements *announce.Service
+	Shuttle       *shuttle.Service
+	Notify        *notify.Service
+	Push          ProviderReport
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -120,6 +129,7 @@ func (c *Console) Mount(app fiber.Router) {
 	d.Get("/", c.home)
 	c.mountRepairs(d)
 	c.mountMeetings(d)
+	c.mountAdmin(d)
 }
 
 // pagePolicy lets a page run and style only the console's own files.

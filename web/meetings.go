@@ -67,24 +67,10 @@ func (c *Console) decide(ctx *fiber.Ctx, act func(id int64) error) error {
 	if err == nil {
 		return ctx.Redirect(Prefix+"/meetings", http.StatusSeeOther)
 	}
-	if status, msg, ok := c.refusal(err); ok {
-		return c.showApprovals(ctx, status, msg)
+	if st, status, ok := c.refusal(err); ok {
+		return c.showApprovals(ctx, status, st.Text())
 	}
 	return err
-}
-
-// refusal is a decision the booking's rules refused, as the desk page
-// shows it above the table; ok is false for other errors.
-func (c *Console) refusal(err error) (status int, message string, ok bool) {
-	switch store.ErrorCode(err) {
-	case store.CodeValidation, store.CodeConflict, store.CodeInvalidTransition, store.CodeBookingConflict:
-		e := c.Explain(err)
-		for _, f := range e.Fields {
-			e.Message += " " + f
-		}
-		return e.Status, e.Message, true
-	}
-	return 0, "", false
 }
 
 func (c *Console) approveBooking(ctx *fiber.Ctx) error {
@@ -226,8 +212,8 @@ func (c *Console) moveBooking(ctx *fiber.Ctx) error {
 		d := store.DateOf(b.StartAt, c.Meetings.Location)
 		return ctx.Redirect(fmt.Sprintf("%s/meetings/day?date=%s#b%d", Prefix, d, b.ID), http.StatusSeeOther)
 	}
-	if status, msg, ok := c.refusal(err); ok {
-		return c.showDay(ctx, status, msg)
+	if st, status, ok := c.refusal(err); ok {
+		return c.showDay(ctx, status, st.Text())
 	}
 	return err
 }

@@ -25,6 +25,7 @@ import (
 	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/screen"
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
@@ -77,6 +78,7 @@ type Services struct {
 	Inspections   *inspect.Service
 	Complaints    *complaint.Service
 	Assessment    *assess.Service
+	Screens       *screen.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
@@ -86,7 +88,7 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 		Stock: stock.New(st), Maint: maint.New(st, blobs),
 		Teams:       team.New(st),
 		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs),
-		Assessment: assess.New(st)}
+		Assessment: assess.New(st), Screens: screen.New(st)}
 }
 
 // New assembles the service on an open, migrated store.

@@ -202,8 +202,10 @@ func (s *Server) routes() {
 func (s *Server) mountConsole() {
 	zh := messages.For("zh")
 	s.App.Use(web.Prefix, compressBodies())
+	s.App.Use(web.ScreenPrefix, compressBodies())
 	web.New(web.Deps{
-		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
+		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Screens: s.Screens, Announcements: s.Announcements,
+		Canteen: s.Canteen, Shuttle: s.Shuttle, Live: s.Broker, Heartbeat: s.Config.EventHeartbeat, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
 		LoginLimits: s.logins.limiters(), Term: zh.Term,
 		Explain: func(err error) web.Explained {
 			p, _ := problemOf(err, zh)

@@ -17,10 +17,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"houqin/models/announce"
+	"houqin/models/canteen"
 	"houqin/models/meeting"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/screen"
+	"houqin/models/shuttle"
 	"houqin/models/store"
+	"houqin/push/sse"
 )
 
 // Prefix is where the console is mounted.
@@ -37,6 +42,15 @@ type Deps struct {
 	People   *people.Service
 	Repairs  *repair.Service
 	Meetings *meeting.Service
+	// The lobby screen's services: its tokens and what it shows.
+	Screens       *screen.Service
+	Announcements *announce.Service
+	Canteen       *canteen.Service
+	Shuttle       *shuttle.Service
+	// Live hands out live event subscriptions for the desk's and the
+	// screens' streams; Heartbeat is their beat (0: sse.DefaultHeartbeat).
+	Live      sse.Subscriber
+	Heartbeat time.Duration
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -118,6 +132,8 @@ func (c *Console) Mount(app fiber.Router) {
 	d.Get("/", c.home)
 	c.mountRepairs(d)
 	c.mountMeetings(d)
+	c.mountScreens(d)
+	c.mountLobby(app)
 }
 
 // pagePolicy lets a page run and style only the console's own files.

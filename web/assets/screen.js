@@ -1,0 +1,70 @@
+// screen.js runs the lobby screen (web/templates/screen.html): it rotates
+// the notices, keeps the clock, shows "disabled" when the screen's address
+// was revoked, and reloads the whole page hourly and after the stream has
+// been down a while, but only once the server answers, so that a screen
+// nobody touches never ends on a browser error page.
+(function () {
+  "use strict";
+  var rotateEvery = 10000, reloadEvery = 3600000, downLimit = 120000, checkEvery = 30000;
+  var loadedAt = Date.now();
+
+  function board() { return document.getElementById("board"); }
+
+  function disabled() {
+    var b = board(), off = document.getElementById("off");
+    if (b) { b.remove(); }
+    if (off) { off.hidden = false; }
+  }
+
+  var shown = 0;
+  function rotate() {
+    var b = board();
+    if (!b) { return; }
+    var notices = b.querySelectorAll(".notice");
+    if (notices.length === 0) { return; }
+    shown = (shown + 1) % notices.length;
+    Array.prototype.forEach.call(notices, function (n, i) { n.classList.toggle("on", i === shown); });
+  }
+
+  function tick() {
+    var c = document.getElementById("clock");
+    if (c) {
+      var d = new Date();
+      c.textContent = String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+    }
+  }
+
+  // reloadWhenUp reloads the page if the server serves it, shows
+  // "disabled" if the address is gone, and otherwise waits for the next try.
+  function reloadWhenUp() {
+    fetch(location.href, { cache: "no-store" }).then(function (r) {
+      if (r.ok) { location.reload(); } else if (r.status === 404) { disabled(); }
+    }, function () {});
+  }
+
+  function check() {
+    var b = board();
+    if (!b) { return; }
+    var since = Number(b.getAttribute("data-live-down-since") || 0);
+    if (Date.now() - loadedAt > reloadEvery || (since && Date.now() - since > downLimit)) {
+      reloadWhenUp();
+    }
+  }
+
+  function start() {
+    document.body.addEventListener("htmx:responseError", function (e) {
+      if (e.detail.xhr && e.detail.xhr.status === 404) { disabled(); }
+    });
+    // A fresh board starts its rotation from the first notice.
+    document.body.addEventListener("htmx:afterSwap", function () { shown = 0; tick(); });
+    tick();
+    setInterval(rotate, rotateEvery);
+    setInterval(tick, 10000);
+    setInterval(check, checkEvery);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

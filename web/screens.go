@@ -38,7 +38,9 @@ func (c *Console) showScreens(ctx *fiber.Ctx, status int, d screensData) error {
 	return c.render(ctx.Status(status), "screens.html", view{Title: "大屏", Data: d})
 }
 
-func (c *Console) screensPage(ctx *fiber.Ctx) error { return c.showScreens(ctx, http.StatusOK, screensData{}) }
+func (c *Console) screensPage(ctx *fiber.Ctx) error {
+	return c.showScreens(ctx, http.StatusOK, screensData{})
+}
 
 // issueScreen creates a screen and shows its address. The address is the
 // configured public one when set, never one made from request headers.

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"slices"
 
@@ -68,7 +69,7 @@ func (c *Console) lobbyErrors(ctx *fiber.Ctx) error {
 	if errors.As(err, &fe) && fe.Code == http.StatusNotFound {
 		status = http.StatusNotFound
 	}
-	return c.renderScreen(ctx.Status(status), lobbyView{Status: status})
+	return c.renderLobby(ctx.Status(status), c.pages["screen.html"], "screen", lobbyView{Status: status})
 }
 
 // lobbyView is the screen page: its board, or why there is none.
@@ -184,7 +185,7 @@ func (c *Console) lobbyPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.renderScreen(ctx, lobbyView{Board: b, Status: http.StatusOK})
+	return c.renderLobby(ctx, c.pages["screen.html"], "screen", lobbyView{Board: b, Status: http.StatusOK})
 }
 
 // lobbyBoard is the board alone, which the page fetches on each live event.
@@ -193,7 +194,7 @@ func (c *Console) lobbyBoard(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ctx, "board", view{Data: b})
+	return c.renderLobby(ctx, c.base, "board", b)
 }
 
 // lobbyLive streams the events of what the board shows: notices, the
@@ -211,10 +212,11 @@ func (c *Console) lobbyLive(ctx *fiber.Ctx) error {
 	})
 }
 
-// renderScreen renders the screen's own page, outside the console layout.
-func (c *Console) renderScreen(ctx *fiber.Ctx, v lobbyView) error {
+// renderLobby renders the screen's page or its board, outside the
+// console's layout (no user, no forms).
+func (c *Console) renderLobby(ctx *fiber.Ctx, t *template.Template, entry string, data any) error {
 	var buf bytes.Buffer
-	if err := c.pages["screen.html"].ExecuteTemplate(&buf, "screen", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, entry, data); err != nil {
 		return err
 	}
 	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

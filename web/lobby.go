@@ -30,6 +30,8 @@ const (
 	noticesShown = 8
 	// tripsShown is how many next departures a screen lists per route.
 	tripsShown = 3
+	// freshNotice is how long a new notice is shown first.
+	freshNotice = 10 * time.Minute
 )
 
 // mountLobby serves the screens outside the console: no sign-in, only the
@@ -80,10 +82,15 @@ type lobbyView struct {
 
 // lobbyBoard is what a screen shows.
 type lobbyBoard struct {
-	Base    string // the screen's own address, /screen/TOKEN
-	Name    string
-	Day     string
+	Base string // the screen's own address, /screen/TOKEN
+	Name string
+	Day  string
+	// Now is the server's wall-clock time in the site's zone, in ms as if
+	// it were UTC: the page's clock follows it, not the screen's own clock
+	// or zone.
+	Now     int64
 	Notices []announce.Announcement
+	First   int // the notice shown first
 	Canteen *canteen.Canteen
 	Meals   []canteen.MealMenu
 	Routes  []lobbyRoute
@@ -113,7 +120,7 @@ func (c *Console) board(ctx *fiber.Ctx) (*lobbyBoard, error) {
 	loc := c.Shuttle.Location
 	today := store.DateOf(now, loc)
 	b := &lobbyBoard{Base: ScreenPrefix + "/" + ctx.Params("token"), Name: sc.Name,
-		Day:    now.In(loc).Format("1月2日 ") + weekdays[now.In(loc).Weekday()],
+		Day: now.In(loc).Format("1月2日 ") + weekdays[now.In(loc).Weekday()], Now: wallMillis(now.In(loc)),
 		topics: map[string]string{announce.TopicAnnouncements: announce.TopicAnnouncements}}
 
 	pinned, latest := true, false
@@ -125,6 +132,12 @@ func (c *Console) board(ctx *fiber.Ctx) (*lobbyBoard, error) {
 		b.Notices = append(b.Notices, rows...)
 	}
 	b.Notices = b.Notices[:min(len(b.Notices), noticesShown)]
+	// A notice just published shows first; the rotation goes on from it.
+	for i, a := range b.Notices {
+		if now.Sub(a.CreatedAt) < freshNotice && a.ID > b.Notices[b.First].ID {
+			b.First = i
+		}
+	}
 
 	// The screen shows the first canteen set up (the oldest): most centres
 	// have one.
@@ -225,3 +238,10 @@ func (c *Console) renderLobby(ctx *fiber.Ctx, t *template.Template, entry string
 
 // Delayed tells whether the trip runs late.
 func (t lobbyTrip) Delayed() bool { return t.DelayMinutes > 0 && t.Status != shuttle.TripCancelled }
+
+// wallMillis is t's wall-clock reading in its zone, in ms since the epoch
+// as if that reading were UTC.
+func wallMillis(t time.Time) int64 {
+	_, offset := t.Zone()
+	return t.UnixMilli() + int64(offset)*1000
+}

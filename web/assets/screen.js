@@ -26,11 +26,18 @@
     Array.prototype.forEach.call(notices, function (n, i) { n.classList.toggle("on", i === shown); });
   }
 
+  // offset is the server's wall clock (in the site's zone, read as UTC)
+  // less the screen's clock, read from each board.
+  var offset = 0;
   function tick() {
     var c = document.getElementById("clock");
     if (c) {
-      var d = new Date();
-      c.textContent = String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+      if (c.hasAttribute("data-now")) {
+        offset = Number(c.getAttribute("data-now")) - Date.now();
+        c.removeAttribute("data-now");
+      }
+      var d = new Date(Date.now() + offset);
+      c.textContent = String(d.getUTCHours()).padStart(2, "0") + ":" + String(d.getUTCMinutes()).padStart(2, "0");
     }
   }
 
@@ -55,8 +62,12 @@
     document.body.addEventListener("htmx:responseError", function (e) {
       if (e.detail.xhr && e.detail.xhr.status === 404) { disabled(); }
     });
-    // A fresh board starts its rotation from the first notice.
-    document.body.addEventListener("htmx:afterSwap", function () { shown = 0; tick(); });
+    // A fresh board goes on from the notice it shows first (a new one).
+    document.body.addEventListener("htmx:afterSwap", function () {
+      var b = board();
+      shown = b ? Math.max(0, Array.prototype.indexOf.call(b.querySelectorAll(".notice"), b.querySelector(".notice.on"))) : 0;
+      tick();
+    });
     tick();
     setInterval(rotate, rotateEvery);
     setInterval(tick, 10000);

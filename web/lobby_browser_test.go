@@ -54,11 +54,26 @@ func TestLobbyScreenInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := env.NewUser(store.RoleAdmin)
-	console := newBrowser(env)
-	console.signIn(admin)
-	tok := issueScreen(t, console, "1号楼大厅")
 	addr := listen(t, env, "127.0.0.1:0")
-	screen := "http://" + addr + "/screen/" + tok
+	base := "http://" + addr
+
+	// The admin issues the screen's address on the console.
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), admin.Username),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		chromedp.Click(`//nav/a[. = "大屏"]`),
+		chromedp.SendKeys(chromedp.CSS(`input[name=name]`), "1号楼大厅"),
+		chromedp.Submit(chromedp.CSS(`input[name=name]`)),
+		chromedp.WaitVisible(chromedp.CSS(`code.url`)),
+	)
+	path, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`code.url`)))
+	if err != nil || !strings.HasPrefix(path, "/screen/") {
+		t.Fatalf("the issued address: %q %v", path, err)
+	}
+	screenshot(t, ctx, "screen-issued")
+	screen := base + path
 
 	// The day's first 政法班车 runs late, and a dish is sold out.
 	var tripList struct {
@@ -141,7 +156,7 @@ func TestLobbyScreenInTheBrowser(t *testing.T) {
 
 	// Revoked, the screen says so instead of going stale.
 	list := newBrowser(next)
-	list.cookies = console.cookies
+	list.signIn(admin)
 	revoke := revokePath.FindStringSubmatch(list.get("/console/screens").Body)
 	if revoke == nil {
 		t.Fatal("no revoke form")

@@ -26,8 +26,11 @@ type screensData struct {
 	// Issued is the screen just issued, with its address (shown this once).
 	Issued *screen.Screen
 	URL    string
-	Name   string
-	Error  string
+	// Relative: no public address is configured, so URL is a path the
+	// admin puts after the service's own address.
+	Relative bool
+	Name     string
+	Error    string
 }
 
 func (c *Console) showScreens(ctx *fiber.Ctx, status int, d screensData) error {
@@ -55,7 +58,7 @@ func (c *Console) issueScreen(ctx *fiber.Ctx) error {
 		return err
 	}
 	url := strings.TrimSuffix(c.PublicURL, "/") + ScreenPrefix + "/" + token
-	return c.showScreens(ctx, http.StatusCreated, screensData{Issued: sc, URL: url})
+	return c.showScreens(ctx, http.StatusCreated, screensData{Issued: sc, URL: url, Relative: c.PublicURL == ""})
 }
 
 func (c *Console) revokeScreen(ctx *fiber.Ctx) error {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bufio"
 	"context"
 	"net/http"
 	"net/url"
@@ -13,14 +12,10 @@ import (
 	"houqin/models/store"
 )
 
-// liveEvent is one event of a console or screen stream: its type and the
-// JSON of its data line.
-type liveEvent struct{ Type, Data string }
-
 // liveStream is an open stream through a real listener.
 type liveStream struct {
 	t      *testing.T
-	events chan liveEvent
+	events <-chan apitest.SSEEvent
 }
 
 // openLive opens url with the browser's cookies and returns the response
@@ -44,40 +39,13 @@ func openLive(t *testing.T, b *browser, url string) (int, *liveStream) {
 		resp.Body.Close()
 		return resp.StatusCode, nil
 	}
-	s := &liveStream{t: t, events: make(chan liveEvent, 100)}
-	ready := make(chan struct{})
-	go func() {
-		defer resp.Body.Close()
-		defer close(s.events)
-		lines := bufio.NewScanner(resp.Body)
-		var ev liveEvent
-		for lines.Scan() {
-			line := lines.Text()
-			if strings.HasPrefix(line, "retry:") {
-				close(ready)
-			}
-			ev.Type = cmpOr(strings.TrimPrefix(line, "event: "), line, ev.Type)
-			ev.Data = cmpOr(strings.TrimPrefix(line, "data: "), line, ev.Data)
-			if line == "" && ev.Type != "" {
-				s.events <- ev
-				ev = liveEvent{}
-			}
-		}
-	}()
+	events, ready := apitest.ReadSSE(resp.Body)
 	select {
 	case <-ready:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stream never started")
 	}
-	return resp.StatusCode, s
-}
-
-// cmpOr is trimmed when trimming took a prefix off line, else old.
-func cmpOr(trimmed, line, old string) string {
-	if trimmed != line {
-		return trimmed
-	}
-	return old
+	return resp.StatusCode, &liveStream{t: t, events: events}
 }
 
 // expect waits for an event of typ whose data contains want.
@@ -90,7 +58,7 @@ func (s *liveStream) expect(typ, want string) {
 			if !ok {
 				s.t.Fatalf("the stream ended before a %s event", typ)
 			}
-			if ev.Type == typ && strings.Contains(ev.Data, want) {
+			if ev.Event == typ && strings.Contains(ev.Data, want) {
 				return
 			}
 		case <-deadline:

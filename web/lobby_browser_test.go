@@ -75,7 +75,7 @@ func TestLobbyScreenInTheBrowser(t *testing.T) {
 	screenshot(t, ctx, "screen-issued")
 	screen := base + path
 
-	// The day's first 政法班车 runs late, and a dish is sold out.
+	// The day's first 政法班车 runs late.
 	var tripList struct {
 		Items []struct {
 			ID        int64  `json:"id"`

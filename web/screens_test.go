@@ -122,4 +122,10 @@ func TestScreenTokensReadOnlyTheirScreen(t *testing.T) {
 	if r := newBrowser(env).get("/screen/" + tok + "/board"); r.Status != http.StatusOK || strings.Contains(r.Body, "<html") {
 		t.Errorf("the board fragment: %d", r.Status)
 	}
+	// The page runs only the service's own files.
+	p := newBrowser(env).get("/screen/" + tok)
+	if csp := p.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self';") || !strings.Contains(csp, "style-src 'self';") ||
+		strings.Contains(p.Body, "<script>") || strings.Contains(p.Body, "style=") {
+		t.Errorf("the screen's policy %q, or inline script or style in:\n%s", csp, p.Body)
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
-
 	"time"
 
 	"github.com/gofiber/fiber/v2"

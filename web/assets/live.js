@@ -42,6 +42,7 @@
         if (wasDown) { wasDown = false; refresh(); }
       };
       source.onerror = function () {
+        if (!document.body.contains(el)) { source.close(); return; }
         el.setAttribute("data-live-state", "down");
         down();
         if (source.readyState === EventSource.CLOSED) {

@@ -12,6 +12,7 @@
 
   function disabled() {
     var b = board(), off = document.getElementById("off");
+    document.body.setAttribute("data-status", "404");
     if (b) { b.remove(); }
     if (off) { off.hidden = false; }
   }
@@ -51,7 +52,12 @@
 
   function check() {
     var b = board();
-    if (!b) { return; }
+    if (!b) {
+      // A page served while the service could not read its data: try
+      // again; a disabled screen stays so.
+      if (document.body.getAttribute("data-status") !== "404") { reloadWhenUp(); }
+      return;
+    }
     var since = Number(b.getAttribute("data-live-down-since") || 0);
     if (Date.now() - loadedAt > reloadEvery || (since && Date.now() - since > downLimit)) {
       reloadWhenUp();

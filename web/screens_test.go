@@ -46,6 +46,12 @@ func TestScreensAreIssuedAndRevokedByAdmins(t *testing.T) {
 	if p := admin.post("/console/screens", "/console/screens", url.Values{"name": {"  "}}); p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "为必填项") {
 		t.Errorf("a screen without a name: %d", p.Status)
 	}
+	if p := admin.do(http.MethodPost, "/console/screens", url.Values{"name": {"无令牌"}}, nil); p.Status != http.StatusForbidden {
+		t.Errorf("issuing without the form token: %d", p.Status)
+	}
+	if strings.Contains(admin.get("/console/screens").Body, "无令牌") {
+		t.Error("a screen was issued without the form token")
+	}
 
 	// Other desks neither see nor change screens.
 	desk := newBrowser(env)

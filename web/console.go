@@ -18,12 +18,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"houqin/models/announce"
+	"houqin/models/canteen"
 	"houqin/models/meeting"
 	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/screen"
 	"houqin/models/shuttle"
 	"houqin/models/store"
+	"houqin/push/sse"
 )
 
 // Prefix is where the console is mounted.
@@ -46,6 +49,13 @@ type Deps struct {
 	Shuttle       *shuttle.Service
 	Notify        *notify.Service
 	Push          ProviderReport
+	// The lobby screen's services: its tokens and what it shows.
+	Screens *screen.Service
+	Canteen *canteen.Service
+	// Live hands out live event subscriptions for the desk's and the
+	// screens' streams; Heartbeat is their beat (0: sse.DefaultHeartbeat).
+	Live      sse.Subscriber
+	Heartbeat time.Duration
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -130,6 +140,8 @@ func (c *Console) Mount(app fiber.Router) {
 	c.mountRepairs(d)
 	c.mountMeetings(d)
 	c.mountAdmin(d)
+	c.mountScreens(d)
+	c.mountLobby(app)
 }
 
 // pagePolicy lets a page run and style only the console's own files.

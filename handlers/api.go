@@ -84,11 +84,15 @@ func NewMeetings(svc *meeting.Service, baseURL string) *Meetings {
 	return &Meetings{svc: svc, baseURL: baseURL}
 }
 
-// Shuttle serves routes, timetables, trips, drivers and follows.
-type Shuttle struct{ svc *shuttle.Service }
+// Shuttle serves routes, timetables, trips (the day's lists through an
+// in-process cache), drivers and follows.
+type Shuttle struct {
+	svc   *shuttle.Service
+	trips *tripsCache
+}
 
 // NewShuttle returns the shuttle handlers.
-func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc} }
+func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc, trips: newTripsCache(svc)} }
 
 // Stock serves the parts store.
 type Stock struct{ svc *stock.Service }

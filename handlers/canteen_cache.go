@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
 	"houqin/models/canteen"
@@ -61,9 +62,15 @@ type menuEntry struct {
 	gen     uint64
 	version int64
 	etag    string
-	body    []byte
 	checked atomic.Int64 // unix nanoseconds of the last version check
-	br, gz  compressedBody
+	encodedBody
+}
+
+// encodedBody is a cached response body with its compressed forms, each
+// made on first use.
+type encodedBody struct {
+	body   []byte
+	br, gz compressedBody
 }
 
 // compressedBody is an entry's body in one encoding, made on first use.
@@ -75,7 +82,7 @@ type compressedBody struct {
 // compressed returns the body in the encoding the compress middleware would
 // choose for this client (brotli, else gzip), compressed once per entry
 // rather than once per request; "" when the client takes neither.
-func (e *menuEntry) compressed(h *fasthttp.RequestHeader) (encoding string, body []byte) {
+func (e *encodedBody) compressed(h *fasthttp.RequestHeader) (encoding string, body []byte) {
 	switch {
 	case h.HasAcceptEncoding("br"):
 		e.br.once.Do(func() {
@@ -135,7 +142,7 @@ func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render fun
 	if err != nil {
 		return nil, err
 	}
-	e := &menuEntry{gen: gen, version: version, body: body, etag: menuETag(k, version)}
+	e := &menuEntry{gen: gen, version: version, encodedBody: encodedBody{body: body}, etag: menuETag(k, version)}
 	e.checked.Store(time.Now().UnixNano())
 	mc.mu.Lock()
 	if len(mc.entries) >= menuCacheMax {
@@ -144,6 +151,18 @@ func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render fun
 	mc.entries[k] = e
 	mc.mu.Unlock()
 	return e, nil
+}
+
+// send answers with the cached JSON body, compressed as the client accepts
+// (the compress middleware leaves a set Content-Encoding alone).
+func (e *encodedBody) send(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Vary(fiber.HeaderAcceptEncoding)
+	if enc, body := e.compressed(&c.Context().Request.Header); enc != "" {
+		c.Set(fiber.HeaderContentEncoding, enc)
+		return c.Send(body)
+	}
+	return c.Send(e.body)
 }
 
 // menuETag names one view of one canteen's menus at one version: the same

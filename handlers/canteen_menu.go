@@ -86,13 +86,7 @@ func (h *Canteen) Menus(c *fiber.Ctx) error {
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	c.Vary(fiber.HeaderAcceptEncoding)
-	if enc, body := e.compressed(&c.Context().Request.Header); enc != "" {
-		c.Set(fiber.HeaderContentEncoding, enc) // the compress middleware leaves it alone
-		return c.Send(body)
-	}
-	return c.Send(e.body)
+	return e.send(c)
 }
 
 // menuKeyOf reads which view of which menus the caller asks for.

@@ -173,11 +173,12 @@ func (h *Shuttle) ListShuttleTrips(c *fiber.Ctx) error {
 	if err != nil || routeID < 0 {
 		return store.InvalidField("route_id", "must be a route id")
 	}
-	rows, err := h.svc.ListTrips(c.UserContext(), date, int64(routeID))
+	e, err := h.trips.get(c.UserContext(), tripsKey{date, int64(routeID)},
+		func(rows []shuttle.TripView) any { return ListOf(rows, "", shuttleTripOut) })
 	if err != nil {
 		return err
 	}
-	return c.JSON(ListOf(rows, "", shuttleTripOut))
+	return e.send(c)
 }
 
 // GetShuttleTrip shows one trip with its estimates.

@@ -32,7 +32,10 @@ func (s *Service) CreateRoute(ctx context.Context, in RouteInput) (_ *ShuttleRou
 	for i, st := range in.Stops {
 		r.Stops = append(r.Stops, ShuttleStop{Seq: i, Name: st.Name, Lat: st.Lat, Lng: st.Lng})
 	}
-	err = s.Tx(ctx, func(tx *store.Tx) error { return tx.Create(r).Error })
+	err = s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
+		return tx.Create(r).Error
+	})
 	if store.ErrorCode(err) == store.CodeConflict {
 		return nil, store.Errorf(store.CodeConflict, "a route named %q exists", in.Name)
 	}
@@ -51,6 +54,7 @@ func (s *Service) UpdateRoute(ctx context.Context, id int64, p RoutePatch) (_ *S
 	defer store.Wrap(&err, "shuttle update route")
 	var r ShuttleRoute
 	err = s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		if err := tx.ForUpdate().Take(&r, id).Error; err != nil {
 			return store.NotFound(err, "route")
 		}
@@ -82,6 +86,7 @@ func (s *Service) UpdateStop(ctx context.Context, id int64, p StopPatch) (_ *Shu
 	defer store.Wrap(&err, "shuttle update stop")
 	var st ShuttleStop
 	err = s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		if err := tx.ForUpdate().Take(&st, id).Error; err != nil {
 			return store.NotFound(err, "stop")
 		}
@@ -110,6 +115,7 @@ func (s *Service) CreateSchedule(ctx context.Context, routeID int64, in Schedule
 	sc := &ShuttleSchedule{RouteID: routeID, DepartureMinute: in.DepartureMinute, StopMinutes: in.StopMinutes,
 		Weekdays: in.Weekdays, VehiclePlate: in.VehiclePlate, VehicleSeats: in.VehicleSeats, DriverID: in.DriverID, Active: in.Active}
 	err = s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		if err := checkSchedule(tx, sc); err != nil {
 			return err
 		}
@@ -136,6 +142,7 @@ func (s *Service) UpdateSchedule(ctx context.Context, id int64, p SchedulePatch)
 	defer store.Wrap(&err, "shuttle update schedule")
 	var sc ShuttleSchedule
 	err = s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		if err := tx.ForUpdate().Take(&sc, id).Error; err != nil {
 			return store.NotFound(err, "schedule")
 		}
@@ -231,6 +238,7 @@ func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) (e
 		return err
 	}
 	return s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		if err := tx.Where("date = ?", day.Date).Delete(&ShuttleCalendarDay{}).Error; err != nil {
 			return err
 		}
@@ -261,6 +269,7 @@ func (d ShuttleCalendarDay) Check() error {
 func (s *Service) DeleteCalendarDay(ctx context.Context, date store.Date) (err error) {
 	defer store.Wrap(&err, "shuttle delete calendar day")
 	return s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		res := tx.Where("date = ?", date).Delete(&ShuttleCalendarDay{})
 		if res.Error != nil {
 			return res.Error

@@ -248,6 +248,7 @@ type TripPatch struct {
 func (s *Service) ReassignTrip(ctx context.Context, id int64, p TripPatch) (err error) {
 	defer store.Wrap(&err, "shuttle reassign trip")
 	return s.Tx(ctx, func(tx *store.Tx) error {
+		tx.Publish(Changed{})
 		var t ShuttleTrip
 		if err := tx.ForUpdate().Take(&t, id).Error; err != nil {
 			return store.NotFound(err, "trip")
@@ -279,3 +280,9 @@ func (s *Service) ReassignTrip(ctx context.Context, id int64, p TripPatch) (err 
 			Data: tripData(&t), TTL: 12 * time.Hour}, *t.DriverID)
 	})
 }
+
+// Changed is raised by every committed change to routes, stops, timetables,
+// the service calendar or a trip's assignment: what the day's trips show
+// may have changed. Drivers' status and position reports raise their own
+// live events.
+type Changed struct{}

@@ -84,15 +84,15 @@ func NewMeetings(svc *meeting.Service, baseURL string) *Meetings {
 	return &Meetings{svc: svc, baseURL: baseURL}
 }
 
-// Shuttle serves routes, timetables, trips (the day's lists through an
-// in-process cache), drivers and follows.
+// Shuttle serves routes, timetables, trips (the day's trips and a route's
+// timetable through an in-process cache), drivers and follows.
 type Shuttle struct {
 	svc   *shuttle.Service
-	trips *tripsCache
+	cache *shuttleCache
 }
 
 // NewShuttle returns the shuttle handlers.
-func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc, trips: newTripsCache(svc)} }
+func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc, cache: newShuttleCache(svc)} }
 
 // Stock serves the parts store.
 type Stock struct{ svc *stock.Service }

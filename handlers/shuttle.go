@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,16 +85,24 @@ func (h *Shuttle) GetShuttleRoute(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tt, err := h.svc.RouteTimetable(c.UserContext(), UserFrom(c), id, date)
+	u := UserFrom(c)
+	e, err := h.cache.get(c.UserContext(), shuttleKey{timetable: true, date: date, route: id, admin: u.Is(store.RoleAdmin)},
+		func(ctx context.Context) (any, error) {
+			tt, err := h.svc.RouteTimetable(ctx, u, id, date)
+			if err != nil {
+				return nil, err
+			}
+			out := routeTimetableOut{routeOut: shuttleRouteOut(tt.Route), Date: date, Service: serviceOfDay(tt.Day),
+				Timetable: make([]scheduleOut, len(tt.Schedules))}
+			for i, sc := range tt.Schedules {
+				out.Timetable[i] = shuttleScheduleOut(sc)
+			}
+			return out, nil
+		})
 	if err != nil {
 		return err
 	}
-	out := routeTimetableOut{routeOut: shuttleRouteOut(tt.Route), Date: date, Service: serviceOfDay(tt.Day),
-		Timetable: make([]scheduleOut, len(tt.Schedules))}
-	for i, sc := range tt.Schedules {
-		out.Timetable[i] = shuttleScheduleOut(sc)
-	}
-	return c.JSON(out)
+	return e.send(c)
 }
 
 type personOut struct {
@@ -173,8 +182,10 @@ func (h *Shuttle) ListShuttleTrips(c *fiber.Ctx) error {
 	if err != nil || routeID < 0 {
 		return store.InvalidField("route_id", "must be a route id")
 	}
-	e, err := h.trips.get(c.UserContext(), tripsKey{date, int64(routeID)},
-		func(rows []shuttle.TripView) any { return ListOf(rows, "", shuttleTripOut) })
+	e, err := h.cache.get(c.UserContext(), shuttleKey{date: date, route: int64(routeID)}, func(ctx context.Context) (any, error) {
+		rows, err := h.svc.ListTrips(ctx, date, int64(routeID))
+		return ListOf(rows, "", shuttleTripOut), err
+	})
 	if err != nil {
 		return err
 	}

@@ -10,38 +10,43 @@ import (
 	"houqin/models/store"
 )
 
-// tripsCache keeps rendered lists of a day's trips for a moment, because
-// the list is the same for every reader, most staff open it around the
-// buses' departures, and building it takes a dozen queries and the
-// estimates.
+// shuttleCache keeps rendered shuttle reads for a moment: the day's trips
+// and a route's timetable. They are the same for every reader (a route's
+// for every non-admin), most staff open them around the buses' departures,
+// and building the trips takes a dozen queries and the estimates.
 //
 // Correctness: within this process every committed shuttle change (a
 // timetable or calendar edit, a reassignment, a driver's status or
 // position report) empties the cache at once; an entry filled from a read
 // that began before the change carries the old generation and is never
 // served. A change made on another replica, and the estimates' drift with
-// the clock, show here within tripsCacheTTL.
-type tripsCache struct {
+// the clock, show here within shuttleCacheTTL.
+type shuttleCache struct {
 	svc    *shuttle.Service
 	encode func(any) ([]byte, error)
 	gen    atomic.Uint64
 
 	mu      sync.RWMutex
-	entries map[tripsKey]*tripsEntry
+	entries map[shuttleKey]*shuttleEntry
 }
 
-// tripsCacheTTL bounds how old a served list can be.
-const tripsCacheTTL = time.Second
+// shuttleCacheTTL bounds how old a served read can be.
+const shuttleCacheTTL = time.Second
 
-// tripsCacheMax bounds the cached lists (dates × routes).
-const tripsCacheMax = 1024
+// shuttleCacheMax bounds the cached reads (views × dates × routes).
+const shuttleCacheMax = 1024
 
-type tripsKey struct {
-	date  store.Date
-	route int64
+// shuttleKey names one read: the trips of a date (of one route, or all:
+// route 0), or a route's timetable on a date as an admin or anyone else
+// sees it.
+type shuttleKey struct {
+	timetable bool
+	date      store.Date
+	route     int64
+	admin     bool
 }
 
-type tripsEntry struct {
+type shuttleEntry struct {
 	gen uint64
 	// wall and clock are when it was filled, by the machine's clock and by
 	// the service's (the same in production; tests move the latter).
@@ -49,8 +54,8 @@ type tripsEntry struct {
 	encodedBody
 }
 
-func newTripsCache(svc *shuttle.Service) *tripsCache {
-	tc := &tripsCache{svc: svc, encode: JSONEncoder(svc.Location), entries: map[tripsKey]*tripsEntry{}}
+func newShuttleCache(svc *shuttle.Service) *shuttleCache {
+	tc := &shuttleCache{svc: svc, encode: JSONEncoder(svc.Location), entries: map[shuttleKey]*shuttleEntry{}}
 	invalidate := func() {
 		tc.gen.Add(1)
 		tc.mu.Lock()
@@ -63,28 +68,28 @@ func newTripsCache(svc *shuttle.Service) *tripsCache {
 	return tc
 }
 
-// get returns the list for k, built with render from the service's trips
-// when the cached one is missing, from before a change or too old.
-func (tc *tripsCache) get(ctx context.Context, k tripsKey, render func([]shuttle.TripView) any) (*tripsEntry, error) {
+// get returns the read k, made by read when the cached one is missing, from
+// before a change or too old. Errors are not kept.
+func (tc *shuttleCache) get(ctx context.Context, k shuttleKey, read func(context.Context) (any, error)) (*shuttleEntry, error) {
 	gen := tc.gen.Load()
 	tc.mu.RLock()
 	e := tc.entries[k]
 	tc.mu.RUnlock()
-	if e != nil && e.gen == gen && time.Since(e.wall) < tripsCacheTTL && tc.svc.Now().Sub(e.clock) < tripsCacheTTL {
+	if e != nil && e.gen == gen && time.Since(e.wall) < shuttleCacheTTL && tc.svc.Now().Sub(e.clock) < shuttleCacheTTL {
 		return e, nil
 	}
 	now := tc.svc.Now()
-	rows, err := tc.svc.ListTrips(ctx, k.date, k.route)
+	v, err := read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	body, err := tc.encode(render(rows))
+	body, err := tc.encode(v)
 	if err != nil {
 		return nil, err
 	}
-	e = &tripsEntry{gen: gen, wall: time.Now(), clock: now, encodedBody: encodedBody{body: body}}
+	e = &shuttleEntry{gen: gen, wall: time.Now(), clock: now, encodedBody: encodedBody{body: body}}
 	tc.mu.Lock()
-	if len(tc.entries) >= tripsCacheMax {
+	if len(tc.entries) >= shuttleCacheMax {
 		clear(tc.entries)
 	}
 	tc.entries[k] = e

@@ -64,3 +64,28 @@ func TestTripsListCache(t *testing.T) {
 		t.Fatalf("gunzipped list: %v %+v", err, list)
 	}
 }
+
+// TestTimetableCache: a route's timetable comes from the cache, and an
+// admin's edit shows at once, to staff and admins alike.
+func TestTimetableCache(t *testing.T) {
+	w := newShuttleWorld(t)
+	read := func(token string) shuttleTimetableJSON {
+		t.Helper()
+		resp := w.env.Get(apitest.Path("/api/v1/shuttle/routes/%d?date=2026-12-01", w.route), token)
+		apitest.Expect(t, resp, http.StatusOK)
+		var tt shuttleTimetableJSON
+		resp.JSON(t, &tt)
+		return tt
+	}
+	if tt := read(w.staff.Token); len(tt.Timetable) != 1 || tt.Timetable[0].Departure != "09:30" {
+		t.Fatalf("timetable %+v", tt.Timetable)
+	}
+	read(w.admin.Token)
+	apitest.Expect(t, w.env.Patch(apitest.Path("/api/v1/shuttle/schedules/%d", w.schedule), w.admin.Token,
+		map[string]any{"departure": "10:00"}), http.StatusOK)
+	for _, token := range []string{w.staff.Token, w.admin.Token} {
+		if tt := read(token); len(tt.Timetable) != 1 || tt.Timetable[0].Departure != "10:00" {
+			t.Fatalf("after the edit: %+v", tt.Timetable)
+		}
+	}
+}

@@ -92,7 +92,9 @@ type Shuttle struct {
 }
 
 // NewShuttle returns the shuttle handlers.
-func NewShuttle(svc *shuttle.Service) *Shuttle { return &Shuttle{svc: svc, cache: newShuttleCache(svc)} }
+func NewShuttle(svc *shuttle.Service) *Shuttle {
+	return &Shuttle{svc: svc, cache: newShuttleCache(svc)}
+}
 
 // Stock serves the parts store.
 type Stock struct{ svc *stock.Service }

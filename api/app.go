@@ -57,6 +57,7 @@ type Server struct {
 	Live    push.Broker
 	cluster *push.Cluster // nil without HOUQIN_REDIS_URL
 	menus   *handlers.Canteen
+	shuttle *handlers.Shuttle
 	// directories look staff up by mobile on the configured work platforms.
 	directories map[people.WorkPlatform]people.Directory
 	jobs        []Job

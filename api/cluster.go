@@ -6,15 +6,17 @@ import (
 
 	"houqin/models/canteen"
 	"houqin/models/people"
+	"houqin/models/shuttle"
 	"houqin/models/store"
 	"houqin/push"
 )
 
 // invalidations is the cluster channel on which replicas tell each other
 // to drop what they cached: "user:ID" (roles, password, activity: the
-// sign-in checks) and "menus:ID" (the rendered menus; their ETags come
-// from the database). Timetables are read from the database on every
-// request, so nothing of theirs is cached to drop.
+// sign-in checks), "menus:ID" (the rendered menus; their ETags come from
+// the database) and "shuttle:0" (the day's trips and the timetables: a
+// timetable edit or a trip's status; drivers' positions, many a second,
+// are left to the cache's one-second lifetime).
 const invalidations = "invalidate"
 
 // shareInvalidations broadcasts this replica's user and menu changes and
@@ -29,6 +31,8 @@ func (s *Server) shareInvalidations() {
 	}
 	store.On(s.Store, func(e people.Changed) { send("user", e.UserID) })
 	store.On(s.Store, func(e canteen.MenuChanged) { send("menus", e.CanteenID) })
+	store.On(s.Store, func(shuttle.Changed) { send("shuttle", 0) })
+	store.On(s.Store, func(shuttle.TripStatusEvent) { send("shuttle", 0) })
 	s.cluster.HandleBroadcast(invalidations, func(b []byte) {
 		kind, id, _ := strings.Cut(string(b), ":")
 		switch kind {
@@ -38,10 +42,13 @@ func (s *Server) shareInvalidations() {
 			}
 		case "menus":
 			s.menus.ForgetMenus()
+		case "shuttle":
+			s.shuttle.ForgetShuttle()
 		}
 	})
 	s.cluster.Handle(push.Gap, func([]byte) {
 		s.People.ForgetAll()
 		s.menus.ForgetMenus()
+		s.shuttle.ForgetShuttle()
 	})
 }

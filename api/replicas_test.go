@@ -282,6 +282,53 @@ func TestReplicasShareMenuChanges(t *testing.T) {
 	}
 }
 
+// A timetable edit and a trip's status made on A show at once in B's
+// cached trips list: the change is broadcast and B drops its copy before
+// A answers.
+func TestReplicasShareShuttleChanges(t *testing.T) {
+	a, b, _, _ := replicas(t, apitest.LocalRedis)
+	admin, driver, staff := a.NewUser(store.RoleAdmin), a.NewUser(store.RoleDriver), a.NewUser()
+	resp := a.Post("/api/v1/shuttle/routes", admin.Token, map[string]any{"name": "政法班车", "stops": []map[string]any{
+		{"name": "湖塘", "lat": 31.70, "lng": 119.95}, {"name": "区行政中心", "lat": 31.78, "lng": 119.95}}})
+	apitest.Expect(t, resp, http.StatusCreated)
+	var route struct{ ID int64 }
+	resp.JSON(t, &route)
+	resp = a.Post(apitest.Path("/api/v1/shuttle/routes/%d/schedules", route.ID), admin.Token, map[string]any{"departure": "09:30",
+		"stop_minutes": []int{0, 20}, "weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "vehicle_plate": "苏D·A3721", "vehicle_seats": 33, "driver_id": driver.ID})
+	apitest.Expect(t, resp, http.StatusCreated)
+	var sched struct{ ID int64 }
+	resp.JSON(t, &sched)
+	trips := func() []struct {
+		ID           int64
+		DelayMinutes int `json:"delay_minutes"`
+		Vehicle      struct{ Plate string }
+	} {
+		t.Helper()
+		var out struct {
+			Items []struct {
+				ID           int64
+				DelayMinutes int `json:"delay_minutes"`
+				Vehicle      struct{ Plate string }
+			}
+		}
+		b.Get("/api/v1/shuttle/trips", staff.Token).JSON(t, &out)
+		return out.Items
+	}
+	first := trips() // B caches today's list
+	if len(first) != 1 {
+		t.Fatalf("%d trips today", len(first))
+	}
+	apitest.Expect(t, a.Patch(apitest.Path("/api/v1/shuttle/schedules/%d", sched.ID), admin.Token, map[string]any{"vehicle_plate": "苏D·B1234"}), http.StatusOK)
+	if got := trips(); got[0].Vehicle.Plate != "苏D·B1234" {
+		t.Fatalf("B served plate %q after A's edit", got[0].Vehicle.Plate)
+	}
+	apitest.Expect(t, a.Post(apitest.Path("/api/v1/shuttle/trips/%d/status", first[0].ID), driver.Token,
+		map[string]any{"status": "scheduled", "delay_minutes": 8}), http.StatusOK)
+	if got := trips(); got[0].DelayMinutes != 8 {
+		t.Fatalf("B served a delay of %d after A's report", got[0].DelayMinutes)
+	}
+}
+
 // With Redis gone mid-run (a redis-server of the test's own, killed),
 // both replicas answer every request, say "degraded: redis", keep every
 // inbox entry, and count logins alone; once Redis is back, live events

@@ -15,6 +15,7 @@ import (
 // and positions; admins keep routes, timetables and the service calendar.
 func (s *Server) mountShuttle(r fiber.Router) {
 	h := handlers.NewShuttle(s.Shuttle)
+	s.shuttle = h
 	admin := handlers.Require(store.RoleAdmin)
 	driver := handlers.Require(store.RoleDriver)
 

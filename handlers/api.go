@@ -96,6 +96,10 @@ func NewShuttle(svc *shuttle.Service) *Shuttle {
 	return &Shuttle{svc: svc, cache: newShuttleCache(svc)}
 }
 
+// ForgetShuttle empties the trips and timetable cache: another replica
+// changed a timetable or a trip, or changes may have been missed.
+func (h *Shuttle) ForgetShuttle() { h.cache.invalidate() }
+
 // Stock serves the parts store.
 type Stock struct{ svc *stock.Service }
 

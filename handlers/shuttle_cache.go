@@ -19,8 +19,10 @@ import (
 // timetable or calendar edit, a reassignment, a driver's status or
 // position report) empties the cache at once; an entry filled from a read
 // that began before the change carries the old generation and is never
-// served. A change made on another replica, and the estimates' drift with
-// the clock, show here within shuttleCacheTTL.
+// served. Replicas that share Redis broadcast their timetable edits and trip
+// status changes (ForgetShuttle); a driver's position report made on
+// another replica, any change while Redis is away, and the estimates' drift
+// with the clock show here within shuttleCacheTTL.
 type shuttleCache struct {
 	svc    *shuttle.Service
 	encode func(any) ([]byte, error)
@@ -56,16 +58,18 @@ type shuttleEntry struct {
 
 func newShuttleCache(svc *shuttle.Service) *shuttleCache {
 	tc := &shuttleCache{svc: svc, encode: JSONEncoder(svc.Location), entries: map[shuttleKey]*shuttleEntry{}}
-	invalidate := func() {
-		tc.gen.Add(1)
-		tc.mu.Lock()
-		clear(tc.entries)
-		tc.mu.Unlock()
-	}
-	store.On(svc.Store, func(shuttle.Changed) { invalidate() })
-	store.On(svc.Store, func(shuttle.TripStatusEvent) { invalidate() })
-	store.On(svc.Store, func(shuttle.TripPositionEvent) { invalidate() })
+	store.On(svc.Store, func(shuttle.Changed) { tc.invalidate() })
+	store.On(svc.Store, func(shuttle.TripStatusEvent) { tc.invalidate() })
+	store.On(svc.Store, func(shuttle.TripPositionEvent) { tc.invalidate() })
 	return tc
+}
+
+// invalidate forgets every cached read.
+func (tc *shuttleCache) invalidate() {
+	tc.gen.Add(1)
+	tc.mu.Lock()
+	clear(tc.entries)
+	tc.mu.Unlock()
 }
 
 // get returns the read k, made by read when the cached one is missing, from

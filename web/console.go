@@ -11,12 +11,14 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"houqin/models/canteen"
 	"houqin/models/meeting"
 	"houqin/models/people"
 	"houqin/models/repair"
@@ -37,6 +39,7 @@ type Deps struct {
 	People   *people.Service
 	Repairs  *repair.Service
 	Meetings *meeting.Service
+	Canteen  *canteen.Service
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -89,6 +92,7 @@ func New(d Deps) *Console {
 		"name":  nameOf,
 		"hour":  func(t time.Time) string { return t.In(loc).Format("15:04") },
 	}
+	maps.Copy(funcs, canteenFuncs)
 	c.base = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
 	names, _ := fs.Glob(templateFiles, "templates/[a-z]*.html")
 	for _, n := range names {
@@ -118,6 +122,7 @@ func (c *Console) Mount(app fiber.Router) {
 	d.Get("/", c.home)
 	c.mountRepairs(d)
 	c.mountMeetings(d)
+	c.mountCanteen(d)
 }
 
 // pagePolicy lets a page run and style only the console's own files.

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"houqin/models/canteen"
+	"houqin/models/store"
+)
+
+// The canteen desk (食堂): the dish library, the week planner, today's
+// sold-out marks, meal registrations for the kitchen and the ratings. Pages
+// choose a canteen by ?canteen= (the first one by default); forms name it
+// in their path.
+func (c *Console) mountCanteen(d fiber.Router) {
+	g := d.Group("/canteen", require(store.RoleCanteenAdmin))
+	g.Get("", func(ctx *fiber.Ctx) error { return ctx.Redirect(Prefix+"/canteen/week", http.StatusSeeOther) })
+	g.Get("/week", c.weekPage)
+	g.Get("/picker", c.picker)
+	g.Post("/:id<int>/week/copy", c.sameOrigin, c.csrf, c.copyLastWeek)
+	g.Post("/:id<int>/menus/:date/:meal/items", c.sameOrigin, c.csrf, c.addMenuDish)
+	g.Post("/:id<int>/menus/:date/:meal/items/:dish<int>", c.sameOrigin, c.csrf, c.editMenuDish)
+	g.Post("/:id<int>/menus/:date/:meal/items/:dish<int>/sold-out", c.sameOrigin, c.csrf, c.setSoldOut)
+	g.Post("/:id<int>/menus/:date/:meal/publish", c.sameOrigin, c.csrf, c.publishMenu)
+	g.Get("/today", c.todayPage)
+	g.Get("/registrations", c.registrationsPage)
+	g.Get("/ratings", c.ratingsPage)
+	c.mountDishes(g)
+}
+
+// canteenFuncs are the template words of the canteen pages.
+var canteenFuncs = template.FuncMap{
+	"yuan": yuan,
+	"md":   func(d store.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) },
+	"eqID": func(a *canteen.Canteen, id int64) bool { return a != nil && a.ID == id },
+}
+
+// canteenTab is what every canteen page shows above its content: the
+// canteen in use, the others to switch to, and which tab is open.
+type canteenTab struct {
+	Canteen  *canteen.Canteen
+	Canteens []canteen.Canteen
+	Tab      string
+}
+
+// Query is the ?canteen= that keeps the choice across the tabs.
+func (t canteenTab) Query() string {
+	if t.Canteen == nil {
+		return ""
+	}
+	return "canteen=" + strconv.FormatInt(t.Canteen.ID, 10)
+}
+
+// errNoCanteen is shown until a canteen is set up (through the API).
+var errNoCanteen = store.ErrNotFound("canteen")
+
+// chooseCanteen reads ?canteen=, defaulting to the canteen set up first.
+func (c *Console) chooseCanteen(ctx *fiber.Ctx, tab string) (canteenTab, error) {
+	all, _, err := c.Canteen.ListCanteens(ctx.UserContext(), store.Page{Limit: store.MaxPageLimit})
+	if err != nil {
+		return canteenTab{}, err
+	}
+	if len(all) == 0 {
+		return canteenTab{}, errNoCanteen
+	}
+	slices.SortFunc(all, func(a, b canteen.Canteen) int { return int(a.ID - b.ID) })
+	t := canteenTab{Canteens: all, Tab: tab, Canteen: &all[0]}
+	if id, err := strconv.ParseInt(ctx.Query("canteen"), 10, 64); err == nil {
+		i := slices.IndexFunc(all, func(x canteen.Canteen) bool { return x.ID == id })
+		if i < 0 {
+			return canteenTab{}, errNoCanteen
+		}
+		t.Canteen = &all[i]
+	}
+	return t, nil
+}
+
+// menuSlot reads a form's /:id/menus/:date/:meal.
+func menuSlot(ctx *fiber.Ctx) (canteen.MenuSlot, error) {
+	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
+	d, err := store.ParseDate(ctx.Params("date"))
+	if err != nil {
+		return canteen.MenuSlot{}, store.InvalidDate("date")
+	}
+	meal, err := canteen.ParseMeal(ctx.Params("meal"))
+	if err != nil {
+		return canteen.MenuSlot{}, err
+	}
+	return canteen.MenuSlot{CanteenID: id, Date: d, Meal: meal}, nil
+}
+
+// refused reports whether err is one a form shows beside itself (the
+// page again, with the reason) rather than as an error page.
+func refused(err error) bool {
+	switch store.ErrorCode(err) {
+	case store.CodeValidation, store.CodeConflict, store.CodeInvalidTransition, store.CodeNotFound:
+		return true
+	}
+	return false
+}
+
+// explainAll is the message of a refused form, with each field's problem.
+func (c *Console) explainAll(err error) (int, string) {
+	e := c.Explain(err)
+	if len(e.Fields) > 1 { // one field's problem is the message already
+		for _, f := range e.Fields {
+			e.Message += " " + f
+		}
+	}
+	return e.Status, e.Message
+}
+
+func canteenURL(page string, id int64, extra url.Values) string {
+	q := url.Values{"canteen": {strconv.FormatInt(id, 10)}}
+	for k, v := range extra {
+		q[k] = v
+	}
+	return Prefix + "/canteen/" + page + "?" + q.Encode()
+}

@@ -41,16 +41,16 @@ var canteenFuncs = template.FuncMap{
 	"eqID": func(a *canteen.Canteen, id int64) bool { return a != nil && a.ID == id },
 }
 
-// canteenTab is what every canteen page shows above its content: the
+// CanteenTab is what every canteen page shows above its content: the
 // canteen in use, the others to switch to, and which tab is open.
-type canteenTab struct {
+type CanteenTab struct {
 	Canteen  *canteen.Canteen
 	Canteens []canteen.Canteen
 	Tab      string
 }
 
 // Query is the ?canteen= that keeps the choice across the tabs.
-func (t canteenTab) Query() string {
+func (t CanteenTab) Query() string {
 	if t.Canteen == nil {
 		return ""
 	}
@@ -61,20 +61,20 @@ func (t canteenTab) Query() string {
 var errNoCanteen = store.ErrNotFound("canteen")
 
 // chooseCanteen reads ?canteen=, defaulting to the canteen set up first.
-func (c *Console) chooseCanteen(ctx *fiber.Ctx, tab string) (canteenTab, error) {
+func (c *Console) chooseCanteen(ctx *fiber.Ctx, tab string) (CanteenTab, error) {
 	all, _, err := c.Canteen.ListCanteens(ctx.UserContext(), store.Page{Limit: store.MaxPageLimit})
 	if err != nil {
-		return canteenTab{}, err
+		return CanteenTab{}, err
 	}
 	if len(all) == 0 {
-		return canteenTab{}, errNoCanteen
+		return CanteenTab{}, errNoCanteen
 	}
 	slices.SortFunc(all, func(a, b canteen.Canteen) int { return int(a.ID - b.ID) })
-	t := canteenTab{Canteens: all, Tab: tab, Canteen: &all[0]}
+	t := CanteenTab{Canteens: all, Tab: tab, Canteen: &all[0]}
 	if id, err := strconv.ParseInt(ctx.Query("canteen"), 10, 64); err == nil {
 		i := slices.IndexFunc(all, func(x canteen.Canteen) bool { return x.ID == id })
 		if i < 0 {
-			return canteenTab{}, errNoCanteen
+			return CanteenTab{}, errNoCanteen
 		}
 		t.Canteen = &all[i]
 	}

@@ -16,7 +16,7 @@ import (
 // cooks for, and what staff said about the dishes.
 
 type todayData struct {
-	canteenTab
+	CanteenTab
 	Date  store.Date
 	Meals []canteen.MealMenu
 }
@@ -31,7 +31,7 @@ func (c *Console) todayPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ctx, "canteen_today.html", view{Title: "今日售罄", Data: todayData{canteenTab: tab, Date: today, Meals: days[0].Meals}})
+	return c.render(ctx, "canteen_today.html", view{Title: "今日售罄", Data: todayData{CanteenTab: tab, Date: today, Meals: days[0].Meals}})
 }
 
 // setSoldOut marks a dish of today's menu sold out or back; staff
@@ -53,7 +53,7 @@ func (c *Console) setSoldOut(ctx *fiber.Ctx) error {
 }
 
 type registrationsData struct {
-	canteenTab
+	CanteenTab
 	Date, Today, Prev, Next store.Date
 	Meals                   []mealCount
 }
@@ -71,7 +71,7 @@ func (c *Console) registrationsPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := registrationsData{canteenTab: tab, Today: c.Canteen.Today(), Date: c.Canteen.Today()}
+	d := registrationsData{CanteenTab: tab, Today: c.Canteen.Today(), Date: c.Canteen.Today()}
 	if s := ctx.Query("date"); s != "" {
 		if d.Date, err = store.ParseDate(s); err != nil {
 			return store.InvalidDate("date")
@@ -97,13 +97,13 @@ func (c *Console) registrationsPage(ctx *fiber.Ctx) error {
 }
 
 type ratingsData struct {
-	canteenTab
-	Week           store.Date // the Monday
-	Prev, Next     store.Date
-	Summary        *canteen.DishRatingSummary
-	Dish           *canteen.Dish // the ratings of one dish, when chosen
-	Ratings        []canteen.DishRatingRow
-	More, Cursor   string // the next page's cursor and this one's
+	CanteenTab
+	Week         store.Date // the Monday
+	Prev, Next   store.Date
+	Summary      *canteen.DishRatingSummary
+	Dish         *canteen.Dish // the ratings of one dish, when chosen
+	Ratings      []canteen.DishRatingRow
+	More, Cursor string // the next page's cursor and this one's
 }
 
 // ratingsPage shows a week's averages per dish and the recent ratings with
@@ -117,7 +117,7 @@ func (c *Console) ratingsPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := ratingsData{canteenTab: tab, Week: mon, Prev: mon.AddDays(-7), Next: mon.AddDays(7), Cursor: ctx.Query("cursor")}
+	d := ratingsData{CanteenTab: tab, Week: mon, Prev: mon.AddDays(-7), Next: mon.AddDays(7), Cursor: ctx.Query("cursor")}
 	uctx := ctx.UserContext()
 	if d.Summary, err = c.Canteen.WeeklyRatings(uctx, mon); err != nil {
 		return err

@@ -23,7 +23,7 @@ func (c *Console) mountDishes(g fiber.Router) {
 }
 
 type dishesData struct {
-	canteenTab
+	CanteenTab
 	Query      string
 	Category   canteen.DishCategory
 	Categories []canteen.DishCategory
@@ -38,7 +38,7 @@ func (d dishesData) MoreURL() string {
 }
 
 func (c *Console) dishesPage(ctx *fiber.Ctx) error {
-	d := dishesData{canteenTab: canteenTab{Tab: "dishes"}, Query: strings.TrimSpace(ctx.Query("q")), Categories: canteen.DishCategories,
+	d := dishesData{CanteenTab: CanteenTab{Tab: "dishes"}, Query: strings.TrimSpace(ctx.Query("q")), Categories: canteen.DishCategories,
 		Paged: ctx.Query("cursor") != ""}
 	if cat := ctx.Query("category"); cat != "" {
 		d.Category = canteen.DishCategory(cat)
@@ -54,7 +54,7 @@ func (c *Console) dishesPage(ctx *fiber.Ctx) error {
 
 // dishForm is the add/edit form: the dish as typed and what is wrong.
 type dishForm struct {
-	canteenTab
+	CanteenTab
 	Dish       canteen.Dish
 	Price      string // yuan, as typed
 	Calories   string
@@ -65,7 +65,7 @@ type dishForm struct {
 }
 
 func (c *Console) dishForm(d canteen.Dish, errs map[string]string) dishForm {
-	f := dishForm{canteenTab: canteenTab{Tab: "dishes"}, Dish: d, Categories: canteen.DishCategories, Spicy: []int{0, 1, 2, 3},
+	f := dishForm{CanteenTab: CanteenTab{Tab: "dishes"}, Dish: d, Categories: canteen.DishCategories, Spicy: []int{0, 1, 2, 3},
 		Errors: errs, Allergens: strings.Join(d.Allergens, "、")}
 	if d.ID != 0 || d.PriceCents != 0 {
 		f.Price = yuan(d.PriceCents)

@@ -50,7 +50,7 @@ func parseWeek(s string, today store.Date) (store.Date, error) {
 }
 
 type weekData struct {
-	canteenTab
+	CanteenTab
 	Week           string
 	Monday, Sunday store.Date
 	Prev, Next     string
@@ -96,7 +96,7 @@ func (c *Console) showWeek(ctx *fiber.Ctx, week string, status int, message stri
 	if err != nil {
 		return err
 	}
-	d := weekData{canteenTab: tab, Monday: mon, Sunday: mon.AddDays(6), Meals: tab.Canteen.Meals, Today: c.Canteen.Today()}
+	d := weekData{CanteenTab: tab, Monday: mon, Sunday: mon.AddDays(6), Meals: tab.Canteen.Meals, Today: c.Canteen.Today()}
 	d.Week, _ = isoWeek(mon)
 	d.Prev, _ = isoWeek(mon.AddDays(-7))
 	d.Next, _ = isoWeek(mon.AddDays(7))

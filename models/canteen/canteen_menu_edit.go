@@ -69,7 +69,9 @@ func (s *Service) EditMenu(ctx context.Context, slot MenuSlot, e MenuEdit) (_ *M
 }
 
 func (e MenuEdit) apply(list []MenuItemInput) ([]MenuItemInput, error) {
-	at := func(id int64) int { return slices.IndexFunc(list, func(it MenuItemInput) bool { return it.DishID == id }) }
+	at := func(id int64) int {
+		return slices.IndexFunc(list, func(it MenuItemInput) bool { return it.DishID == id })
+	}
 	switch {
 	case e.Add != 0:
 		return append(list, MenuItemInput{DishID: e.Add}), nil

@@ -84,7 +84,9 @@ func (d *canteenDesk) cell(date, meal string) string {
 	return apitest.Path("/console/canteen/%d/menus/%s/%s", d.canteen, date, meal)
 }
 
-func (d *canteenDesk) week(w string) string { return "/console/canteen/week?" + d.canteenQuery + "&week=" + w }
+func (d *canteenDesk) week(w string) string {
+	return "/console/canteen/week?" + d.canteenQuery + "&week=" + w
+}
 
 func (d *canteenDesk) add(t *testing.T, date, meal, dish string) page {
 	t.Helper()

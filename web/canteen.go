@@ -84,15 +84,7 @@ func (c *Console) chooseCanteen(ctx *fiber.Ctx, tab string) (CanteenTab, error) 
 // menuSlot reads a form's /:id/menus/:date/:meal.
 func menuSlot(ctx *fiber.Ctx) (canteen.MenuSlot, error) {
 	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
-	d, err := store.ParseDate(ctx.Params("date"))
-	if err != nil {
-		return canteen.MenuSlot{}, store.InvalidDate("date")
-	}
-	meal, err := canteen.ParseMeal(ctx.Params("meal"))
-	if err != nil {
-		return canteen.MenuSlot{}, err
-	}
-	return canteen.MenuSlot{CanteenID: id, Date: d, Meal: meal}, nil
+	return canteen.ParseSlot(id, ctx.Params("date"), ctx.Params("meal"))
 }
 
 // refused reports whether err is one a form shows beside itself (the
@@ -122,4 +114,26 @@ func canteenURL(page string, id int64, extra url.Values) string {
 		q[k] = v
 	}
 	return Prefix + "/canteen/" + page + "?" + q.Encode()
+}
+
+// stepper is a page's bar over weeks or days: back, a chooser, forward.
+type stepper struct {
+	Action, Field, Input, Value, Label string // the chooser: its page, field, input type, value
+	CanteenID                          int64
+	Prev, Next, PrevLabel, NextLabel   string
+}
+
+// stepWeeks steps page over ISO weeks from mon (the chosen dish stays).
+func stepWeeks(page string, id int64, mon store.Date, extra url.Values) stepper {
+	at := func(d store.Date) string {
+		w, _ := isoWeek(d)
+		q := url.Values{"week": {w}}
+		for k, v := range extra {
+			q[k] = v
+		}
+		return canteenURL(page, id, q)
+	}
+	week, _ := isoWeek(mon)
+	return stepper{Action: Prefix + "/canteen/" + page, Field: "week", Input: "week", Value: week, Label: "选择周", CanteenID: id,
+		Prev: at(mon.AddDays(-7)), Next: at(mon.AddDays(7)), PrevLabel: "上一周", NextLabel: "下一周"}
 }

@@ -54,8 +54,8 @@ func (c *Console) setSoldOut(ctx *fiber.Ctx) error {
 
 type registrationsData struct {
 	CanteenTab
-	Date, Today, Prev, Next store.Date
-	Meals                   []mealCount
+	Date, Today store.Date
+	Meals       []mealCount
 }
 
 // mealCount is one meal's figure with its registration cut-off.
@@ -77,7 +77,6 @@ func (c *Console) registrationsPage(ctx *fiber.Ctx) error {
 			return store.InvalidDate("date")
 		}
 	}
-	d.Prev, d.Next = d.Date.AddDays(-1), d.Date.AddDays(1)
 	counts, err := c.Canteen.RegistrationCounts(ctx.UserContext(), tab.Canteen.ID, d.Date)
 	if err != nil {
 		return err
@@ -94,6 +93,24 @@ func (c *Console) registrationsPage(ctx *fiber.Ctx) error {
 		}
 	}
 	return c.render(ctx, "canteen_registrations.html", view{Title: "报餐统计", Data: d})
+}
+
+// Stepper moves the counts a day back or on.
+func (d registrationsData) Stepper() stepper {
+	at := func(day store.Date) string {
+		return canteenURL("registrations", d.Canteen.ID, url.Values{"date": {day.String()}})
+	}
+	return stepper{Action: Prefix + "/canteen/registrations", Field: "date", Input: "date", Value: d.Date.String(), Label: "选择日期",
+		CanteenID: d.Canteen.ID, Prev: at(d.Date.AddDays(-1)), Next: at(d.Date.AddDays(1)), PrevLabel: "前一天", NextLabel: "后一天"}
+}
+
+// Stepper moves the ratings a week back or on, keeping the chosen dish.
+func (d ratingsData) Stepper() stepper {
+	extra := url.Values{}
+	if d.Dish != nil {
+		extra.Set("dish", strconv.FormatInt(d.Dish.ID, 10))
+	}
+	return stepWeeks("ratings", d.Canteen.ID, d.Week, extra)
 }
 
 type ratingsData struct {
@@ -117,7 +134,7 @@ func (c *Console) ratingsPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := ratingsData{CanteenTab: tab, Week: mon, Prev: mon.AddDays(-7), Next: mon.AddDays(7), Cursor: ctx.Query("cursor")}
+	d := ratingsData{CanteenTab: tab, Week: mon, Cursor: ctx.Query("cursor")}
 	uctx := ctx.UserContext()
 	if d.Summary, err = c.Canteen.WeeklyRatings(uctx, mon); err != nil {
 		return err

@@ -53,11 +53,11 @@ type weekData struct {
 	CanteenTab
 	Week           string
 	Monday, Sunday store.Date
-	Prev, Next     string
 	Meals          canteen.MealSchedules
 	Days           []weekDay
 	Today          store.Date
 	Drafts         int
+	Report         string // what the last copy did
 }
 
 type weekDay struct {
@@ -74,6 +74,9 @@ type weekCell struct {
 	Pick   pickData
 }
 
+// Stepper moves the planner a week back or on.
+func (d weekData) Stepper() stepper { return stepWeeks("week", d.Canteen.ID, d.Monday, nil) }
+
 // Anchor names the cell, so a form brings the desk back to it.
 func (w weekCell) Anchor() string { return "m-" + w.Slot.Date.String() + "-" + string(w.Slot.Meal) }
 
@@ -83,11 +86,12 @@ func (w weekCell) Path() string {
 }
 
 func (c *Console) weekPage(ctx *fiber.Ctx) error {
-	return c.showWeek(ctx, ctx.Query("week"), http.StatusOK, c.copyReport(ctx))
+	return c.showWeek(ctx, ctx.Query("week"), http.StatusOK, "")
 }
 
-// showWeek renders the planner of week (as ?week= reads) with message.
-func (c *Console) showWeek(ctx *fiber.Ctx, week string, status int, message string) error {
+// showWeek renders the planner of week (as ?week= reads), with the
+// reason a form was refused, if one was.
+func (c *Console) showWeek(ctx *fiber.Ctx, week string, status int, problem string) error {
 	tab, err := c.chooseCanteen(ctx, "week")
 	if err != nil {
 		return err
@@ -96,10 +100,9 @@ func (c *Console) showWeek(ctx *fiber.Ctx, week string, status int, message stri
 	if err != nil {
 		return err
 	}
-	d := weekData{CanteenTab: tab, Monday: mon, Sunday: mon.AddDays(6), Meals: tab.Canteen.Meals, Today: c.Canteen.Today()}
+	d := weekData{CanteenTab: tab, Monday: mon, Sunday: mon.AddDays(6), Meals: tab.Canteen.Meals, Today: c.Canteen.Today(),
+		Report: copyReport(ctx)}
 	d.Week, _ = isoWeek(mon)
-	d.Prev, _ = isoWeek(mon.AddDays(-7))
-	d.Next, _ = isoWeek(mon.AddDays(7))
 	days, _, err := c.Canteen.Menus(ctx.UserContext(), tab.Canteen.ID, d.Monday, d.Sunday, true)
 	if err != nil {
 		return err
@@ -129,7 +132,7 @@ func (c *Console) showWeek(ctx *fiber.Ctx, week string, status int, message stri
 		}
 		d.Days = append(d.Days, wd)
 	}
-	return c.render(ctx.Status(status), "canteen_week.html", view{Title: "周菜单", Message: message, Data: d})
+	return c.render(ctx.Status(status), "canteen_week.html", view{Title: "周菜单", Message: problem, Data: d})
 }
 
 // pickData is the dish picker of one cell: what was searched and what
@@ -272,7 +275,7 @@ func (c *Console) copyLastWeek(ctx *fiber.Ctx) error {
 }
 
 // copyReport says what the last copy did (its redirect carries the counts).
-func (c *Console) copyReport(ctx *fiber.Ctx) string {
+func copyReport(ctx *fiber.Ctx) string {
 	copied, err := strconv.Atoi(ctx.Query("copied"))
 	if err != nil {
 		return ""

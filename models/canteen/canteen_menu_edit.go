@@ -25,8 +25,14 @@ type MenuEdit struct {
 // published one may not lose its last dish.
 func (s *Service) EditMenu(ctx context.Context, slot MenuSlot, e MenuEdit) (_ *MealMenu, err error) {
 	defer store.Wrap(&err, "canteen edit menu")
+	return s.changeMenu(ctx, slot, e.apply)
+}
+
+// changeMenu writes a meal's dish list as change makes it from the current
+// one, in one transaction under the canteen's lock.
+func (s *Service) changeMenu(ctx context.Context, slot MenuSlot, change func([]MenuItemInput) ([]MenuItemInput, error)) (*MealMenu, error) {
 	var out *MealMenu
-	err = s.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Tx(ctx, func(tx *store.Tx) error {
 		c, err := lockCanteen(tx, slot.CanteenID)
 		if err != nil {
 			return err
@@ -49,7 +55,7 @@ func (s *Service) EditMenu(ctx context.Context, slot MenuSlot, e MenuEdit) (_ *M
 		for i, it := range items {
 			list[i] = MenuItemInput{DishID: it.DishID, PriceCents: it.PriceCents}
 		}
-		if list, err = e.apply(list); err != nil {
+		if list, err = change(list); err != nil {
 			return err
 		}
 		if len(list) == 0 && m.Status == MenuPublished {

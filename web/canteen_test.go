@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"houqin/api/apitest"
@@ -537,5 +538,38 @@ func TestCanteenDeskIsGuarded(t *testing.T) {
 	}
 	if p := admin.post(d.week("2026-W49"), lunch+"/items", url.Values{"dish_id": {dish}}); p.Status != http.StatusSeeOther {
 		t.Errorf("an admin adds a dish: %d", p.Status)
+	}
+}
+
+// TestCanteenDesksEditAtOnce: desks adding dishes to one menu at the same
+// moment each keep their dish (the list is read and written under the
+// canteen's lock).
+func TestCanteenDesksEditAtOnce(t *testing.T) {
+	d := newCanteenDesk(t)
+	names := []string{"红烧肉", "清炒时蔬", "番茄蛋汤", "米饭"}
+	desks := make([]*browser, len(names))
+	forms := make([]url.Values, len(names))
+	for i, name := range names {
+		desks[i] = newBrowser(d.Env)
+		desks[i].signIn(d.desk)
+		forms[i] = url.Values{"dish_id": {strconv.FormatInt(d.dishes[name], 10)}, "_csrf": {token(t, desks[i].get(d.week("2026-W49")))}}
+	}
+	status := make([]int, len(names))
+	var wg sync.WaitGroup
+	for i := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status[i] = desks[i].do(http.MethodPost, d.cell("2026-12-02", "lunch")+"/items", forms[i], nil).Status
+		}()
+	}
+	wg.Wait()
+	for i, s := range status {
+		if s != http.StatusSeeOther {
+			t.Errorf("desk %d: %d", i, s)
+		}
+	}
+	if _, got := d.menu(t, d.desk, "2026-12-02", "lunch"); len(got) != len(names) {
+		t.Errorf("the menu kept %v of %v", got, names)
 	}
 }

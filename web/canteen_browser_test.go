@@ -120,7 +120,7 @@ func TestCanteenWeekInTheBrowser(t *testing.T) {
 
 	// At lunch the pork runs out: staff see it at once.
 	do(t, ctx,
-		chromedp.Click(`//nav[@class="tabs"]//a[contains(., "今日售罄")]`),
+		chromedp.Click(`//nav[@class="ctabs"]//a[contains(., "今日售罄")]`),
 		chromedp.Click(`//tr[td[contains(., "红烧肉")]]//button[contains(., "标记售罄")]`),
 		chromedp.WaitVisible(`//tr[td[contains(., "红烧肉")]]//button[contains(., "恢复供应")]`),
 	)
@@ -139,7 +139,7 @@ func TestCanteenWeekInTheBrowser(t *testing.T) {
 	}
 
 	// The other pages, as the manager sees them.
-	do(t, ctx, chromedp.Click(`//nav[@class="tabs"]//a[contains(., "菜品库")]`), chromedp.WaitVisible(`//td[contains(., "韭菜盒子")]`))
+	do(t, ctx, chromedp.Click(`//nav[@class="ctabs"]//a[contains(., "菜品库")]`), chromedp.WaitVisible(`//td[contains(., "韭菜盒子")]`))
 	screenshot(t, ctx, "canteen-dishes")
 	do(t, ctx, chromedp.Click(`//a[contains(., "新增菜品")]`), chromedp.WaitVisible(chromedp.CSS(`input[name=price]`)))
 	screenshot(t, ctx, "canteen-dish-form")

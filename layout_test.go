@@ -51,7 +51,7 @@ var allowed = map[string][]string{
 	"openapi":               {},
 	"demo":                  {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
 	"handlers":              {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
-	"web":                   {"models/store", "models/people", "models/repair", "models/meeting"},
+	"web":                   {"models/store", "models/people", "models/repair", "models/meeting", "models/canteen", "models/announce", "models/shuttle", "models/notify"},
 	"api": {"handlers", "web", "migrations", "openapi", "push", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
 		"models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
 	"api/apitest": {"api", "migrations", "openapi", "push", "push/fcmfake", "push/apnsfake", "push/huaweifake", "push/honorfake",

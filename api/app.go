@@ -201,7 +201,9 @@ func (s *Server) mountConsole() {
 	zh := messages.For("zh")
 	s.App.Use(web.Prefix, compressBodies())
 	web.New(web.Deps{
-		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Canteen: s.Canteen, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
+		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Canteen: s.Canteen,
+		Announcements: s.Announcements, Shuttle: s.Shuttle, Notify: s.Notify, Push: s.Push,
+		Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
 		LoginLimits: s.logins.limiters(), Term: zh.Term,
 		Explain: func(err error) web.Explained {
 			p, _ := problemOf(err, zh)

@@ -55,8 +55,8 @@ func (h *Announcements) GetAnnouncement(c *fiber.Ctx) error {
 }
 
 type createAnnouncementRequest struct {
-	Title  string `json:"title" validate:"required,max=200"`
-	Body   string `json:"body" validate:"required,max=5000"`
+	Title  string `json:"title"`
+	Body   string `json:"body"`
 	Pinned bool   `json:"pinned"`
 	Push   bool   `json:"push"`
 }
@@ -68,12 +68,6 @@ func (h *Announcements) CreateAnnouncement(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	if err := requireText("title", &req.Title); err != nil {
-		return err
-	}
-	if err := requireText("body", &req.Body); err != nil {
-		return err
-	}
 	an, err := h.svc.Create(c.UserContext(), UserFrom(c),
 		announce.AnnouncementInput{Title: req.Title, Body: req.Body, Pinned: req.Pinned, Push: req.Push})
 	if err != nil {
@@ -83,8 +77,8 @@ func (h *Announcements) CreateAnnouncement(c *fiber.Ctx) error {
 }
 
 type updateAnnouncementRequest struct {
-	Title  *string `json:"title" validate:"omitempty,min=1,max=200"`
-	Body   *string `json:"body" validate:"omitempty,min=1,max=5000"`
+	Title  *string `json:"title"`
+	Body   *string `json:"body"`
 	Pinned *bool   `json:"pinned"`
 }
 
@@ -97,16 +91,6 @@ func (h *Announcements) UpdateAnnouncement(c *fiber.Ctx) error {
 	var req updateAnnouncementRequest
 	if err := Decode(c, &req); err != nil {
 		return err
-	}
-	if req.Title != nil {
-		if err := requireText("title", req.Title); err != nil {
-			return err
-		}
-	}
-	if req.Body != nil {
-		if err := requireText("body", req.Body); err != nil {
-			return err
-		}
 	}
 	an, err := h.svc.Update(c.UserContext(), id,
 		announce.AnnouncementPatch{Title: req.Title, Body: req.Body, Pinned: req.Pinned})

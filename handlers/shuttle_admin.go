@@ -122,10 +122,10 @@ func (h *Shuttle) ListShuttleSchedules(c *fiber.Ctx) error {
 
 type scheduleRequest struct {
 	Departure    string `json:"departure" validate:"required"`
-	StopMinutes  []int  `json:"stop_minutes" validate:"required,min=1,max=50,dive,gte=0,lte=600"`
+	StopMinutes  []int  `json:"stop_minutes" validate:"required,min=1,max=50"`
 	Weekdays     []int  `json:"weekdays" validate:"required,min=1,max=7,dive,gte=1,lte=7"`
-	VehiclePlate string `json:"vehicle_plate" validate:"max=20"`
-	VehicleSeats int    `json:"vehicle_seats" validate:"gte=0,lte=100"`
+	VehiclePlate string `json:"vehicle_plate"`
+	VehicleSeats int    `json:"vehicle_seats"`
 	DriverID     *int64 `json:"driver_id" validate:"omitempty,gt=0"`
 	Active       *bool  `json:"active"`
 }
@@ -140,9 +140,9 @@ func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 	if err := Decode(c, &req); err != nil {
 		return err
 	}
-	dep, err := shuttle.ParseClock(req.Departure)
+	dep, err := shuttle.ParseDeparture(req.Departure)
 	if err != nil {
-		return errBadDeparture
+		return err
 	}
 	sc, err := h.svc.CreateSchedule(c.UserContext(), id, shuttle.ScheduleInput{DepartureMinute: dep,
 		StopMinutes: req.StopMinutes, Weekdays: shuttle.WeekdaysOf(req.Weekdays...), VehiclePlate: req.VehiclePlate,
@@ -155,10 +155,10 @@ func (h *Shuttle) CreateShuttleSchedule(c *fiber.Ctx) error {
 
 type updateScheduleRequest struct {
 	Departure    *string `json:"departure"`
-	StopMinutes  []int   `json:"stop_minutes" validate:"omitempty,min=1,max=50,dive,gte=0,lte=600"`
+	StopMinutes  []int   `json:"stop_minutes" validate:"omitempty,min=1,max=50"`
 	Weekdays     []int   `json:"weekdays" validate:"omitempty,min=1,max=7,dive,gte=1,lte=7"`
-	VehiclePlate *string `json:"vehicle_plate" validate:"omitempty,max=20"`
-	VehicleSeats *int    `json:"vehicle_seats" validate:"omitempty,gte=0,lte=100"`
+	VehiclePlate *string `json:"vehicle_plate"`
+	VehicleSeats *int    `json:"vehicle_seats"`
 	DriverID     *int64  `json:"driver_id" validate:"omitempty,gte=0"`
 	Active       *bool   `json:"active"`
 }
@@ -176,9 +176,9 @@ func (h *Shuttle) UpdateShuttleSchedule(c *fiber.Ctx) error {
 	}
 	p := shuttle.SchedulePatch{VehiclePlate: req.VehiclePlate, VehicleSeats: req.VehicleSeats, DriverID: req.DriverID, Active: req.Active}
 	if req.Departure != nil {
-		dep, err := shuttle.ParseClock(*req.Departure)
+		dep, err := shuttle.ParseDeparture(*req.Departure)
 		if err != nil {
-			return errBadDeparture
+			return err
 		}
 		p.DepartureMinute = &dep
 	}
@@ -239,8 +239,8 @@ func (h *Shuttle) ShuttleCalendar(c *fiber.Ctx) error {
 
 type calendarDayRequest struct {
 	Kind   string `json:"kind" validate:"required,oneof=holiday workday"`
-	RunsAs *int   `json:"runs_as" validate:"required_if=Kind workday,excluded_if=Kind holiday,omitempty,gte=1,lte=7"`
-	Note   string `json:"note" validate:"max=100"`
+	RunsAs *int   `json:"runs_as" validate:"required_if=Kind workday,excluded_if=Kind holiday"`
+	Note   string `json:"note"`
 }
 
 func paramDate(c *fiber.Ctx) (store.Date, error) {
@@ -306,5 +306,3 @@ func (h *Shuttle) ReassignTrip(c *fiber.Ctx) error {
 	}
 	return h.GetShuttleTrip(c)
 }
-
-var errBadDeparture = store.InvalidField("departure", "must be a time HH:MM, such as 07:30")

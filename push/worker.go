@@ -65,8 +65,10 @@ func (o Options) withDefaults() Options {
 }
 
 // Worker delivers outbox rows: it claims due rows in small portions with a
-// lease, sends each as soon as a send slot is free, and records each result
-// as it comes back (in small groups). Several workers (replicas) may share
+// lease, keeping up to InFlight/2 claimed ahead of the senders, sends each
+// as soon as a send slot is free, and records each result as it comes back
+// (in small groups). Stopping sends nothing more and gives back at once
+// what was claimed and not sent. Several workers (replicas) may share
 // one database. Each row goes to the sender of its provider; rows of a
 // provider that is not configured (none is: push off) are closed as skipped
 // so that they never pile up.
@@ -98,7 +100,7 @@ func (w *Worker) Wake() {
 // more, lets the pushes already sent finish (for at most Drain) and records
 // them, so a deploy neither loses nor repeats a push.
 func (w *Worker) Run(ctx context.Context) error {
-	r := w.start()
+	r := w.start(ctx)
 	t := time.NewTicker(w.opt.Poll)
 	defer t.Stop()
 	for ctx.Err() == nil {
@@ -118,27 +120,36 @@ func (w *Worker) Run(ctx context.Context) error {
 // RunOnce delivers every row due now and returns, once their results are
 // recorded, how many rows it finished or rescheduled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	r := w.start()
+	r := w.start(ctx)
 	err := errors.Join(r.drain(ctx), r.stop())
 	w.observeQueue(ctx)
 	return int(r.finished.Load()), err
 }
 
-// run is one stretch of delivery: the send slots, the claims it holds and
-// the recorder of results.
+// run is one stretch of delivery: the claimers, the dispatcher that hands
+// claimed pushes to senders as send slots free up, the senders, and the
+// recorder of results.
 type run struct {
-	w *Worker
+	w   *Worker
+	ctx context.Context // ends claiming and sending (not recording)
 	// slots holds one token per push sent and not yet recorded: a crash
 	// re-sends at most that many.
-	slots     chan struct{}
-	sends     sync.WaitGroup
-	idle      chan func() // senders waiting for their next push
-	quit      chan struct{}
-	results   chan outcome
-	recorded  chan error // the recorder's last error, when it ends
-	stopLease chan struct{}
-	leases    sync.WaitGroup
-	finished  atomic.Int64
+	slots chan struct{}
+	// ahead holds one token per claimed push not yet handed to a sender:
+	// the claimers keep that many ready, so a freed slot is used at once
+	// rather than after a claim's round trip, and a dead worker strands
+	// no more than that (they come back when their lease ends).
+	ahead      chan struct{}
+	queue      chan dispatch
+	dispatched chan struct{} // closed when the dispatcher has handed out the queue
+	sends      sync.WaitGroup
+	idle       chan func() // senders waiting for their next push
+	quit       chan struct{}
+	results    chan outcome
+	recorded   chan error // the recorder's last error, when it ends
+	stopLease  chan struct{}
+	leases     sync.WaitGroup
+	finished   atomic.Int64
 
 	mu   sync.Mutex
 	held map[string]int // claim token → rows not yet recorded
@@ -151,11 +162,23 @@ type outcome struct {
 	sent bool
 }
 
-func (w *Worker) start() *run {
-	r := &run{w: w, slots: make(chan struct{}, w.opt.InFlight), results: make(chan outcome, w.opt.InFlight),
-		recorded: make(chan error, 1), stopLease: make(chan struct{}), held: map[string]int{},
-		idle: make(chan func()), quit: make(chan struct{})}
+// dispatch is a claimed request waiting for its send slots: n pushes in
+// one request to the provider (one, or a vendor's batch).
+type dispatch struct {
+	n    int
+	send func()
+	// unsent gives the rows back when the run stops before sending them.
+	unsent func()
+}
+
+func (w *Worker) start(ctx context.Context) *run {
+	ahead := max(w.opt.InFlight/2, 1)
+	r := &run{w: w, ctx: ctx, slots: make(chan struct{}, w.opt.InFlight), ahead: make(chan struct{}, ahead),
+		queue: make(chan dispatch, ahead), dispatched: make(chan struct{}),
+		results: make(chan outcome, w.opt.InFlight), recorded: make(chan error, 1), stopLease: make(chan struct{}),
+		held: map[string]int{}, idle: make(chan func()), quit: make(chan struct{})}
 	go r.record()
+	go r.dispatch()
 	r.leases.Go(r.renew)
 	return r
 }
@@ -190,39 +213,40 @@ func (r *run) drain(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// fill claims due rows for free send slots and starts sending them. It
-// waits for a quarter of a claim's worth of slots (slots come back a few at
-// a time, and a claim per slot would queue on the database's writer), takes
-// more while they are free, and returns false only when nothing was due.
+// fill claims due rows while fewer than ahead wait for a sender, and queues
+// them for the dispatcher. It waits for a quarter of a claim's worth of room
+// (a claim per freed push would queue on the database's writer), takes
+// more while there is room, and returns false only when nothing was due.
 func (r *run) fill(ctx context.Context) (bool, error) {
-	// At most InFlight/claimers each, so that claimers waiting side by side
-	// can never hold all the slots between them.
-	least := max(min(r.w.opt.Claim/4, r.w.opt.InFlight/claimers), 1)
-	free := 0
-	for free < least {
+	// At most cap(ahead)/claimers each, so that claimers waiting side by
+	// side can never hold all the room between them.
+	size := min(r.w.opt.Claim, cap(r.ahead))
+	least := max(min(size/4, cap(r.ahead)/claimers), 1)
+	room := 0
+	for room < least {
 		select {
-		case r.slots <- struct{}{}:
-			free++
+		case r.ahead <- struct{}{}:
+			room++
 		case <-ctx.Done():
-			for range free {
-				<-r.slots
+			for range room {
+				<-r.ahead
 			}
 			return false, nil
 		}
 	}
-	for free < r.w.opt.Claim {
+	for room < size {
 		select {
-		case r.slots <- struct{}{}:
-			free++
+		case r.ahead <- struct{}{}:
+			room++
 			continue
 		default:
 		}
 		break
 	}
-	claim, err := r.w.svc.ClaimOutbox(ctx, free, r.w.opt.Lease)
+	claim, err := r.w.svc.ClaimOutbox(ctx, room, r.w.opt.Lease)
 	n := len(claim.Deliveries)
-	for range free - n {
-		<-r.slots
+	for range room - n {
+		<-r.ahead
 	}
 	if err != nil || n == 0 {
 		return false, err
@@ -233,7 +257,7 @@ func (r *run) fill(ctx context.Context) (bool, error) {
 	for _, d := range claim.Deliveries {
 		res, msg, send := r.w.prepare(d, claim.Token, now)
 		if !send {
-			<-r.slots
+			<-r.ahead
 			r.results <- outcome{Result: res}
 			continue
 		}
@@ -241,16 +265,59 @@ func (r *run) fill(ctx context.Context) (bool, error) {
 			groups.add(b, d, msg)
 			continue
 		}
-		r.goSend(func() { r.results <- outcome{r.w.send(ctx, d, claim.Token, msg, now), true} })
+		r.queue <- dispatch{n: 1,
+			send:   func() { r.results <- outcome{r.w.send(ctx, d, claim.Token, msg, now), true} },
+			unsent: func() { r.results <- outcome{Result: unsent(d, claim.Token, now)} }}
 	}
 	for _, g := range groups {
-		r.goSend(func() {
-			for i, res := range r.w.sendBatch(ctx, g, now) {
-				r.results <- outcome{r.w.result(g.ds[i], claim.Token, res, now), true}
-			}
-		})
+		r.queue <- dispatch{n: len(g.ds),
+			send: func() {
+				for i, res := range r.w.sendBatch(ctx, g, now) {
+					r.results <- outcome{r.w.result(g.ds[i], claim.Token, res, now), true}
+				}
+			},
+			unsent: func() {
+				for _, d := range g.ds {
+					r.results <- outcome{Result: unsent(d, claim.Token, now)}
+				}
+			}}
 	}
-	return n == free, nil
+	return n == room, nil
+}
+
+// dispatch hands each queued request to a sender once it holds a send slot
+// per push, until the queue closes. Once the run is stopping it sends
+// nothing more: what it had not sent goes back to the queue at once.
+func (r *run) dispatch() {
+	defer close(r.dispatched)
+	for d := range r.queue {
+		held := 0
+		for held < d.n && r.ctx.Err() == nil {
+			select {
+			case r.slots <- struct{}{}:
+				held++
+			case <-r.ctx.Done():
+			}
+		}
+		for range d.n {
+			<-r.ahead
+		}
+		if held < d.n {
+			for range held {
+				<-r.slots
+			}
+			d.unsent()
+			continue
+		}
+		r.goSend(d.send)
+	}
+}
+
+// unsent is the result of a claimed row that was not sent: due again at
+// once, and the claim's attempt not counted.
+func unsent(d notify.Delivery, claim string, now time.Time) notify.Result {
+	return notify.Result{JobID: d.JobID, Claim: claim, Status: notify.OutboxPending, RetryAt: now, Unsent: true,
+		Error: "not sent: the worker stopped"}
 }
 
 // goSend runs send on a sender that is waiting for work, or on a new one.
@@ -291,6 +358,8 @@ func (r *run) hold(token string, n int) {
 // stop waits for the sends in flight, flushes their results and ends the
 // lease renewal.
 func (r *run) stop() error {
+	close(r.queue)
+	<-r.dispatched
 	close(r.quit)
 	r.sends.Wait()
 	close(r.results)

@@ -502,3 +502,54 @@ func TestAdminTestPushReachesFCM(t *testing.T) {
 		t.Fatalf("fake received %+v", got)
 	}
 }
+
+// TestStopGivesBackWhatItHadNotSent stops a worker whose send slots are
+// full while claimed pushes wait for them: what went out is recorded as
+// sent, what had not gone out is due again at once with its attempt not
+// counted, and nothing waits for a lease to run out.
+func TestStopGivesBackWhatItHadNotSent(t *testing.T) {
+	env, fake := setup(t)
+	fake.Latency = 300 * time.Millisecond
+	u := env.NewUser(store.RoleStaff)
+	for d := range 6 {
+		env.RegisterDevice(u, fmt.Sprintf("tok-%d", d))
+	}
+	enqueue(t, env, repairAssigned, u.ID)
+	fcm, err := push.NewFCM(context.Background(), push.FCMConfig{ProjectID: fcmfake.Project, Endpoint: fake.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two in flight, one claimed ahead of them.
+	w := push.NewWorker(notify.New(env.Store), push.Senders{"fcm": fcm}, push.Options{InFlight: 2, Claim: 1},
+		nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	claimed := func() (n int) {
+		for _, j := range jobs(t, env) {
+			n += j.Attempts
+		}
+		return n
+	}
+	for fake.InFlight() < 2 || claimed() < 3 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	sent, back := 0, 0
+	for _, j := range jobs(t, env) {
+		switch {
+		case j.Status == notify.OutboxSent && j.Attempts == 1:
+			sent++
+		case j.Status == notify.OutboxPending && j.Attempts == 0 && j.LeaseUntil == nil && !j.NextAttemptAt.After(env.Clock.Now()):
+			back++
+		default:
+			t.Errorf("row %d: %s after %d attempts, lease %v, due %v", j.ID, j.Status, j.Attempts, j.LeaseUntil, j.NextAttemptAt)
+		}
+	}
+	if sent != 2 || back != 4 || len(fake.Received()) != 2 {
+		t.Errorf("%d sent and %d given back (the fake received %d), want 2 and 4", sent, back, len(fake.Received()))
+	}
+}

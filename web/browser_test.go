@@ -73,6 +73,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
+// signInAt signs u in through the console's form at base.
+func signInAt(base string, u apitest.User) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), u.Username),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+	)
+}
+
 // fail ends the test with what the browser shows.
 func fail(t *testing.T, ctx context.Context, err error) {
 	t.Helper()
@@ -98,10 +108,7 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 	base := apitest.Serve(t, env.Server.App)
 
 	do(t, ctx,
-		chromedp.Navigate(base+"/console/login"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		signInAt(base, desk),
 		chromedp.WaitVisible(chromedp.CSS(`#queue`)),
 		chromedp.Click(chromedp.CSS(`a[href="/console/repairs/new"].button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#caller-q`)),
@@ -186,10 +193,7 @@ func TestMeetingApprovalInTheBrowser(t *testing.T) {
 	base := apitest.Serve(t, env.Server.App)
 
 	do(t, ctx,
-		chromedp.Navigate(base+"/console/login"),
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
-		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		signInAt(base, desk),
 		chromedp.WaitVisible(`//td[contains(., "财政局预算编制会")]`),
 	)
 	screenshot(t, ctx, "meetings-pending")
@@ -199,9 +203,43 @@ func TestMeetingApprovalInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//td[contains(., "财政局预算编制会（已批准）")]`),
 	)
 	screenshot(t, ctx, "meetings-approved")
+	day := store.DateOf(apitest.Epoch.Add(24*time.Hour), env.Store.Location).String()
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/meetings/day?date="+day),
+		chromedp.WaitVisible(`//td[contains(@class, "busy")]//a[contains(., "财政局预算编制会")]`),
+	)
+	screenshot(t, ctx, "meetings-day")
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/meetings/sheet?date="+day),
+		chromedp.WaitVisible(`//table[@class="sheet-table"]//td[contains(., "财政局党组会")]`),
+	)
+	screenshot(t, ctx, "meetings-sheet")
 	var got struct{ Status string }
 	env.Get(apitest.Path("/api/v1/bookings/%d", id), staff.Token).JSON(t, &got)
 	if got.Status != "approved" {
 		t.Fatalf("the booking is %q after approval", got.Status)
 	}
+}
+
+// TestRepairStatisticsInTheBrowser renders the statistics charts for a
+// person to look at.
+func TestRepairStatisticsInTheBrowser(t *testing.T) {
+	ctx := chromium(t)
+	env := apitest.New(t)
+	desk, caller := env.NewUser(store.RoleDispatcher), env.NewUser(store.RoleStaff)
+	for i, c := range []string{"lift", "water", "water", "power", "air_conditioning", "water"} {
+		env.Clock.Advance(time.Duration(i) * time.Minute)
+		apitest.Expect(t, env.Post("/api/v1/repairs", caller.Token, map[string]any{"category": c, "location": "2号楼", "description": "故障"}), http.StatusCreated)
+	}
+	base := apitest.Serve(t, env.Server.App)
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), desk.Username),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), apitest.Password),
+		chromedp.Submit(chromedp.CSS(`input[name=password]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#queue`)),
+		chromedp.Navigate(base+"/console/repairs/stats"),
+		chromedp.WaitVisible(`//figcaption[contains(., "按类别")]`),
+	)
+	screenshot(t, ctx, "repair-stats")
 }

@@ -87,27 +87,6 @@ func menuSlot(ctx *fiber.Ctx) (canteen.MenuSlot, error) {
 	return canteen.ParseSlot(id, ctx.Params("date"), ctx.Params("meal"))
 }
 
-// refused reports whether err is one a form shows beside itself (the
-// page again, with the reason) rather than as an error page.
-func refused(err error) bool {
-	switch store.ErrorCode(err) {
-	case store.CodeValidation, store.CodeConflict, store.CodeInvalidTransition, store.CodeNotFound:
-		return true
-	}
-	return false
-}
-
-// explainAll is the message of a refused form, with each field's problem.
-func (c *Console) explainAll(err error) (int, string) {
-	e := c.Explain(err)
-	if len(e.Fields) > 1 { // one field's problem is the message already
-		for _, f := range e.Fields {
-			e.Message += " " + f
-		}
-	}
-	return e.Status, e.Message
-}
-
 func canteenURL(page string, id int64, extra url.Values) string {
 	q := url.Values{"canteen": {strconv.FormatInt(id, 10)}}
 	for k, v := range extra {

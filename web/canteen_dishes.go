@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -172,13 +173,14 @@ func (c *Console) afterDish(ctx *fiber.Ctx, title string, base canteen.Dish, in 
 	if len(errs) == 0 && err == nil {
 		return ctx.Redirect(Prefix+"/canteen/dishes?"+url.Values{"q": {saved.Name}}.Encode(), http.StatusSeeOther)
 	}
-	if err != nil && store.ErrorCode(err) != store.CodeValidation {
-		return err
-	}
+	status := http.StatusBadRequest
 	if err != nil {
-		for k, v := range c.Explain(err).Fields {
-			errs[k] = v
+		st, s, ok := c.refusal(err)
+		if !ok {
+			return err
 		}
+		maps.Copy(errs, st.Errors)
+		status = s
 	}
 	typed := base
 	typed.Name, typed.Category, typed.ImageURL = *in.Name, *in.Category, *in.ImageURL
@@ -189,5 +191,5 @@ func (c *Console) afterDish(ctx *fiber.Ctx, title string, base canteen.Dish, in 
 	}
 	f := c.dishForm(typed, errs)
 	f.Price, f.Calories = ctx.FormValue("price"), ctx.FormValue("calories")
-	return c.render(ctx.Status(http.StatusBadRequest), "canteen_dish.html", view{Title: title, Data: f})
+	return c.render(ctx.Status(status), "canteen_dish.html", view{Title: title, Data: f})
 }

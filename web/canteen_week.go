@@ -196,13 +196,13 @@ func (c *Console) afterEdit(ctx *fiber.Ctx, slot canteen.MenuSlot, err error) er
 	if err == nil {
 		return backToWeek(ctx, slot, nil)
 	}
-	if !refused(err) || slot.CanteenID == 0 {
+	st, status, ok := c.refusal(err)
+	if !ok || slot.CanteenID == 0 {
 		return err
 	}
-	status, msg := c.explainAll(err)
 	ctx.Request().URI().QueryArgs().Set("canteen", strconv.FormatInt(slot.CanteenID, 10))
 	week, _ := isoWeek(slot.Date)
-	return c.showWeek(ctx, week, status, msg)
+	return c.showWeek(ctx, week, status, st.Text())
 }
 
 func (c *Console) addMenuDish(ctx *fiber.Ctx) error {

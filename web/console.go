@@ -18,10 +18,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"houqin/models/announce"
 	"houqin/models/canteen"
 	"houqin/models/meeting"
+	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/shuttle"
 	"houqin/models/store"
 )
 
@@ -40,6 +43,12 @@ type Deps struct {
 	Repairs  *repair.Service
 	Meetings *meeting.Service
 	Canteen  *canteen.Service
+	// The administrator's pages (admin*.go) call these as the API's admin
+	// routes do; Push reports the push worker's delivery figures.
+	Announcements *announce.Service
+	Shuttle       *shuttle.Service
+	Notify        *notify.Service
+	Push          ProviderReport
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -86,11 +95,13 @@ func New(d Deps) *Console {
 	c := &Console{Deps: d, pages: map[string]*template.Template{}, assets: map[string]asset{}}
 	loc := d.Repairs.Location
 	funcs := template.FuncMap{
-		"term":  func(s any) string { return d.Term(fmt.Sprint(s)) },
-		"clock": func(t time.Time) string { return t.In(loc).Format("01-02 15:04") },
-		"can":   func(u *people.User, role string) bool { return u.Actor().Can(store.Role(role)) },
-		"name":  nameOf,
-		"hour":  func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"term":    func(s any) string { return d.Term(fmt.Sprint(s)) },
+		"clock":   func(t time.Time) string { return t.In(loc).Format("01-02 15:04") },
+		"can":     func(u *people.User, role string) bool { return u.Actor().Can(store.Role(role)) },
+		"name":    nameOf,
+		"hour":    func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"minutes": minutes,
+		"percent": percent,
 	}
 	maps.Copy(funcs, canteenFuncs)
 	c.base = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
@@ -122,6 +133,7 @@ func (c *Console) Mount(app fiber.Router) {
 	d.Get("/", c.home)
 	c.mountRepairs(d)
 	c.mountMeetings(d)
+	c.mountAdmin(d)
 	c.mountCanteen(d)
 }
 

@@ -21,6 +21,7 @@ func (c *Console) mountRepairs(d fiber.Router) {
 	g := d.Group("/repairs", require(store.RoleDispatcher))
 	g.Get("", c.repairDesk)
 	g.Get("/queue", c.repairQueue)
+	g.Get("/stats", c.repairStats)
 	g.Get("/new", c.hotline)
 	g.Get("/callers", c.callers)
 	g.Post("", c.sameOrigin, c.csrf, c.createRepair)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"houqin/api/apitest"
 	"houqin/models/store"
@@ -74,5 +75,54 @@ func TestFormsShowWhatIsWrong(t *testing.T) {
 	p = b.post(page, page+"/callback", url.Values{"attitude": {"9"}})
 	if p.Status != http.StatusBadRequest || !strings.Contains(p.Body, "必须在 1 到 5 之间") {
 		t.Errorf("a callback with bad scores: %d\n%s", p.Status, p.Body)
+	}
+}
+
+// TestRepairStatisticsPage: the desk's figures over a period, charted as
+// SVG: a column per day, a bar per category and status, and each
+// technician's time to finish.
+func TestRepairStatisticsPage(t *testing.T) {
+	env := apitest.New(t)
+	desk, caller := env.NewUser(store.RoleDispatcher), env.NewUser(store.RoleStaff)
+	tech := env.NewUser(store.RoleTechnician)
+	rename(t, env, &tech, "李师傅", "86310050", "维修班")
+	file := func(category string) int64 {
+		r := env.Post("/api/v1/repairs", caller.Token, map[string]any{"category": category, "location": "2号楼", "description": "故障"})
+		apitest.Expect(t, r, http.StatusCreated)
+		var c struct{ ID int64 }
+		r.JSON(t, &c)
+		return c.ID
+	}
+	id := file("lift")
+	file("lift")
+	file("water")
+	apitest.Expect(t, env.Post(apitest.Path("/api/v1/repairs/%d/assign", id), desk.Token, map[string]any{"technician_id": tech.ID}), http.StatusOK)
+	apitest.Expect(t, env.Post(apitest.Path("/api/v1/repairs/%d/start", id), tech.Token, nil), http.StatusOK)
+	env.Clock.Advance(10 * time.Minute)
+	apitest.Expect(t, env.Post(apitest.Path("/api/v1/repairs/%d/resolve", id), tech.Token, map[string]string{"note": "已修好"}), http.StatusOK)
+
+	b := newBrowser(env)
+	b.signIn(desk)
+	p := b.get("/console/repairs/stats")
+	if p.Status != http.StatusOK {
+		t.Fatalf("stats %d:\n%s", p.Status, p.Body)
+	}
+	// 30 days, one column each; today's 3 requests are the top.
+	if n := strings.Count(p.Body, "</title></rect>"); n != 30 {
+		t.Errorf("%d day columns, want 30", n)
+	}
+	for _, want := range []string{"：3 件</title>", ">3</text>", "李师傅", "10 分钟", "已修复"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	p = b.get("/console/repairs/stats?from=2026-01-01&to=2026-01-07")
+	if p.Status != http.StatusOK || strings.Count(p.Body, "</title></rect>") != 7 {
+		t.Errorf("a chosen week: %d, %d columns", p.Status, strings.Count(p.Body, "</title></rect>"))
+	}
+	for _, q := range []string{"from=2026-02-30", "from=2024-01-01&to=2026-01-01", "from=2026-02-01&to=2026-01-01"} {
+		if p := b.get("/console/repairs/stats?" + q); p.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d", q, p.Status)
+		}
 	}
 }

@@ -35,6 +35,9 @@ type AnnouncementInput struct {
 // their phone.
 func (s *Service) Create(ctx context.Context, a store.Actor, in AnnouncementInput) (_ *Announcement, err error) {
 	defer store.Wrap(&err, "announce create")
+	if err := in.Check(); err != nil {
+		return nil, err
+	}
 	an := &Announcement{Title: in.Title, Body: in.Body, Pinned: in.Pinned, AuthorID: a.ID}
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if in.Push {
@@ -67,6 +70,9 @@ type AnnouncementPatch struct {
 // Update applies p.
 func (s *Service) Update(ctx context.Context, id int64, p AnnouncementPatch) (_ *Announcement, err error) {
 	defer store.Wrap(&err, "announce update")
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
 	var an Announcement
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&an, id).Error; err != nil {

@@ -119,7 +119,10 @@ type Result struct {
 	Status string // OutboxSent, OutboxFailed, OutboxSkipped, or OutboxPending to retry at RetryAt
 	// RetryAt is when a pending row is due again.
 	RetryAt time.Time
-	Error   string
+	// Unsent gives back a pending row's attempt: the worker claimed it but
+	// stopped before sending it.
+	Unsent bool
+	Error  string
 	// ForgetDevice deletes the device: its token is dead.
 	ForgetDevice int64
 	// InvalidAccount marks the work account (its row) invalid: the
@@ -158,9 +161,12 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 				alike[e] = append(alike[e], r.JobID)
 				continue
 			}
-			err := tx.Model(&OutboxJob{}).Where("id = ? AND claim_token = ?", r.JobID, r.Claim).Updates(map[string]any{
-				"status": r.Status, "last_error": store.Clip(r.Error, 500), "lease_until": nil,
-				"next_attempt_at": r.RetryAt, "updated_at": tx.Now}).Error
+			set := map[string]any{"status": r.Status, "last_error": store.Clip(r.Error, 500), "lease_until": nil,
+				"next_attempt_at": r.RetryAt, "updated_at": tx.Now}
+			if r.Unsent {
+				set["attempts"] = gorm.Expr("attempts - 1")
+			}
+			err := tx.Model(&OutboxJob{}).Where("id = ? AND claim_token = ?", r.JobID, r.Claim).Updates(set).Error
 			if err != nil {
 				return err
 			}

@@ -81,6 +81,9 @@ type UserInput struct {
 // CreateUser adds an active user.
 func (s *Service) CreateUser(ctx context.Context, in UserInput) (_ *User, err error) {
 	defer store.Wrap(&err, "people create user")
+	if err := in.Check(); err != nil {
+		return nil, err
+	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return nil, err
@@ -109,6 +112,9 @@ type UserPatch struct {
 // generation moves on, so access tokens already handed out stop working.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (_ *User, err error) {
 	defer store.Wrap(&err, "people update user")
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
 	var u User
 	err = s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.ForUpdate().Take(&u, id).Error; err != nil {
@@ -213,6 +219,18 @@ func (s *Service) ActiveUser(ctx context.Context, id int64) (_ User, err error) 
 	}
 	u.PasswordHash = ""
 	s.users.put(id, u, version)
+	return u, nil
+}
+
+// User returns one user, active or not, without the password hash (the
+// admins' user page).
+func (s *Service) User(ctx context.Context, id int64) (_ User, err error) {
+	defer store.Wrap(&err, "people user")
+	var u User
+	if err := s.Read(ctx).Take(&u, id).Error; err != nil {
+		return User{}, store.NotFound(err, "user")
+	}
+	u.PasswordHash = ""
 	return u, nil
 }
 

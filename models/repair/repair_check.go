@@ -2,9 +2,7 @@ package repair
 
 import (
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"houqin/models/store"
 )
@@ -22,9 +20,9 @@ func (in *RepairInput) Check() error {
 	if !slices.Contains(Priorities, in.Priority) {
 		errs = append(errs, store.Field("priority", "must be one of: %s", strings.Join(store.Strings(Priorities), ", ")))
 	}
-	errs = appendText(errs, "location", in.Location, 200, true)
-	errs = appendText(errs, "description", in.Description, 2000, true)
-	errs = appendText(errs, "contact_phone", in.ContactPhone, 32, false)
+	errs = store.CheckText(errs, "location", in.Location, 200, true)
+	errs = store.CheckText(errs, "description", in.Description, 2000, true)
+	errs = store.CheckText(errs, "contact_phone", in.ContactPhone, 32, false)
 	if strings.Trim(in.ContactPhone, "0123456789") != "" {
 		errs = append(errs, store.Field("contact_phone", "must be a phone number of digits"))
 	}
@@ -45,19 +43,9 @@ func (sc RepairScores) Check() error {
 			errs = append(errs, store.Field(f.name, "must be between 1 and %d", 5))
 		}
 	}
-	errs = appendText(errs, "comment", sc.Comment, 1000, false)
+	errs = store.CheckText(errs, "comment", sc.Comment, 1000, false)
 	if len(errs) > 0 {
 		return store.Invalid(errs...)
 	}
 	return nil
-}
-
-func appendText(errs []store.FieldError, name, v string, most int, required bool) []store.FieldError {
-	switch {
-	case required && strings.TrimSpace(v) == "":
-		return append(errs, store.Field(name, "is required"))
-	case utf8.RuneCountInString(v) > most:
-		return append(errs, store.Field(name, "must be at most %s characters", strconv.Itoa(most)))
-	}
-	return errs
 }

@@ -81,7 +81,9 @@ type RepairStats struct {
 	From, To   store.Date
 	ByStatus   map[RepairStatus]int
 	ByCategory map[Category]int
-	All        RepairFigures
+	// Daily counts the requests filed on each date from From to To.
+	Daily []int
+	All   RepairFigures
 	// Categories are the figures of each category that had requests, in
 	// the order of Categories (the yearly report's table).
 	Categories []CategoryFigures
@@ -161,7 +163,8 @@ func (s *Service) Stats(ctx context.Context, from, to store.Date) (_ *RepairStat
 		return nil, err
 	}
 	now := s.Now()
-	st := &RepairStats{From: from, To: to, ByStatus: map[RepairStatus]int{}, ByCategory: map[Category]int{}}
+	st := &RepairStats{From: from, To: to, ByStatus: map[RepairStatus]int{}, ByCategory: map[Category]int{},
+		Daily: make([]int, from.DaysUntil(to)+1)}
 	for _, v := range RepairStatuses {
 		st.ByStatus[v] = 0
 	}
@@ -174,6 +177,7 @@ func (s *Service) Stats(ctx context.Context, from, to store.Date) (_ *RepairStat
 		r := &rows[i]
 		st.ByStatus[r.Status]++
 		st.ByCategory[r.Category]++
+		st.Daily[from.DaysUntil(store.DateOf(r.CreatedAt, s.Location))]++
 		all.add(r, now)
 		if cats[r.Category] == nil {
 			cats[r.Category] = &figuresAcc{}

@@ -89,6 +89,16 @@ func ParseClock(s string) (int, error) {
 	return t.Hour()*60 + t.Minute(), nil
 }
 
+// ParseDeparture reads a schedule's departure as an admin enters it,
+// "hh:mm", answering a bad one as the departure field's error.
+func ParseDeparture(s string) (int, error) {
+	m, err := ParseClock(s)
+	if err != nil {
+		return 0, store.InvalidField("departure", "must be a time HH:MM, such as 07:30")
+	}
+	return m, nil
+}
+
 // ShuttleCalendarDay is a date exception of the service calendar: a holiday
 // with no service, or a moved workday (调休) that runs the timetable of
 // weekday RunsAs.

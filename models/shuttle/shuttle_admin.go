@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	"gorm.io/gorm"
 
@@ -161,6 +162,13 @@ func (s *Service) UpdateSchedule(ctx context.Context, id int64, p SchedulePatch)
 	return &sc, err
 }
 
+// A run takes at most MaxRunMinutes from its first stop to its last, on a
+// vehicle of at most MaxSeats seats.
+const (
+	MaxRunMinutes = 600
+	MaxSeats      = 100
+)
+
 // checkSchedule validates a schedule against its route's stops and driver.
 func checkSchedule(tx *store.Tx, sc *ShuttleSchedule) error {
 	var stops int64
@@ -176,6 +184,15 @@ func checkSchedule(tx *store.Tx, sc *ShuttleSchedule) error {
 	}
 	if m[0] != 0 || !slices.IsSorted(m) {
 		return store.InvalidField("stop_minutes", "must start at 0 and never decrease")
+	}
+	if m[len(m)-1] > MaxRunMinutes {
+		return store.InvalidField("stop_minutes", "must be at most %s", strconv.Itoa(MaxRunMinutes))
+	}
+	if err := store.CheckText(nil, "vehicle_plate", sc.VehiclePlate, 20, false); err != nil {
+		return store.Invalid(err...)
+	}
+	if sc.VehicleSeats < 0 || sc.VehicleSeats > MaxSeats {
+		return store.InvalidField("vehicle_seats", "must be at most %s", strconv.Itoa(MaxSeats))
 	}
 	if sc.Weekdays == 0 {
 		return store.InvalidField("weekdays", "must name at least one weekday")
@@ -210,6 +227,9 @@ func (s *Service) ListSchedules(ctx context.Context, routeID int64) (_ []Shuttle
 // workday) and drops that date's trips that no longer run.
 func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) (err error) {
 	defer store.Wrap(&err, "shuttle set calendar day")
+	if err := day.Check(); err != nil {
+		return err
+	}
 	return s.Tx(ctx, func(tx *store.Tx) error {
 		if err := tx.Where("date = ?", day.Date).Delete(&ShuttleCalendarDay{}).Error; err != nil {
 			return err
@@ -219,6 +239,22 @@ func (s *Service) SetCalendarDay(ctx context.Context, day ShuttleCalendarDay) (e
 		}
 		return resyncTrips(tx, tx.Where("service_date = ?", day.Date), false)
 	})
+}
+
+// Check enforces a date exception: a holiday runs nothing, a moved workday
+// runs the timetable of one ISO weekday (1-7); its note is short.
+func (d ShuttleCalendarDay) Check() error {
+	errs := store.CheckText(nil, "note", d.Note, 100, false)
+	switch {
+	case d.NoService && d.RunsAs != 0:
+		errs = append(errs, store.Field("runs_as", "must be left out here"))
+	case !d.NoService && (d.RunsAs < 1 || d.RunsAs > 7):
+		errs = append(errs, store.Field("runs_as", "must be a weekday from 1 (Monday) to 7 (Sunday)"))
+	}
+	if len(errs) > 0 {
+		return store.Invalid(errs...)
+	}
+	return nil
 }
 
 // DeleteCalendarDay returns a date to its plain weekday timetable.

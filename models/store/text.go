@@ -106,3 +106,16 @@ func (m *Ints) Scan(src any) error {
 func Sentence(text string, n int) string {
 	return Clip(strings.TrimRight(strings.TrimSpace(text), "。. "), n)
 }
+
+// CheckText adds to errs what is wrong with a text field: blank when
+// required, or longer than most characters (runes, as VARCHAR counts them).
+// Every domain's input checks use it, so the rule and its message are one.
+func CheckText(errs []FieldError, name, v string, most int, required bool) []FieldError {
+	switch {
+	case required && strings.TrimSpace(v) == "":
+		return append(errs, Field(name, "is required"))
+	case utf8.RuneCountInString(v) > most:
+		return append(errs, Field(name, "must be at most %s characters", strconv.Itoa(most)))
+	}
+	return errs
+}

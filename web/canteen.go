@@ -83,7 +83,7 @@ func (c *Console) chooseCanteen(ctx *fiber.Ctx, tab string) (CanteenTab, error) 
 
 // menuSlot reads a form's /:id/menus/:date/:meal.
 func menuSlot(ctx *fiber.Ctx) (canteen.MenuSlot, error) {
-	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
+	id := paramID(ctx, "id")
 	return canteen.ParseSlot(id, ctx.Params("date"), ctx.Params("meal"))
 }
 

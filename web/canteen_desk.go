@@ -41,7 +41,7 @@ func (c *Console) setSoldOut(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, _ := strconv.ParseInt(ctx.Params("dish"), 10, 64)
+	id := paramID(ctx, "dish")
 	soldOut, err := strconv.ParseBool(ctx.FormValue("sold_out"))
 	if err != nil {
 		return store.InvalidField("sold_out", "must be true or false")

@@ -82,7 +82,7 @@ func (c *Console) newDishPage(ctx *fiber.Ctx) error {
 }
 
 func (c *Console) dishPage(ctx *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
+	id := paramID(ctx, "id")
 	d, err := c.Canteen.Dish(ctx.UserContext(), actor(ctx), id)
 	if err != nil {
 		return err
@@ -154,7 +154,7 @@ func (c *Console) createDish(ctx *fiber.Ctx) error {
 }
 
 func (c *Console) updateDish(ctx *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
+	id := paramID(ctx, "id")
 	old, err := c.Canteen.Dish(ctx.UserContext(), actor(ctx), id)
 	if err != nil {
 		return err

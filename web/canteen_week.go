@@ -221,7 +221,7 @@ func (c *Console) editMenuDish(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, _ := strconv.ParseInt(ctx.Params("dish"), 10, 64)
+	id := paramID(ctx, "dish")
 	var e canteen.MenuEdit
 	switch ctx.FormValue("op") {
 	case "up":
@@ -251,7 +251,7 @@ func (c *Console) publishMenu(ctx *fiber.Ctx) error {
 // copyLastWeek copies the previous week's menus into the week shown, as
 // drafts, keeping any menu the week already has.
 func (c *Console) copyLastWeek(ctx *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
+	id := paramID(ctx, "id")
 	mon, err := parseWeek(ctx.FormValue("week"), c.Canteen.Today())
 	if err != nil {
 		return err

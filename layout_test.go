@@ -18,7 +18,9 @@ import (
 // people, notify, and team, which the quality domains all ask who belongs
 // to a team; a package joins the core only when three or more domains need
 // it), push knows no domain, and nothing but main imports api
-// or anything but api imports handlers. A new package must be added here.
+// or anything but api imports handlers. push/sse writes the broker's events
+// to HTTP clients for the API's, the console's and the lobby screens'
+// streams. A new package must be added here.
 var allowed = map[string][]string{
 	"models/store":          {},
 	"models/people":         {"models/store"},
@@ -34,6 +36,7 @@ var allowed = map[string][]string{
 	"models/inspect":        {"models/store", "models/people", "models/notify", "models/team"},
 	"models/complaint":      {"models/store", "models/people", "models/notify", "models/team"},
 	"models/assess":         {"models/store", "models/team"},
+	"models/screen":         {"models/store"},
 	"push":                  {"models/store", "models/notify"},
 	"push/fcmfake":          {},
 	"push/apnsfake":         {"push", "push/internal/fakekit"},
@@ -46,14 +49,15 @@ var allowed = map[string][]string{
 	"push/wecomfake":        {"push", "push/internal/fakekit"},
 	"push/dingtalkfake":     {"push", "push/internal/fakekit"},
 	"push/internal/fakekit": {},
+	"push/sse":              {"models/store"},
 	"s3blobs":               {"models/store"},
 	"migrations":            {},
 	"openapi":               {},
 	"demo":                  {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
-	"handlers":              {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
-	"web":                   {"models/store", "models/people", "models/repair", "models/meeting", "models/canteen", "models/announce", "models/shuttle", "models/notify"},
+	"handlers":              {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess", "push/sse"},
+	"web":                   {"models/store", "models/people", "models/repair", "models/meeting", "models/announce", "models/canteen", "models/shuttle", "models/notify", "models/screen", "push/sse"},
 	"api": {"handlers", "web", "migrations", "openapi", "push", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
-		"models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
+		"models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess", "models/screen"},
 	"api/apitest": {"api", "migrations", "openapi", "push", "push/fcmfake", "push/apnsfake", "push/huaweifake", "push/honorfake",
 		"push/xiaomifake", "push/oppofake", "push/vivofake", "push/harmonyfake", "push/wecomfake", "push/dingtalkfake", "s3blobs", "models/store", "models/people", "models/notify"},
 	".": {"api", "demo", "migrations", "push", "models/store", "models/people"},

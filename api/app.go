@@ -25,6 +25,7 @@ import (
 	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/screen"
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
@@ -77,6 +78,7 @@ type Services struct {
 	Inspections   *inspect.Service
 	Complaints    *complaint.Service
 	Assessment    *assess.Service
+	Screens       *screen.Service
 }
 
 // newServices builds every domain service on st, with uploads in blobs.
@@ -86,7 +88,7 @@ func newServices(st *store.Store, blobs store.Blobs) Services {
 		Stock: stock.New(st), Maint: maint.New(st, blobs),
 		Teams:       team.New(st),
 		Inspections: inspect.New(st, blobs), Complaints: complaint.New(st, blobs),
-		Assessment: assess.New(st)}
+		Assessment: assess.New(st), Screens: screen.New(st)}
 }
 
 // New assembles the service on an open, migrated store.
@@ -200,10 +202,11 @@ func (s *Server) routes() {
 func (s *Server) mountConsole() {
 	zh := messages.For("zh")
 	s.App.Use(web.Prefix, compressBodies())
+	s.App.Use(web.ScreenPrefix, compressBodies())
 	web.New(web.Deps{
-		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Canteen: s.Canteen,
-		Announcements: s.Announcements, Shuttle: s.Shuttle, Notify: s.Notify, Push: s.Push,
-		Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
+		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Screens: s.Screens,
+		Announcements: s.Announcements, Canteen: s.Canteen, Shuttle: s.Shuttle, Notify: s.Notify, Push: s.Push,
+		Live: s.Broker, Heartbeat: s.Config.EventHeartbeat, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
 		LoginLimits: s.logins.limiters(), Term: zh.Term,
 		Explain: func(err error) web.Explained {
 			p, _ := problemOf(err, zh)

@@ -87,7 +87,7 @@ type Config struct {
 	// (HOUQIN_REDIS_PREFIX, default houqin), so that several can share one Redis.
 	RedisPrefix string
 	// EventHeartbeat is how often an idle live stream sends a comment
-	// (0: handlers.DefaultHeartbeat); tests shorten it.
+	// (0: sse.DefaultHeartbeat); tests shorten it.
 	EventHeartbeat time.Duration
 }
 

@@ -30,8 +30,8 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 		if r.Method == http.MethodHead {
 			continue // Fiber adds HEAD for every GET
 		}
-		if r.Path == web.Prefix || strings.HasPrefix(r.Path, web.Prefix+"/") {
-			continue // the desk console's pages are not part of the JSON API
+		if r.Path == web.Prefix || strings.HasPrefix(r.Path, web.Prefix+"/") || strings.HasPrefix(r.Path, web.ScreenPrefix+"/") {
+			continue // the desk console's and the lobby screens' pages are not part of the JSON API
 		}
 		registered[r.Method+" "+fiberParam.ReplaceAllString(r.Path, "{$1}")] = true
 	}

@@ -18,6 +18,7 @@ import (
 
 	"houqin/handlers"
 	"houqin/models/store"
+	"houqin/web"
 )
 
 // MaxJSONBody is the largest request body outside uploads.
@@ -119,11 +120,14 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 func compressBodies() fiber.Handler {
 	return compress.New(compress.Config{
 		Level: compress.LevelBestSpeed,
-		Next:  func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), liveStreamPath) },
+		Next: func(c *fiber.Ctx) bool {
+			return strings.HasPrefix(c.Path(), liveStreamPath) || strings.HasSuffix(c.Path(), web.LiveSuffix)
+		},
 	})
 }
 
-// liveStreamPath is the Server-Sent Events route (routes_push.go).
+// liveStreamPath is the API's Server-Sent Events route (routes_push.go);
+// the console's and the lobby screens' streams end in web.LiveSuffix.
 const liveStreamPath = "/api/v1/events"
 
 // securityHeaders are set on every response: Fiber's helmet defaults (no

@@ -17,6 +17,7 @@ import (
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
+	"houqin/push/sse"
 )
 
 // People serves sign-in, sessions, the caller's profile and user admin.
@@ -47,14 +48,14 @@ func NewNotify(svc *notify.Service, providers []string) *Notify {
 // Events serves the live event stream.
 type Events struct {
 	svc  *notify.Service
-	live Subscriber
+	live sse.Subscriber
 	// heartbeat is how often an idle stream sends a comment.
 	heartbeat time.Duration
 	streams   *streamCounts
 }
 
-// NewEvents returns the event-stream handler; heartbeat 0 means DefaultHeartbeat.
-func NewEvents(svc *notify.Service, live Subscriber, heartbeat time.Duration) *Events {
+// NewEvents returns the event-stream handler; heartbeat 0 means sse.DefaultHeartbeat.
+func NewEvents(svc *notify.Service, live sse.Subscriber, heartbeat time.Duration) *Events {
 	return &Events{svc: svc, live: live, heartbeat: heartbeat, streams: &streamCounts{}}
 }
 

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -68,34 +67,16 @@ func open(t *testing.T, base, token, topics, lastID string) *stream {
 		t.Fatalf("events: %d %v", resp.StatusCode, resp.Header)
 	}
 	s := &stream{t: t, events: make(chan sseEvent, 100), cancel: cancel}
-	ready := make(chan struct{})
+	raw, ready := apitest.ReadSSE(resp.Body)
 	go func() {
-		defer resp.Body.Close()
 		defer close(s.events)
-		r := bufio.NewReader(resp.Body)
-		var ev sseEvent
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
+		for r := range raw {
+			ev := sseEvent{ID: r.ID, Event: r.Event}
+			if err := json.Unmarshal([]byte(r.Data), &ev.Data); err != nil {
+				t.Errorf("bad data line %q", r.Data)
 			}
-			line = strings.TrimRight(line, "\n")
-			switch {
-			case strings.HasPrefix(line, "retry:"):
-				close(ready)
-			case strings.HasPrefix(line, "id: "):
-				ev.ID = line[4:]
-			case strings.HasPrefix(line, "event: "):
-				ev.Event = line[7:]
-			case strings.HasPrefix(line, "data: "):
-				if err := json.Unmarshal([]byte(line[6:]), &ev.Data); err != nil {
-					t.Errorf("bad data line %q", line)
-				}
-				apitest.CheckTimes(t, siteZone, "event "+line, []byte(line[6:]))
-			case line == "" && ev.Event != "":
-				s.events <- ev
-				ev = sseEvent{}
-			}
+			apitest.CheckTimes(t, siteZone, "event "+r.Data, []byte(r.Data))
+			s.events <- ev
 		}
 	}()
 	select {

@@ -23,6 +23,7 @@ import (
 	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/screen"
 	"houqin/models/shuttle"
 	"houqin/models/stock"
 	"houqin/models/store"
@@ -47,6 +48,7 @@ var models = []any{
 	&team.Team{}, &team.Member{}, &team.Area{},
 	&inspect.Inspection{}, &inspect.Problem{}, &inspect.Photo{}, &complaint.Complaint{}, &complaint.Photo{},
 	&assess.Weight{}, &assess.Result{},
+	&screen.Screen{},
 }
 
 // databases returns a migrated SQLite database and, when

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,7 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//h1[contains(., "已指派")]`),
 		chromedp.Navigate(base+"/console/repairs"),
 		chromedp.WaitVisible(`//table[@class="queue"]//td[contains(., "李师傅")]`),
+		chromedp.WaitVisible(chromedp.CSS(`#queue[data-live-state="open"]`)),
 	)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.houqinMarker = "same page"`)); err != nil {
 		fail(t, ctx, err)
@@ -147,7 +149,10 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 	apitest.Expect(t, env.Post(apitest.Path("/api/v1/repairs/%d/start", id), tech.Token, nil), http.StatusOK)
 	apitest.Expect(t, env.Post(apitest.Path("/api/v1/repairs/%d/resolve", id), tech.Token, map[string]string{"note": "更换了压缩机电容"}), http.StatusOK)
 
-	do(t, ctx, chromedp.WaitVisible(`//table[@class="queue"]//td[contains(., "已修复")]`))
+	// The queue polls only every 60 s as a safety net: within 5 s the
+	// change can only have come through the desk's stream.
+	within(t, ctx, 5*time.Second, "the resolved request in the queue",
+		chromedp.WaitVisible(`//table[@class="queue"]//td[contains(., "已修复")]`))
 	marker, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.houqinMarker`))
 	if err != nil {
 		fail(t, ctx, err)
@@ -155,7 +160,14 @@ func TestHotlineCallInTheBrowser(t *testing.T) {
 	if marker != "same page" {
 		t.Fatalf("the page was reloaded (marker %q)", marker)
 	}
-	screenshot(t, ctx, "desk-resolved")
+	refreshes, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#queue").getAttribute("data-live-refreshes")`))
+	if err != nil {
+		fail(t, ctx, err)
+	}
+	if n, _ := strconv.Atoi(refreshes); n < 1 {
+		t.Fatalf("the queue changed without a refresh from its stream (%q)", refreshes)
+	}
+	screenshot(t, ctx, "queue-live")
 
 	do(t, ctx,
 		chromedp.Click(`//table[@class="queue"]//a[contains(., "回访")]`),

@@ -25,7 +25,7 @@ func (c *Console) mountCanteen(d fiber.Router) {
 	g.Get("/picker", c.picker)
 	g.Post("/:id<int>/week/copy", c.sameOrigin, c.csrf, c.copyLastWeek)
 	g.Post("/:id<int>/menus/:date/:meal/items", c.sameOrigin, c.csrf, c.addMenuDish)
-	g.Post("/:id<int>/menus/:date/:meal/items/:dish<int>", c.sameOrigin, c.csrf, c.editMenuDish)
+	g.Post("/:id<int>/menus/:date/:meal/edit", c.sameOrigin, c.csrf, c.editMenuDish)
 	g.Post("/:id<int>/menus/:date/:meal/items/:dish<int>/sold-out", c.sameOrigin, c.csrf, c.setSoldOut)
 	g.Post("/:id<int>/menus/:date/:meal/publish", c.sameOrigin, c.csrf, c.publishMenu)
 	g.Get("/today", c.todayPage)
@@ -49,12 +49,13 @@ type CanteenTab struct {
 	Tab      string
 }
 
-// Query is the ?canteen= that keeps the choice across the tabs.
-func (t CanteenTab) Query() string {
+// CanteenID is the ?canteen= that keeps the choice across the tabs (0:
+// the default one).
+func (t CanteenTab) CanteenID() int64 {
 	if t.Canteen == nil {
-		return ""
+		return 0
 	}
-	return "canteen=" + strconv.FormatInt(t.Canteen.ID, 10)
+	return t.Canteen.ID
 }
 
 // errNoCanteen is shown until a canteen is set up (through the API).
@@ -71,7 +72,7 @@ func (c *Console) chooseCanteen(ctx *fiber.Ctx, tab string) (CanteenTab, error) 
 	}
 	slices.SortFunc(all, func(a, b canteen.Canteen) int { return int(a.ID - b.ID) })
 	t := CanteenTab{Canteens: all, Tab: tab, Canteen: &all[0]}
-	if id, err := strconv.ParseInt(ctx.Query("canteen"), 10, 64); err == nil {
+	if id, err := strconv.ParseInt(ctx.Query("canteen"), 10, 64); err == nil && id != 0 {
 		i := slices.IndexFunc(all, func(x canteen.Canteen) bool { return x.ID == id })
 		if i < 0 {
 			return CanteenTab{}, errNoCanteen

@@ -89,9 +89,9 @@ func TestCanteenWeekInTheBrowser(t *testing.T) {
 	add(dinner, "盒子", "韭菜盒子", "2")
 	// Reorder: the vegetables first, the pastry before the rice.
 	do(t, ctx,
-		chromedp.Click(cell(lunch)+`//li[contains(., "清炒时蔬")]//button[@value="up"]`),
+		chromedp.Click(cell(lunch)+`//li[contains(., "清炒时蔬")]//button[@name="up"]`),
 		chromedp.WaitVisible(cell(lunch)+`//ol[@class="dishes"]/li[1][contains(., "清炒时蔬")]`),
-		chromedp.Click(cell(dinner)+`//li[contains(., "米饭")]//button[@value="down"]`),
+		chromedp.Click(cell(dinner)+`//li[contains(., "米饭")]//button[@name="down"]`),
 		chromedp.WaitVisible(cell(dinner)+`//ol[@class="dishes"]/li[1][contains(., "韭菜盒子")]`),
 	)
 	screenshot(t, ctx, "canteen-week-draft")

@@ -131,7 +131,7 @@ func TestCanteenWeekPlanner(t *testing.T) {
 	// Reorder: the markup dish up twice, 清炒时蔬 down.
 	lunch := d.cell("2026-12-02", "lunch")
 	edit := func(dish, op string) page {
-		return d.b.post(d.week("2026-W49"), lunch+"/items/"+strconv.FormatInt(d.dishes[dish], 10), url.Values{"op": {op}})
+		return d.b.post(d.week("2026-W49"), lunch+"/edit", url.Values{op: {strconv.FormatInt(d.dishes[dish], 10)}})
 	}
 	for _, op := range []string{"up", "up", "up"} { // the third is at the top already
 		if p := edit(markupDish, op); p.Status != http.StatusSeeOther {
@@ -146,7 +146,7 @@ func TestCanteenWeekPlanner(t *testing.T) {
 		t.Errorf("moving a dish not on the menu: %d", p.Status)
 	}
 	if p := edit("红烧肉", "sideways"); p.Status != http.StatusBadRequest {
-		t.Errorf("an unknown op: %d", p.Status)
+		t.Errorf("no change named: %d", p.Status)
 	}
 
 	// Drafts are marked as such, and staff do not see them.
@@ -208,7 +208,7 @@ func TestCanteenPickerAndCopy(t *testing.T) {
 		t.Errorf("an unknown meal: %d", p.Status)
 	}
 	// Without scripts the search is a GET of the week page, shown in the cell.
-	p = d.b.get(d.week("2026-W50") + "&date=2026-12-09&meal=breakfast&q=" + url.QueryEscape("米"))
+	p = d.b.get("/console/canteen/week?" + d.canteenQuery + "&date=2026-12-09&meal=breakfast&q=" + url.QueryEscape("米"))
 	if !strings.Contains(p.Body, form) || !strings.Contains(p.Body, "＋ 米饭") {
 		t.Errorf("the week page's search:\n%s", p.Body)
 	}
@@ -414,6 +414,20 @@ func TestCanteenRegistrationCounts(t *testing.T) {
 	if p := d.b.get("/console/canteen/registrations?canteen=999"); p.Status != http.StatusNotFound {
 		t.Errorf("an unknown canteen: %d", p.Status)
 	}
+	// With a second canteen chosen, the tabs keep the choice and the switch offers both.
+	resp := d.Post("/api/v1/canteens", d.desk.Token, map[string]any{"name": "老干部活动中心食堂"})
+	apitest.Expect(t, resp, http.StatusCreated)
+	var second struct{ ID int64 }
+	resp.JSON(t, &second)
+	id := strconv.FormatInt(second.ID, 10)
+	p = d.b.get("/console/canteen/registrations?canteen=" + id)
+	if !strings.Contains(p.Body, "老干部活动中心食堂 · 报餐统计") || !strings.Contains(p.Body, `href="/console/canteen/week?canteen=`+id+`"`) ||
+		!strings.Contains(p.Body, `<option value="`+id+`" selected>`) {
+		t.Errorf("the second canteen's page:\n%s", p.Body)
+	}
+	if p := d.b.get("/console/canteen/dishes"); !strings.Contains(p.Body, `href="/console/canteen/week?canteen=0"`) || d.b.get("/console/canteen/week?canteen=0").Status != http.StatusOK {
+		t.Error("the library's tabs lead to the first canteen")
+	}
 }
 
 func TestCanteenRatings(t *testing.T) {
@@ -467,7 +481,7 @@ func TestCanteenDeskIsGuarded(t *testing.T) {
 		form url.Values
 	}{
 		{lunch + "/items", url.Values{"dish_id": {dish}}},
-		{lunch + "/items/" + dish, url.Values{"op": {"remove"}}},
+		{lunch + "/edit", url.Values{"remove": {dish}}},
 		{lunch + "/publish", url.Values{}},
 		{lunch + "/items/" + dish + "/sold-out", url.Values{"sold_out": {"true"}}},
 		{apitest.Path("/console/canteen/%d/week/copy", d.canteen), url.Values{"week": {"2026-W49"}}},

@@ -86,7 +86,11 @@ func (w weekCell) Path() string {
 }
 
 func (c *Console) weekPage(ctx *fiber.Ctx) error {
-	return c.showWeek(ctx, ctx.Query("week"), http.StatusOK, "")
+	week := ctx.Query("week")
+	if week == "" { // a cell's search without scripts names its date
+		week = ctx.Query("date")
+	}
+	return c.showWeek(ctx, week, http.StatusOK, "")
 }
 
 // showWeek renders the planner of week (as ?week= reads), with the
@@ -215,23 +219,24 @@ func (c *Console) addMenuDish(ctx *fiber.Ctx) error {
 	return c.afterEdit(ctx, slot, err)
 }
 
-// editMenuDish moves a dish up or down its menu, or takes it off.
+// editMenuDish moves a dish up or down its menu, or takes it off: the
+// button pressed names the change and carries the dish.
 func (c *Console) editMenuDish(ctx *fiber.Ctx) error {
 	slot, err := menuSlot(ctx)
 	if err != nil {
 		return err
 	}
-	id := paramID(ctx, "dish")
+	id := func(op string) int64 { n, _ := strconv.ParseInt(ctx.FormValue(op), 10, 64); return n }
 	var e canteen.MenuEdit
-	switch ctx.FormValue("op") {
-	case "up":
-		e = canteen.MenuEdit{Move: id, By: -1}
-	case "down":
-		e = canteen.MenuEdit{Move: id, By: 1}
-	case "remove":
-		e = canteen.MenuEdit{Remove: id}
+	switch {
+	case id("up") != 0:
+		e = canteen.MenuEdit{Move: id("up"), By: -1}
+	case id("down") != 0:
+		e = canteen.MenuEdit{Move: id("down"), By: 1}
+	case id("remove") != 0:
+		e = canteen.MenuEdit{Remove: id("remove")}
 	default:
-		return store.InvalidField("op", "must be one of: %s", "up, down, remove")
+		return store.InvalidField("dish_id", "is required")
 	}
 	_, err = c.Canteen.EditMenu(ctx.UserContext(), slot, e)
 	return c.afterEdit(ctx, slot, err)

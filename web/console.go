@@ -24,8 +24,10 @@ import (
 	"houqin/models/notify"
 	"houqin/models/people"
 	"houqin/models/repair"
+	"houqin/models/screen"
 	"houqin/models/shuttle"
 	"houqin/models/store"
+	"houqin/push/sse"
 )
 
 // Prefix is where the console is mounted.
@@ -42,13 +44,20 @@ type Deps struct {
 	People   *people.Service
 	Repairs  *repair.Service
 	Meetings *meeting.Service
-	Canteen  *canteen.Service
+	// Canteen serves the canteen desk (canteen*.go) and the lobby screen's menu.
+	Canteen *canteen.Service
 	// The administrator's pages (admin*.go) call these as the API's admin
 	// routes do; Push reports the push worker's delivery figures.
 	Announcements *announce.Service
 	Shuttle       *shuttle.Service
 	Notify        *notify.Service
 	Push          ProviderReport
+	// The lobby screen's services: its tokens and what it shows.
+	Screens *screen.Service
+	// Live hands out live event subscriptions for the desk's and the
+	// screens' streams; Heartbeat is their beat (0: sse.DefaultHeartbeat).
+	Live      sse.Subscriber
+	Heartbeat time.Duration
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte
 	// LoginLimits guard the sign-in form: the same failure limiters as the
@@ -135,6 +144,8 @@ func (c *Console) Mount(app fiber.Router) {
 	c.mountMeetings(d)
 	c.mountAdmin(d)
 	c.mountCanteen(d)
+	c.mountScreens(d)
+	c.mountLobby(app)
 }
 
 // pagePolicy lets a page run and style only the console's own files.

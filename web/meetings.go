@@ -237,5 +237,3 @@ func (c *Console) servicesSheet(ctx *fiber.Ctx) error {
 	}{d, weekdays[d.Weekday()], bookings, c.Meetings.Now()}
 	return c.render(ctx, "meeting-sheet.html", view{Title: "会议服务单 " + d.String(), Data: data})
 }
-
-var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}

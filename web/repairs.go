@@ -22,6 +22,7 @@ func (c *Console) mountRepairs(d fiber.Router) {
 	g.Get("", c.repairDesk)
 	g.Get("/queue", c.repairQueue)
 	g.Get("/stats", c.repairStats)
+	g.Get(LiveSuffix, c.repairLive)
 	g.Get("/new", c.hotline)
 	g.Get("/callers", c.callers)
 	g.Post("", c.sameOrigin, c.csrf, c.createRepair)
@@ -129,8 +130,9 @@ func (c *Console) repairDesk(ctx *fiber.Ctx) error {
 	return c.render(ctx, "repairs.html", view{Title: "报修台", Data: d})
 }
 
-// repairQueue is the queue alone, which the desk page fetches every few
-// seconds (htmx polling) to stay current without a reload.
+// repairQueue is the queue alone, which the desk page fetches when the
+// desk's stream tells of a change (web/assets/live.js), and slowly on its
+// own as a safety net.
 func (c *Console) repairQueue(ctx *fiber.Ctx) error {
 	d, err := c.queue(ctx)
 	if err != nil {

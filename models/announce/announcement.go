@@ -43,8 +43,12 @@ func (s *Service) Create(ctx context.Context, a store.Actor, in AnnouncementInpu
 		if in.Push {
 			an.PushedAt = &tx.Now
 		}
-		if err := tx.Create(an).Error; err != nil || !in.Push {
+		if err := tx.Create(an).Error; err != nil {
 			return err
+		}
+		tx.Publish(Changed{ID: an.ID, Pinned: an.Pinned, Change: "published"})
+		if !in.Push {
+			return nil
 		}
 		users, err := people.ActiveUserIDs(tx.DB)
 		if err != nil {
@@ -81,6 +85,7 @@ func (s *Service) Update(ctx context.Context, id int64, p AnnouncementPatch) (_ 
 		store.Patch(&an.Title, p.Title)
 		store.Patch(&an.Body, p.Body)
 		store.Patch(&an.Pinned, p.Pinned)
+		tx.Publish(Changed{ID: an.ID, Pinned: an.Pinned, Change: "updated"})
 		return tx.Save(&an).Error
 	})
 	return &an, err
@@ -94,6 +99,7 @@ func (s *Service) Delete(ctx context.Context, id int64) (err error) {
 		if res.Error == nil && res.RowsAffected == 0 {
 			return store.ErrNotFound("announcement")
 		}
+		tx.Publish(Changed{ID: id, Change: "deleted"})
 		return res.Error
 	})
 }

@@ -232,6 +232,7 @@ func FileTx(tx *store.Tx, a store.Actor, r *Repair) error {
 		ToStatus: RepairSubmitted, CreatedAt: tx.Now}).Error; err != nil {
 		return err
 	}
+	tx.Publish(deskChanged(r, string(RepairCreate)))
 	return notifyRepair(tx, a, r, StepInput{Action: RepairCreate}, nil)
 }
 

@@ -176,6 +176,7 @@ func ActTx(tx *store.Tx, a store.Actor, id int64, step StepInput, r *Repair) err
 	if err := tx.Create(&ev).Error; err != nil {
 		return err
 	}
+	tx.Publish(deskChanged(r, string(step.Action)))
 	return notifyRepair(tx, a, r, step, prevTech)
 }
 
@@ -269,6 +270,7 @@ func (s *Service) FlagOverdue(ctx context.Context) (_ int, err error) {
 				return err
 			}
 			flagged++
+			tx.Publish(deskChanged(&r, "overdue"))
 			return notifyOverdue(tx, &r, desk)
 		})
 		if err != nil {

@@ -158,15 +158,17 @@ func (h *Canteen) GetDish(c *fiber.Ctx) error {
 	return c.JSON(dishOut(*d))
 }
 
+// dishRequest creates or changes a dish; the rules of its values live in
+// the canteen model, for the API and the console alike.
 type dishRequest struct {
-	Name       *string               `json:"name" validate:"omitempty,min=1,max=100"`
-	Category   *canteen.DishCategory `json:"category" validate:"omitempty,enum"`
-	PriceCents *int                  `json:"price_cents" validate:"omitempty,gte=0,lte=1000000"`
-	Allergens  *[]string             `json:"allergens" validate:"omitempty,max=10,dive,min=1,max=20,excludesall=0x2C"`
-	SpicyLevel *int                  `json:"spicy_level" validate:"omitempty,gte=0,lte=3"`
+	Name       *string               `json:"name"`
+	Category   *canteen.DishCategory `json:"category"`
+	PriceCents *int                  `json:"price_cents"`
+	Allergens  *[]string             `json:"allergens"`
+	SpicyLevel *int                  `json:"spicy_level"`
 	Vegetarian *bool                 `json:"vegetarian"`
-	Calories   *int                  `json:"calories" validate:"omitempty,gte=0,lte=10000"`
-	ImageURL   *string               `json:"image_url" validate:"omitempty,max=500,http_url"`
+	Calories   *int                  `json:"calories"`
+	ImageURL   *string               `json:"image_url"`
 	Active     *bool                 `json:"active"`
 }
 

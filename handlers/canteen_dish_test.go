@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"houqin/api/apitest"
@@ -33,9 +34,19 @@ func TestCanteenDishes(t *testing.T) {
 			"spicy out of range": {"name": "鱼", "category": "meat", "price_cents": 100, "spicy_level": 4},
 			"comma in allergen":  {"name": "鱼", "category": "meat", "price_cents": 100, "allergens": []string{"a,b"}},
 			"blank name":         {"name": "  ", "category": "meat", "price_cents": 100},
+			"name too long":      {"name": strings.Repeat("鱼", 101), "category": "meat", "price_cents": 100},
+			"price too high":     {"name": "鱼", "category": "meat", "price_cents": 1000001},
+			"calories too high":  {"name": "鱼", "category": "meat", "price_cents": 100, "calories": 10001},
+			"too many allergens": {"name": "鱼", "category": "meat", "price_cents": 100, "allergens": strings.Split("a,b,c,d,e,f,g,h,i,j,k", ",")},
+			"empty allergen":     {"name": "鱼", "category": "meat", "price_cents": 100, "allergens": []string{""}},
+			"not a web address":  {"name": "鱼", "category": "meat", "price_cents": 100, "image_url": "javascript:alert(1)"},
 		} {
 			t.Run(name, func(t *testing.T) {
-				apitest.Expect(t, e.Post("/api/v1/dishes", e.admin.Token, body), http.StatusBadRequest, "validation_failed")
+				resp := e.Post("/api/v1/dishes", e.admin.Token, body)
+				apitest.Expect(t, resp, http.StatusBadRequest, "validation_failed")
+				if !strings.Contains(string(resp.Body), `"field":`) {
+					t.Errorf("the problem names no field: %s", resp.Body)
+				}
 			})
 		}
 	})

@@ -141,15 +141,7 @@ func menuSlot(c *fiber.Ctx) (canteen.MenuSlot, error) {
 	if err != nil {
 		return canteen.MenuSlot{}, err
 	}
-	d, err := store.ParseDate(c.Params("date"))
-	if err != nil {
-		return canteen.MenuSlot{}, store.InvalidDate("date")
-	}
-	meal, err := canteen.ParseMeal(c.Params("meal"))
-	if err != nil {
-		return canteen.MenuSlot{}, err
-	}
-	return canteen.MenuSlot{CanteenID: id, Date: d, Meal: meal}, nil
+	return canteen.ParseSlot(id, c.Params("date"), c.Params("meal"))
 }
 
 type menuItemIn struct {

@@ -50,7 +50,7 @@ func TestAdminFormsAreGuarded(t *testing.T) {
 	}
 	apitest.Expect(t, env.Get("/api/v1/me", target.Token), http.StatusOK)
 
-	for role, home := range map[store.Role]string{store.RoleDispatcher: "/console/repairs", store.RoleMeetingAdmin: "/console/meetings", store.RoleCanteenAdmin: "/console/"} {
+	for role, home := range map[store.Role]string{store.RoleDispatcher: "/console/repairs", store.RoleMeetingAdmin: "/console/meetings", store.RoleCanteenAdmin: "/console/canteen/week"} {
 		desk := newBrowser(env)
 		desk.signIn(env.NewUser(role))
 		for _, path := range adminRoutes(t, env, http.MethodGet) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"time"
@@ -43,6 +44,8 @@ type Deps struct {
 	People   *people.Service
 	Repairs  *repair.Service
 	Meetings *meeting.Service
+	// Canteen serves the canteen desk (canteen*.go) and the lobby screen's menu.
+	Canteen *canteen.Service
 	// The administrator's pages (admin*.go) call these as the API's admin
 	// routes do; Push reports the push worker's delivery figures.
 	Announcements *announce.Service
@@ -51,7 +54,6 @@ type Deps struct {
 	Push          ProviderReport
 	// The lobby screen's services: its tokens and what it shows.
 	Screens *screen.Service
-	Canteen *canteen.Service
 	// Live hands out live event subscriptions for the desk's and the
 	// screens' streams; Heartbeat is their beat (0: sse.DefaultHeartbeat).
 	Live      sse.Subscriber
@@ -110,6 +112,7 @@ func New(d Deps) *Console {
 		"minutes": minutes,
 		"percent": percent,
 	}
+	maps.Copy(funcs, canteenFuncs)
 	c.base = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html"))
 	names, _ := fs.Glob(templateFiles, "templates/[a-z]*.html")
 	for _, n := range names {
@@ -140,6 +143,7 @@ func (c *Console) Mount(app fiber.Router) {
 	c.mountRepairs(d)
 	c.mountMeetings(d)
 	c.mountAdmin(d)
+	c.mountCanteen(d)
 	c.mountScreens(d)
 	c.mountLobby(app)
 }

@@ -108,8 +108,8 @@ func TestStaffCannotOpenTheConsole(t *testing.T) {
 	if p := canteen.get("/console/repairs"); p.Status != http.StatusForbidden {
 		t.Errorf("canteen_admin on the repair desk: %d", p.Status)
 	}
-	if p := canteen.get("/console/"); p.Status != http.StatusOK {
-		t.Errorf("canteen_admin's home: %d", p.Status)
+	if p := canteen.get("/console/"); p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/console/canteen/week" {
+		t.Errorf("canteen_admin's home: %d %s", p.Status, p.Header.Get("Location"))
 	}
 }
 

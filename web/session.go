@@ -183,6 +183,8 @@ func (c *Console) home(ctx *fiber.Ctx) error {
 		return ctx.Redirect(Prefix+"/repairs", http.StatusSeeOther)
 	case a.Can(store.RoleMeetingAdmin):
 		return ctx.Redirect(Prefix+"/meetings", http.StatusSeeOther)
+	case a.Can(store.RoleCanteenAdmin):
+		return ctx.Redirect(Prefix+"/canteen/week", http.StatusSeeOther)
 	}
 	return c.render(ctx, "home.html", view{Title: "后勤服务台"})
 }

@@ -72,10 +72,7 @@ func (in DishInput) apply(d *Dish) error {
 	if in.Calories != nil {
 		d.Calories = in.Calories
 	}
-	if d.Name == "" { // " " passes the request's min=1 and is trimmed away
-		return store.InvalidField("name", "must not be blank")
-	}
-	return nil
+	return d.check()
 }
 
 // DishFilter narrows ListDishes. Only canteen admins may list inactive dishes.

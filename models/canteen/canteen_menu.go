@@ -58,6 +58,19 @@ type MenuSlot struct {
 	Meal      Meal
 }
 
+// ParseSlot reads a menu's date and meal as a route names them.
+func ParseSlot(canteenID int64, date, meal string) (MenuSlot, error) {
+	d, err := store.ParseDate(date)
+	if err != nil {
+		return MenuSlot{}, store.InvalidDate("date")
+	}
+	m, err := ParseMeal(meal)
+	if err != nil {
+		return MenuSlot{}, err
+	}
+	return MenuSlot{CanteenID: canteenID, Date: d, Meal: m}, nil
+}
+
 // MenuItemInput is one dish of a saved menu.
 type MenuItemInput struct {
 	DishID     int64
@@ -68,26 +81,7 @@ type MenuItemInput struct {
 // A published menu stays published; items kept keep their sold-out mark.
 func (s *Service) SaveMenu(ctx context.Context, slot MenuSlot, items []MenuItemInput) (_ *MealMenu, err error) {
 	defer store.Wrap(&err, "canteen save menu")
-	var out *MealMenu
-	err = s.Tx(ctx, func(tx *store.Tx) error {
-		c, err := lockCanteen(tx, slot.CanteenID)
-		if err != nil {
-			return err
-		}
-		if _, err := c.Serving(slot); err != nil {
-			return err
-		}
-		if err := checkMenuDishes(tx, items); err != nil {
-			return err
-		}
-		m, err := upsertMenu(tx, slot, items)
-		if err != nil {
-			return err
-		}
-		out, err = mealMenu(tx, m)
-		return err
-	})
-	return out, err
+	return s.changeMenu(ctx, slot, func([]MenuItemInput) ([]MenuItemInput, error) { return items, nil })
 }
 
 // checkMenuDishes accepts distinct, existing, active dishes.

@@ -144,10 +144,12 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 		type account struct{ id, err string }
 		invalid := map[account][]int64{}
 		// Rows that end alike (sent, or skipped/failed with the same reason:
-		// a whole batch when push is off) are closed in one statement each;
-		// only retries, each with its own jittered time, go row by row.
-		type ending struct{ claim, status, err string }
+		// a whole batch when push is off) are closed in one statement each,
+		// whichever of the worker's claims held them; only retries, each
+		// with its own jittered time, go row by row.
+		type ending struct{ status, err string }
 		alike := map[ending][]int64{}
+		claims := map[ending][]string{}
 		for _, r := range results {
 			if r.ForgetDevice != 0 {
 				gone = append(gone, r.ForgetDevice)
@@ -157,8 +159,11 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 				invalid[a] = append(invalid[a], r.InvalidAccount)
 			}
 			if r.Status != OutboxPending {
-				e := ending{r.Claim, r.Status, store.Clip(r.Error, 500)}
+				e := ending{r.Status, store.Clip(r.Error, 500)}
 				alike[e] = append(alike[e], r.JobID)
+				if !slices.Contains(claims[e], r.Claim) {
+					claims[e] = append(claims[e], r.Claim)
+				}
 				continue
 			}
 			set := map[string]any{"status": r.Status, "last_error": store.Clip(r.Error, 500), "lease_until": nil,
@@ -177,7 +182,9 @@ func (s *Service) Finish(ctx context.Context, results []Result) (_ int64, err er
 				set["sent_at"], set["last_error"] = tx.Now, ""
 			}
 			for chunk := range slices.Chunk(ids, 500) {
-				err := tx.Model(&OutboxJob{}).Where("id IN ? AND claim_token = ?", chunk, e.claim).Updates(set).Error
+				// A row another worker has claimed since carries its token,
+				// not one of these: its result is not ours to record.
+				err := tx.Model(&OutboxJob{}).Where("id IN ? AND claim_token IN ?", chunk, claims[e]).Updates(set).Error
 				if err != nil {
 					return err
 				}

@@ -39,10 +39,7 @@ import (
 type menuCache struct {
 	svc    *canteen.Service
 	encode func(any) ([]byte, error)
-	gen    atomic.Uint64
-
-	mu      sync.RWMutex
-	entries map[menuKey]*menuEntry
+	views  *views[menuKey, menuEntry]
 }
 
 // menuCacheRecheck bounds how stale another replica's change can look here.
@@ -59,7 +56,6 @@ type menuKey struct {
 }
 
 type menuEntry struct {
-	gen     uint64
 	version int64
 	etag    string
 	checked atomic.Int64 // unix nanoseconds of the last version check
@@ -97,24 +93,16 @@ func (e *encodedBody) compressed(h *fasthttp.RequestHeader) (encoding string, bo
 }
 
 func newMenuCache(svc *canteen.Service) *menuCache {
-	return &menuCache{svc: svc, encode: JSONEncoder(svc.Location), entries: map[menuKey]*menuEntry{}}
+	return &menuCache{svc: svc, encode: JSONEncoder(svc.Location), views: newViews[menuKey, menuEntry](menuCacheMax)}
 }
 
 // invalidate forgets every cached menu: called on every committed change.
-func (mc *menuCache) invalidate() {
-	mc.gen.Add(1)
-	mc.mu.Lock()
-	clear(mc.entries)
-	mc.mu.Unlock()
-}
+func (mc *menuCache) invalidate() { mc.views.forget() }
 
 // get returns the cached view for k, filling it with render on a miss.
 func (mc *menuCache) get(ctx context.Context, k menuKey, render func(menuKey, []canteen.MenuDay) any) (*menuEntry, error) {
-	gen := mc.gen.Load()
-	mc.mu.RLock()
-	e := mc.entries[k]
-	mc.mu.RUnlock()
-	if e != nil && e.gen == gen {
+	gen := mc.views.current()
+	if e := mc.views.get(k); e != nil {
 		now := time.Now().UnixNano()
 		last := e.checked.Load()
 		// One request per entry and recheck period asks the database; the
@@ -142,14 +130,9 @@ func (mc *menuCache) fill(ctx context.Context, k menuKey, gen uint64, render fun
 	if err != nil {
 		return nil, err
 	}
-	e := &menuEntry{gen: gen, version: version, encodedBody: encodedBody{body: body}, etag: menuETag(k, version)}
+	e := &menuEntry{version: version, encodedBody: encodedBody{body: body}, etag: menuETag(k, version)}
 	e.checked.Store(time.Now().UnixNano())
-	mc.mu.Lock()
-	if len(mc.entries) >= menuCacheMax {
-		clear(mc.entries)
-	}
-	mc.entries[k] = e
-	mc.mu.Unlock()
+	mc.views.put(k, gen, e)
 	return e, nil
 }
 

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"houqin/models/shuttle"
@@ -26,10 +24,7 @@ import (
 type shuttleCache struct {
 	svc    *shuttle.Service
 	encode func(any) ([]byte, error)
-	gen    atomic.Uint64
-
-	mu      sync.RWMutex
-	entries map[shuttleKey]*shuttleEntry
+	views  *views[shuttleKey, shuttleEntry]
 }
 
 // shuttleCacheTTL bounds how old a served read can be.
@@ -49,7 +44,6 @@ type shuttleKey struct {
 }
 
 type shuttleEntry struct {
-	gen uint64
 	// wall and clock are when it was filled, by the machine's clock and by
 	// the service's (the same in production; tests move the latter).
 	wall, clock time.Time
@@ -57,7 +51,7 @@ type shuttleEntry struct {
 }
 
 func newShuttleCache(svc *shuttle.Service) *shuttleCache {
-	tc := &shuttleCache{svc: svc, encode: JSONEncoder(svc.Location), entries: map[shuttleKey]*shuttleEntry{}}
+	tc := &shuttleCache{svc: svc, encode: JSONEncoder(svc.Location), views: newViews[shuttleKey, shuttleEntry](shuttleCacheMax)}
 	store.On(svc.Store, func(shuttle.Changed) { tc.invalidate() })
 	store.On(svc.Store, func(shuttle.TripStatusEvent) { tc.invalidate() })
 	store.On(svc.Store, func(shuttle.TripPositionEvent) { tc.invalidate() })
@@ -65,21 +59,13 @@ func newShuttleCache(svc *shuttle.Service) *shuttleCache {
 }
 
 // invalidate forgets every cached read.
-func (tc *shuttleCache) invalidate() {
-	tc.gen.Add(1)
-	tc.mu.Lock()
-	clear(tc.entries)
-	tc.mu.Unlock()
-}
+func (tc *shuttleCache) invalidate() { tc.views.forget() }
 
 // get returns the read k, made by read when the cached one is missing, from
 // before a change or too old. Errors are not kept.
 func (tc *shuttleCache) get(ctx context.Context, k shuttleKey, read func(context.Context) (any, error)) (*shuttleEntry, error) {
-	gen := tc.gen.Load()
-	tc.mu.RLock()
-	e := tc.entries[k]
-	tc.mu.RUnlock()
-	if e != nil && e.gen == gen && time.Since(e.wall) < shuttleCacheTTL && tc.svc.Now().Sub(e.clock) < shuttleCacheTTL {
+	gen := tc.views.current()
+	if e := tc.views.get(k); e != nil && time.Since(e.wall) < shuttleCacheTTL && tc.svc.Now().Sub(e.clock) < shuttleCacheTTL {
 		return e, nil
 	}
 	now := tc.svc.Now()
@@ -91,12 +77,7 @@ func (tc *shuttleCache) get(ctx context.Context, k shuttleKey, read func(context
 	if err != nil {
 		return nil, err
 	}
-	e = &shuttleEntry{gen: gen, wall: time.Now(), clock: now, encodedBody: encodedBody{body: body}}
-	tc.mu.Lock()
-	if len(tc.entries) >= shuttleCacheMax {
-		clear(tc.entries)
-	}
-	tc.entries[k] = e
-	tc.mu.Unlock()
+	e := &shuttleEntry{wall: time.Now(), clock: now, encodedBody: encodedBody{body: body}}
+	tc.views.put(k, gen, e)
 	return e, nil
 }

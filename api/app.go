@@ -32,6 +32,7 @@ import (
 	"houqin/models/team"
 	"houqin/openapi"
 	"houqin/push"
+	"houqin/push/sse"
 	"houqin/web"
 )
 
@@ -56,6 +57,9 @@ type Server struct {
 	Broker  *push.Local
 	Live    push.Broker
 	cluster *push.Cluster // nil without HOUQIN_REDIS_URL
+	// streams counts each person's and screen's open live streams, API and
+	// console alike.
+	streams sse.Owners
 	menus   *handlers.Canteen
 	shuttle *handlers.Shuttle
 	// directories look staff up by mobile on the configured work platforms.
@@ -207,7 +211,7 @@ func (s *Server) mountConsole() {
 	web.New(web.Deps{
 		People: s.People, Repairs: s.Repairs, Meetings: s.Meetings, Screens: s.Screens,
 		Announcements: s.Announcements, Canteen: s.Canteen, Shuttle: s.Shuttle, Notify: s.Notify, Push: s.Push,
-		Live: s.Broker, Heartbeat: s.Config.EventHeartbeat, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
+		Live: s.Broker, Streams: &s.streams, Heartbeat: s.Config.EventHeartbeat, Secret: s.Config.JWTSecret, PublicURL: s.Config.PublicURL,
 		LoginLimits: s.logins.limiters(), Term: zh.Term,
 		Explain: func(err error) web.Explained {
 			p, _ := problemOf(err, zh)

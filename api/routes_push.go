@@ -27,7 +27,7 @@ func (s *Server) mountPush(r fiber.Router) {
 	r.Post("/me/notifications/:id/read", h.ReadNotification)
 	r.Get("/me/preferences", h.GetPreferences)
 	r.Put("/me/preferences", h.UpdatePreferences)
-	r.Get("/events", handlers.NewEvents(s.Notify, s.Broker, s.Config.EventHeartbeat).Stream)
+	r.Get("/events", handlers.NewEvents(s.Notify, s.Broker, s.Config.EventHeartbeat, &s.streams).Stream)
 	r.Post("/admin/push/test", handlers.Require(store.RoleAdmin), h.TestPush)
 	r.Get("/admin/push/providers", handlers.Require(store.RoleAdmin), handlers.PushProviders(s.Push))
 

@@ -51,12 +51,12 @@ type Events struct {
 	live sse.Subscriber
 	// heartbeat is how often an idle stream sends a comment.
 	heartbeat time.Duration
-	streams   *streamCounts
+	owners    *sse.Owners // shared with the console's streams
 }
 
 // NewEvents returns the event-stream handler; heartbeat 0 means sse.DefaultHeartbeat.
-func NewEvents(svc *notify.Service, live sse.Subscriber, heartbeat time.Duration) *Events {
-	return &Events{svc: svc, live: live, heartbeat: heartbeat, streams: &streamCounts{}}
+func NewEvents(svc *notify.Service, live sse.Subscriber, heartbeat time.Duration, owners *sse.Owners) *Events {
+	return &Events{svc: svc, live: live, heartbeat: heartbeat, owners: owners}
 }
 
 // Repairs serves the repair desk: requests, their workflow, photos and

@@ -3,7 +3,6 @@ package handlers
 import (
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,38 +16,7 @@ const (
 	maxTopics = 10
 	// maxResume bounds how many missed inbox entries a reconnect replays.
 	maxResume = 500
-	// MaxStreamsPerUser bounds one user's open streams on one server: a
-	// phone, a tablet and a desk screen or two, not a thousand sockets.
-	MaxStreamsPerUser = 5
 )
-
-// streamCounts counts each user's open streams; a user without one has no
-// entry, so the map never outgrows the streams.
-type streamCounts struct {
-	mu sync.Mutex
-	n  map[int64]int
-}
-
-func (s *streamCounts) acquire(userID int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.n[userID] >= MaxStreamsPerUser {
-		return store.Errorf(store.CodeRateLimited, "you have %d live streams open, the most one person may; close one first", MaxStreamsPerUser)
-	}
-	if s.n == nil {
-		s.n = map[int64]int{}
-	}
-	s.n[userID]++
-	return nil
-}
-
-func (s *streamCounts) release(userID int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.n[userID]--; s.n[userID] <= 0 {
-		delete(s.n, userID)
-	}
-}
 
 // topicKinds are the subscribable kinds besides "me"; any signed-in user
 // may follow them.
@@ -93,9 +61,6 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 			return store.InvalidField("Last-Event-ID", "must be an event id this stream sent")
 		}
 	}
-	if err := h.streams.acquire(u.ID); err != nil {
-		return err
-	}
 	me := notify.TopicUser(u.ID)
 	// The stream also hears of the caller's sign-ins ending, and ends.
 	return sse.Serve(c, h.live, sse.Stream{Topics: topics, IDTopic: me, Ends: []string{people.TopicSignedOut(u.ID)},
@@ -110,5 +75,5 @@ func (h *Events) Stream(c *fiber.Ctx) error {
 			}
 			return out, err
 		},
-		StillValid: StillSignedIn(c), Heartbeat: h.heartbeat, Done: func() { h.streams.release(u.ID) }})
+		StillValid: StillSignedIn(c), Heartbeat: h.heartbeat, Owner: sse.UserOwner(u.ID), Owners: h.owners})
 }

@@ -12,9 +12,9 @@ import (
 
 	"houqin/api"
 	"houqin/api/apitest"
-	"houqin/handlers"
 	"houqin/models/notify"
 	"houqin/models/store"
+	"houqin/push/sse"
 )
 
 // sseEvent is one parsed Server-Sent Event.
@@ -293,7 +293,7 @@ func TestEventsStreamsPerUserAreBounded(t *testing.T) {
 		defer resp.Body.Close()
 		return resp.StatusCode
 	}
-	streams := make([]*stream, handlers.MaxStreamsPerUser)
+	streams := make([]*stream, sse.MaxPerOwner)
 	for i := range streams {
 		streams[i] = open(t, base, u.Token, "me", "")
 	}

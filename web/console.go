@@ -57,6 +57,7 @@ type Deps struct {
 	// Live hands out live event subscriptions for the desk's and the
 	// screens' streams; Heartbeat is their beat (0: sse.DefaultHeartbeat).
 	Live      sse.Subscriber
+	Streams   *sse.Owners // each person's and screen's open streams, shared with the API's
 	Heartbeat time.Duration
 	// Secret keys the CSRF tokens (the JWT secret does).
 	Secret []byte

@@ -27,6 +27,7 @@ func (c *Console) repairLive(ctx *fiber.Ctx) error {
 		Ends:       []string{people.TopicSignedOut(u.ID)},
 		StillValid: c.stillSignedIn(token, store.RoleDispatcher),
 		Heartbeat:  c.Heartbeat,
+		Owner:      sse.UserOwner(u.ID), Owners: c.Streams,
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"houqin/api/apitest"
 	"houqin/models/store"
+	"houqin/push/sse"
 )
 
 // liveStream is an open stream through a real listener.
@@ -152,5 +153,48 @@ func TestScreenStreamTellsOfAnnouncements(t *testing.T) {
 	s.ends(2 * time.Second)
 	if status, s := openLive(t, lobby, base+"/screen/"+tok+"/live"); s != nil || status != http.StatusNotFound {
 		t.Errorf("a revoked screen's stream: %d", status)
+	}
+}
+
+// TestStreamsPerOwnerAreBounded: a person's console streams count with
+// their API streams, and a screen's token opens no more than its share;
+// one more is refused with 429 and others are not affected.
+func TestStreamsPerOwnerAreBounded(t *testing.T) {
+	env := apitest.New(t)
+	desk, admin := env.NewUser(store.RoleDispatcher), env.NewUser(store.RoleAdmin)
+	base := apitest.Serve(t, env.Server.App)
+	b := newBrowser(env)
+	b.signIn(desk)
+	// Four on the desk's phone through the API, one on the console.
+	for range sse.MaxPerOwner - 1 {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/api/v1/events", nil)
+		req.Header.Set("Authorization", "Bearer "+desk.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("API stream: %v %v", err, resp)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+	}
+	if status, s := openLive(t, b, base+"/console/repairs/live"); s == nil {
+		t.Fatalf("the fifth stream, on the console: %d", status)
+	}
+	if status, s := openLive(t, b, base+"/console/repairs/live"); s != nil || status != http.StatusTooManyRequests {
+		t.Errorf("a sixth stream: %d", status)
+	}
+	if status, s := openLive(t, signedInAs(env, store.RoleDispatcher), base+"/console/repairs/live"); s == nil {
+		t.Errorf("another dispatcher's stream: %d", status)
+	}
+
+	console := newBrowser(env)
+	console.signIn(admin)
+	tok := issueScreen(t, console, "1号楼大厅")
+	lobby := newBrowser(env)
+	for i := range sse.MaxPerOwner {
+		if status, s := openLive(t, lobby, base+"/screen/"+tok+"/live"); s == nil {
+			t.Fatalf("screen stream %d: %d", i+1, status)
+		}
+	}
+	if status, s := openLive(t, lobby, base+"/screen/"+tok+"/live"); s != nil || status != http.StatusTooManyRequests {
+		t.Errorf("one screen stream more: %d", status)
 	}
 }

@@ -221,6 +221,7 @@ func (c *Console) lobbyLive(ctx *fiber.Ctx) error {
 	id := screenOf(ctx).ID
 	return sse.Serve(ctx, c.Live, sse.Stream{
 		Topics: b.topics, Ends: []string{screen.Topic(id)}, Heartbeat: c.Heartbeat,
+		Owner: screen.Topic(id), Owners: c.Streams,
 		StillValid: func(uctx context.Context) error { return c.Screens.Live(uctx, id) },
 	})
 }

@@ -56,9 +56,11 @@ type Stream struct {
 	StillValid func(context.Context) error
 	Heartbeat  time.Duration // 0: DefaultHeartbeat
 	MaxAge     time.Duration // 0: DefaultMaxAge
-	// Done runs once when the stream ends, or when Serve fails before it
-	// starts.
-	Done func()
+	// Owner names who holds the stream ("user:7", "screen:3"); Owners,
+	// when set, counts each owner's streams and refuses one past
+	// MaxPerOwner.
+	Owner  string
+	Owners *Owners
 }
 
 // Serve subscribes to s's topics and takes the connection over to stream
@@ -66,9 +68,12 @@ type Stream struct {
 // an end topic fires, StillValid fails, the stream ages out or the server
 // shuts down.
 func Serve(c *fiber.Ctx, live Subscriber, s Stream) error {
-	done := s.Done
-	if done == nil {
-		done = func() {}
+	done := func() {}
+	if s.Owners != nil {
+		if err := s.Owners.acquire(s.Owner); err != nil {
+			return err
+		}
+		done = func() { s.Owners.release(s.Owner) }
 	}
 	names := append([]string(nil), s.Ends...)
 	for t := range s.Topics {

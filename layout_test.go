@@ -56,7 +56,7 @@ var allowed = map[string][]string{
 	"demo":                  {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess"},
 	"handlers":              {"models/store", "models/people", "models/notify", "models/announce", "models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess", "push/sse"},
 	"web":                   {"models/store", "models/people", "models/repair", "models/meeting", "models/announce", "models/canteen", "models/shuttle", "models/notify", "models/screen", "push/sse"},
-	"api": {"handlers", "web", "migrations", "openapi", "push", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
+	"api": {"handlers", "web", "migrations", "openapi", "push", "push/sse", "s3blobs", "models/store", "models/people", "models/notify", "models/announce",
 		"models/canteen", "models/meeting", "models/repair", "models/shuttle", "models/stock", "models/maint", "models/team", "models/inspect", "models/complaint", "models/assess", "models/screen"},
 	"api/apitest": {"api", "migrations", "openapi", "push", "push/fcmfake", "push/apnsfake", "push/huaweifake", "push/honorfake",
 		"push/xiaomifake", "push/oppofake", "push/vivofake", "push/harmonyfake", "push/wecomfake", "push/dingtalkfake", "s3blobs", "models/store", "models/people", "models/notify"},

@@ -82,7 +82,12 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	if err != nil || len(ids) == 0 {
 		return c, err
 	}
-	err = s.Read(ctx).Table("outbox_jobs o").
+	// The rows are claimed: read them whole even if the caller is stopping
+	// meanwhile, so that it can give them back at once rather than leave
+	// them leased.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = s.Read(rctx).Table("outbox_jobs o").
 		Select(`o.id AS job_id, o.attempts, o.notification_id, n.user_id, o.device_id,
 			CASE WHEN o.device_id = 0 THEN COALESCE(w.account_id, '') WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token,
 			COALESCE(d.platform, '') AS platform, o.provider,

@@ -93,8 +93,34 @@ type lobbyBoard struct {
 	Canteen *canteen.Canteen
 	Meals   []canteen.MealMenu
 	Routes  []lobbyRoute
-	// topics are the live topics of what the board shows.
-	topics map[string]string
+}
+
+// lobbySources are what the board shows beside the notices: the canteen
+// (the first set up, the oldest: most centres have one) and the active
+// routes, and the live topics that tell of their changes.
+type lobbySources struct {
+	canteen *canteen.Canteen
+	routes  []shuttle.ShuttleRoute
+	topics  map[string]string
+}
+
+func (c *Console) lobbySources(uctx context.Context) (*lobbySources, error) {
+	src := &lobbySources{topics: map[string]string{announce.TopicAnnouncements: announce.TopicAnnouncements}}
+	canteens, _, err := c.Canteen.ListCanteens(uctx, store.Page{Limit: store.MaxPageLimit})
+	if err != nil {
+		return nil, err
+	}
+	if len(canteens) > 0 {
+		src.canteen = &canteens[len(canteens)-1]
+		src.topics[canteen.TopicCanteen(src.canteen.ID)] = "canteen"
+	}
+	if src.routes, err = c.Shuttle.ListRoutes(uctx, false); err != nil {
+		return nil, err
+	}
+	for _, r := range src.routes {
+		src.topics[shuttle.TopicRoute(r.ID)] = "route"
+	}
+	return src, nil
 }
 
 // lobbyRoute is a route's next departures.
@@ -120,8 +146,7 @@ func (c *Console) board(ctx *fiber.Ctx) (*lobbyBoard, error) {
 	loc := c.Shuttle.Location
 	today := store.DateOf(now, loc)
 	b := &lobbyBoard{Base: ScreenPrefix + "/" + ctx.Params("token"), Name: sc.Name,
-		Day: now.In(loc).Format("1月2日 ") + weekdays[now.In(loc).Weekday()], Now: wallMillis(now.In(loc)),
-		topics: map[string]string{announce.TopicAnnouncements: announce.TopicAnnouncements}}
+		Day: now.In(loc).Format("1月2日 ") + weekdays[now.In(loc).Weekday()], Now: wallMillis(now.In(loc))}
 
 	pinned, latest := true, false
 	for _, which := range []*bool{&pinned, &latest} {
@@ -139,15 +164,11 @@ func (c *Console) board(ctx *fiber.Ctx) (*lobbyBoard, error) {
 		}
 	}
 
-	// The screen shows the first canteen set up (the oldest): most centres
-	// have one.
-	canteens, _, err := c.Canteen.ListCanteens(uctx, store.Page{Limit: store.MaxPageLimit})
+	src, err := c.lobbySources(uctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(canteens) > 0 {
-		b.Canteen = &canteens[len(canteens)-1]
-		b.topics[canteen.TopicCanteen(b.Canteen.ID)] = "canteen"
+	if b.Canteen = src.canteen; b.Canteen != nil {
 		days, _, err := c.Canteen.Menus(uctx, b.Canteen.ID, today, today, false)
 		if err != nil {
 			return nil, err
@@ -157,17 +178,12 @@ func (c *Console) board(ctx *fiber.Ctx) (*lobbyBoard, error) {
 		}
 	}
 
-	routes, err := c.Shuttle.ListRoutes(uctx, false)
-	if err != nil {
-		return nil, err
-	}
 	trips, err := c.Shuttle.ListTrips(uctx, today, 0)
 	if err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(trips, func(x, y shuttle.TripView) int { return cmp.Compare(x.DepartureAt.Unix(), y.DepartureAt.Unix()) })
-	for _, r := range routes {
-		b.topics[shuttle.TopicRoute(r.ID)] = "route"
+	for _, r := range src.routes {
 		lr := lobbyRoute{Name: r.Name}
 		for _, t := range trips {
 			if t.RouteID != r.ID || len(lr.Trips) == tripsShown {
@@ -211,16 +227,17 @@ func (c *Console) lobbyBoard(ctx *fiber.Ctx) error {
 }
 
 // lobbyLive streams the events of what the board shows: notices, the
-// canteen's menus and the routes' trips. Revoking the screen ends it at
-// once (and on another replica by the next heartbeat).
+// canteen's menus and the routes' trips (it reads only what names their
+// topics, not the board). Revoking the screen ends it at once (and on
+// another replica by the next heartbeat).
 func (c *Console) lobbyLive(ctx *fiber.Ctx) error {
-	b, err := c.board(ctx)
+	src, err := c.lobbySources(ctx.UserContext())
 	if err != nil {
 		return err
 	}
 	id := screenOf(ctx).ID
 	return sse.Serve(ctx, c.Live, sse.Stream{
-		Topics: b.topics, Ends: []string{screen.Topic(id)}, Heartbeat: c.Heartbeat,
+		Topics: src.topics, Ends: []string{screen.Topic(id)}, Heartbeat: c.Heartbeat,
 		Owner: screen.Topic(id), Owners: c.Streams,
 		StillValid: func(uctx context.Context) error { return c.Screens.Live(uctx, id) },
 	})

@@ -15,6 +15,7 @@ import (
 	"houqin/api/apitest"
 	"houqin/models/notify"
 	"houqin/models/store"
+	"houqin/push"
 	"houqin/push/fcmfake"
 )
 
@@ -167,7 +168,7 @@ func faultSetup(t *testing.T) (*apitest.Env, *fcmfake.Server, []*replica) {
 
 // TestFaultKillDuringFanOut kills a replica with SIGKILL mid-drain: no phone
 // is left out, and the pushes sent twice are at most those the dead
-// replica had sent and not yet recorded (at most its in-flight bound, 400).
+// replica had sent and not yet recorded (at most its in-flight bound, push.DefaultInFlight).
 func TestFaultKillDuringFanOut(t *testing.T) {
 	env, fake, replicas := faultSetup(t)
 	fanOut(t, env)
@@ -183,10 +184,10 @@ func TestFaultKillDuringFanOut(t *testing.T) {
 	// A send slot is held from the request until its result is recorded:
 	// the duplicates are the killed replica's requests open at the fake
 	// plus those answered and not yet recorded, never more than its slots.
-	t.Logf("kill -9 after %d of %d accepted, %d requests open at the fake: %d lost, %d sent twice (bound 400), the rest delivered %v after the kill",
-		accepted, faultDevices, inFlight, lost, duplicates, time.Since(killed).Round(time.Millisecond))
-	if duplicates > 400 {
-		t.Errorf("%d pushes sent twice, more than the 400 a replica may have in flight", duplicates)
+	t.Logf("kill -9 after %d of %d accepted, %d requests open at the fake: %d lost, %d sent twice (bound %d), the rest delivered %v after the kill",
+		accepted, faultDevices, inFlight, lost, duplicates, push.DefaultInFlight, time.Since(killed).Round(time.Millisecond))
+	if duplicates > push.DefaultInFlight {
+		t.Errorf("%d pushes sent twice, more than the %d a replica may have in flight", duplicates, push.DefaultInFlight)
 	}
 }
 

@@ -519,7 +519,7 @@ func TestStopGivesBackWhatItHadNotSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Two in flight, one claimed ahead of them.
+	// Two in flight, more claimed ahead of them.
 	w := push.NewWorker(notify.New(env.Store), push.Senders{"fcm": fcm}, push.Options{InFlight: 2, Claim: 1},
 		nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, stop := context.WithCancel(context.Background())

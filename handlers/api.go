@@ -38,11 +38,12 @@ type Notify struct {
 	// providers are the push providers this server is configured for: a
 	// device may register only with one of them.
 	providers []string
+	inbox     *inboxCache
 }
 
 // NewNotify returns the inbox and device handlers.
 func NewNotify(svc *notify.Service, providers []string) *Notify {
-	return &Notify{svc: svc, providers: providers}
+	return &Notify{svc: svc, providers: providers, inbox: newInboxCache(svc)}
 }
 
 // Events serves the live event stream.

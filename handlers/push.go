@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -106,11 +107,25 @@ func (h *Notify) ListNotifications(c *fiber.Ctx) error {
 		return err
 	}
 	f := notify.InboxFilter{Category: cat, Unread: unread != nil && *unread}
-	rows, next, count, err := h.svc.Inbox(c.UserContext(), u.ID, f, page)
+	read := func(ctx context.Context) (any, error) {
+		rows, next, count, err := h.svc.Inbox(ctx, u.ID, f, page)
+		if err != nil {
+			return nil, err
+		}
+		return inboxOut{List: ListOf(rows, next, notify.Notification.Entry), UnreadCount: count}, nil
+	}
+	if page.Cursor != "" {
+		out, err := read(c.UserContext())
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+	e, err := h.inbox.firstPage(c.UserContext(), u.ID, inboxKey{f, page.Limit}, read)
 	if err != nil {
 		return err
 	}
-	return c.JSON(inboxOut{List: ListOf(rows, next, notify.Notification.Entry), UnreadCount: count})
+	return e.send(c)
 }
 
 // ReadNotification marks one of the caller's notifications read.

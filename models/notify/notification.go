@@ -126,6 +126,10 @@ func (e Inboxed) Live() store.LiveEvent {
 	return store.LiveEvent{Topic: TopicUser(e.UserID), ID: e.ID, Type: "notification", Data: e.Entry()}
 }
 
+// Read is raised when a transaction marks some of a user's inbox read:
+// what caches the inbox forgets that user's pages.
+type Read struct{ UserID int64 }
+
 // Queued is raised when a transaction adds pushes to the outbox; the
 // delivery worker wakes up for it instead of waiting for its next poll.
 type Queued struct{}

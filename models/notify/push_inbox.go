@@ -90,6 +90,7 @@ func (s *Service) MarkRead(ctx context.Context, userID, id int64) (_ *Notificati
 			return err
 		}
 		n.ReadAt = &tx.Now
+		tx.Publish(Read{userID})
 		return tx.Model(&n).Update("read_at", tx.Now).Error
 	})
 	return &n, err
@@ -106,7 +107,9 @@ func (s *Service) MarkAllRead(ctx context.Context, userID int64, c Category) (_ 
 			q = q.Where("category = ?", c)
 		}
 		res := q.Update("read_at", tx.Now)
-		n = res.RowsAffected
+		if n = res.RowsAffected; n > 0 {
+			tx.Publish(Read{userID})
+		}
 		return res.Error
 	})
 	return n, err

@@ -105,11 +105,12 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s := &Server{Store: st, Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Services: newServices(st, blobs)}
 	s.Meetings.MaxFutureBookings = cfg.MaxFutureBookings
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s.Broker = push.NewLocal()
+	encode := handlers.JSONEncoder(st.Location)
+	s.Broker = push.NewLocal(encode)
 	s.Live = s.Broker
 	if cfg.Redis != nil {
 		s.cluster = push.NewCluster(cfg.Redis, cfg.RedisPrefix, s.Registry, log)
-		s.Live = push.NewShared(s.Broker, s.cluster, handlers.JSONEncoder(st.Location))
+		s.Live = push.NewShared(s.Broker, s.cluster, encode)
 	}
 	senders := cfg.PushSenders(log)
 	s.Push = push.NewWorker(s.Notify, senders, push.Options{}, s.Registry, log)
@@ -121,7 +122,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.App = fiber.New(fiber.Config{
 		AppName:               "houqin",
 		ErrorHandler:          errorHandler(log, messages),
-		JSONEncoder:           handlers.JSONEncoder(st.Location),
+		JSONEncoder:           encode,
 		BodyLimit:             MaxUploadBody,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,

@@ -4,6 +4,7 @@
 package push
 
 import (
+	"encoding/json"
 	"sync"
 
 	"houqin/models/store"
@@ -27,8 +28,9 @@ const subscriberBuffer = 64
 
 // Local is the in-process Broker.
 type Local struct {
-	mu   sync.RWMutex
-	subs map[string]map[*subscriber]struct{}
+	encode func(any) ([]byte, error)
+	mu     sync.RWMutex
+	subs   map[string]map[*subscriber]struct{}
 }
 
 type subscriber struct {
@@ -37,15 +39,24 @@ type subscriber struct {
 	once   sync.Once
 }
 
-// NewLocal returns an empty in-process broker.
-func NewLocal() *Local { return &Local{subs: map[string]map[*subscriber]struct{}{}} }
+// NewLocal returns an empty in-process broker. encode, when not nil, is
+// the API's JSON encoder: Publish encodes each event's data with it once
+// for all its subscribers (a bus's position goes to hundreds of streams),
+// and hands them the JSON.
+func NewLocal(encode func(any) ([]byte, error)) *Local {
+	return &Local{encode: encode, subs: map[string]map[*subscriber]struct{}{}}
+}
 
 // Publish hands ev to every subscriber of its topic without blocking;
 // subscribers whose buffer is full are dropped.
 func (b *Local) Publish(ev store.LiveEvent) {
 	var lagging []*subscriber
 	b.mu.RLock()
-	for s := range b.subs[ev.Topic] {
+	subs := b.subs[ev.Topic]
+	if len(subs) > 0 {
+		ev.Data = b.encoded(ev.Data)
+	}
+	for s := range subs {
 		select {
 		case s.ch <- ev:
 		default:
@@ -56,6 +67,18 @@ func (b *Local) Publish(ev store.LiveEvent) {
 	for _, s := range lagging {
 		b.unsubscribe(s)
 	}
+}
+
+// encoded returns data as JSON, unless it already is (an event from
+// another replica) or there is no encoder.
+func (b *Local) encoded(data any) any {
+	if _, done := data.(json.RawMessage); done || b.encode == nil || data == nil {
+		return data
+	}
+	if j, err := b.encode(data); err == nil {
+		return json.RawMessage(j)
+	}
+	return data // the stream writes its own error event for it
 }
 
 // Subscribe implements Broker.

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLocalBroker(t *testing.T) {
-	b := push.NewLocal()
+	b := push.NewLocal(nil)
 	route, stopRoute := b.Subscribe("route:3")
 	user, _ := b.Subscribe("user:7")
 

@@ -7,6 +7,7 @@ package sse
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http/httputil"
 	"strconv"
@@ -250,16 +251,10 @@ func hangUp(conn net.Conn) (gone <-chan struct{}, stop func()) {
 }
 
 // AppendEvent appends one SSE event; id 0 writes none (only inbox entries
-// carry ids, so Last-Event-ID always names an inbox entry).
+// carry ids, so Last-Event-ID always names an inbox entry). Data the broker
+// has already encoded (json.RawMessage) is wrapped as it is, so an event
+// going to many streams is encoded once, not once per stream.
 func AppendEvent(buf []byte, encode func(any) ([]byte, error), topic string, id int64, typ string, data any) []byte {
-	b, err := encode(struct {
-		Topic string `json:"topic"`
-		Type  string `json:"type"`
-		Data  any    `json:"data"`
-	}{topic, typ, data})
-	if err != nil {
-		b = []byte(`{"topic":"` + topic + `","type":"error"}`)
-	}
 	if id > 0 {
 		buf = append(buf, "id: "...)
 		buf = strconv.AppendInt(buf, id, 10)
@@ -268,6 +263,37 @@ func AppendEvent(buf []byte, encode func(any) ([]byte, error), topic string, id 
 	buf = append(buf, "event: "...)
 	buf = append(buf, typ...)
 	buf = append(buf, "\ndata: "...)
-	buf = append(buf, b...)
+	if raw, ok := data.(json.RawMessage); ok && len(raw) > 0 && plain(topic) && plain(typ) {
+		buf = append(buf, `{"topic":"`...)
+		buf = append(buf, topic...)
+		buf = append(buf, `","type":"`...)
+		buf = append(buf, typ...)
+		buf = append(buf, `","data":`...)
+		buf = append(buf, raw...)
+		buf = append(buf, '}')
+	} else {
+		b, err := encode(struct {
+			Topic string `json:"topic"`
+			Type  string `json:"type"`
+			Data  any    `json:"data"`
+		}{topic, typ, data})
+		if err != nil {
+			b = []byte(`{"topic":"` + topic + `","type":"error"}`)
+		}
+		buf = append(buf, b...)
+	}
 	return append(buf, "\n\n"...)
+}
+
+// plain reports whether s stands in a JSON string as it is: printable
+// ASCII that the API's encoder would not escape. Topic names and event
+// types always are.
+func plain(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }

@@ -1,11 +1,13 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -238,6 +240,41 @@ func (s *stream) ended(within time.Duration) {
 			s.t.Fatalf("the stream still runs %v after the sign-in ended", within)
 		}
 	}
+}
+
+// TestClosedStreamIsFreedWithinSeconds: with production's heartbeat (no
+// write for 25 s to find the client gone), a client that hangs up still
+// frees its stream's subscription and goroutines within 5 s.
+func TestClosedStreamIsFreedWithinSeconds(t *testing.T) {
+	env := apitest.New(t, func(c *api.Config) { c.EventHeartbeat = sse.DefaultHeartbeat })
+	base := serve(t, env)
+	u := env.NewUser(store.RoleStaff)
+	s := open(t, base, u.Token, "canteen:2", "")
+	if env.Server.Broker.Subscribers("canteen:2") != 1 || streamGoroutines() == 0 {
+		t.Fatal("not streaming")
+	}
+	s.cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for env.Server.Broker.Subscribers("canteen:2") != 0 || streamGoroutines() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after the hang-up: %d subscribers, %d stream goroutines",
+				env.Server.Broker.Subscribers("canteen:2"), streamGoroutines())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// streamGoroutines counts the goroutines running a live stream.
+func streamGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for g := range bytes.SplitSeq(buf, []byte("\n\n")) {
+		if bytes.Contains(g, []byte("houqin/push/sse.")) {
+			n++
+		}
+	}
+	return n
 }
 
 func TestEventsStopWhenTheSignInEnds(t *testing.T) {

@@ -132,6 +132,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		TrustedProxies:          cfg.TrustedProxies,
 		ProxyHeader:             fiber.HeaderXForwardedFor,
 	})
+	// Live streams (push/sse) close the connections they take over, and so
+	// let each request's context and read buffer go while they stream.
+	s.App.Server().KeepHijackedConns = true
 	s.App.Use(
 		forwardedFor(cfg.TrustedProxies),
 		// Request ids need to be unique, not secret: fiber's counter-based UUIDs

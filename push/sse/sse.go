@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http/httputil"
 	"strconv"
@@ -106,15 +107,34 @@ func Serve(c *fiber.Ctx, live Subscriber, s Stream) error {
 	// The stream takes the connection over instead of streaming a body
 	// through fasthttp, which would hold a second goroutine, a pipe and their
 	// buffers for every open stream: a phone's stream costs a third of the
-	// memory this way. The head is the one the middleware prepared.
-	resp, raw := &c.Context().Response, c.Context().Conn()
+	// memory this way. The head is the one the middleware prepared. A server
+	// that keeps hijacked connections (api's does) lets the request's
+	// context and read buffer go once the head is out, and the stream runs
+	// on in its own goroutine and closes the connection itself; another
+	// closes it once the hijack handler returns, so the stream runs there.
+	resp, conn := &c.Context().Response, c.Context().Conn()
+	keep := c.App().Server().KeepHijackedConns
 	c.Context().HijackSetNoResponse(true)
-	c.Context().Hijack(func(conn net.Conn) {
-		defer done()
-		defer cancel()
-		gone, stop := hangUp(raw)
-		defer stop()
-		st.run(conn, &resp.Header, replay, gone)
+	c.Context().Hijack(func(net.Conn) {
+		w, ok := st.open(conn, &resp.Header, replay)
+		run := func() {
+			defer done()
+			defer cancel()
+			if keep {
+				defer conn.Close()
+			}
+			if !ok {
+				return
+			}
+			gone, stop := hangUp(conn)
+			defer stop()
+			st.run(w, gone)
+		}
+		if keep {
+			go run()
+		} else {
+			run()
+		}
 	})
 	return nil
 }
@@ -125,6 +145,10 @@ type stream struct {
 	events   <-chan store.LiveEvent
 	encode   func(any) ([]byte, error)
 	shutdown <-chan struct{} // closed when the server shuts down
+	// replayed are the ids sent from the replay. Only they are duplicates:
+	// ids are not committed in order (MySQL), so a live entry with a lower
+	// id than one already sent is new, not a repeat.
+	replayed map[int64]bool
 }
 
 // streamBuffer is the write buffer of a stream: an event is a few hundred
@@ -144,41 +168,50 @@ func (s *stream) ends(topic string) bool {
 	return false
 }
 
-// run writes the response head, the replayed events and then live events
-// until the stream ends.
-func (s *stream) run(conn net.Conn, head *fasthttp.ResponseHeader, replay []store.LiveEvent, gone <-chan struct{}) {
-	w := bufio.NewWriterSize(conn, streamBuffer)
-	writeHead(w, head)
-	body := httputil.NewChunkedWriter(w)
-	var buf []byte
-	send := func(b []byte) bool {
-		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-		_, err := body.Write(b)
-		return err == nil && w.Flush() == nil
-	}
-	defer func() { // a clean end: the last chunk, so the client sees no error
-		_ = body.Close()
-		_, _ = w.WriteString("\r\n")
-		_ = w.Flush()
-	}()
-	buf = append(buf, "retry: "...)
-	buf = strconv.AppendInt(buf, retryMillis, 10)
+// writer is an open stream's side of the connection: chunks of the body,
+// each flushed as it is written.
+type writer struct {
+	conn net.Conn
+	buf  *bufio.Writer
+	body io.WriteCloser
+}
+
+// send writes one chunk; false when the client went away or stopped reading.
+func (w *writer) send(b []byte) bool {
+	_ = w.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_, err := w.body.Write(b)
+	return err == nil && w.buf.Flush() == nil
+}
+
+// open writes the response head, the reconnect delay and the replayed
+// events.
+func (s *stream) open(conn net.Conn, head *fasthttp.ResponseHeader, replay []store.LiveEvent) (*writer, bool) {
+	w := &writer{conn: conn, buf: bufio.NewWriterSize(conn, streamBuffer)}
+	writeHead(w.buf, head)
+	w.body = httputil.NewChunkedWriter(w.buf)
+	buf := append([]byte("retry: "), strconv.Itoa(retryMillis)...)
 	buf = append(buf, "\n\n"...)
-	// Only the replayed ids are duplicates: ids are not committed in order
-	// (MySQL), so a live entry with a lower id than one already sent is new,
-	// not a repeat.
-	replayed := make(map[int64]bool, len(replay))
+	s.replayed = make(map[int64]bool, len(replay))
 	for _, ev := range replay {
 		buf = AppendEvent(buf, s.encode, s.Topics[ev.Topic], ev.ID, ev.Type, ev.Data)
-		replayed[ev.ID] = true
+		s.replayed[ev.ID] = true
 	}
-	if !send(buf) {
-		return
-	}
+	return w, w.send(buf)
+}
+
+// run writes live events until the stream ends, then the body's last
+// chunk, so that the client sees a clean end rather than an error.
+func (s *stream) run(w *writer, gone <-chan struct{}) {
+	defer func() {
+		_ = w.body.Close()
+		_, _ = w.buf.WriteString("\r\n")
+		_ = w.buf.Flush()
+	}()
 	tick := time.NewTicker(s.Heartbeat)
 	defer tick.Stop()
 	expire := time.NewTimer(s.MaxAge)
 	defer expire.Stop()
+	var buf []byte
 	for {
 		buf = buf[:0]
 		select {
@@ -188,7 +221,7 @@ func (s *stream) run(conn net.Conn, head *fasthttp.ResponseHeader, replay []stor
 			}
 			id := int64(0)
 			if s.IDTopic != "" && ev.Topic == s.IDTopic {
-				if replayed[ev.ID] {
+				if s.replayed[ev.ID] {
 					continue
 				}
 				id = ev.ID
@@ -206,7 +239,7 @@ func (s *stream) run(conn net.Conn, head *fasthttp.ResponseHeader, replay []stor
 		case <-expire.C:
 			return
 		}
-		if !send(buf) {
+		if !w.send(buf) {
 			return // the client went away or stopped reading
 		}
 	}

@@ -47,8 +47,19 @@ func TestTripsListCache(t *testing.T) {
 	}
 
 	// Compressed from the same entry: a gzipped answer holds the same list.
-	req, _ := http.NewRequest(http.MethodGet, serve(t, w.env)+"/api/v1/shuttle/trips?date=2026-12-01", nil)
-	req.Header.Set("Authorization", "Bearer "+other.Token)
+	var list struct{ Items []shuttleTripJSON }
+	getGzipped(t, w.env, "/api/v1/shuttle/trips?date=2026-12-01", other.Token, &list)
+	if len(list.Items) != 2 || list.Items[0].DelayMinutes != 15 {
+		t.Fatalf("gunzipped list: %+v", list)
+	}
+}
+
+// getGzipped reads path over a real connection asking for gzip, checks
+// that the answer is gzipped and decodes it into v.
+func getGzipped(t *testing.T, env *apitest.Env, path, token string, v any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, serve(t, env)+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept-Encoding", "gzip") // set by hand, so the client does not decode
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
@@ -59,9 +70,8 @@ func TestTripsListCache(t *testing.T) {
 	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("%v, %v", err, resp.Header)
 	}
-	var list struct{ Items []shuttleTripJSON }
-	if err := json.NewDecoder(zr).Decode(&list); err != nil || len(list.Items) != 2 || list.Items[0].DelayMinutes != 15 {
-		t.Fatalf("gunzipped list: %v %+v", err, list)
+	if err := json.NewDecoder(zr).Decode(v); err != nil {
+		t.Fatal(err)
 	}
 }
 

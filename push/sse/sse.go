@@ -191,7 +191,9 @@ func (s *stream) open(conn net.Conn, head *fasthttp.ResponseHeader, replay []sto
 	w.body = httputil.NewChunkedWriter(w.buf)
 	buf := append([]byte("retry: "), strconv.Itoa(retryMillis)...)
 	buf = append(buf, "\n\n"...)
-	s.replayed = make(map[int64]bool, len(replay))
+	if len(replay) > 0 {
+		s.replayed = make(map[int64]bool, len(replay))
+	}
 	for _, ev := range replay {
 		buf = AppendEvent(buf, s.encode, s.Topics[ev.Topic], ev.ID, ev.Type, ev.Data)
 		s.replayed[ev.ID] = true

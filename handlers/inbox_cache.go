@@ -54,8 +54,10 @@ type inboxEntry struct {
 const inboxCacheTTL = time.Second
 
 // inboxCacheUsers bounds the users whose pages are kept; past it the cache
-// starts over.
-const inboxCacheUsers = 10_000
+// starts over. A page outlives its second until then, so the bound is what
+// the cache holds at most: some 6 MB of pages (about 5 KB each, with their
+// compressed forms) in the busiest minute, not a page per staff member.
+const inboxCacheUsers = 1_000
 
 func newInboxCache(svc *notify.Service) *inboxCache {
 	ic := &inboxCache{svc: svc, encode: JSONEncoder(svc.Location), users: map[int64]*userInbox{}}

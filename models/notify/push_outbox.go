@@ -58,6 +58,15 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	c := Claim{Token: hex.EncodeToString(b)}
+	if err := ctx.Err(); err != nil {
+		return c, err
+	}
+	// Once begun, a claim runs to its end and the rows are read whole even
+	// if the caller stops meanwhile, so that it can give them back at once:
+	// a claim that committed just after its caller had gone would leave its
+	// rows leased until the lease ran out.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	var ids []int64
 	err = s.ClaimTx(ctx, func(tx *store.Tx) error {
 		q := tx.Model(&OutboxJob{}).Where("status = ? AND next_attempt_at <= ?", OutboxPending, tx.Now).
@@ -89,12 +98,7 @@ func (s *Service) ClaimOutbox(ctx context.Context, limit int, lease time.Duratio
 	if err != nil || len(ids) == 0 {
 		return c, err
 	}
-	// The rows are claimed: read them whole even if the caller is stopping
-	// meanwhile, so that it can give them back at once rather than leave
-	// them leased.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	err = s.Read(rctx).Table("outbox_jobs o").
+	err = s.Read(ctx).Table("outbox_jobs o").
 		Select(`o.id AS job_id, o.attempts, o.notification_id, n.user_id, o.device_id,
 			CASE WHEN o.device_id = 0 THEN COALESCE(w.account_id, '') WHEN d.user_id = n.user_id THEN d.token ELSE '' END AS token,
 			COALESCE(d.platform, '') AS platform, o.provider,

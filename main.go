@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintf(stderr, "houqin: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	env := &environment{ctx: ctx, cfg: cfg, log: log, stdin: stdin, stdout: stdout, stderr: stderr}
+	env := &environment{ctx: ctx, cfg: cfg, log: log, logs: logs, stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := c(env, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -95,6 +95,7 @@ type environment struct {
 	ctx            context.Context
 	cfg            api.Config
 	log            *slog.Logger
+	logs           io.Writer // the log's stream, for the access log
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -166,6 +167,7 @@ func serveCmd(e *environment, args []string) error {
 			return err
 		}
 	}
+	e.cfg.AccessLog = e.logs
 	srv := api.New(e.cfg, st, e.log)
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {

@@ -140,7 +140,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 		// Request ids need to be unique, not secret: fiber's counter-based UUIDs
 		// cost a fraction of crypto/rand ones.
 		requestid.New(requestid.Config{Header: fiber.HeaderXRequestID}),
-		observe(log, newHTTPMetrics(s.Registry)),
+		observe(accessLog{cfg.AccessLog, log}, newHTTPMetrics(s.Registry)),
 		deadline(cfg.RequestTimeout),
 		securityHeaders,
 		recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -204,6 +204,7 @@ func (s *Server) routes() {
 	s.mountQuality(r)
 	s.mountReports(r)
 	s.mountConsole()
+	s.App.Use(markUnmatched)
 }
 
 // mountConsole serves the desk console at /console/: its own pages, not

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -34,6 +35,10 @@ type Config struct {
 	AccessTTL    time.Duration  // HOUQIN_ACCESS_TTL
 	DemoPassword string         // HOUQIN_DEMO_PASSWORD
 	LogLevel     string         // HOUQIN_LOG_LEVEL: debug, info, warn, error
+	// AccessLog receives a JSON line per request, at LogLevel (not from the
+	// environment: main passes its log's writer, so every line shares one
+	// stream); nil writes none.
+	AccessLog io.Writer
 	// PublicURL is the service's address as clients reach it
 	// (HOUQIN_PUBLIC_URL): absolute URLs handed out are built from it, never
 	// from request headers. Empty means BaseURL derives one from Addr.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,7 +77,7 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 
 // observe renders errors, then logs one line and records metrics for every
 // request. It never logs headers or bodies: they hold tokens and passwords.
-func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
+func observe(log accessLog, m *httpMetrics) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		if err := c.Next(); err != nil {
@@ -88,27 +87,28 @@ func observe(log *slog.Logger, m *httpMetrics) fiber.Handler {
 		}
 		d := time.Since(start)
 		status := c.Response().StatusCode()
-		route := c.Route().Path
-		if status == fiber.StatusNotFound && c.Route().Method == "USE" {
-			route = "unmatched" // keep label cardinality bounded
-		}
 		// The route's method, not c.Method(): Fiber's is a view of the request
 		// buffer, and label values outlive the request.
-		method := c.Route().Method
-		if method == "USE" {
-			method = strings.Clone(c.Method())
+		route, method := c.Route().Path, c.Route().Method
+		if unmatched, _ := c.Locals(unmatchedLocal).(bool); unmatched {
+			route = "unmatched" // not the path: keep label cardinality bounded
 		}
 		m.observe(method, route, status, d)
-		level := slog.LevelInfo
-		if status >= 500 {
-			level = slog.LevelError
-		}
-		log.LogAttrs(c.UserContext(), level, "request",
-			slog.String("method", c.Method()), slog.String("route", route), slog.Int("status", status),
-			slog.Duration("duration", d), slog.String("request_id", requestID(c)),
-			slog.Int64("user_id", handlers.UserID(c)))
+		log.write(accessLine{at: start.Add(d), status: status, method: method, route: route, duration: d,
+			requestID: requestID(c), userID: handlers.UserID(c)})
 		return nil
 	}
+}
+
+// unmatchedLocal marks a request that matched no route (markUnmatched).
+const unmatchedLocal = "houqin.unmatched"
+
+// markUnmatched comes after every route: a request that reaches it matched
+// none, and Fiber's 404 or 405 would otherwise be logged and counted under
+// the path of the last middleware it passed.
+func markUnmatched(c *fiber.Ctx) error {
+	c.Locals(unmatchedLocal, true)
+	return c.Next()
 }
 
 // compressBodies gzips or brotli-compresses API responses for clients
@@ -246,12 +246,52 @@ func idempotency(st *store.Store) fiber.Handler {
 // deadline bounds the database work of a request: its context ends after
 // d, so a database that stopped answering fails the request (503) instead
 // of holding it, and a write the client has given up on is not committed
-// later.
+// later. The timer behind it starts only when something waits on the
+// context, as every database call does: a read answered from a cache
+// starts none.
 func deadline(d time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.UserContext(), d)
-		defer cancel()
+		ctx := &lazyDeadline{parent: c.UserContext(), at: time.Now().Add(d)}
+		defer ctx.end()
 		c.SetUserContext(ctx)
 		return c.Next()
 	}
 }
+
+// lazyDeadline is context.WithDeadline(parent, at), made on first use.
+type lazyDeadline struct {
+	parent context.Context
+	at     time.Time
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (l *lazyDeadline) started() context.Context {
+	l.once.Do(func() { l.ctx, l.cancel = context.WithDeadline(l.parent, l.at) })
+	return l.ctx
+}
+
+// end cancels the context when the request is over; one never used is
+// from then on the same as any ended request's.
+func (l *lazyDeadline) end() {
+	l.once.Do(func() { l.ctx = endedRequest })
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+var endedRequest = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
+func (l *lazyDeadline) Deadline() (time.Time, bool) { return l.at, true }
+func (l *lazyDeadline) Done() <-chan struct{}       { return l.started().Done() }
+func (l *lazyDeadline) Err() error                  { return l.started().Err() }
+
+// Value asks the started context, so that contexts made from this one (the
+// database's) find its cancellation and hang on it directly, not each
+// through a goroutine of its own.
+func (l *lazyDeadline) Value(key any) any { return l.started().Value(key) }

@@ -218,17 +218,26 @@ func (s *stream) run(w *writer, gone <-chan struct{}) {
 		buf = buf[:0]
 		select {
 		case ev, ok := <-s.events:
-			if !ok || s.ends(ev.Topic) {
+			var more bool
+			if buf, more = s.add(buf, ev, ok); !more {
 				return
 			}
-			id := int64(0)
-			if s.IDTopic != "" && ev.Topic == s.IDTopic {
-				if s.replayed[ev.ID] {
-					continue
+			// Take the events already waiting too: a stream that runs late
+			// (a busy server) catches up in one write rather than one each.
+			for more {
+				select {
+				case ev, ok := <-s.events:
+					if buf, more = s.add(buf, ev, ok); !more {
+						w.send(buf)
+						return
+					}
+				default:
+					more = false
 				}
-				id = ev.ID
 			}
-			buf = AppendEvent(buf, s.encode, s.Topics[ev.Topic], id, ev.Type, ev.Data)
+			if len(buf) == 0 {
+				continue // only events it had replayed
+			}
 		case <-tick.C:
 			if s.StillValid(context.Background()) != nil {
 				return
@@ -245,6 +254,23 @@ func (s *stream) run(w *writer, gone <-chan struct{}) {
 			return // the client went away or stopped reading
 		}
 	}
+}
+
+// add appends ev to buf unless the stream has replayed it already, and
+// reports false when the stream ends with it (the channel closed, or an
+// event that ends it).
+func (s *stream) add(buf []byte, ev store.LiveEvent, ok bool) ([]byte, bool) {
+	if !ok || s.ends(ev.Topic) {
+		return buf, false
+	}
+	id := int64(0)
+	if s.IDTopic != "" && ev.Topic == s.IDTopic {
+		if s.replayed[ev.ID] {
+			return buf, true
+		}
+		id = ev.ID
+	}
+	return AppendEvent(buf, s.encode, s.Topics[ev.Topic], id, ev.Type, ev.Data), true
 }
 
 // writeHead writes the head the middleware prepared, for a chunked body

@@ -210,8 +210,11 @@ func carriesSecret(c *fiber.Ctx) error {
 // Responses that carry a secret are not kept (carriesSecret).
 func idempotency(st *store.Store) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if c.Method() != fiber.MethodPost {
+			return c.Next() // before the header: reads are most requests
+		}
 		key := c.Get("Idempotency-Key")
-		if c.Method() != fiber.MethodPost || key == "" {
+		if key == "" {
 			return c.Next()
 		}
 		if !validIdempotencyKey(key) {

@@ -109,8 +109,8 @@ func TestHotReadLoad(t *testing.T) {
 				bCPU, aCPU = append(bCPU, b.cpu), append(aCPU, a.cpu)
 			}
 			t.Logf("-c%-3d %-24s %5d B | bare %6.0f req/s p99 %-8v cpu %5.1fµs | houqin %6.0f req/s p99 %-8v cpu %5.1fµs | ratio %.2f (cpu %.2f)",
-				conns, r.name, len(bodies[r.path]), median(bRPS), time.Duration(median(bP99)), median(bCPU),
-				median(aRPS), time.Duration(median(aP99)), median(aCPU), median(aRPS)/median(bRPS), median(bCPU)/median(aCPU))
+				conns, r.name, len(bodies[r.path]), median(bRPS), time.Duration(median(bP99)).Round(10*time.Microsecond), median(bCPU),
+				median(aRPS), time.Duration(median(aP99)).Round(10*time.Microsecond), median(aCPU), median(aRPS)/median(bRPS), median(bCPU)/median(aCPU))
 		}
 	}
 }

@@ -141,3 +141,45 @@ func TestDatabaseWarningsAreJSON(t *testing.T) {
 		t.Fatalf("a cancelled statement was logged: %s", buf.String())
 	}
 }
+
+// TestWritersQueueInOrder: on SQLite, transactions waiting for the one
+// write connection get it in the order they asked (database/sql would pick
+// a random waiter, and leave some waiting while later ones go first).
+func TestWritersQueueInOrder(t *testing.T) {
+	env := apitest.New(t)
+	if env.Store.Dialect != store.SQLite {
+		t.Skip("MySQL's write pool is wide: no queue for one connection")
+	}
+	ctx := context.Background()
+	hold, held := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = env.Store.Tx(ctx, func(*store.Tx) error { close(held); <-hold; return nil })
+	}()
+	<-held
+	const writers = 8
+	var (
+		mu    sync.Mutex
+		order []int
+		wg    sync.WaitGroup
+	)
+	for i := range writers {
+		wg.Go(func() {
+			if err := env.Store.Tx(ctx, func(*store.Tx) error {
+				mu.Lock()
+				defer mu.Unlock()
+				order = append(order, i)
+				return nil
+			}); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(50 * time.Millisecond) // queued before the next one asks
+	}
+	close(hold)
+	wg.Wait()
+	for i, w := range order {
+		if w != i {
+			t.Fatalf("writers got the connection in the order %v, want the order they asked in", order)
+		}
+	}
+}

@@ -90,7 +90,7 @@ func observe(log accessLog, m *httpMetrics) fiber.Handler {
 		// The route's method, not c.Method(): Fiber's is a view of the request
 		// buffer, and label values outlive the request.
 		route, method := c.Route().Path, c.Route().Method
-		if unmatched, _ := c.Locals(unmatchedLocal).(bool); unmatched {
+		if status >= 400 && c.Locals(unmatchedLocal) != nil {
 			route = "unmatched" // not the path: keep label cardinality bounded
 		}
 		m.observe(method, route, status, d)

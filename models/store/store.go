@@ -276,9 +276,10 @@ func (s *Store) attempt(ctx context.Context, opts *sql.TxOptions, t *Tx, fn func
 		if err := s.writers.Acquire(ctx, 1); err != nil {
 			return err
 		}
-		// Once the transaction has ended: a commit or rollback that outlives
-		// its caller's deadline still holds the connection.
-		release = sync.OnceFunc(func() { s.writers.Release(1) })
+		// Once the transaction has ended (by Begin failing, a rollback or a
+		// commit): one that outlives its caller's deadline still holds the
+		// connection.
+		release = func() { s.writers.Release(1) }
 	}
 	db := s.write.WithContext(ctx).Begin(opts)
 	if db.Error != nil {

@@ -10,10 +10,28 @@ import (
 	"houqin/models/store"
 )
 
-type (
-	actorKey    struct{}
-	signedInKey struct{}
-)
+// signedInKey holds the request's *signIn.
+type signedInKey struct{}
+
+// signIn is the caller of an authenticated request: one value per request,
+// made once by Authenticate.
+type signIn struct {
+	actor   store.Actor
+	h       *People
+	id, gen int64 // the token's user and token generation
+}
+
+// check tells whether the sign-in still holds: the user is active and the
+// token not retired.
+func (s *signIn) check(ctx context.Context) (people.User, error) {
+	u, err := s.h.svc.ActiveUser(ctx, s.id)
+	if err == nil && u.TokenGen != s.gen {
+		err = errSignInEnded
+	}
+	return u, err
+}
+
+func (s *signIn) stillValid(ctx context.Context) error { _, err := s.check(ctx); return err }
 
 // errSignInEnded answers a token issued before its user's password was
 // reset (or the user deactivated): that sign-in is over.
@@ -31,19 +49,13 @@ func (h *People) Authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	check := func(ctx context.Context) (people.User, error) {
-		u, err := h.svc.ActiveUser(ctx, id)
-		if err == nil && u.TokenGen != gen {
-			err = errSignInEnded
-		}
-		return u, err
-	}
-	u, err := check(c.UserContext())
+	in := &signIn{h: h, id: id, gen: gen}
+	u, err := in.check(c.UserContext())
 	if err != nil {
 		return err
 	}
-	c.Locals(actorKey{}, u.Actor())
-	c.Locals(signedInKey{}, func(ctx context.Context) error { _, err := check(ctx); return err })
+	in.actor = u.Actor()
+	c.Locals(signedInKey{}, in)
 	return c.Next()
 }
 
@@ -51,27 +63,29 @@ func (h *People) Authenticate(c *fiber.Ctx) error {
 // user is active and the token not retired), for responses that outlive
 // the request, such as the live stream. The check does not use c.
 func StillSignedIn(c *fiber.Ctx) func(context.Context) error {
-	check, ok := c.Locals(signedInKey{}).(func(context.Context) error)
-	if !ok {
-		panic("handlers.StillSignedIn on an unauthenticated route")
-	}
-	return check
+	return signedIn(c, "handlers.StillSignedIn").stillValid
 }
 
 // UserFrom returns the authenticated caller. It panics when used on a route
 // without Authenticate: that is a wiring bug, not a client error.
 func UserFrom(c *fiber.Ctx) store.Actor {
-	a, ok := c.Locals(actorKey{}).(store.Actor)
+	return signedIn(c, "handlers.UserFrom").actor
+}
+
+func signedIn(c *fiber.Ctx, caller string) *signIn {
+	in, ok := c.Locals(signedInKey{}).(*signIn)
 	if !ok {
-		panic("handlers.UserFrom on an unauthenticated route")
+		panic(caller + " on an unauthenticated route")
 	}
-	return a
+	return in
 }
 
 // UserID returns the caller's id, or 0 on unauthenticated routes (for logs).
 func UserID(c *fiber.Ctx) int64 {
-	a, _ := c.Locals(actorKey{}).(store.Actor)
-	return a.ID
+	if in, ok := c.Locals(signedInKey{}).(*signIn); ok {
+		return in.actor.ID
+	}
+	return 0
 }
 
 // Require lets through callers holding any of roles (admins hold all). It

@@ -19,7 +19,6 @@ import (
 
 	"github.com/glebarez/sqlite"
 	mysqldriver "github.com/go-sql-driver/mysql"
-	"golang.org/x/sync/semaphore"
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -45,12 +44,6 @@ type Store struct {
 	Location *time.Location
 	// Clock is injected so time rules (cut-offs, reminders, overdue) are testable.
 	Clock func() time.Time
-
-	// writers queues SQLite's transactions for its one write connection in
-	// the order they came: database/sql hands a freed connection to a
-	// random waiter, which under a queue left some writes waiting seconds
-	// while later ones went first. Nil on MySQL, whose pool is wide.
-	writers *semaphore.Weighted
 
 	subsMu sync.RWMutex
 	subs   []func(any) // see Subscribe
@@ -150,7 +143,7 @@ func (s *Store) openSQLite(path string, cfg *gorm.Config) error {
 	rdb, _ := r.DB()
 	rdb.SetMaxOpenConns(8)
 	rdb.SetMaxIdleConns(8)
-	s.write, s.read, s.Dialect, s.writers = w, r, SQLite, semaphore.NewWeighted(1)
+	s.write, s.read, s.Dialect = w, r, SQLite
 	return nil
 }
 
@@ -271,26 +264,15 @@ func (s *Store) tx(ctx context.Context, opts *sql.TxOptions, fn func(tx *Tx) err
 // aside and the caller stops waiting when ctx ends, answering within its
 // deadline; a commit that still lands later publishes its events then.
 func (s *Store) attempt(ctx context.Context, opts *sql.TxOptions, t *Tx, fn func(tx *Tx) error) (err error) {
-	release := func() {}
-	if s.writers != nil {
-		if err := s.writers.Acquire(ctx, 1); err != nil {
-			return err
-		}
-		// Once the transaction has ended (by Begin failing, a rollback or a
-		// commit): one that outlives its caller's deadline still holds the
-		// connection.
-		release = func() { s.writers.Release(1) }
-	}
 	db := s.write.WithContext(ctx).Begin(opts)
 	if db.Error != nil {
-		release()
 		return db.Error
 	}
 	t.DB, t.events = db, t.events[:0]
 	done := false
 	defer func() {
 		if !done { // fn failed or panicked
-			_ = await(ctx, func() error { defer release(); return db.Rollback().Error })
+			_ = await(ctx, func() error { return db.Rollback().Error })
 		}
 	}()
 	if err := fn(t); err != nil {
@@ -304,9 +286,7 @@ func (s *Store) attempt(ctx context.Context, opts *sql.TxOptions, t *Tx, fn func
 	done = true
 	events := slices.Clone(t.events)
 	return await(ctx, func() error {
-		err := db.Commit().Error
-		release()
-		if err != nil {
+		if err := db.Commit().Error; err != nil {
 			return err
 		}
 		s.deliver(events)

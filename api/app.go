@@ -166,6 +166,7 @@ func (s *Server) routes() {
 		return c.Send(openapi.Spec)
 	})
 	app.Get("/docs", func(c *fiber.Ctx) error {
+		web.DocumentHeaders(c)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		c.Set(fiber.HeaderContentSecurityPolicy, docsPolicy)
 		return c.Send(openapi.DocsPage)

@@ -43,6 +43,12 @@ func TestSecurityHeaders(t *testing.T) {
 	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "*") || strings.Contains(csp, "unsafe-eval") {
 		t.Fatalf("docs Content-Security-Policy = %q", csp)
 	}
+	// A rendered page is kept apart from other origins' windows and embeds.
+	for name, want := range map[string]string{"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Resource-Policy": "same-site", "Referrer-Policy": "no-referrer"} {
+		if got := responses["docs"].Header.Get(name); got != want {
+			t.Errorf("docs %s = %q, want %q", name, got, want)
+		}
+	}
 	if responses["docs"].Status != http.StatusOK {
 		t.Fatalf("docs answered %d", responses["docs"].Status)
 	}

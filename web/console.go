@@ -153,15 +153,45 @@ func (c *Console) Mount(app fiber.Router) {
 const pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// headers set the console's policy over the API's: its own scripts only,
-// and a Referrer-Policy under which browsers send the Origin of a form post
-// (under no-referrer they send "null").
+// headers set the console's policy over the API's: a page's isolation
+// (DocumentHeaders), its own scripts only, and a Referrer-Policy under which
+// browsers send the Origin of a form post (under no-referrer they send
+// "null").
 func headers(c *fiber.Ctx) error {
+	DocumentHeaders(c)
 	c.Set(fiber.HeaderContentSecurityPolicy, pagePolicy)
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Next()
 }
+
+// DocumentHeaders are Fiber's helmet defaults beyond the API's own (no
+// sniffing, no framing, a content policy): they keep a rendered page in a
+// browsing context of its own, away from other origins' windows, embeds
+// and referrers. Every HTML page sets them, the docs page included.
+func DocumentHeaders(c *fiber.Ctx) {
+	h := &c.Response().Header
+	for _, kv := range documentHeaderPairs {
+		h.SetCanonical(kv[0], kv[1])
+	}
+}
+
+var documentHeaderPairs = func() (out [][2][]byte) {
+	for _, kv := range [][2]string{
+		{fiber.HeaderXXSSProtection, "0"},
+		{"Cross-Origin-Embedder-Policy", "require-corp"},
+		{"Cross-Origin-Opener-Policy", "same-origin"},
+		{"Cross-Origin-Resource-Policy", "same-site"},
+		{"Origin-Agent-Cluster", "?1"},
+		{fiber.HeaderReferrerPolicy, "no-referrer"},
+		{"X-Dns-Prefetch-Control", "off"},
+		{"X-Download-Options", "noopen"},
+		{"X-Permitted-Cross-Domain-Policies", "none"},
+	} {
+		out = append(out, [2][]byte{[]byte(kv[0]), []byte(kv[1])})
+	}
+	return out
+}()
 
 func (c *Console) asset(ctx *fiber.Ctx) error {
 	a, ok := c.assets[ctx.Params("name")]

@@ -201,7 +201,8 @@ func TestPagesCarryTheirPolicy(t *testing.T) {
 		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
 			t.Errorf("CSP %q allows inline script or eval", csp)
 		}
-		if p.Header.Get("X-Content-Type-Options") != "nosniff" || p.Header.Get("Referrer-Policy") != "same-origin" {
+		if p.Header.Get("X-Content-Type-Options") != "nosniff" || p.Header.Get("Referrer-Policy") != "same-origin" ||
+			p.Header.Get("Cross-Origin-Opener-Policy") != "same-origin" {
 			t.Errorf("headers: %v", p.Header)
 		}
 	}
